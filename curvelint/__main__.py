@@ -1,0 +1,5 @@
+"""``python -m curvelint``."""
+
+from curvelint.cli import main
+
+main()

@@ -1,0 +1,73 @@
+"""What a diagnosis says: a primary verdict and findings, each with evidence in numbers.
+
+Plain frozen data, built once by the rules and only read by the renderers (markdown, JSON,
+plots) — no renderer decides anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    """The primary verdict of a run, in precedence order (the first that holds wins)."""
+
+    DIVERGED = "diverged"
+    STUCK = "stuck"
+    UNSTABLE = "unstable"
+    OVERFITTING = "overfitting"
+    UNDERFITTING = "underfitting"
+    NOT_CONVERGED = "not_converged"
+    HEALTHY = "healthy"
+    INSUFFICIENT_DATA = "insufficient_data"
+
+
+VERDICT_PRECEDENCE: tuple[Verdict, ...] = tuple(Verdict)
+
+
+class Severity(StrEnum):
+    """How much a finding matters: ``error`` fails a run, ``warning`` deserves a look."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+EvidenceValue = float | int | str | bool | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the rules noticed.
+
+    ``code`` is stable (``overfitting``, ``loss_spike``, ``nan_grad_norm``…); ``message`` is one
+    sentence with the evidence in numbers and steps; ``evidence`` holds the same numbers for
+    machines (JSON) and plots (e.g. ``onset_step`` shades the overfitting region);
+    ``recommendation`` is concrete advice. ``series`` names the curve, e.g. ``loss/eval``.
+    """
+
+    code: str
+    severity: Severity
+    confidence: float
+    message: str
+    recommendation: str
+    evidence: dict[str, EvidenceValue] = field(default_factory=dict)
+    series: str = ""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A run's verdict, the one-sentence reason, and every finding, most severe first."""
+
+    run: str
+    verdict: Verdict
+    reason: str
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def primary(self) -> Finding | None:
+        """The finding behind the verdict (its code equals the verdict), if any."""
+        return next((f for f in self.findings if f.code == self.verdict.value), None)

@@ -1,0 +1,187 @@
+"""From paths to runs: which files belong together, in which format, under which name.
+
+Files are grouped the way the tools that wrote them do:
+
+* TensorBoard: a directory of event files is a run; ``train/``, ``validation/`` and ``eval/``
+  sub-directories (Keras' callback, TF Estimators) join their parent's run, the split taken
+  from the folder. Header-only and hparams-only files come out of the reader as empty.
+* Hugging Face Trainer: an output directory with ``trainer_state.json`` at its root and/or in
+  ``checkpoint-N/`` is one run. The TensorBoard logs the Trainer writes below it
+  (``runs/<date>_<host>/``) hold the same curves: they are that run's companions, not a run.
+* Keras CSVLogger: each file is a run.
+
+The walk never follows a symbolic link out of the root, never opens anything but regular
+files, and reports what it could not enter instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from curvelint.readers import BY_NAME, READERS, keras_csv, tensorboard
+from curvelint.readers.base import Reader, Skipped
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run to read: its stable name, format, files, and companion files of other formats."""
+
+    name: str
+    format: str
+    root: Path
+    files: tuple[Path, ...]
+    companions: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Found:
+    location: Path
+    format: str
+    files: tuple[Path, ...]
+    companions: tuple[Path, ...]
+
+
+@dataclass
+class Discovery:
+    """The runs found under some paths, and the files skipped on the way (with why)."""
+
+    runs: list[RunSpec] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _regular_files(root: Path, skipped: list[Skipped]) -> Iterator[Path]:
+    """Regular files under ``root``; symlinks are followed only while they stay inside it."""
+    real_root = root.resolve()
+
+    def on_error(error: OSError) -> None:
+        skipped.append(Skipped(str(error.filename), "", f"cannot enter ({error.strerror})"))
+
+    for directory, _, names in os.walk(root, onerror=on_error, followlinks=False):
+        for name in sorted(names):
+            path = Path(directory) / name
+            if _is_readable_regular(path, real_root, skipped):
+                yield path
+
+
+def _is_readable_regular(path: Path, real_root: Path, skipped: list[Skipped]) -> bool:
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+            skipped.append(Skipped(str(path), "", "symbolic link leaving the root, not followed"))
+            return False
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop on old Pythons
+        skipped.append(Skipped(str(path), "", f"cannot stat ({error})"))
+        return False
+    return stat.S_ISREG(mode)
+
+
+def _reader_of(path: Path) -> Reader | None:
+    for reader in READERS:
+        if reader.sniff(path):
+            return reader
+    return None
+
+
+def _run_location(reader: Reader, path: Path) -> Path:
+    """Where a file's run lives: the reader's ``run_directory`` if it has one, else the file."""
+    run_directory: Callable[[Path], Path] | None = getattr(reader, "run_directory", None)
+    return run_directory(path) if run_directory is not None else path
+
+
+def _group(files: Sequence[Path], skipped: list[Skipped]) -> dict[tuple[str, Path], list[Path]]:
+    """Files keyed by (format, run location)."""
+    groups: dict[tuple[str, Path], list[Path]] = defaultdict(list)
+    for path in files:
+        reader = _reader_of(path)
+        if reader is not None:
+            groups[(reader.NAME, _run_location(reader, path))].append(path)
+        elif keras_csv.looks_like_metrics_without_epoch(path):
+            why = "a CSV of metrics without an 'epoch' column: not a Keras CSVLogger log"
+            skipped.append(Skipped(str(path), "", why))
+    return groups
+
+
+def _specs(groups: dict[tuple[str, Path], list[Path]]) -> list[_Found]:
+    """Every run found. TensorBoard logs inside another format's run directory (the Trainer's
+    ``runs/``, Lightning's ``version_N/``) are that run's companions, not runs of their own."""
+    owners = [
+        location for (kind, location) in groups if kind != tensorboard.NAME and location.is_dir()
+    ]
+    found = []
+    for (kind, location), files in sorted(groups.items(), key=lambda item: str(item[0][1])):
+        if kind == tensorboard.NAME and any(location.is_relative_to(o) for o in owners):
+            continue
+        companions: tuple[Path, ...] = ()
+        if kind != tensorboard.NAME and location.is_dir():
+            companions = tuple(
+                event
+                for (other, event_dir), events in sorted(groups.items(), key=lambda i: str(i[0][1]))
+                if other == tensorboard.NAME and event_dir.is_relative_to(location)
+                for event in sorted(events)
+            )
+        order = getattr(BY_NAME[kind], "file_order", None)
+        ordered = tuple(sorted(files, key=order) if order else sorted(files))
+        found.append(_Found(location, kind, ordered, companions))
+    return found
+
+
+def _relative_name(location: Path, root: Path) -> str:
+    """The path relative to the root given; the root itself is named after its folder."""
+    base = root if root.is_dir() else root.parent
+    relative = location.relative_to(base).as_posix() if location != base else "."
+    return relative if relative != "." else (base.resolve().name or "run")
+
+
+def _names(found: list[_Found], root: Path) -> list[str]:
+    """Relative paths; a log file alone in its folder is named after the folder."""
+    names = [_relative_name(item.location, root) for item in found]
+    folders = [
+        _relative_name(item.location.parent, root) if item.location.is_file() else None
+        for item in found
+    ]
+    taken = {name for name, item in zip(names, found, strict=True) if item.location.is_dir()}
+    per_folder = Counter(folder for folder in folders if folder is not None)
+    return [
+        folder
+        if folder is not None
+        and per_folder[folder] == 1
+        and folder not in taken
+        and item.location.parent != (root if root.is_dir() else root.parent)
+        else name
+        for name, folder, item in zip(names, folders, found, strict=True)
+    ]
+
+
+def discover(paths: Sequence[Path]) -> Discovery:
+    """Find every run under ``paths`` (directories or files), in a stable order."""
+    discovery = Discovery()
+    for root in paths:
+        if not root.exists():
+            discovery.skipped.append(Skipped(str(root), "", "no such file or directory"))
+            continue
+        files = list(_regular_files(root, discovery.skipped)) if root.is_dir() else [root]
+        found = _specs(_group(files, discovery.skipped))
+        if root.is_file() and not found:
+            why = "not a training log curvelint can read (TensorBoard, Trainer state, Keras CSV)"
+            discovery.skipped.append(Skipped(str(root), "", why))
+        prefix = root.name + "/" if len(paths) > 1 and root.is_dir() else ""
+        for item, name in zip(found, _names(found, root), strict=True):
+            discovery.runs.append(
+                RunSpec(prefix + name, item.format, item.location, item.files, item.companions)
+            )
+    _make_names_unique(discovery.runs)
+    return discovery
+
+
+def _make_names_unique(runs: list[RunSpec]) -> None:
+    seen: dict[str, int] = {}
+    for index, spec in enumerate(runs):
+        count = seen.get(spec.name, 0)
+        seen[spec.name] = count + 1
+        if count:
+            runs[index] = replace(spec, name=f"{spec.name}~{count + 1}")

@@ -1,0 +1,168 @@
+"""Canonical metric names: the many spellings of one quantity map to (metric, split).
+
+Logs spell the same curve as ``loss``, ``train/loss``, ``Loss/train``, ``val_loss``,
+``eval_loss``, ``epoch_loss`` (Keras' TensorBoard callback) and so on. Analysis and rules
+speak only canonical names; the original spelling always stays in the frame's ``tag``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+TRAIN, EVAL, TEST, NO_SPLIT = "train", "eval", "test", ""
+SPLITS = (TRAIN, EVAL, TEST, NO_SPLIT)
+
+# Series that are not judged as train/eval curves (optimizer state, bookkeeping).
+UNSPLIT_METRICS = frozenset({"learning_rate", "grad_norm", "epoch"})
+
+_SPLIT_WORDS = {
+    "train": TRAIN,
+    "training": TRAIN,
+    "trn": TRAIN,
+    "val": EVAL,
+    "valid": EVAL,
+    "validation": EVAL,
+    "eval": EVAL,
+    "evaluation": EVAL,
+    "dev": EVAL,
+    "test": TEST,
+    "testing": TEST,
+    "predict": TEST,
+}
+
+_METRIC_ALIASES = {
+    "loss": "loss",
+    "losses": "loss",
+    "logloss": "loss",
+    "cross_entropy": "loss",
+    "crossentropy": "loss",
+    "acc": "accuracy",
+    "accuracy": "accuracy",
+    "sparse_categorical_accuracy": "accuracy",
+    "categorical_accuracy": "accuracy",
+    "binary_accuracy": "accuracy",
+    "top1": "accuracy",
+    "top_1_accuracy": "accuracy",
+    "lr": "learning_rate",
+    "learning_rate": "learning_rate",
+    "learningrate": "learning_rate",
+    "grad_norm": "grad_norm",
+    "gradient_norm": "grad_norm",
+    "grad_norm_total": "grad_norm",
+    "f1": "f1",
+    "f1_score": "f1",
+    "f1score": "f1",
+    "precision": "precision",
+    "recall": "recall",
+    "auc": "auc",
+    "roc_auc": "auc",
+    "mae": "mae",
+    "mean_absolute_error": "mae",
+    "mse": "mse",
+    "mean_squared_error": "mse",
+    "rmse": "rmse",
+    "root_mean_squared_error": "rmse",
+    "perplexity": "perplexity",
+    "ppl": "perplexity",
+    "wer": "wer",
+    "cer": "cer",
+    "bleu": "bleu",
+    "epoch": "epoch",
+}
+
+# Direction of improvement. Unknown metrics are guessed from their name (see direction()).
+LOWER_IS_BETTER = frozenset(
+    {"loss", "mae", "mse", "rmse", "perplexity", "wer", "cer", "error", "nll", "mape"}
+)
+HIGHER_IS_BETTER = frozenset(
+    {"accuracy", "f1", "precision", "recall", "auc", "bleu", "iou", "dice", "mcc", "map", "r2"}
+)
+_LOWER_HINTS = ("loss", "error", "err", "mae", "mse", "rmse", "perplexity", "wer", "cer", "nll")
+_HIGHER_HINTS = ("acc", "f1", "precision", "recall", "auc", "bleu", "rouge", "iou", "dice", "mcc")
+
+_KERAS_EPOCH_PREFIX = re.compile(r"^(epoch|batch)_")
+_SEPARATORS = re.compile(r"[/\\.:|]+")
+_LR_MONITOR = re.compile(r"^lr_[a-z]")
+
+
+def _normalise(word: str) -> str:
+    return re.sub(r"[\s\-]+", "_", word.strip().lower())
+
+
+def _canonical_metric(word: str) -> str:
+    key = _normalise(word)
+    if _LR_MONITOR.match(key):  # Lightning's LearningRateMonitor: lr-Adam, lr-AdamW/pg1
+        return "learning_rate"
+    return _METRIC_ALIASES.get(key, key)
+
+
+@lru_cache(maxsize=4096)
+def canonical(tag: str, folder_split: str = NO_SPLIT) -> tuple[str, str]:
+    """Map a logged tag to ``(metric, split)``.
+
+    ``folder_split`` is the split implied by where the tag was found (Keras' TensorBoard
+    callback writes ``epoch_loss`` under ``train/`` and ``validation/``); a split named in
+    the tag itself wins. Unknown names are kept, lower-cased with spaces as underscores.
+    """
+    parts = [p for p in _SEPARATORS.split(tag.strip()) if p]
+    split = NO_SPLIT
+    remaining: list[str] = []
+    for part in parts:
+        word = _normalise(part)
+        if word in _SPLIT_WORDS and split == NO_SPLIT and len(parts) > 1:
+            split = _SPLIT_WORDS[word]
+        else:
+            remaining.append(part)
+    name = "_".join(_normalise(p) for p in remaining) if remaining else _normalise(tag)
+    name = _KERAS_EPOCH_PREFIX.sub("", name) or name
+    if split == NO_SPLIT:
+        name, split = _strip_split_affix(name)
+    metric = _canonical_metric(name)
+    if split == NO_SPLIT:
+        split = folder_split
+    if metric in UNSPLIT_METRICS:
+        split = NO_SPLIT
+    elif split == NO_SPLIT:
+        split = TRAIN
+    return metric, split
+
+
+def _strip_split_affix(name: str) -> tuple[str, str]:
+    """``val_loss`` -> (loss, eval); ``loss_train`` -> (loss, train); ``ptl_val_loss`` -> eval."""
+    tokens = name.split("_")
+    if len(tokens) < 2:
+        return name, NO_SPLIT
+    for index, token in enumerate(tokens):
+        if token in _SPLIT_WORDS:
+            rest = tokens[:index] + tokens[index + 1 :]
+            return "_".join(rest), _SPLIT_WORDS[token]
+    return name, NO_SPLIT
+
+
+def direction(metric: str) -> int:
+    """-1 when lower is better, +1 when higher is better, 0 when neither (lr, grad_norm)."""
+    if metric in LOWER_IS_BETTER:
+        return -1
+    if metric in HIGHER_IS_BETTER:
+        return 1
+    if metric in UNSPLIT_METRICS:
+        return 0
+    if any(hint in metric for hint in _LOWER_HINTS):
+        return -1
+    if any(hint in metric for hint in _HIGHER_HINTS):
+        return 1
+    return 0
+
+
+def is_loss(metric: str) -> bool:
+    """Loss-like: lower is better and the name says loss (``loss``, ``sft_loss``, ``ctc_loss``)."""
+    return metric == "loss" or metric.endswith("_loss") or metric.startswith("loss_")
+
+
+def folder_split(directory_name: str) -> str:
+    """The split a directory name implies (``train/``, ``validation/``, ``eval/``), else ``""``.
+
+    Keras' TensorBoard callback and TF Estimators put each split's event files in such a folder.
+    """
+    return _SPLIT_WORDS.get(_normalise(directory_name), NO_SPLIT)

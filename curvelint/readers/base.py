@@ -1,0 +1,61 @@
+"""The one small interface every reader implements, and what a read returns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Something a reader could not use, and why; reports show these so nothing is lost silently.
+
+    ``where`` locates it inside the file (``"byte 1234"``, ``"line 17"``, ``"log_history[3]"``),
+    empty when the whole file was skipped. ``count`` is how many records/lines it covers.
+    """
+
+    path: str
+    where: str
+    why: str
+    count: int = 1
+
+    def __str__(self) -> str:
+        location = f"{self.path}:{self.where}" if self.where else self.path
+        plural = f" ({self.count} records)" if self.count > 1 else ""
+        return f"{location}: {self.why}{plural}"
+
+
+@dataclass
+class ReadResult:
+    """What reading one run's files of one format gives.
+
+    ``frame`` follows :mod:`curvelint.schema`; ``metadata`` holds run-level facts that are not
+    curves (``global_step``, ``best_metric``, ``train_runtime``, hparams …); ``notes`` say how the
+    data was assembled (a resumed run merged, a restart that rewound the step).
+    """
+
+    frame: pd.DataFrame
+    skipped: list[Skipped] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class Reader(Protocol):
+    """A log format, implemented by a module in :mod:`curvelint.readers` with ``NAME``,
+    ``sniff`` and ``read``. ``sniff`` is cheap (name and a few bytes); ``read`` never raises on
+    a bad record, only :class:`~curvelint.errors.CurvelintError` when nothing in the files is
+    usable."""
+
+    NAME: str
+
+    def sniff(self, path: Path) -> bool:
+        """True when ``path`` is a file this reader can read."""
+        ...
+
+    def read(self, paths: Sequence[Path]) -> ReadResult:
+        """Read the files of one run (in the order given) into one frame."""
+        ...

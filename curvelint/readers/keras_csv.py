@@ -1,0 +1,214 @@
+"""Keras ``CSVLogger`` files: one row per epoch, ``epoch`` plus one column per metric.
+
+Keras 2 and 3 (``lr`` or ``learning_rate``), ``val_`` columns for validation, any separator.
+Keras writes ``NA`` for a metric not logged that epoch (a missing point) and ``nan``/``inf``
+for non-finite values (data: kept). Step and epoch are the 0-based epoch as logged.
+
+A file appended to by a resumed or restarted run (``append=True``) may restart its epochs
+or repeat its header: later rows win, as TensorBoard's purge of orphaned data does — when the
+epoch rewinds to ``k``, earlier rows with epoch ≥ ``k`` are superseded, and the notes say so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from curvelint.errors import UnreadableError
+from curvelint.readers.base import ReadResult, Skipped
+from curvelint.schema import build_frame, concat
+
+NAME = "keras_csv"
+SUFFIXES = frozenset({".csv", ".log", ".txt", ".tsv"})
+EPOCH_COLUMN = "epoch"
+MISSING_SPELLINGS = frozenset({"", "na", "n/a", "none", "null", "<na>"})
+NAN_SPELLINGS = frozenset({"nan", "-nan", "+nan"})
+_SEPARATORS = (",", "\t", ";", "|")
+_SNIFF_BYTES = 8192
+# Lightning's CSVLogger also has an epoch column, but logs by step: its reader claims it.
+_OTHER_FORMAT_COLUMNS = frozenset({"step"})
+
+
+def _first_line(path: Path, limit: int = _SNIFF_BYTES) -> str:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(limit)
+    except OSError:
+        return ""
+    text = head.decode("utf-8-sig", errors="replace")
+    return text.splitlines()[0] if text.strip() else ""
+
+
+def detect_separator(header: str) -> str:
+    """The separator of a header line: the usual ones first, then :class:`csv.Sniffer`."""
+    for separator in _SEPARATORS:
+        if separator in header:
+            return separator
+    try:
+        return csv.Sniffer().sniff(header).delimiter
+    except csv.Error:
+        return ","
+
+
+def _header_fields(header: str) -> list[str]:
+    return [field.strip().strip('"') for field in header.split(detect_separator(header))]
+
+
+def sniff(path: Path) -> bool:
+    """A text table whose header has an ``epoch`` column and at least one other column."""
+    if path.suffix.lower() not in SUFFIXES:
+        return False
+    fields = [f.lower() for f in _header_fields(_first_line(path))]
+    return EPOCH_COLUMN in fields and len(fields) >= 2 and not (_OTHER_FORMAT_COLUMNS & set(fields))
+
+
+def looks_like_metrics_without_epoch(path: Path) -> bool:
+    """A CSV that logs a loss but has no epoch column: worth a skipped note, not silence."""
+    if path.suffix.lower() not in SUFFIXES:
+        return False
+    fields = [f.lower() for f in _header_fields(_first_line(path))]
+    return EPOCH_COLUMN not in fields and any("loss" in f for f in fields)
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _segments(text: str, path: Path, result: ReadResult) -> list[tuple[int, str]]:
+    """Split the text at header lines (a repeated or changed header starts a new table)."""
+    lines = text.splitlines()
+    header_pattern = re.compile(rf"^\s*\"?{EPOCH_COLUMN}\"?\s*[^\w\s.+-]", re.IGNORECASE)
+    starts = [i for i, line in enumerate(lines) if header_pattern.match(line)]
+    if not starts or starts[0] != next((i for i, s in enumerate(lines) if s.strip()), 0):
+        raise UnreadableError(f"{path}: no 'epoch' header on the first line")
+    repeated = len(starts) - 1
+    if repeated:
+        result.notes.append(
+            f"{path.name}: the header repeats {repeated} time(s) (appended runs); "
+            "each part read with its own header"
+        )
+    bounds = [*starts, len(lines)]
+    return [
+        (bounds[i] + 1, "\n".join(lines[bounds[i] : bounds[i + 1]])) for i in range(len(starts))
+    ]
+
+
+def _parse_table(
+    text: str, separator: str, path: Path, first_line: int
+) -> tuple[pd.DataFrame, list[Skipped]]:
+    skipped: list[Skipped] = []
+    bad_lines: list[int] = []
+
+    def on_bad_line(fields: list[str]) -> None:
+        bad_lines.append(len(fields))
+
+    table = pd.read_csv(
+        io.StringIO(text),
+        sep=separator,
+        dtype=str,
+        keep_default_na=False,
+        engine="python",
+        on_bad_lines=on_bad_line,
+        skipinitialspace=True,
+    )
+    if bad_lines:
+        why = "rows with more fields than the header skipped"
+        skipped.append(Skipped(str(path), f"after line {first_line}", why, len(bad_lines)))
+    table.columns = [str(c).strip() for c in table.columns]
+    return table, skipped
+
+
+def _to_float(column: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
+    """Values, a mask of logged points, and how many cells were not numbers."""
+    text = column.fillna("").astype(str).str.strip()
+    lowered = text.str.lower()
+    missing = lowered.isin(MISSING_SPELLINGS).to_numpy()
+    nan_cells = lowered.isin(NAN_SPELLINGS).to_numpy()
+    numbers = pd.to_numeric(text.where(~(missing | nan_cells), "nan"), errors="coerce")
+    values = numbers.to_numpy(dtype=np.float64, copy=True)
+    garbage = np.isnan(values) & ~missing & ~nan_cells
+    values[nan_cells] = np.nan
+    logged = ~missing & ~garbage
+    return values, logged, int(garbage.sum())
+
+
+def _supersede_rewinds(epochs: np.ndarray, path: Path, result: ReadResult) -> np.ndarray:
+    """Rows kept after restarts: a rewind to epoch k supersedes earlier rows with epoch ≥ k."""
+    keep = np.ones(len(epochs), dtype=bool)
+    rewinds = np.flatnonzero(epochs[1:] <= epochs[:-1]) + 1
+    for index in rewinds:
+        superseded = keep[:index] & (epochs[:index] >= epochs[index])
+        keep[:index] &= ~superseded
+        result.notes.append(
+            f"{path.name}: epoch restarts at {epochs[index]:g} (row {index + 1}; a resumed or "
+            f"appended run): {int(superseded.sum())} earlier row(s) superseded by later ones"
+        )
+    return keep
+
+
+def _read_file(path: Path) -> ReadResult:
+    result = ReadResult(frame=build_frame(tag=[], step=[], value=[], source=str(path)))
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as error:
+        raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
+    tables = []
+    for first_line, segment in _segments(text, path, result):
+        separator = detect_separator(segment.splitlines()[0])
+        table, skipped = _parse_table(segment, separator, path, first_line)
+        result.skipped.extend(skipped)
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    epoch_name = next(c for c in table.columns if c.lower() == EPOCH_COLUMN)
+    epochs, epoch_logged, _ = _to_float(table[epoch_name])
+    if not epoch_logged.any():
+        raise UnreadableError(f"{path}: no row has a numeric epoch")
+    if (~epoch_logged).any():
+        why = "rows without a numeric epoch skipped"
+        result.skipped.append(Skipped(str(path), "", why, int((~epoch_logged).sum())))
+    table, epochs = table[epoch_logged].reset_index(drop=True), epochs[epoch_logged]
+    keep = _supersede_rewinds(epochs, path, result)
+    table, epochs = table[keep].reset_index(drop=True), epochs[keep]
+    result.frame = _points(table, epoch_name, epochs, path, result)
+    return result
+
+
+def _points(
+    table: pd.DataFrame, epoch_name: str, epochs: np.ndarray, path: Path, result: ReadResult
+) -> pd.DataFrame:
+    frames = []
+    for name in table.columns:
+        if name == epoch_name or not name:
+            continue
+        values, logged, garbage = _to_float(table[name])
+        if garbage:
+            why = f"non-numeric cells in column {name!r} ignored"
+            result.skipped.append(Skipped(str(path), "", why, garbage))
+        if not logged.any():
+            continue
+        frames.append(
+            build_frame(
+                tag=pd.Categorical.from_codes(np.zeros(int(logged.sum()), np.int8), [name]),
+                step=epochs[logged].astype(np.int64),
+                epoch=epochs[logged],
+                value=values[logged],
+                source=str(path),
+            )
+        )
+    return concat(frames)
+
+
+def read(paths: Sequence[Path]) -> ReadResult:
+    """Read one CSVLogger file (a run is one file)."""
+    if len(paths) != 1:
+        raise UnreadableError(f"a Keras CSV run is one file, got {len(paths)}")
+    return _read_file(paths[0])

@@ -1,0 +1,125 @@
+"""Read runs: discovery → readers → one schema frame per run, and ``curvelint.read``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from curvelint import schema
+from curvelint.discover import RunSpec, discover
+from curvelint.errors import CurvelintError, NoLogsError
+from curvelint.readers import BY_NAME, tensorboard
+from curvelint.readers.base import ReadResult, Skipped
+
+
+@dataclass
+class Run:
+    """One run's points and everything the readers said about it."""
+
+    name: str
+    format: str
+    frame: pd.DataFrame
+    skipped: list[Skipped] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    files: tuple[str, ...] = ()
+
+
+@dataclass
+class FailedRun:
+    """A run that could not be read at all, and the one-line reason."""
+
+    name: str
+    format: str
+    error: str
+
+
+@dataclass
+class ReadReport:
+    """Every run found under some paths: those read, those that failed, files skipped."""
+
+    runs: list[Run] = field(default_factory=list)
+    failed: list[FailedRun] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _max_loss_step(frame: pd.DataFrame) -> int:
+    loss = frame[(frame["metric"] == "loss") & (frame["split"] == "train")]
+    return int(loss["step"].max()) if len(loss) else -1
+
+
+def _with_companions(spec: RunSpec, primary: ReadResult) -> tuple[ReadResult, str]:
+    """A Trainer run's own TensorBoard logs hold the same curves; use them only when they
+    reach further (the state of a killed job lags behind its event files)."""
+    try:
+        companion = tensorboard.read(list(spec.companions))
+    except CurvelintError as error:
+        primary.notes.append(f"the Trainer's TensorBoard logs could not be read: {error}")
+        return primary, spec.format
+    primary_step, companion_step = _max_loss_step(primary.frame), _max_loss_step(companion.frame)
+    if companion_step > primary_step:
+        companion.notes.append(
+            f"the TensorBoard logs reach step {companion_step}, the Trainer state only "
+            f"{primary_step}: read the TensorBoard logs ({len(companion.frame)} points)"
+        )
+        companion.metadata = {**primary.metadata, **companion.metadata}
+        companion.skipped = primary.skipped + companion.skipped
+        return companion, tensorboard.NAME
+    primary.notes.append(
+        f"the Trainer's TensorBoard logs ({len(spec.companions)} file(s), "
+        f"{len(companion.frame)} points) hold the same curves: not counted twice"
+    )
+    return primary, spec.format
+
+
+def read_run(spec: RunSpec) -> Run:
+    """Read one discovered run; raise :class:`CurvelintError` when nothing in it is usable."""
+    reader = BY_NAME[spec.format]
+    try:
+        result = reader.read(list(spec.files))
+        used_format = spec.format
+    except CurvelintError:
+        if not spec.companions:
+            raise
+        result, used_format = tensorboard.read(list(spec.companions)), tensorboard.NAME
+        result.notes.append("no readable Trainer state: read its TensorBoard logs instead")
+    if spec.companions and used_format == spec.format:
+        result, used_format = _with_companions(spec, result)
+    frame = schema.with_run(result.frame, spec.name)
+    files = tuple(str(f) for f in (*spec.files, *spec.companions))
+    return Run(spec.name, used_format, frame, result.skipped, result.metadata, result.notes, files)
+
+
+def read_runs(paths: Sequence[str | Path]) -> ReadReport:
+    """Discover and read every run under ``paths``; one bad run never stops the others."""
+    discovery = discover([Path(p) for p in paths])
+    report = ReadReport(skipped=list(discovery.skipped))
+    for spec in discovery.runs:
+        try:
+            run = read_run(spec)
+        except CurvelintError as error:
+            report.failed.append(FailedRun(spec.name, spec.format, str(error)))
+            continue
+        if len(run.frame) == 0:
+            why = "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")"
+            report.skipped.append(Skipped(str(spec.root), "", why))
+            continue
+        report.runs.append(run)
+    return report
+
+
+def read(*paths: str | Path) -> pd.DataFrame:
+    """Every point of every run under ``paths`` as one frame (see :mod:`curvelint.schema`).
+
+    Raises :class:`NoLogsError` when nothing readable was found.
+    """
+    report = read_runs(paths)
+    if not report.runs:
+        reasons = [str(s) for s in report.skipped] + [f.error for f in report.failed]
+        detail = f": {reasons[0]}" if reasons else ""
+        raise NoLogsError(f"no training logs found under {', '.join(map(str, paths))}{detail}")
+    return schema.concat([run.frame for run in report.runs])

@@ -1,0 +1,157 @@
+"""The common long frame: one row per logged point, whatever format it came from.
+
+=========  ===========  ==========================================================
+column     dtype        meaning
+=========  ===========  ==========================================================
+run        category     run name: the run's path relative to the root given
+metric     category     canonical name (``loss``, ``accuracy``, ``learning_rate``…)
+split      category     ``train``, ``eval``, ``test`` or ``""`` (lr, grad_norm)
+step       int64        global step (Keras CSV: the 0-based epoch)
+epoch      float64      epoch, NaN when unknown
+wall_time  float64      seconds since the Unix epoch, NaN when unknown
+value      float64      the value exactly as logged: NaN and ±inf are kept
+tag        category     the name as logged
+source     category     the file the point came from
+=========  ===========  ==========================================================
+
+Readers build frames with :func:`build_frame` and every reader's result passes
+:func:`validate`. Pivot to wide form with ``frame.pivot_table`` when needed; the long
+form is the contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from curvelint.errors import SchemaError
+from curvelint.names import SPLITS, canonical
+
+COLUMNS: tuple[str, ...] = (
+    "run",
+    "metric",
+    "split",
+    "step",
+    "epoch",
+    "wall_time",
+    "value",
+    "tag",
+    "source",
+)
+CATEGORY_COLUMNS = ("run", "metric", "split", "tag", "source")
+DTYPES: dict[str, str] = {
+    "step": "int64",
+    "epoch": "float64",
+    "wall_time": "float64",
+    "value": "float64",
+}
+
+
+def _categorical(values: Sequence[str] | np.ndarray | pd.Categorical) -> pd.Categorical:
+    if isinstance(values, pd.Categorical):
+        return values
+    return pd.Categorical(np.asarray(values, dtype=object))
+
+
+def _constant(value: str, length: int) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.zeros(length, dtype=np.int8), categories=[value])
+
+
+def _float_column(values: object, length: int) -> np.ndarray:
+    if values is None:
+        return np.full(length, np.nan)
+    return np.asarray(values, dtype=np.float64)
+
+
+def build_frame(
+    *,
+    tag: Sequence[str] | np.ndarray | pd.Categorical,
+    step: Sequence[int] | np.ndarray,
+    value: Sequence[float] | np.ndarray,
+    source: str,
+    epoch: Sequence[float] | np.ndarray | None = None,
+    wall_time: Sequence[float] | np.ndarray | None = None,
+    folder_split: str = "",
+    run: str = "",
+) -> pd.DataFrame:
+    """Assemble a schema-valid frame from column arrays, canonicalising each distinct tag once.
+
+    ``folder_split`` is the split implied by the file's location (Keras' ``validation/``).
+    """
+    tags = _categorical(tag)
+    length = len(tags)
+    pairs = [canonical(str(name), folder_split) for name in tags.categories]
+    codes = tags.codes
+    metric = pd.Categorical.from_codes(codes, categories=tags.categories).rename_categories(
+        [f"{m}\x00{s}" for m, s in pairs]
+    )
+    metric_split = pd.Series(metric).astype(str).str.split("\x00", n=1, expand=True)
+    frame = pd.DataFrame(
+        {
+            "run": _constant(run, length),
+            "metric": _categorical(metric_split[0].to_numpy(dtype=object))
+            if length
+            else _categorical([]),
+            "split": _categorical(metric_split[1].to_numpy(dtype=object))
+            if length
+            else _categorical([]),
+            "step": np.asarray(step, dtype=np.int64),
+            "epoch": _float_column(epoch, length),
+            "wall_time": _float_column(wall_time, length),
+            "value": np.asarray(value, dtype=np.float64),
+            "tag": tags,
+            "source": _constant(source, length),
+        }
+    )
+    validate(frame)
+    return frame
+
+
+def empty_frame() -> pd.DataFrame:
+    """A frame with the schema and no rows."""
+    return build_frame(tag=[], step=[], value=[], source="")
+
+
+def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate schema frames, keeping categoricals (pandas would fall back to object)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty_frame()
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    columns: dict[str, object] = {}
+    for name in COLUMNS:
+        if name in CATEGORY_COLUMNS:
+            columns[name] = pd.api.types.union_categoricals(
+                [f[name].array for f in frames], ignore_order=True
+            )
+        else:
+            columns[name] = np.concatenate([f[name].to_numpy() for f in frames])
+    frame = pd.DataFrame(columns)
+    validate(frame)
+    return frame
+
+
+def with_run(frame: pd.DataFrame, run: str) -> pd.DataFrame:
+    """The same frame with every row's ``run`` set to ``run``."""
+    out = frame.copy()
+    out["run"] = _constant(run, len(frame))
+    return out
+
+
+def validate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Raise :class:`SchemaError` unless ``frame`` has exactly the schema's columns and dtypes."""
+    if tuple(frame.columns) != COLUMNS:
+        raise SchemaError(f"frame columns {list(frame.columns)} != schema {list(COLUMNS)}")
+    for name in CATEGORY_COLUMNS:
+        if not isinstance(frame[name].dtype, pd.CategoricalDtype):
+            raise SchemaError(f"column {name!r} is {frame[name].dtype}, expected category")
+    for name, dtype in DTYPES.items():
+        if str(frame[name].dtype) != dtype:
+            raise SchemaError(f"column {name!r} is {frame[name].dtype}, expected {dtype}")
+    unknown = set(frame["split"].cat.categories) - set(SPLITS)
+    if unknown:
+        raise SchemaError(f"unknown split values {sorted(unknown)}")
+    return frame

@@ -1,0 +1,116 @@
+"""Discovery groups files into runs the way the writing tools do, and walks safely."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from curvelint.discover import discover
+
+
+def _touch(path: Path, text: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+STATE = json.dumps({"global_step": 1, "log_history": [{"loss": 1.0, "step": 1}]})
+
+
+def _names(root: Path) -> dict[str, tuple[str, int, int]]:
+    found = discover([root])
+    return {r.name: (r.format, len(r.files), len(r.companions)) for r in found.runs}
+
+
+def test_keras_train_and_validation_folders_are_one_run(tmp_path: Path) -> None:
+    _touch(tmp_path / "exp1" / "train" / "events.out.tfevents.1.host.1.v2")
+    _touch(tmp_path / "exp1" / "validation" / "events.out.tfevents.2.host.1.v2")
+    assert _names(tmp_path) == {"exp1": ("tensorboard", 2, 0)}
+
+
+def test_resumed_tensorboard_run_is_one_run(tmp_path: Path) -> None:
+    _touch(tmp_path / "run" / "events.out.tfevents.1.host")
+    _touch(tmp_path / "run" / "events.out.tfevents.2.host")
+    _touch(tmp_path / "run" / "events.out.tfevents.3.host.profile-empty")
+    assert _names(tmp_path) == {"run": ("tensorboard", 2, 0)}
+
+
+def test_trainer_output_dir_with_checkpoints_and_tensorboard_is_one_run(tmp_path: Path) -> None:
+    out = tmp_path / "bert"
+    _touch(out / "trainer_state.json", STATE)
+    _touch(out / "checkpoint-500" / "trainer_state.json", STATE)
+    _touch(out / "checkpoint-1000" / "trainer_state.json", STATE)
+    _touch(out / "runs" / "Jun29_06-31-19_host" / "events.out.tfevents.1.host.1.0")
+    specs = discover([tmp_path]).runs
+    assert [(s.name, s.format) for s in specs] == [("bert", "trainer_state")]
+    assert [p.parent.name for p in specs[0].files] == ["bert", "checkpoint-1000", "checkpoint-500"]
+    assert len(specs[0].companions) == 1
+
+
+def test_killed_trainer_job_with_only_checkpoints_is_one_run(tmp_path: Path) -> None:
+    _touch(tmp_path / "out" / "checkpoint-5" / "trainer_state.json", STATE)
+    _touch(tmp_path / "out" / "checkpoint-10" / "trainer_state.json", STATE)
+    assert _names(tmp_path) == {"out": ("trainer_state", 2, 0)}
+
+
+def test_csv_runs_are_named_after_their_folder_or_file(tmp_path: Path) -> None:
+    _touch(tmp_path / "a" / "training.log", "epoch,loss\n0,1\n")
+    _touch(tmp_path / "b" / "one.csv", "epoch,loss\n0,1\n")
+    _touch(tmp_path / "b" / "two.csv", "epoch,loss\n0,1\n")
+    _touch(tmp_path / "b" / "data.csv", "x,y\n1,2\n")
+    names = _names(tmp_path)
+    assert set(names) == {"a", "b/one.csv", "b/two.csv"}
+
+
+def test_csv_without_epoch_but_with_loss_is_reported(tmp_path: Path) -> None:
+    _touch(tmp_path / "history.csv", "loss,val_loss\n1,2\n")
+    found = discover([tmp_path])
+    assert not found.runs
+    assert "without an 'epoch' column" in found.skipped[0].why
+
+
+def test_root_that_is_a_run_is_named_after_itself(tmp_path: Path) -> None:
+    run = tmp_path / "my-run"
+    _touch(run / "events.out.tfevents.1.host")
+    assert [r.name for r in discover([run]).runs] == ["my-run"]
+
+
+def test_symlinks_leaving_the_root_and_fifos_are_not_followed(tmp_path: Path) -> None:
+    outside = _touch(tmp_path / "outside" / "events.out.tfevents.1.host")
+    root = tmp_path / "root"
+    _touch(root / "real" / "events.out.tfevents.1.host")
+    (root / "link").mkdir()
+    os.symlink(outside, root / "link" / "events.out.tfevents.2.host")
+    os.symlink(root, root / "loop")  # a directory loop: os.walk does not follow it
+    os.mkfifo(root / "real" / "events.out.tfevents.3.fifo")
+    found = discover([root])
+    assert [r.name for r in found.runs] == ["real"]
+    assert [len(r.files) for r in found.runs] == [1]
+    assert any("leaving the root" in s.why for s in found.skipped)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read anything")
+def test_unreadable_directory_is_reported(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    _touch(locked / "events.out.tfevents.1.host")
+    locked.chmod(0)
+    try:
+        found = discover([tmp_path])
+    finally:
+        locked.chmod(0o755)
+    assert any("cannot enter" in s.why for s in found.skipped)
+
+
+def test_missing_path_is_reported_not_raised(tmp_path: Path) -> None:
+    found = discover([tmp_path / "nope"])
+    assert not found.runs and "no such file" in found.skipped[0].why
+
+
+def test_several_roots_keep_names_apart(tmp_path: Path) -> None:
+    for root in ("a", "b"):
+        _touch(tmp_path / root / "run" / "events.out.tfevents.1.host")
+    found = discover([tmp_path / "a", tmp_path / "b"])
+    assert [r.name for r in found.runs] == ["a/run", "b/run"]

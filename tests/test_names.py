@@ -1,0 +1,71 @@
+"""Canonical names: every spelling the issue lists maps to the right (metric, split)."""
+
+from __future__ import annotations
+
+import pytest
+
+from curvelint.names import canonical, direction, folder_split, is_loss
+
+SPELLINGS = [
+    ("loss", "", ("loss", "train")),
+    ("train_loss", "", ("loss", "train")),
+    ("train/loss", "", ("loss", "train")),
+    ("Loss/train", "", ("loss", "train")),
+    ("training_loss", "", ("loss", "train")),
+    ("val_loss", "", ("loss", "eval")),
+    ("eval_loss", "", ("loss", "eval")),
+    ("eval/loss", "", ("loss", "eval")),
+    ("loss/val", "", ("loss", "eval")),
+    ("validation_loss", "", ("loss", "eval")),
+    ("valid_loss", "", ("loss", "eval")),
+    ("epoch_loss", "eval", ("loss", "eval")),
+    ("epoch_loss", "train", ("loss", "train")),
+    ("acc", "", ("accuracy", "train")),
+    ("val_acc", "", ("accuracy", "eval")),
+    ("accuracy", "", ("accuracy", "train")),
+    ("sparse_categorical_accuracy", "", ("accuracy", "train")),
+    ("val_categorical_accuracy", "", ("accuracy", "eval")),
+    ("epoch_categorical_accuracy", "eval", ("accuracy", "eval")),
+    ("lr", "", ("learning_rate", "")),
+    ("learning_rate", "", ("learning_rate", "")),
+    ("train/learning_rate", "", ("learning_rate", "")),
+    ("epoch_learning_rate", "train", ("learning_rate", "")),
+    ("lr-Adam", "", ("learning_rate", "")),
+    ("grad_norm", "", ("grad_norm", "")),
+    ("train/grad_norm", "", ("grad_norm", "")),
+    ("test_loss", "", ("loss", "test")),
+    ("predict_loss", "", ("loss", "test")),
+    ("eval_f1", "", ("f1", "eval")),
+    ("MAE on validation after epoch", "", ("mae_on_after_epoch", "eval")),
+    ("train/epoch", "", ("epoch", "")),
+]
+
+
+@pytest.mark.parametrize(("tag", "folder", "expected"), SPELLINGS)
+def test_common_spellings_map_to_one_metric(
+    tag: str, folder: str, expected: tuple[str, str]
+) -> None:
+    assert canonical(tag, folder) == expected
+
+
+def test_unknown_names_are_kept_readably() -> None:
+    assert canonical("rewards/chosen") == ("rewards_chosen", "train")
+    assert canonical("eval_rouge-1") == ("rouge_1", "eval")
+
+
+@pytest.mark.parametrize(
+    ("metric", "expected"),
+    [("loss", -1), ("accuracy", 1), ("learning_rate", 0), ("out_caps_loss", -1), ("rouge_1", 1)],
+)
+def test_direction(metric: str, expected: int) -> None:
+    assert direction(metric) == expected
+
+
+def test_is_loss() -> None:
+    assert is_loss("loss") and is_loss("sft_loss") and not is_loss("accuracy")
+
+
+def test_folder_split() -> None:
+    assert folder_split("validation") == "eval"
+    assert folder_split("train") == "train"
+    assert folder_split("runs") == ""
