@@ -25,9 +25,17 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
 def write_text_atomically(path: Path, text: str) -> None:
     """Write UTF-8 text to ``path`` atomically."""
-    write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+
+    def write(temporary: Path) -> None:
+        temporary.write_text(text, encoding="utf-8")
+
+    write_atomically(path, write)
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     """Write bytes to ``path`` atomically."""
-    write_atomically(path, lambda temporary: temporary.write_bytes(data))
+
+    def write(temporary: Path) -> None:
+        temporary.write_bytes(data)
+
+    write_atomically(path, write)

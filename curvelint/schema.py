@@ -22,6 +22,7 @@ form is the contract.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,14 +50,24 @@ DTYPES: dict[str, str] = {
 }
 
 
-def _categorical(values: Sequence[str] | np.ndarray | pd.Categorical) -> pd.Categorical:
+def _categorical(values: Sequence[str] | np.ndarray | pd.Categorical) -> pd.Categorical[Any]:
     if isinstance(values, pd.Categorical):
         return values
     return pd.Categorical(np.asarray(values, dtype=object))
 
 
-def _constant(value: str, length: int) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.zeros(length, dtype=np.int8), categories=[value])
+def _constant(value: str, length: int) -> pd.Categorical[Any]:
+    return pd.Categorical.from_codes(np.zeros(length, dtype=np.int8), categories=pd.Index([value]))
+
+
+def _recode(codes: np.ndarray, names: list[str]) -> pd.Categorical[Any]:
+    """A categorical whose code ``i`` (a tag category) becomes ``names[i]``."""
+    categories = sorted(set(names))
+    position = {name: index for index, name in enumerate(categories)}
+    mapping = np.array([position[name] for name in names], dtype=np.int32)
+    return pd.Categorical.from_codes(
+        mapping[codes] if len(mapping) else codes, categories=pd.Index(categories, dtype=object)
+    )
 
 
 def _float_column(values: object, length: int) -> np.ndarray:
@@ -83,20 +94,11 @@ def build_frame(
     tags = _categorical(tag)
     length = len(tags)
     pairs = [canonical(str(name), folder_split) for name in tags.categories]
-    codes = tags.codes
-    metric = pd.Categorical.from_codes(codes, categories=tags.categories).rename_categories(
-        [f"{m}\x00{s}" for m, s in pairs]
-    )
-    metric_split = pd.Series(metric).astype(str).str.split("\x00", n=1, expand=True)
     frame = pd.DataFrame(
         {
             "run": _constant(run, length),
-            "metric": _categorical(metric_split[0].to_numpy(dtype=object))
-            if length
-            else _categorical([]),
-            "split": _categorical(metric_split[1].to_numpy(dtype=object))
-            if length
-            else _categorical([]),
+            "metric": _recode(tags.codes, [metric for metric, _ in pairs]),
+            "split": _recode(tags.codes, [split for _, split in pairs]),
             "step": np.asarray(step, dtype=np.int64),
             "epoch": _float_column(epoch, length),
             "wall_time": _float_column(wall_time, length),

@@ -92,16 +92,21 @@ def test_symlinks_leaving_the_root_and_fifos_are_not_followed(tmp_path: Path) ->
     assert any("leaving the root" in s.why for s in found.skipped)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read anything")
-def test_unreadable_directory_is_reported(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    _touch(locked / "events.out.tfevents.1.host")
-    locked.chmod(0)
-    try:
-        found = discover([tmp_path])
-    finally:
-        locked.chmod(0o755)
-    assert any("cannot enter" in s.why for s in found.skipped)
+def test_unreadable_directory_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As root chmod cannot lock a folder, so the walk's error callback gets the real error."""
+    _touch(tmp_path / "ok" / "events.out.tfevents.1.host")
+    real_walk = os.walk
+
+    def walk_with_a_locked_folder(top: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        on_error = kwargs.get("onerror")
+        assert callable(on_error)
+        on_error(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
+        yield from real_walk(top, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "walk", walk_with_a_locked_folder)
+    found = discover([tmp_path])
+    assert [r.name for r in found.runs] == ["ok"]
+    assert any("cannot enter (Permission denied)" in s.why for s in found.skipped)
 
 
 def test_missing_path_is_reported_not_raised(tmp_path: Path) -> None:

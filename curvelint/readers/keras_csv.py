@@ -86,7 +86,7 @@ def _decode(raw: bytes) -> str:
 def _segments(text: str, path: Path, result: ReadResult) -> list[tuple[int, str]]:
     """Split the text at header lines (a repeated or changed header starts a new table)."""
     lines = text.splitlines()
-    header_pattern = re.compile(rf"^\s*\"?{EPOCH_COLUMN}\"?\s*[^\w\s.+-]", re.IGNORECASE)
+    header_pattern = re.compile(rf"^\s*\"?{EPOCH_COLUMN}\"?(?![\w.+-])", re.IGNORECASE)
     starts = [i for i, line in enumerate(lines) if header_pattern.match(line)]
     if not starts or starts[0] != next((i for i, s in enumerate(lines) if s.strip()), 0):
         raise UnreadableError(f"{path}: no 'epoch' header on the first line")
@@ -197,7 +197,7 @@ def _points(
             continue
         frames.append(
             build_frame(
-                tag=pd.Categorical.from_codes(np.zeros(int(logged.sum()), np.int8), [name]),
+                tag=[name] * int(logged.sum()),
                 step=epochs[logged].astype(np.int64),
                 epoch=epochs[logged],
                 value=values[logged],

@@ -1,0 +1,125 @@
+"""Every tunable number of the analysis, in one place, so a config file can override any of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Literal
+
+from curvelint.errors import ConfigError
+
+SmoothingMethod = Literal["centered_time_ema", "time_ema", "debiased_ema", "none"]
+SMOOTHING_METHODS: tuple[SmoothingMethod, ...] = (
+    "centered_time_ema",
+    "time_ema",
+    "debiased_ema",
+    "none",
+)
+TREND_FAMILIES = ("power_law", "exponential", "log_power")
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisSettings:
+    """Thresholds and sizes used by :func:`curvelint.analysis.analyze_frame`.
+
+    Noise-relative thresholds are in units of the series' robust noise level, so the same
+    settings suit a loss of 10,000 and an accuracy of 0.9.
+    """
+
+    # Smoothing (display only: judgement never reads the smoothed curve).
+    smoothing: SmoothingMethod = "centered_time_ema"
+    ema_weight: float = 0.6  # TensorBoard's slider default for "debiased_ema"
+    time_constant_fraction: float = 0.02  # time EMA's time constant, fraction of the step span
+
+    # Long series: trend fits and change-points read equal-count bucket medians above these.
+    trend_max_points: int = 400
+    changepoint_max_points: int = 1000
+
+    # Trend fit and projection.
+    trend_min_points: int = 8
+    trend_families: tuple[str, ...] = TREND_FAMILIES
+    bootstrap_samples: int = 100
+    bootstrap_seed: int = 0
+    interval_level: float = 0.9
+    projection_factor: float = 2.0
+    tail_fractions: tuple[float, float] = (0.1, 0.2)
+
+    # Change-points: penalty = penalty_factor * noise² * ln(n), noise floored to a share of the range.
+    changepoint_min_points: int = 20
+    changepoint_penalty_factor: float = 4.0
+    changepoint_noise_floor: float = 0.01
+    min_segment_points: int = 5
+    min_segment_fraction: float = 0.03
+
+    # Segment labels.
+    plateau_noise_units: float = 2.0
+    plateau_relative_change: float = 0.02
+    spike_segment_max_fraction: float = 0.25
+
+    # Spikes: robust z-score of a point against a rolling median.
+    spike_z: float = 6.0
+    spike_window: int = 21
+    spike_scale_window: int = 201
+    spike_recovery_noise_units: float = 3.0
+
+    # Learning-rate schedule.
+    lr_drop_ratio: float = 0.8
+    lr_stable_ratio: float = 0.95
+    lr_warmup_ratio: float = 0.5
+    lr_never_decayed_ratio: float = 0.95
+    lr_explain_fraction: float = 0.03
+
+    def __post_init__(self) -> None:
+        if self.smoothing not in SMOOTHING_METHODS:
+            raise ConfigError(
+                f"smoothing {self.smoothing!r} is unknown; use one of {list(SMOOTHING_METHODS)}"
+            )
+        unknown = set(self.trend_families) - set(TREND_FAMILIES)
+        if unknown or not self.trend_families:
+            raise ConfigError(
+                f"trend_families {list(self.trend_families)} must be a non-empty subset of "
+                f"{list(TREND_FAMILIES)}"
+            )
+        for name, low, high in _RANGES:
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ConfigError(f"{name} = {value} is out of range; use {low} to {high}")
+        if self.spike_window % 2 == 0 or self.spike_scale_window % 2 == 0:
+            raise ConfigError("spike_window and spike_scale_window must be odd")
+        if not all(0.0 < share < 1.0 for share in self.tail_fractions):
+            raise ConfigError(f"tail_fractions {self.tail_fractions} must lie between 0 and 1")
+
+    def replace(self, **changes: object) -> AnalysisSettings:
+        """A copy with some values changed, validated like the original."""
+        values = {field.name: getattr(self, field.name) for field in fields(self)}
+        values.update(changes)
+        return AnalysisSettings(**values)  # type: ignore[arg-type]
+
+
+_INFINITY = float("inf")
+_RANGES: tuple[tuple[str, float, float], ...] = (
+    ("ema_weight", 0.0, 0.999),
+    ("time_constant_fraction", 0.0, 1.0),
+    ("trend_max_points", 20, 1_000_000),
+    ("changepoint_max_points", 20, 1_000_000),
+    ("trend_min_points", 5, 1_000_000),
+    ("bootstrap_samples", 0, 10_000),
+    ("interval_level", 0.5, 0.999),
+    ("projection_factor", 1.0, 1_000.0),
+    ("changepoint_min_points", 6, 1_000_000),
+    ("changepoint_penalty_factor", 0.0, _INFINITY),
+    ("changepoint_noise_floor", 0.0, 1.0),
+    ("min_segment_points", 2, 1_000_000),
+    ("min_segment_fraction", 0.0, 0.5),
+    ("plateau_noise_units", 0.0, _INFINITY),
+    ("plateau_relative_change", 0.0, _INFINITY),
+    ("spike_segment_max_fraction", 0.0, 1.0),
+    ("spike_z", 1.0, _INFINITY),
+    ("spike_window", 3, 100_001),
+    ("spike_scale_window", 3, 1_000_001),
+    ("spike_recovery_noise_units", 0.0, _INFINITY),
+    ("lr_drop_ratio", 0.0, 1.0),
+    ("lr_stable_ratio", 0.0, 1.0),
+    ("lr_warmup_ratio", 0.0, 1.0),
+    ("lr_never_decayed_ratio", 0.0, 1.0),
+    ("lr_explain_fraction", 0.0, 0.5),
+)

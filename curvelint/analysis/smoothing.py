@@ -1,0 +1,128 @@
+"""Smoothing for display, in a form that does not depend on how often the run logged.
+
+TensorBoard's debiased EMA weighs *points*, so a run logged every step is smoothed over a
+shorter stretch of training than the same run logged every 10 steps (tensorflow/tensorboard
+#1518, #3493). The time EMAs here weigh *steps* instead: each value is the exponentially
+weighted integral of the linearly interpolated curve, with a time constant in steps, so
+logging density only changes the interpolation error. The centred variant runs that integral
+both ways, so the smoothed curve does not lag behind the raw one (its minimum stays where the
+raw minimum is). Non-finite points are left as they are and skipped by their neighbours;
+a constant series comes back unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy.signal import lfilter
+
+from curvelint.analysis.settings import SmoothingMethod
+
+FloatArray = npt.NDArray[np.float64]
+
+_BLOCK_DECAY = 500.0  # keep exp() of within-block decays inside float64
+_MAX_STEP_DECAY = 50.0  # e^-50: a gap this long forgets everything before it
+
+
+def smooth(
+    steps: npt.ArrayLike,
+    values: npt.ArrayLike,
+    method: SmoothingMethod,
+    *,
+    ema_weight: float = 0.6,
+    time_constant: float = 1.0,
+) -> FloatArray:
+    """Smooth ``values`` logged at ``steps`` with ``method``; same length, same non-finite slots."""
+    x = np.asarray(steps, dtype=np.float64)
+    y = np.asarray(values, dtype=np.float64)
+    result = y.copy()
+    finite = np.isfinite(y)
+    kept = y[finite]
+    if method == "none" or len(kept) < 2 or np.all(kept == kept[0]):
+        return result
+    if method == "debiased_ema":
+        result[finite] = debiased_ema(kept, ema_weight)
+    elif method == "time_ema":
+        result[finite] = time_ema(x[finite], kept, time_constant)
+    else:
+        result[finite] = centered_time_ema(x[finite], kept, time_constant)
+    return result
+
+
+def debiased_ema(values: FloatArray, weight: float) -> FloatArray:
+    """TensorBoard's smoothing: an EMA per point, divided by ``1 - weight**k`` to remove the
+    pull towards its zero start. Expects finite values."""
+    if weight <= 0.0:
+        return values.astype(np.float64)
+    accumulated: FloatArray = lfilter([1.0 - weight], [1.0, -weight], values)
+    counts = np.arange(1, len(values) + 1, dtype=np.float64)
+    return accumulated / -np.expm1(counts * np.log(weight))
+
+
+def time_ema(steps: FloatArray, values: FloatArray, time_constant: float) -> FloatArray:
+    """Causal EMA with a time constant in steps (spacing-aware, like W&B's time-weighted EMA)."""
+    weighted, weights = _one_sided_sums(steps, values, time_constant)
+    return _ratio(weighted, weights, values)
+
+
+def centered_time_ema(steps: FloatArray, values: FloatArray, time_constant: float) -> FloatArray:
+    """Two-sided time EMA: the forward and backward integrals pooled, so nothing lags."""
+    forward, forward_weights = _one_sided_sums(steps, values, time_constant)
+    backward, backward_weights = _one_sided_sums(-steps[::-1], values[::-1], time_constant)
+    return _ratio(forward + backward[::-1], forward_weights + backward_weights[::-1], values)
+
+
+def _ratio(weighted: FloatArray, weights: FloatArray, values: FloatArray) -> FloatArray:
+    safe = weights > 0.0
+    return np.where(safe, weighted / np.where(safe, weights, 1.0), values)
+
+
+def _one_sided_sums(
+    steps: FloatArray, values: FloatArray, time_constant: float
+) -> tuple[FloatArray, FloatArray]:
+    """Exponentially weighted integral of the interpolated curve up to each point, and of 1.
+
+    Over one interval of length ``d`` (``r = d / tau``, ``e = exp(-r)``) the kernel-weighted
+    integral of the line from ``v[i-1]`` to ``v[i]`` is ``(1 - e - h) v[i] + h v[i-1]`` times
+    ``tau``, with ``h = (1 - e - r e) / r``; the common factor ``tau`` cancels in the ratio.
+    """
+    if len(values) < 2:
+        return np.zeros(len(values)), np.zeros(len(values))
+    ratio = np.minimum(np.diff(steps) / max(time_constant, 1e-300), _MAX_STEP_DECAY)
+    decay = np.exp(-ratio)
+    share_previous = _previous_share(ratio, decay)
+    share_current = -np.expm1(-ratio) - share_previous
+    increments = share_current * values[1:] + share_previous * values[:-1]
+    interval_weights = -np.expm1(-ratio)
+    log_decay = np.concatenate([[0.0], np.cumsum(ratio)])
+    weighted = _decaying_sum(np.concatenate([[0.0], increments]), log_decay)
+    weights = _decaying_sum(np.concatenate([[0.0], interval_weights]), log_decay)
+    return weighted, weights
+
+
+def _previous_share(ratio: FloatArray, decay: FloatArray) -> FloatArray:
+    """``(1 - e - r e) / r`` without cancellation for small ``r`` (series below 1e-3)."""
+    small = ratio < 1e-3
+    safe_ratio = np.where(small, 1.0, ratio)
+    exact = (-np.expm1(-ratio) - ratio * decay) / safe_ratio
+    series = ratio / 2.0 - ratio**2 / 3.0 + ratio**3 / 8.0
+    result: FloatArray = np.where(small, series, exact)
+    return result
+
+
+def _decaying_sum(increments: FloatArray, log_decay: FloatArray) -> FloatArray:
+    """``S[i] = exp(-(L[i] - L[i-1])) * S[i-1] + u[i]`` in closed form, block by block."""
+    result = np.empty_like(increments)
+    carry = 0.0
+    start = 0
+    total = len(increments)
+    while start < total:
+        reference = log_decay[start - 1] if start > 0 else log_decay[0]
+        end = int(np.searchsorted(log_decay, reference + _BLOCK_DECAY, side="right"))
+        end = max(end, start + 1)
+        relative = log_decay[start:end] - reference
+        partial = np.cumsum(increments[start:end] * np.exp(relative))
+        result[start:end] = np.exp(-relative) * (carry + partial)
+        carry = float(result[end - 1])
+        start = end
+    return result
