@@ -70,6 +70,16 @@ def _recode(codes: np.ndarray, names: list[str]) -> pd.Categorical[Any]:
     )
 
 
+def _object_categories(values: Any) -> pd.Categorical[Any]:
+    """The same categorical with object-dtype categories (pandas 3 may infer ``str``), so that
+    categoricals from different readers can be unioned."""
+    if values.categories.dtype == object:
+        return values  # type: ignore[no-any-return]
+    return pd.Categorical.from_codes(
+        values.codes, categories=pd.Index(values.categories.astype(object), dtype=object)
+    )
+
+
 def _float_column(values: object, length: int) -> np.ndarray:
     if values is None:
         return np.full(length, np.nan)
@@ -127,7 +137,7 @@ def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     for name in COLUMNS:
         if name in CATEGORY_COLUMNS:
             columns[name] = pd.api.types.union_categoricals(
-                [f[name].array for f in frames], ignore_order=True
+                [_object_categories(f[name].array) for f in frames], ignore_order=True
             )
         else:
             columns[name] = np.concatenate([f[name].to_numpy() for f in frames])

@@ -16,13 +16,14 @@ import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import ReadResult, Skipped
-from curvelint.schema import build_frame, concat
+from curvelint.schema import build_frame
 
 NAME = "keras_csv"
 SUFFIXES = frozenset({".csv", ".log", ".txt", ".tsv"})
@@ -105,22 +106,23 @@ def _segments(text: str, path: Path, result: ReadResult) -> list[tuple[int, str]
 def _parse_table(
     text: str, separator: str, path: Path, first_line: int
 ) -> tuple[pd.DataFrame, list[Skipped]]:
+    """Parse with pandas' C parser; rows with too many fields need the slower python engine."""
+    options: dict[str, Any] = {
+        "sep": separator,
+        "dtype": str,
+        "keep_default_na": False,
+        "skipinitialspace": True,
+    }
     skipped: list[Skipped] = []
-    bad_lines: list[int] = []
+    try:
+        table = pd.read_csv(io.StringIO(text), engine="c", **options)
+    except (pd.errors.ParserError, ValueError):
+        bad_lines: list[int] = []
 
-    def on_bad_line(fields: list[str]) -> None:
-        bad_lines.append(len(fields))
+        def on_bad_line(fields: list[str]) -> None:
+            bad_lines.append(len(fields))
 
-    table = pd.read_csv(
-        io.StringIO(text),
-        sep=separator,
-        dtype=str,
-        keep_default_na=False,
-        engine="python",
-        on_bad_lines=on_bad_line,
-        skipinitialspace=True,
-    )
-    if bad_lines:
+        table = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=on_bad_line, **options)
         why = "rows with more fields than the header skipped"
         skipped.append(Skipped(str(path), f"after line {first_line}", why, len(bad_lines)))
     table.columns = [str(c).strip() for c in table.columns]
@@ -185,26 +187,34 @@ def _read_file(path: Path) -> ReadResult:
 def _points(
     table: pd.DataFrame, epoch_name: str, epochs: np.ndarray, path: Path, result: ReadResult
 ) -> pd.DataFrame:
-    frames = []
+    """All metric columns stacked into one frame: the tag code is the column's position."""
+    names: list[str] = []
+    codes, steps, values = [], [], []
     for name in table.columns:
         if name == epoch_name or not name:
             continue
-        values, logged, garbage = _to_float(table[name])
+        column_values, logged, garbage = _to_float(table[name])
         if garbage:
             why = f"non-numeric cells in column {name!r} ignored"
             result.skipped.append(Skipped(str(path), "", why, garbage))
         if not logged.any():
             continue
-        frames.append(
-            build_frame(
-                tag=[name] * int(logged.sum()),
-                step=epochs[logged].astype(np.int64),
-                epoch=epochs[logged],
-                value=values[logged],
-                source=str(path),
-            )
-        )
-    return concat(frames)
+        codes.append(np.full(int(logged.sum()), len(names), dtype=np.int32))
+        names.append(name)
+        steps.append(epochs[logged])
+        values.append(column_values[logged])
+    if not names:
+        return build_frame(tag=[], step=[], value=[], source=str(path))
+    all_steps = np.concatenate(steps)
+    return build_frame(
+        tag=pd.Categorical.from_codes(
+            np.concatenate(codes), categories=pd.Index(names, dtype=object)
+        ),
+        step=all_steps.astype(np.int64),
+        epoch=all_steps,
+        value=np.concatenate(values),
+        source=str(path),
+    )
 
 
 def read(paths: Sequence[Path]) -> ReadResult:

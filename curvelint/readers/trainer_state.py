@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import ReadResult, Skipped
@@ -83,18 +84,16 @@ def file_order(path: Path) -> tuple[int, int]:
 
 @dataclass
 class _Columns:
-    """Column buffers for the points of one state file."""
+    """Column buffers for the points of one state file; tags are codes into ``names``."""
 
-    tags: list[str] = field(default_factory=list)
+    names: dict[str, int] = field(default_factory=dict)
+    codes: list[int] = field(default_factory=list)
     steps: list[int] = field(default_factory=list)
     epochs: list[float] = field(default_factory=list)
     values: list[float] = field(default_factory=list)
 
-    def add(self, tag: str, step: int, epoch: float, value: float) -> None:
-        self.tags.append(tag)
-        self.steps.append(step)
-        self.epochs.append(epoch)
-        self.values.append(value)
+    def code(self, tag: str) -> int:
+        return self.names.setdefault(tag, len(self.names))
 
 
 def _load_state(path: Path) -> dict[str, Any]:
@@ -126,18 +125,21 @@ def _global_step(state: dict[str, Any]) -> int:
     return max(numeric, default=-1)
 
 
-def _entry_kind(entry: dict[str, Any]) -> str:
-    if any(key.startswith("eval_") for key in entry):
+def _entry_kind(keys: tuple[str, ...]) -> str:
+    if any(key.startswith("eval_") for key in keys):
         return "eval"
-    if any(key.startswith(("predict_", "test_")) for key in entry):
+    if any(key.startswith(("predict_", "test_")) for key in keys):
         return "test"
-    if SUMMARY_KEYS & entry.keys() or ("train_loss" in entry and "loss" not in entry):
+    if SUMMARY_KEYS.intersection(keys) or ("train_loss" in keys and "loss" not in keys):
         return "summary"
     return "train"
 
 
 def _as_number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    kind = type(value)
+    if kind is float or kind is int:
+        return float(value)  # type: ignore[arg-type]
+    if kind is bool or not isinstance(value, int | float):
         return None
     return float(value)
 
@@ -150,9 +152,11 @@ def _entry_step(entry: dict[str, Any]) -> int | None:
 
 
 def _read_entries(path: Path, history: list[Any], result: ReadResult) -> _Columns:
+    """Walk log_history once; entries sharing a key set (most of them) share their layout."""
     columns = _Columns()
     non_numeric: Counter[str] = Counter()
     bad_entries: list[int] = []
+    layouts: dict[tuple[str, ...], tuple[str, list[tuple[str, int]]]] = {}
     inherited = 0
     last_step: int | None = None
     for index, entry in enumerate(history):
@@ -166,10 +170,51 @@ def _read_entries(path: Path, history: list[Any], result: ReadResult) -> _Column
             bad_entries.append(index)
             continue
         last_step = step
-        if _entry_kind(entry) == "summary":
+        keys = tuple(entry)
+        layout = layouts.get(keys)
+        if layout is None:
+            layout = layouts[keys] = _layout(keys, columns)
+        kind, fields = layout
+        if kind == "summary":
             result.metadata.update({k: v for k, v in entry.items() if k not in AXIS_KEYS})
             continue
-        _add_entry(columns, entry, step, non_numeric)
+        _add_entry(columns, entry, step, fields, non_numeric)
+    _report_entry_problems(path, result, bad_entries, non_numeric, inherited)
+    return columns
+
+
+def _layout(keys: tuple[str, ...], columns: _Columns) -> tuple[str, list[tuple[str, int]]]:
+    """An entry shape's kind and its value keys with their tag codes."""
+    return _entry_kind(keys), [(key, columns.code(key)) for key in keys if key not in AXIS_KEYS]
+
+
+def _add_entry(
+    columns: _Columns,
+    entry: dict[str, Any],
+    step: int,
+    fields: list[tuple[str, int]],
+    non_numeric: Counter[str],
+) -> None:
+    epoch = _as_number(entry.get("epoch"))
+    epoch_value = math.nan if epoch is None else epoch
+    for key, code in fields:
+        value = _as_number(entry[key])
+        if value is None:
+            non_numeric[key] += 1
+            continue
+        columns.codes.append(code)
+        columns.steps.append(step)
+        columns.epochs.append(epoch_value)
+        columns.values.append(value)
+
+
+def _report_entry_problems(
+    path: Path,
+    result: ReadResult,
+    bad_entries: list[int],
+    non_numeric: Counter[str],
+    inherited: int,
+) -> None:
     if inherited:
         result.notes.append(
             f"{inherited} log_history entries without a step took the step of the entry before"
@@ -181,22 +226,6 @@ def _read_entries(path: Path, history: list[Any], result: ReadResult) -> _Column
     for key, count in sorted(non_numeric.items()):
         why = f"non-numeric values for {key!r} ignored"
         result.skipped.append(Skipped(str(path), "log_history", why, count))
-    return columns
-
-
-def _add_entry(
-    columns: _Columns, entry: dict[str, Any], step: int, non_numeric: Counter[str]
-) -> None:
-    epoch = _as_number(entry.get("epoch"))
-    epoch_value = math.nan if epoch is None else epoch
-    for key, raw in entry.items():
-        if key in AXIS_KEYS:
-            continue
-        value = _as_number(raw)
-        if value is None:
-            non_numeric[key] += 1
-            continue
-        columns.add(key, step, epoch_value, value)
 
 
 def _choose_state(paths: Sequence[Path], result: ReadResult) -> tuple[Path, dict[str, Any]]:
@@ -233,7 +262,10 @@ def read(paths: Sequence[Path]) -> ReadResult:
         result.metadata["early_stopping_patience"] = patience
     columns = _read_entries(path, state["log_history"], result)
     result.frame = build_frame(
-        tag=columns.tags,
+        tag=pd.Categorical.from_codes(
+            np.asarray(columns.codes, dtype=np.int32),
+            categories=pd.Index(list(columns.names), dtype=object),
+        ),
         step=np.asarray(columns.steps, dtype=np.int64),
         value=np.asarray(columns.values, dtype=np.float64),
         epoch=np.asarray(columns.epochs, dtype=np.float64),
