@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from curvelint import schema
+from curvelint import remote, schema
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
 from curvelint.readers import BY_NAME, tensorboard
@@ -95,8 +95,19 @@ def read_run(spec: RunSpec) -> Run:
 
 
 def read_runs(paths: Sequence[str | Path]) -> ReadReport:
-    """Discover and read every run under ``paths``; one bad run never stops the others."""
-    discovery = discover([Path(p) for p in paths])
+    """Discover and read every run under ``paths``; one bad run never stops the others.
+
+    A path given as a URL string (``s3://bucket/logs``, any fsspec protocol) is copied to a
+    temporary folder first (:mod:`curvelint.remote`); names and paths stay relative to it.
+    """
+    with remote.local_paths(paths) as located:
+        report = _read_local(located.paths)
+        report.skipped[:0] = located.skipped
+        return remote.relabel(report, located)
+
+
+def _read_local(paths: Sequence[Path]) -> ReadReport:
+    discovery = discover(list(paths))
     report = ReadReport(skipped=list(discovery.skipped))
     for spec in discovery.runs:
         try:

@@ -1,0 +1,82 @@
+"""PyTorch Lightning ``CSVLogger`` logs: ``lightning_logs/version_N/metrics.csv``.
+
+Lightning writes one row per logging call, keyed by the global ``step`` (and ``epoch``): train
+and validation metrics land on different rows and an empty cell means "not logged there". A
+metric logged with ``on_step=True, on_epoch=True`` appears twice, as ``train_loss_step`` (the
+per-step curve, read as ``train_loss``) and ``train_loss_epoch`` (its epoch mean, a separate
+curve); both tags stay as logged. ``test_*`` rows are the ``test`` split. ``hparams.yaml``
+beside the file is read safely as metadata. A version folder is one run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from curvelint.errors import UnreadableError
+from curvelint.readers import step_table
+from curvelint.readers.base import ReadResult
+from curvelint.readers.metadata_files import read_yaml_mapping
+from curvelint.schema import empty_frame
+
+NAME = "lightning_csv"
+FILE_NAME = "metrics.csv"
+HPARAMS_FILE = "hparams.yaml"
+STEP_COLUMN = "step"
+_STEP_SUFFIX, _EPOCH_SUFFIX = "_step", "_epoch"
+
+
+def _header(path: Path) -> list[str]:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return []
+    text = head.decode("utf-8-sig", errors="replace")
+    first = text.splitlines()[0] if text.strip() else ""
+    return [field.strip().strip('"') for field in first.split(",")]
+
+
+def sniff(path: Path) -> bool:
+    """A ``metrics.csv`` whose header has a ``step`` column (Keras' CSVLogger has none)."""
+    return path.name == FILE_NAME and STEP_COLUMN in _header(path)
+
+
+def run_directory(path: Path) -> Path:
+    """The ``version_N`` folder: its event files (a TensorBoardLogger beside) are companions."""
+    return path.parent
+
+
+def metric_naming(columns: Sequence[str]) -> dict[str, str]:
+    """``X_step`` → ``X`` when ``X_epoch`` is logged too: Lightning's on_step+on_epoch pair."""
+    names = set(columns)
+    return {
+        column: column.removesuffix(_STEP_SUFFIX)
+        for column in columns
+        if column.endswith(_STEP_SUFFIX)
+        and column != _STEP_SUFFIX
+        and column.removesuffix(_STEP_SUFFIX) + _EPOCH_SUFFIX in names
+    }
+
+
+def read(paths: Sequence[Path]) -> ReadResult:
+    """Read one version folder's ``metrics.csv`` (and its ``hparams.yaml``)."""
+    if len(paths) != 1:
+        raise UnreadableError(f"a Lightning CSVLogger run is one metrics.csv, got {len(paths)}")
+    path = paths[0]
+    result = ReadResult(frame=empty_frame())
+    table = step_table.read_csv_table(path, result)
+    if STEP_COLUMN not in table.columns:
+        raise UnreadableError(f"{path}: no 'step' column: not a Lightning CSVLogger log")
+    roles = step_table.choose_roles(table.columns, step_column=STEP_COLUMN, source=path)
+    naming = metric_naming(list(table.columns))
+    result.frame = step_table.table_frame(table, roles, path, result, naming)
+    hparams_path = path.parent / HPARAMS_FILE
+    if hparams_path.is_file():
+        hparams = read_yaml_mapping(hparams_path, result.notes)
+        if hparams:
+            result.metadata["hparams"] = hparams
+    if naming:
+        pairs = ", ".join(sorted(naming))
+        result.notes.append(f"{path.name}: per-step columns {pairs} read as their metric's curve")
+    return result

@@ -1,0 +1,312 @@
+"""Tables of metrics by step: a CSV with a step column from a custom logger, and the
+column-to-frame logic every step-indexed table reader shares (Lightning, JSON Lines).
+
+A table has one column per quantity; a cell that is empty (or ``NA``/``null``) means "not
+logged on this row" — Lightning and W&B write train and eval metrics on different rows — while
+``nan``/``inf`` cells are data and kept. The step column is chosen from :data:`STEP_COLUMNS`
+(``--step-col`` overrides it); ``epoch`` gives the epoch when it is not the step itself.
+Columns whose name starts with ``_`` are W&B bookkeeping (``_runtime``, ``_wandb``), not curves.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from curvelint.errors import UnreadableError
+from curvelint.readers.base import ReadResult, Skipped
+from curvelint.readers.keras_csv import detect_separator
+from curvelint.schema import build_frame, concat, empty_frame
+
+NAME = "step_table"
+SUFFIXES = frozenset({".csv", ".tsv"})
+# In order of preference when a table has several.
+STEP_COLUMNS = ("step", "_step", "global_step", "iteration", "epoch")
+EPOCH_COLUMN = "epoch"
+WALL_TIME_COLUMNS = ("_timestamp", "wall_time")
+MISSING_SPELLINGS = frozenset({"", "na", "n/a", "none", "null", "<na>"})
+_SNIFF_BYTES = 1024
+
+
+@dataclass
+class Table:
+    """Raw cells by column, every column as long as the table; ``None`` where not logged."""
+
+    columns: dict[str, list[object]] = field(default_factory=dict)
+    rows: int = 0
+    # Where each row came from (a line number, a record number), for Skipped locations.
+    lines: list[int] = field(default_factory=list)
+    unit: str = "line"
+
+    def add_row(self, cells: Mapping[str, object], line: int) -> None:
+        """Append a row; columns first seen now are back-filled with ``None``."""
+        for name, cell in cells.items():
+            column = self.columns.get(name)
+            if column is None:
+                column = self.columns[name] = [None] * self.rows
+            column.append(cell)
+        self.rows += 1
+        self.lines.append(line)
+        for column in self.columns.values():
+            if len(column) < self.rows:
+                column.append(None)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Which columns are the step, the epoch and the wall time, and which are curves."""
+
+    step: str
+    epoch: str | None
+    wall_time: str | None
+    metrics: tuple[str, ...]
+
+
+def number(cell: object) -> tuple[float, str]:
+    """A cell as ``(value, kind)``: kind ``value``, ``missing`` (not logged) or ``bad``."""
+    if cell is None:
+        return math.nan, "missing"
+    if isinstance(cell, bool):
+        return math.nan, "bad"
+    if isinstance(cell, int | float):
+        return float(cell), "value"
+    if isinstance(cell, str):
+        text = cell.strip()
+        if text.lower() in MISSING_SPELLINGS:
+            return math.nan, "missing"
+        try:
+            return float(text), "value"
+        except ValueError:
+            return math.nan, "bad"
+    return math.nan, "bad"
+
+
+def numbers(cells: Sequence[object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values, a mask of logged numbers, and a mask of cells that are not numbers."""
+    values = np.full(len(cells), np.nan)
+    logged = np.zeros(len(cells), dtype=bool)
+    bad = np.zeros(len(cells), dtype=bool)
+    for index, cell in enumerate(cells):
+        value, kind = number(cell)
+        values[index] = value
+        logged[index] = kind == "value"
+        bad[index] = kind == "bad"
+    return values, logged, bad
+
+
+def choose_roles(
+    names: Iterable[str],
+    *,
+    step_column: str | None = None,
+    metrics: Sequence[str] | None = None,
+    source: Path,
+) -> Roles:
+    """The step/epoch/wall-time columns and the curves; raises for an override that is absent."""
+    names = list(names)
+    if step_column is not None and step_column not in names:
+        raise UnreadableError(f"{source}: no step column {step_column!r} (columns: {names})")
+    step = step_column or next((c for c in STEP_COLUMNS if c in names), None)
+    if step is None:
+        wanted = "/".join(STEP_COLUMNS)
+        raise UnreadableError(f"{source}: no step column ({wanted}); pass the step column name")
+    epoch = EPOCH_COLUMN if EPOCH_COLUMN in names and step != EPOCH_COLUMN else None
+    wall_time = next((c for c in WALL_TIME_COLUMNS if c in names and c != step), None)
+    axes = {step, epoch, wall_time}
+    if metrics is not None:
+        absent = [m for m in metrics if m not in names]
+        if absent:
+            raise UnreadableError(f"{source}: no column(s) {absent} (columns: {names})")
+        chosen = tuple(m for m in metrics if m not in axes)
+    else:
+        chosen = tuple(c for c in names if c and c not in axes and not c.startswith("_"))
+    return Roles(step, epoch, wall_time, chosen)
+
+
+def _step_values(
+    table: Table, roles: Roles, source: Path, result: ReadResult
+) -> tuple[np.ndarray, np.ndarray]:
+    """Integer steps and a mask of rows that have one; the others are reported skipped."""
+    values, logged, _ = numbers(table.columns[roles.step])
+    finite = logged & np.isfinite(values)
+    integral = finite.copy()
+    integral[finite] = values[finite] == np.round(values[finite])
+    if not integral.any():
+        raise UnreadableError(f"{source}: no row has an integer {roles.step!r}")
+    missing = np.flatnonzero(~integral)
+    if len(missing):
+        where = f"{table.unit} {table.lines[missing[0]]}"
+        why = f"rows without an integer {roles.step!r} skipped"
+        result.skipped.append(Skipped(str(source), where, why, len(missing)))
+    steps = np.zeros(table.rows, dtype=np.int64)
+    steps[integral] = values[integral].astype(np.int64)
+    return steps, integral
+
+
+def _optional_axis(table: Table, name: str | None) -> np.ndarray:
+    if name is None:
+        return np.full(table.rows, np.nan)
+    values, logged, _ = numbers(table.columns[name])
+    values[~logged] = np.nan
+    return values
+
+
+def _retagged(frame: pd.DataFrame, tag: str) -> pd.DataFrame:
+    """The frame with ``tag`` restored to the column name as logged."""
+    codes = np.zeros(len(frame), dtype=np.int8)
+    frame["tag"] = pd.Categorical.from_codes(codes, categories=pd.Index([tag]))
+    return frame
+
+
+def table_frame(
+    table: Table,
+    roles: Roles,
+    source: Path,
+    result: ReadResult,
+    naming: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One frame from a table: a point per logged cell of every metric column.
+
+    ``naming`` maps a column to the name its metric is derived from (Lightning's
+    ``train_loss_step`` is the ``train_loss`` curve); the tag stays as logged.
+    """
+    if table.rows == 0:
+        return empty_frame()
+    steps, has_step = _step_values(table, roles, source, result)
+    epochs = (
+        steps.astype(np.float64)
+        if roles.step == EPOCH_COLUMN
+        else _optional_axis(table, roles.epoch)
+    )
+    wall_times = _optional_axis(table, roles.wall_time)
+    frames = []
+    for name in roles.metrics:
+        values, logged, bad = numbers(table.columns[name])
+        bad &= has_step
+        if bad.any():
+            where = f"{table.unit} {table.lines[int(np.flatnonzero(bad)[0])]}"
+            why = f"non-numeric values in {name!r} ignored"
+            result.skipped.append(Skipped(str(source), where, why, int(bad.sum())))
+        keep = logged & has_step
+        if not keep.any():
+            continue
+        frame = build_frame(
+            tag=[(naming or {}).get(name, name)] * int(keep.sum()),
+            step=steps[keep],
+            value=values[keep],
+            epoch=epochs[keep],
+            wall_time=wall_times[keep],
+            source=str(source),
+        )
+        frames.append(_retagged(frame, name) if naming and name in naming else frame)
+    return concat(frames)
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _unique(header: list[str], path: Path, result: ReadResult) -> list[str]:
+    """Header names made unique (``loss``, ``loss~2``) so no column overwrites another."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name}~{seen[name]}")
+    repeated = sorted(name for name, count in seen.items() if count > 1 and name)
+    if repeated:
+        result.notes.append(f"{path.name}: repeated column names {repeated} numbered ~2, ~3…")
+    return unique
+
+
+def read_csv_table(path: Path, result: ReadResult) -> Table:
+    """A delimited text file as a :class:`Table`; ragged rows are skipped with their line."""
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as error:
+        raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise UnreadableError(f"{path}: empty file (no header)")
+    separator = detect_separator(lines[0])
+    reader = csv.reader(lines, delimiter=separator, skipinitialspace=True)
+    header = _unique([name.strip() for name in next(reader)], path, result)
+    table = Table(columns={name: [] for name in header})
+    ragged: list[int] = []
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            ragged.append(reader.line_num)
+            continue
+        for name, cell in zip(header, row, strict=True):
+            table.columns[name].append(cell)
+        table.rows += 1
+        table.lines.append(reader.line_num)
+    if ragged:
+        why = "rows whose field count differs from the header skipped"
+        result.skipped.append(Skipped(str(path), f"line {ragged[0]}", why, len(ragged)))
+    return table
+
+
+def _head_rows(path: Path) -> list[list[str]]:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return []
+    lines = _decode(head).splitlines()
+    if len(lines) < 2:
+        return []
+    separator = detect_separator(lines[0])
+    return [[c.strip() for c in row] for row in csv.reader(lines[:2], delimiter=separator)]
+
+
+def sniff(path: Path) -> bool:
+    """A ``.csv``/``.tsv`` whose header names a step column (not only ``epoch``: that is a
+    Keras CSVLogger log) beside other columns, and whose first row has an integer step."""
+    if path.suffix.lower() not in SUFFIXES:
+        return False
+    rows = _head_rows(path)
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return False
+    header, first = rows
+    step = next((c for c in STEP_COLUMNS[:-1] if c in header), None)
+    if step is None or len(first) != len(header):
+        return False
+    value, kind = number(first[header.index(step)])
+    return kind == "value" and math.isfinite(value) and value == round(value)
+
+
+def read_table(
+    path: Path, *, step_column: str | None = None, metrics: Sequence[str] | None = None
+) -> ReadResult:
+    """Read one table of metrics by step — delimited text, or JSON Lines by suffix.
+
+    ``step_column`` and ``metrics`` are the CLI's ``--step-col`` and ``--metric`` overrides
+    (the default step column is the first of :data:`STEP_COLUMNS` present).
+    """
+    if path.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
+        from curvelint.readers import json_lines  # json_lines builds on this module
+
+        return json_lines.read_lines(path, step_column=step_column, metrics=metrics)
+    result = ReadResult(frame=empty_frame())
+    table = read_csv_table(path, result)
+    roles = choose_roles(table.columns, step_column=step_column, metrics=metrics, source=path)
+    result.frame = table_frame(table, roles, path, result)
+    return result
+
+
+def read(paths: Sequence[Path]) -> ReadResult:
+    """Read one table file (a run is one file)."""
+    if len(paths) != 1:
+        raise UnreadableError(f"a step-table run is one file, got {len(paths)}")
+    return read_table(paths[0])
