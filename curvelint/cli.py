@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from curvelint.pipeline import PipelineOptions, PipelineResult
+    from curvelint.report.failing import FailPolicy
     from curvelint.runs import ReadReport
 
 
@@ -117,6 +119,219 @@ def frame(
     if to is not None:
         _write_frame(report, to)
     raise typer.Exit(int(ExitCode.FLAGGED if report.failed else ExitCode.OK))
+
+
+ANALYZE_HELP = f"""Analyze every run under PATHS and write a report per run into --out.
+
+Writes DIR/<run>/report.md, its PNG plots and report.json, DIR/index.md (one row per run)
+and DIR/summary.json. DIR must be new, empty, or an earlier curvelint report (it is then
+replaced cleanly; files curvelint did not write are never touched).
+
+{EXIT_CODES_HELP}
+"""
+
+
+def _overrides(settings: list[str]) -> dict[str, str]:
+    """``--set KEY=VALUE`` pairs as a dict; a pair without ``=`` is a usage error."""
+    pairs: dict[str, str] = {}
+    for item in settings:
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise _fail(
+                f"--set {item!r}: use KEY=VALUE, e.g. --set rules.overfit_min_rise=0.2",
+                ExitCode.USAGE,
+            )
+        pairs[key.strip()] = value
+    return pairs
+
+
+def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise _fail(f"{option} {value!r}: use one of {', '.join(choices)}", ExitCode.USAGE)
+
+
+def _show_progress(quiet: bool, output_format: str) -> bool:
+    """A progress bar only for a person watching: stdout a terminal, not CI, not --quiet."""
+    import os
+
+    return (
+        not quiet and output_format == "table" and sys.stdout.isatty() and not os.environ.get("CI")
+    )
+
+
+def _run_pipeline(
+    paths: list[Path], out: Path, options: PipelineOptions, jobs: int, progress: bool
+) -> PipelineResult:
+    from curvelint.pipeline import analyze_paths
+
+    if not progress:
+        return analyze_paths(paths, out, options, jobs=jobs)
+    from curvelint.report.console import console, progress_bar
+
+    with progress_bar(console()) as bar:
+        task = bar.add_task("analyzing", total=None)
+        return analyze_paths(
+            paths,
+            out,
+            options,
+            jobs=jobs,
+            on_start=lambda total: bar.update(task, total=total),
+            progress=lambda row: bar.advance(task),
+        )
+
+
+def _default_jobs() -> int:
+    from curvelint.pipeline import default_jobs
+
+    return default_jobs()
+
+
+def _options(
+    paths: list[Path],
+    config_file: Path | None,
+    overrides: dict[str, str],
+    fail_on: str | None,
+    smoothing: str | None,
+    x_axis: str,
+    main_metric: str | None,
+    num_classes: int | None,
+) -> tuple[PipelineOptions, FailPolicy]:
+    """The configuration (file, then --set), with the command-line options on top."""
+    from curvelint.config import load_config
+    from curvelint.pipeline import pipeline_options
+    from curvelint.report.failing import chosen_fail_on, fail_policy
+
+    start = paths[0] if paths and paths[0].exists() else None
+    config = load_config(start, config_file, overrides)
+    policy = fail_policy(chosen_fail_on(fail_on, config))
+    options = pipeline_options(
+        config, smoothing=smoothing, x_axis=x_axis, main_metric=main_metric, num_classes=num_classes
+    )
+    return options, policy
+
+
+def _print_result(
+    result: PipelineResult,
+    policy: FailPolicy,
+    out: Path,
+    *,
+    output_format: str,
+    quiet: bool,
+    github: bool,
+) -> None:
+    from curvelint.report import github as github_output
+
+    if output_format == "json":
+        sys.stdout.write(result.summary_json)
+    elif not quiet:
+        from curvelint.report.console import console, runs_table
+
+        terminal = console()
+        terminal.print(runs_table(result.rows, policy.flags, terminal.width))
+        terminal.print(f"Reports: {out / 'index.md'}", markup=False, highlight=False)
+    if github:
+        github_output.append_step_summary(result.index_markdown)
+        for line in github_output.workflow_annotations(result.rows, policy.flags, out):
+            print(line)
+
+
+@app.command(help=ANALYZE_HELP)
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(help="Log files or folders to analyze.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = Path(
+        "curvelint-report"
+    ),
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", help="table: a table of runs on stdout; json: summary.json on stdout."
+        ),
+    ] = "table",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            metavar="VERDICT[,VERDICT…]",
+            help="Exit 1 when a run gets one of these verdicts (default: diverged), or has a "
+            "finding of this severity (error, warning), or never. Unreadable runs always fail.",
+        ),
+    ] = None,
+    github: Annotated[
+        bool,
+        typer.Option(
+            "--github",
+            help="Append the index to $GITHUB_STEP_SUMMARY and print ::error/::warning "
+            "annotations for flagged runs.",
+        ),
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="Runs analyzed in parallel processes (default: cores)."),
+    ] = None,
+    smoothing: Annotated[
+        str | None,
+        typer.Option(
+            "--smoothing",
+            help="Display smoothing: centered_time_ema (default), time_ema, debiased_ema, none.",
+        ),
+    ] = None,
+    x_axis: Annotated[
+        str, typer.Option("--x-axis", help="Plot against step (default), epoch or time.")
+    ] = "step",
+    main_metric: Annotated[
+        str | None,
+        typer.Option(
+            "--main-metric",
+            metavar="METRIC[/SPLIT]",
+            help="The series the index summarises, e.g. loss/eval or accuracy/eval "
+            "(default: the train loss).",
+        ),
+    ] = None,
+    num_classes: Annotated[
+        int | None,
+        typer.Option(
+            "--num-classes", help="Classes of a classifier: judges the loss against chance."
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Read settings from this file instead of curvelint.toml."),
+    ] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="Override one setting, e.g. rules.overfit_min_rise=0.2.",
+        ),
+    ] = None,
+) -> None:
+    from curvelint.errors import CurvelintError
+
+    _check_choice("--format", output_format, ("table", "json"))
+    _check_choice("--x-axis", x_axis, ("step", "epoch", "time"))
+    if jobs is not None and jobs < 1:
+        raise _fail(f"--jobs {jobs}: use 1 or more", ExitCode.USAGE)
+    try:
+        options, policy = _options(
+            paths,
+            config,
+            _overrides(settings or []),
+            fail_on,
+            smoothing,
+            x_axis,
+            main_metric,
+            num_classes,
+        )
+        result = _run_pipeline(
+            paths, out, options, jobs or _default_jobs(), _show_progress(quiet, output_format)
+        )
+    except CurvelintError as error:
+        raise _fail(str(error), ExitCode.USAGE) from None
+    _print_result(result, policy, out, output_format=output_format, quiet=quiet, github=github)
+    flagged = any(policy.flags(row) for row in result.rows)
+    raise typer.Exit(int(ExitCode.FLAGGED if flagged else ExitCode.OK))
 
 
 def main() -> None:

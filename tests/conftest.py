@@ -12,6 +12,15 @@ SAMPLE_LOGS = REPO / "sample_logs"
 CORPUS = REPO.parent / "shared" / "corpus" / "public"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/report/golden/* from the current output instead of comparing",
+    )
+
+
 @pytest.fixture
 def corpus() -> Path:
     """The public corpus of real logs; tests using it skip where ../shared is absent."""

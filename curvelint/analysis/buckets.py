@@ -20,11 +20,6 @@ def bucket_size(length: int, max_points: int) -> int:
     return max(1, math.ceil(length / max(1, max_points)))
 
 
-def bucket_starts(length: int, size: int) -> IntArray:
-    """Index of each bucket's first point (the last bucket may be shorter)."""
-    return np.arange(0, length, max(1, size), dtype=np.int64)
-
-
 def bucket_medians(
     positions: FloatArray, values: FloatArray, size: int
 ) -> tuple[FloatArray, FloatArray]:

@@ -157,10 +157,12 @@ class FinalVersusBest:
 
 @dataclass(frozen=True, slots=True)
 class EvalTurn:
-    """Where an eval/test curve was best and what came after.
+    """Where an eval/test curve turned and what came after.
 
-    ``rise_*`` are the worsening from the best to the last value (positive = worse);
-    ``fraction_after`` is the share of the step span after the best step.
+    ``best_step`` is the logged point nearest the vertex of a quadratic fitted around the raw
+    best value (the raw best is ``SeriesAnalysis.best_step``); ``rise_*`` are the worsening
+    from there to the last finite value (positive = worse); ``fraction_after`` is the share
+    of the step span after the turn.
     """
 
     best_step: int

@@ -31,19 +31,20 @@ class AnalysisSettings:
     time_constant_fraction: float = 0.02  # time EMA's time constant, fraction of the step span
 
     # Long series: trend fits and change-points read equal-count bucket medians above these.
-    trend_max_points: int = 400
-    changepoint_max_points: int = 1000
+    trend_max_points: int = 120
+    changepoint_max_points: int = 300
 
-    # Trend fit and projection.
+    # Trend fit and projection (on values clipped to a fence this many IQRs wide, see fences).
+    outlier_fence_iqr: float = 10.0
     trend_min_points: int = 8
     trend_families: tuple[str, ...] = TREND_FAMILIES
-    bootstrap_samples: int = 100
+    bootstrap_samples: int = 64
     bootstrap_seed: int = 0
     interval_level: float = 0.9
     projection_factor: float = 2.0
     tail_fractions: tuple[float, float] = (0.1, 0.2)
 
-    # Change-points: penalty = penalty_factor * noise² * ln(n), noise floored to a share of the range.
+    # Change-points: penalty = penalty_factor * noise² * ln(n); noise floored to a share of range.
     changepoint_min_points: int = 20
     changepoint_penalty_factor: float = 4.0
     changepoint_noise_floor: float = 0.01
@@ -60,6 +61,7 @@ class AnalysisSettings:
     spike_window: int = 21
     spike_scale_window: int = 201
     spike_recovery_noise_units: float = 3.0
+    max_spikes: int = 100  # the largest ones, when a noisy series has more
 
     # Learning-rate schedule.
     lr_drop_ratio: float = 0.8
@@ -92,7 +94,7 @@ class AnalysisSettings:
         """A copy with some values changed, validated like the original."""
         values = {field.name: getattr(self, field.name) for field in fields(self)}
         values.update(changes)
-        return AnalysisSettings(**values)  # type: ignore[arg-type]
+        return AnalysisSettings(**values)
 
 
 _INFINITY = float("inf")
@@ -101,6 +103,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("time_constant_fraction", 0.0, 1.0),
     ("trend_max_points", 20, 1_000_000),
     ("changepoint_max_points", 20, 1_000_000),
+    ("outlier_fence_iqr", 1.0, _INFINITY),
     ("trend_min_points", 5, 1_000_000),
     ("bootstrap_samples", 0, 10_000),
     ("interval_level", 0.5, 0.999),
@@ -117,6 +120,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("spike_window", 3, 100_001),
     ("spike_scale_window", 3, 1_000_001),
     ("spike_recovery_noise_units", 0.0, _INFINITY),
+    ("max_spikes", 0, 1_000_000),
     ("lr_drop_ratio", 0.0, 1.0),
     ("lr_stable_ratio", 0.0, 1.0),
     ("lr_warmup_ratio", 0.0, 1.0),

@@ -6,11 +6,14 @@ shorter stretch of training than the same run logged every 10 steps (tensorflow/
 weighted integral of the linearly interpolated curve, with a time constant in steps, so
 logging density only changes the interpolation error. The centred variant runs that integral
 both ways, so the smoothed curve does not lag behind the raw one (its minimum stays where the
-raw minimum is). Non-finite points are left as they are and skipped by their neighbours;
+raw minimum is), and reflects the curve at its ends so a steep start is not pulled inwards.
+Non-finite points are left as they are and skipped by their neighbours;
 a constant series comes back unchanged.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +25,7 @@ FloatArray = npt.NDArray[np.float64]
 
 _BLOCK_DECAY = 500.0  # keep exp() of within-block decays inside float64
 _MAX_STEP_DECAY = 50.0  # e^-50: a gap this long forgets everything before it
+_REFLECT_TIME_CONSTANTS = 10.0  # e^-10: points farther from an end than this do not matter
 
 
 def smooth(
@@ -56,7 +60,8 @@ def debiased_ema(values: FloatArray, weight: float) -> FloatArray:
         return values.astype(np.float64)
     accumulated: FloatArray = lfilter([1.0 - weight], [1.0, -weight], values)
     counts = np.arange(1, len(values) + 1, dtype=np.float64)
-    return accumulated / -np.expm1(counts * np.log(weight))
+    debiased: FloatArray = accumulated / -np.expm1(counts * np.log(weight))
+    return debiased
 
 
 def time_ema(steps: FloatArray, values: FloatArray, time_constant: float) -> FloatArray:
@@ -66,10 +71,22 @@ def time_ema(steps: FloatArray, values: FloatArray, time_constant: float) -> Flo
 
 
 def centered_time_ema(steps: FloatArray, values: FloatArray, time_constant: float) -> FloatArray:
-    """Two-sided time EMA: the forward and backward integrals pooled, so nothing lags."""
-    forward, forward_weights = _one_sided_sums(steps, values, time_constant)
-    backward, backward_weights = _one_sided_sums(-steps[::-1], values[::-1], time_constant)
-    return _ratio(forward + backward[::-1], forward_weights + backward_weights[::-1], values)
+    """Two-sided time EMA: the forward and backward integrals pooled, so nothing lags.
+
+    Near either end a two-sided average would only see one side and pull a steep start
+    towards the inside, so the curve is first extended by its point reflection through the
+    end points (which continues a straight line exactly): the smoothed curve starts and ends
+    on the raw end values.
+    """
+    reach = _REFLECT_TIME_CONSTANTS * time_constant
+    head = np.flatnonzero(steps[1:] - steps[0] <= reach)[::-1] + 1
+    tail = np.flatnonzero(steps[-1] - steps[:-1] <= reach)[::-1]
+    x = np.concatenate([2.0 * steps[0] - steps[head], steps, 2.0 * steps[-1] - steps[tail]])
+    y = np.concatenate([2.0 * values[0] - values[head], values, 2.0 * values[-1] - values[tail]])
+    forward, forward_weights = _one_sided_sums(x, y, time_constant)
+    backward, backward_weights = _one_sided_sums(-x[::-1], y[::-1], time_constant)
+    pooled = _ratio(forward + backward[::-1], forward_weights + backward_weights[::-1], y)
+    return pooled[len(head) : len(head) + len(values)]
 
 
 def _ratio(weighted: FloatArray, weights: FloatArray, values: FloatArray) -> FloatArray:
@@ -88,15 +105,32 @@ def _one_sided_sums(
     """
     if len(values) < 2:
         return np.zeros(len(values)), np.zeros(len(values))
-    ratio = np.minimum(np.diff(steps) / max(time_constant, 1e-300), _MAX_STEP_DECAY)
+    gaps = np.diff(steps)
+    if gaps[0] > 0 and np.all(gaps == gaps[0]):
+        return _regular_sums(float(gaps[0]) / max(time_constant, 1e-300), values)
+    ratio = np.minimum(gaps / max(time_constant, 1e-300), _MAX_STEP_DECAY)
     decay = np.exp(-ratio)
     share_previous = _previous_share(ratio, decay)
     share_current = -np.expm1(-ratio) - share_previous
     increments = share_current * values[1:] + share_previous * values[:-1]
-    interval_weights = -np.expm1(-ratio)
     log_decay = np.concatenate([[0.0], np.cumsum(ratio)])
     weighted = _decaying_sum(np.concatenate([[0.0], increments]), log_decay)
-    weights = _decaying_sum(np.concatenate([[0.0], interval_weights]), log_decay)
+    weights = _decaying_sum(np.concatenate([[0.0], -np.expm1(-ratio)]), log_decay)
+    return weighted, weights
+
+
+def _regular_sums(ratio: float, values: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The same sums for evenly spaced points: a constant-coefficient filter, in C."""
+    ratio = min(ratio, _MAX_STEP_DECAY)
+    decay = math.exp(-ratio)
+    share_previous = float(_previous_share(np.array([ratio]), np.array([decay]))[0])
+    share_current = -math.expm1(-ratio) - share_previous
+    increments = np.empty_like(values)
+    increments[0] = 0.0
+    np.multiply(values[1:], share_current, out=increments[1:])
+    increments[1:] += share_previous * values[:-1]
+    weighted: FloatArray = lfilter([1.0], [1.0, -decay], increments)
+    weights = -np.expm1(-ratio * np.arange(len(values), dtype=np.float64))
     return weighted, weights
 
 

@@ -18,8 +18,9 @@ from scipy.special import expit
 
 FloatArray = npt.NDArray[np.float64]
 
-# basis(x, q) -> (B, n) for q of shape (B, k); gradient(x, q) -> (B, n, k) = dg/dq.
+# basis(x, q) -> g, (B, n) for q of shape (B, k); gradient(x, q) -> (g, dg/dq of shape (B, k, n)).
 Basis = Callable[[FloatArray, FloatArray], FloatArray]
+BasisWithGradient = Callable[[FloatArray, FloatArray], tuple[FloatArray, FloatArray]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,7 @@ class Family:
     name: str
     shape_names: tuple[str, ...]
     basis: Basis
-    gradient: Basis
+    gradient: BasisWithGradient
     grid: FloatArray  # (G, k) starting points for q
     lower: FloatArray  # (k,)
     upper: FloatArray  # (k,)
@@ -39,14 +40,15 @@ class Family:
 
 def _power_basis(x: FloatArray, q: FloatArray) -> FloatArray:
     exponent = np.exp(q[:, 0:1])
-    return np.exp(-exponent * np.log(x)[None, :])
+    shape: FloatArray = np.exp(-exponent * np.log(x)[None, :])
+    return shape
 
 
-def _power_gradient(x: FloatArray, q: FloatArray) -> FloatArray:
+def _power_gradient(x: FloatArray, q: FloatArray) -> tuple[FloatArray, FloatArray]:
     exponent = np.exp(q[:, 0:1])
     log_x = np.log(x)[None, :]
     shape = np.exp(-exponent * log_x)
-    return (shape * -log_x * exponent)[:, :, None]
+    return shape, (shape * -log_x * exponent)[:, None, :]
 
 
 def _exponential_basis(x: FloatArray, q: FloatArray) -> FloatArray:
@@ -54,10 +56,10 @@ def _exponential_basis(x: FloatArray, q: FloatArray) -> FloatArray:
     return np.exp(-rate * x[None, :])
 
 
-def _exponential_gradient(x: FloatArray, q: FloatArray) -> FloatArray:
+def _exponential_gradient(x: FloatArray, q: FloatArray) -> tuple[FloatArray, FloatArray]:
     rate = np.exp(q[:, 0:1])
     shape = np.exp(-rate * x[None, :])
-    return (shape * -x[None, :] * rate)[:, :, None]
+    return shape, (shape * -x[None, :] * rate)[:, None, :]
 
 
 def _log_power_basis(x: FloatArray, q: FloatArray) -> FloatArray:
@@ -66,12 +68,12 @@ def _log_power_basis(x: FloatArray, q: FloatArray) -> FloatArray:
     return result
 
 
-def _log_power_gradient(x: FloatArray, q: FloatArray) -> FloatArray:
+def _log_power_gradient(x: FloatArray, q: FloatArray) -> tuple[FloatArray, FloatArray]:
     log_midpoint, sharpness = q[:, 0:1], np.exp(q[:, 1:2])
     distance = np.log(x)[None, :] - log_midpoint
-    shape = expit(-sharpness * distance)
+    shape: FloatArray = expit(-sharpness * distance)
     slope = shape * (1.0 - shape) * sharpness
-    return np.stack([slope, -slope * distance], axis=2)
+    return shape, np.stack([slope, -slope * distance], axis=1)
 
 
 def _column(values: FloatArray) -> FloatArray:
@@ -111,9 +113,11 @@ FAMILIES: dict[str, Family] = {
         shape_names=("midpoint", "sharpness"),
         basis=_log_power_basis,
         gradient=_log_power_gradient,
-        grid=_grid_2d(np.linspace(np.log(1e-4), np.log(2.0), 14), np.log(np.geomspace(0.3, 6, 8))),
+        grid=_grid_2d(
+            np.linspace(np.log(1e-4), np.log(2.0), 10), np.log(np.geomspace(0.3, 2.5, 6))
+        ),
         lower=np.array([np.log(1e-7), np.log(0.05)]),
-        upper=np.array([np.log(50.0), np.log(20.0)]),
+        upper=np.array([np.log(50.0), np.log(2.5)]),  # sharper would model jumps
         to_natural=lambda q: (float(np.exp(q[0])), float(np.exp(q[1]))),
         from_natural=lambda p: np.log(np.array([p["midpoint"], p["sharpness"]])),
     ),
@@ -128,4 +132,5 @@ def evaluate_model(name: str, x: FloatArray, parameters: Mapping[str, float]) ->
     family = FAMILIES[name]
     q = family.from_natural(parameters)[None, :]
     shape = family.basis(np.asarray(x, dtype=np.float64).ravel(), q)[0]
-    return (c + a * shape).reshape(np.shape(x))
+    result: FloatArray = (c + a * shape).reshape(np.shape(x))
+    return result

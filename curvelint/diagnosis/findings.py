@@ -68,6 +68,14 @@ class Diagnosis:
     findings: tuple[Finding, ...] = ()
 
     @property
+    def severity(self) -> Severity:
+        """The most severe finding's severity (``info`` when there are none): a run called
+        healthy can still carry an error, such as a loss of exactly zero."""
+        if not self.findings:
+            return Severity.INFO
+        return min((f.severity for f in self.findings), key=SEVERITY_ORDER.__getitem__)
+
+    @property
     def primary(self) -> Finding | None:
         """The finding behind the verdict (its code equals the verdict), if any."""
         return next((f for f in self.findings if f.code == self.verdict.value), None)

@@ -6,10 +6,30 @@ cover it. Order matters only for sniffing: the first reader that claims a file g
 
 from __future__ import annotations
 
-from curvelint.readers import keras_csv, tensorboard, trainer_state
+from curvelint.readers import (
+    json_lines,
+    keras_csv,
+    keras_history,
+    lightning_csv,
+    mlflow_store,
+    step_table,
+    tensorboard,
+    trainer_state,
+    wandb_run,
+)
 from curvelint.readers.base import Reader, ReadResult, Skipped
 
-READERS: tuple[Reader, ...] = (tensorboard, trainer_state, keras_csv)
+READERS: tuple[Reader, ...] = (
+    tensorboard,
+    trainer_state,
+    mlflow_store,
+    wandb_run,
+    lightning_csv,
+    step_table,
+    keras_csv,
+    keras_history,
+    json_lines,
+)
 BY_NAME: dict[str, Reader] = {reader.NAME: reader for reader in READERS}
 
 __all__ = ["BY_NAME", "READERS", "ReadResult", "Reader", "Skipped"]

@@ -1,0 +1,113 @@
+"""Cut the long frame into series: one (run, metric, split) curve each, sorted by step.
+
+When one run logs the same canonical curve under several tags (``loss`` and ``train/loss``),
+the tag with most points is analysed and the others are named in ``ignored_tags``. When a
+step was logged twice (a resumed run re-logging a stretch), the later record wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesData:
+    """The points of one curve, sorted by step, one value per step."""
+
+    run: str
+    metric: str
+    split: str
+    tag: str
+    ignored_tags: tuple[str, ...]
+    steps: IntArray
+    values: FloatArray
+    n_duplicate_steps: int
+
+
+def sort_and_deduplicate(
+    steps: npt.ArrayLike, values: npt.ArrayLike
+) -> tuple[IntArray, FloatArray, int]:
+    """Stable sort by step keeping the last record of a repeated step; also the count dropped."""
+    step_array = np.asarray(steps, dtype=np.int64)
+    value_array = np.asarray(values, dtype=np.float64)
+    if len(step_array) > 1 and not np.all(step_array[1:] >= step_array[:-1]):
+        order = np.argsort(step_array, kind="stable")
+        step_array, value_array = step_array[order], value_array[order]
+    keep = np.append(step_array[1:] != step_array[:-1], True)
+    return step_array[keep], value_array[keep], int(len(keep) - keep.sum())
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """A categorical column as integer codes and the names they stand for."""
+
+    codes: IntArray
+    names: list[str]
+
+    def name(self, row: int) -> str:
+        return self.names[int(self.codes[row])]
+
+
+def _column(frame: pd.DataFrame, column: str) -> _Column:
+    categorical = frame[column].array
+    if not isinstance(categorical, pd.Categorical):
+        categorical = pd.Categorical(frame[column].astype(str))
+    return _Column(
+        categorical.codes.astype(np.int64), [str(name) for name in categorical.categories]
+    )
+
+
+def iterate_series(frame: pd.DataFrame) -> Iterator[SeriesData]:
+    """Every (run, metric, split) series in ``frame``, ordered by run, metric, split codes."""
+    if len(frame) == 0:
+        return
+    run, metric, split = (_column(frame, name) for name in ("run", "metric", "split"))
+    tag = _column(frame, "tag")
+    steps = frame["step"].to_numpy(dtype=np.int64)
+    values = frame["value"].to_numpy(dtype=np.float64)
+    key = (run.codes * (len(metric.names) + 1) + metric.codes) * (len(split.names) + 1)
+    key += split.codes
+    order = np.arange(len(key))
+    if not np.all(key[1:] >= key[:-1]):
+        order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    boundaries = np.flatnonzero(sorted_key[1:] != sorted_key[:-1]) + 1
+    for rows in np.split(order, boundaries):
+        yield _series(np.sort(rows), (run, metric, split), tag, steps, values)
+
+
+def _series(
+    rows: IntArray,
+    names: tuple[_Column, _Column, _Column],
+    tag: _Column,
+    steps: IntArray,
+    values: FloatArray,
+) -> SeriesData:
+    """One series from its frame rows (in frame order, so "last record wins" means later)."""
+    tag_codes, first_rows, counts = np.unique(
+        tag.codes[rows], return_index=True, return_counts=True
+    )
+    ranking = sorted(range(len(tag_codes)), key=lambda i: (-counts[i], first_rows[i]))
+    chosen = int(tag_codes[ranking[0]])
+    kept = rows[tag.codes[rows] == chosen]
+    sorted_steps, sorted_values, duplicates = sort_and_deduplicate(steps[kept], values[kept])
+    first = int(rows[0])
+    run, metric, split = (column.name(first) for column in names)
+    return SeriesData(
+        run=run,
+        metric=metric,
+        split=split,
+        tag=tag.names[chosen],
+        ignored_tags=tuple(tag.names[int(tag_codes[i])] for i in ranking[1:]),
+        steps=sorted_steps,
+        values=sorted_values,
+        n_duplicate_steps=duplicates,
+    )

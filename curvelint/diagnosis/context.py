@@ -1,0 +1,183 @@
+"""What every rule needs to know about one run, worked out once: which curve is the training
+loss, which the eval loss and eval metric, the chance level, where a step falls in epochs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from curvelint.analysis.results import RunAnalysis, SeriesAnalysis
+from curvelint.diagnosis.curves import Curve
+from curvelint.diagnosis.settings import RuleSettings
+from curvelint.names import EVAL, TEST, TRAIN, is_loss
+
+ACCURACY = "accuracy"
+KERAS_FORMATS = frozenset({"keras_csv"})  # formats whose step is the 0-based epoch
+# Eval metrics tried, in order, when the user names none: the usual "main" numbers.
+EVAL_METRIC_PREFERENCE = ("accuracy", "f1", "auc", "bleu", "rouge1", "mae", "wer", "cer")
+
+
+@dataclass(frozen=True)
+class Chance:
+    """What a uniform random guess over ``classes`` classes scores: loss ``ln C``."""
+
+    classes: int
+    inferred: bool
+
+    @property
+    def loss(self) -> float:
+        """Cross-entropy of the uniform guess, in nats."""
+        return math.log(self.classes)
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """One run's analysis with the curves the rules judge picked out."""
+
+    analysis: RunAnalysis
+    metadata: Mapping[str, Any]
+    settings: RuleSettings
+    num_classes: int | None = None
+    main_metric: str | None = None
+
+    @cached_property
+    def train_series(self) -> SeriesAnalysis | None:
+        """The training objective: the train loss, else a lower-is-better train metric
+        (an MLflow MAE)."""
+        loss = self.analysis.main_loss(TRAIN)
+        if loss is not None:
+            return loss
+        lower = [s for s in self.analysis.series_analyses if s.split == TRAIN and s.direction < 0]
+        if lower:
+            return max(lower, key=lambda series: series.n_finite)
+        return None
+
+    @cached_property
+    def eval_series(self) -> SeriesAnalysis | None:
+        """The eval loss (a test loss when the run has no eval split)."""
+        return self.analysis.main_loss(EVAL) or self.analysis.main_loss(TEST)
+
+    @cached_property
+    def eval_metric_series(self) -> SeriesAnalysis | None:
+        """The main eval metric: ``main_metric`` if given, else the first usual one logged."""
+        names = (self.main_metric,) if self.main_metric else EVAL_METRIC_PREFERENCE
+        for name in names:
+            series = self.analysis.series(name, EVAL) or self.analysis.series(name, TEST)
+            if series is not None and series.direction != 0:
+                return series
+        return None
+
+    @cached_property
+    def train(self) -> Curve | None:
+        """The training objective's finite points, oriented (None when nothing is finite)."""
+        return _curve(self.train_series)
+
+    @cached_property
+    def eval(self) -> Curve | None:
+        """The eval loss's finite points (None when absent or nothing is finite)."""
+        return _curve(self.eval_series)
+
+    @cached_property
+    def eval_metric(self) -> Curve | None:
+        """The main eval metric's finite points, oriented so lower is better."""
+        return _curve(self.eval_metric_series)
+
+    @cached_property
+    def accuracy_series(self) -> tuple[SeriesAnalysis, ...]:
+        """Every classification accuracy (train and eval): the run is a classifier if any.
+
+        Only the canonical ``accuracy`` (``acc``, ``categorical_accuracy``… map to it): a
+        language model's ``mean_token_accuracy`` or DPO's ``rewards/accuracies`` say nothing
+        about a number of classes.
+        """
+        return tuple(
+            s
+            for s in self.analysis.series_analyses
+            if s.metric == ACCURACY and s.split in (TRAIN, EVAL, TEST)
+        )
+
+    @cached_property
+    def loss_series(self) -> tuple[SeriesAnalysis, ...]:
+        """Every loss-like series, plus the training objective when it is not called a loss."""
+        losses = [s for s in self.analysis.series_analyses if is_loss(s.metric)]
+        if self.train_series is not None and self.train_series not in losses:
+            losses.append(self.train_series)
+        return tuple(losses)
+
+    @cached_property
+    def chance(self) -> Chance | None:
+        """The random guess's loss: from ``num_classes``, or inferred for a classifier (it
+        logs an accuracy) whose first training loss is within tolerance of ln C."""
+        if self.num_classes is not None:
+            return Chance(self.num_classes, inferred=False)
+        if self.train is None or not self.accuracy_series or not is_loss(self.train_series_metric):
+            return None
+        first = float(self.train.values[0])
+        if not 0.0 < first < math.log(self.settings.max_inferred_classes + 1):
+            return None
+        classes = round(math.exp(first))
+        if not 2 <= classes <= self.settings.max_inferred_classes:
+            return None
+        if abs(first - math.log(classes)) > self.settings.chance_inference_tolerance * first:
+            return None
+        return Chance(classes, inferred=True)
+
+    @property
+    def train_series_metric(self) -> str:
+        """The training objective's metric name ('' when there is none)."""
+        return self.train_series.metric if self.train_series is not None else ""
+
+    def series(self, metric: str, split: str = "") -> SeriesAnalysis | None:
+        """A series of the run by canonical name."""
+        return self.analysis.series(metric, split)
+
+    @cached_property
+    def steps_are_epochs(self) -> bool:
+        """Keras CSV logs count epochs, not steps."""
+        return str(self.metadata.get("format", "")) in KERAS_FORMATS
+
+    def epoch_at(self, step: int) -> float | None:
+        """The epoch at ``step``: from a logged epoch curve, else from the Trainer's final
+        epoch and global step (constant steps per epoch), else unknown."""
+        epochs = self.series("epoch")
+        if epochs is not None and epochs.n_finite >= 2:
+            mask = np.isfinite(epochs.values)
+            return float(np.interp(step, epochs.steps[mask], epochs.values[mask]))
+        final_epoch, global_step = self.metadata.get("epoch"), self.metadata.get("global_step")
+        if isinstance(final_epoch, int | float) and isinstance(global_step, int) and global_step:
+            return step * float(final_epoch) / global_step
+        return None
+
+    def where(self, step: int) -> str:
+        """``step 1200 (epoch 2)``, or ``epoch 3`` for logs that count epochs."""
+        if self.steps_are_epochs:
+            return f"epoch {step}"
+        epoch = self.epoch_at(step)
+        if epoch is None:
+            return f"step {step}"
+        return f"step {step} (epoch {_epoch_text(epoch)})"
+
+    def last_step(self) -> int:
+        """The last step of the training objective (or of any series)."""
+        if self.train_series is not None:
+            return self.train_series.last_step
+        return max(series.last_step for series in self.analysis.series_analyses)
+
+
+def _curve(series: SeriesAnalysis | None) -> Curve | None:
+    if series is None or series.n_finite == 0:
+        return None
+    return Curve.of(series)
+
+
+def _epoch_text(epoch: float) -> str:
+    """``2`` for a whole epoch, ``0.13`` or ``2.5`` inside one, ``31`` past ten."""
+    if epoch >= 10 or (epoch >= 1 and abs(epoch - round(epoch)) < 0.05):
+        return f"{epoch:.0f}"
+    return f"{epoch:.2g}"

@@ -1,0 +1,254 @@
+"""Plain numbers about one curve that several rules share: levels, trend, spread, timing.
+
+Every curve is first *oriented* so that lower is better (a loss as it is, an accuracy
+negated), so each rule is written once for both. Levels are medians of a few points, never a
+single point, because one noisy batch must not decide a verdict; the trend is a centred
+running median over a tenth of the curve, which follows plateaus and steps but ignores noise
+and single spikes. Its window shrinks at the ends instead of repeating the end points, which
+would pull the trend towards whatever the last point happened to be. Differences of levels
+are compared with their own noise: the point noise times sqrt(1/a + 1/b) for medians of a and
+b points.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from curvelint.analysis.results import SeriesAnalysis
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+MAD_TO_DEVIATION = 1.4826  # median absolute deviation of a normal sample -> its deviation
+START_POINTS = 3  # the start level looks at this many first points
+TREND_WINDOW_SHARE = 0.1  # running-median window, share of the points
+SECOND_DIFFERENCE_VARIANCE = 6.0  # var(x[i+1] - 2 x[i] + x[i-1]) = 6 var(x) for white noise
+
+
+def point_noise(values: FloatArray, fallback: float) -> float:
+    """Robust deviation of single points around a smooth curve, from second differences.
+
+    First differences of a short, steep curve are mostly trend (a 7-epoch validation loss
+    falling 0.04 per epoch would read as noise 0.03); second differences cancel any linear
+    stretch, so they measure the points' scatter even on short logs. ``fallback`` (the
+    analysis' estimate) is used below 5 points.
+    """
+    if len(values) < 5:
+        return fallback
+    second = np.diff(values, 2)
+    centred = np.abs(second - np.median(second))
+    spread = MAD_TO_DEVIATION * float(np.median(centred))
+    if spread == 0.0:  # quantised values (most second differences are exactly 0)
+        spread = float(np.mean(centred)) * math.sqrt(math.pi / 2.0)
+    return spread / math.sqrt(SECOND_DIFFERENCE_VARIANCE)
+
+
+@dataclass(frozen=True, slots=True)
+class Curve:
+    """The finite points of one series, oriented so that lower is better.
+
+    ``sign`` is +1 for lower-is-better series and -1 for higher-is-better ones: multiply an
+    oriented value by ``sign`` to get the logged value back.
+    """
+
+    name: str
+    steps: IntArray
+    values: FloatArray
+    sign: float
+    noise: float
+
+    @classmethod
+    def of(cls, series: SeriesAnalysis) -> Curve:
+        """The finite, oriented points of ``series`` and their point noise."""
+        mask = np.isfinite(series.values)
+        sign = -1.0 if series.direction > 0 else 1.0
+        values = sign * series.values[mask]
+        fallback = series.noise.absolute if series.noise is not None else 0.0
+        split = f"/{series.split}" if series.split else ""
+        return cls(
+            f"{series.metric}{split}",
+            series.steps[mask],
+            values,
+            sign,
+            point_noise(values, fallback),
+        )
+
+    @property
+    def count(self) -> int:
+        """Number of finite points."""
+        return len(self.values)
+
+    def logged(self, value: float) -> float:
+        """An oriented value as it was logged."""
+        return self.sign * value
+
+    def start_count(self) -> int:
+        """Points in the start level's median: three (fewer on shorter curves)."""
+        return min(START_POINTS, self.count)
+
+    def start(self) -> float:
+        """Where the curve began: its first point, or the median of the first three when
+        that is higher (the first point was a low outlier — a first Trainer log averaging a
+        few steps, a resumed run)."""
+        first = float(self.values[0])
+        return max(first, float(np.median(self.values[: self.start_count()])))
+
+    def final_count(self, share: float) -> int:
+        """Points in the final level: ``share`` of them, at least 3 (or all there are)."""
+        return min(self.count, max(3, math.ceil(share * self.count)))
+
+    def final(self, share: float) -> float:
+        """Where the curve ended: the median of its last :meth:`final_count` points."""
+        return float(np.median(self.values[-self.final_count(share) :]))
+
+    def difference_noise(self, first_count: int, second_count: int) -> float:
+        """The noise of a difference between medians of ``first_count`` and ``second_count``
+        points (0 when the curve has no noise estimate)."""
+        return self.noise * math.sqrt(1.0 / max(1, first_count) + 1.0 / max(1, second_count))
+
+    def trend_window(self) -> int:
+        """The running median's window: about a tenth of the points, odd, at least 3."""
+        return max(3, int(TREND_WINDOW_SHARE * self.count) | 1)
+
+    def trend(self, window: int | None = None) -> FloatArray:
+        """The centred running median (``window`` points, default :meth:`trend_window`), its
+        window shrinking at both ends."""
+        size = window or self.trend_window()
+        rolling = pd.Series(self.values).rolling(size, center=True, min_periods=1)
+        return rolling.median().to_numpy(dtype=np.float64)
+
+    def best(self) -> tuple[int, float]:
+        """Index and value of the best (lowest oriented) point."""
+        index = int(np.argmin(self.values))
+        return index, float(self.values[index])
+
+    def at_step(self, step: int) -> float:
+        """The trend's value at ``step`` (interpolated, clamped to the ends)."""
+        return float(np.interp(step, self.steps, self.trend()))
+
+    def share_of_steps(self, step: int) -> float:
+        """Where ``step`` lies in the curve's span: 0 at its first step, 1 at its last."""
+        span = int(self.steps[-1]) - int(self.steps[0])
+        return (step - int(self.steps[0])) / span if span > 0 else 1.0
+
+
+def scale_of(curve: Curve) -> float:
+    """The curve's own scale for relative thresholds: its start's magnitude, or, when the
+    start is near zero (a loss that can be negative), its range or noise."""
+    start = curve.start()
+    spread = float(np.ptp(curve.values)) if curve.count else 0.0
+    scale = abs(start) if start > 0 else max(spread, curve.noise)
+    return scale if scale > 0 else 1.0
+
+
+def swing_around_trend(curve: Curve, begin: int = 0) -> float:
+    """The typical size of the points' departures from the trend from index ``begin`` on: the
+    mean absolute residual scaled to a deviation. Unlike :func:`spread_around_trend` it counts
+    spikes, which is what an erratic curve is made of."""
+    residuals = (curve.values - curve.trend())[begin:]
+    if len(residuals) == 0:
+        return 0.0
+    return float(np.mean(np.abs(residuals))) * math.sqrt(math.pi / 2.0)
+
+
+def spread_around_trend(curve: Curve, begin: int = 0) -> float:
+    """Robust deviation of the points from the trend, from index ``begin`` on."""
+    residuals = (curve.values - curve.trend())[begin:]
+    if len(residuals) == 0:
+        return 0.0
+    centred = np.abs(residuals - np.median(residuals))
+    spread = MAD_TO_DEVIATION * float(np.median(centred))
+    if spread == 0.0:  # quantised values: fall back on the mean absolute deviation
+        spread = float(np.mean(centred)) * math.sqrt(math.pi / 2.0)
+    return spread
+
+
+def settled_share(curve: Curve, done: float = 0.9) -> float | None:
+    """Share of the steps by which the trend had made ``done`` of its fall from the start to
+    the final level (None when it did not fall)."""
+    start, end = curve.start(), curve.final(0.1)
+    if end >= start:
+        return None
+    target = start - done * (start - end)
+    reached = np.flatnonzero(curve.trend() <= target)
+    return curve.share_of_steps(int(curve.steps[reached[0]])) if len(reached) else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class LateTrend:
+    """The straight line through the last points: how much it improves over ``share`` of the
+    run (positive = better) and the standard error of that gain."""
+
+    gain: float
+    error: float
+    points: int
+
+
+MIN_LATE_POINTS = 4  # a line needs a few points to have an error at all
+
+
+def late_trend(curve: Curve, share: float) -> LateTrend:
+    """A least-squares line through the points in the last ``share`` of the steps (at least
+    four): every point counts, and its scatter gives the gain's standard error."""
+    cut = curve.steps[-1] - share * (curve.steps[-1] - curve.steps[0])
+    count = max(int(np.count_nonzero(curve.steps >= cut)), min(MIN_LATE_POINTS, curve.count))
+    x = curve.steps[-count:].astype(np.float64)
+    y = curve.values[-count:]
+    if count < 2 or float(np.ptp(x)) == 0.0:
+        return LateTrend(0.0, float("inf"), count)
+    centred = x - x.mean()
+    slope = float(np.dot(centred, y - y.mean()) / np.dot(centred, centred))
+    residuals = y - y.mean() - slope * centred
+    length = share * float(curve.steps[-1] - curve.steps[0])
+    if count < 3:
+        return LateTrend(-slope * length, float("inf"), count)
+    variance = float(np.dot(residuals, residuals)) / (count - 2)
+    error = math.sqrt(variance / float(np.dot(centred, centred))) * length
+    return LateTrend(-slope * length, error, count)
+
+
+def second_half_trend(
+    curve: Curve, swing: float, of_swing: float, significance: float
+) -> float | None:
+    """The change of a straight line through the second half when it lasts — moves more than
+    ``of_swing`` times ``swing`` with a slope ``significance`` standard errors from zero —
+    else None."""
+    half = curve.count // 2
+    x = curve.steps[half:].astype(np.float64)
+    y = curve.values[half:]
+    if len(x) < 3 or float(np.ptp(x)) == 0.0:
+        return None
+    centred = x - x.mean()
+    slope = float(np.dot(centred, y - y.mean()) / np.dot(centred, centred))
+    residuals = y - y.mean() - slope * centred
+    variance = float(np.dot(residuals, residuals)) / (len(x) - 2)
+    error = math.sqrt(variance / float(np.dot(centred, centred)))
+    change = slope * float(np.ptp(x))
+    clear = error == 0.0 or abs(slope) / error >= significance
+    return change if clear and abs(change) > of_swing * swing else None
+
+
+def exact_tail(curve: Curve) -> tuple[float, int] | None:
+    """The value and length of the run of exactly equal points that ends the curve."""
+    if curve.count == 0:
+        return None
+    last = curve.values[-1]
+    different = np.flatnonzero(curve.values != last)
+    length = curve.count - (int(different[-1]) + 1 if len(different) else 0)
+    return float(curve.logged(float(last))), length
+
+
+def margin_confidence(value: float, threshold: float) -> float:
+    """Confidence that ``value`` is on its side of ``threshold`` (both >= 0): 0.5 just at the
+    threshold, rising towards 1 as the value moves away from it on either side."""
+    if threshold <= 0.0:
+        return 1.0 if value > 0.0 else 0.5
+    if value <= 0.0:
+        return 0.5
+    ratio = threshold / value if value >= threshold else value / threshold
+    return round(min(1.0, max(0.5, 1.0 - 0.5 * ratio)), 2)

@@ -1,0 +1,229 @@
+"""diverged: a NaN/inf loss, the Trainer's hidden NaN, or a loss that ends far above its start.
+
+A NaN propagates: once a loss or gradient is NaN, the weights follow and the run is lost, so
+any non-finite loss decides the verdict whatever else the curves show. The Trainer hides it:
+with ``logging_nan_inf_filter`` (its default) a window of NaN steps is logged as
+``"loss": 0.0``, so a diverged run shows an exact 0.0 beside a NaN ``grad_norm``, or a loss
+that drops from a normal level straight to exactly 0.0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from curvelint.analysis.results import NonFiniteEvent, SeriesAnalysis
+from curvelint.diagnosis import advice
+from curvelint.diagnosis.context import RunContext
+from curvelint.diagnosis.curves import (
+    Curve,
+    margin_confidence,
+    scale_of,
+    second_half_trend,
+    swing_around_trend,
+)
+from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.wording import number, percent, times
+
+CODE = Verdict.DIVERGED.value
+GRAD_NORM = "grad_norm"
+
+
+def check_diverged(context: RunContext) -> Finding | None:
+    """The first sign of divergence found, in order of certainty."""
+    return (
+        _non_finite_loss(context)
+        or _hidden_nan(context)
+        or _sudden_zero(context)
+        or _blow_up(context)
+    )
+
+
+def _label(series: SeriesAnalysis) -> str:
+    return f"{series.split} {series.metric}".strip()
+
+
+def _non_finite_loss(context: RunContext) -> Finding | None:
+    """The earliest NaN/inf in any loss."""
+    events: list[tuple[NonFiniteEvent, SeriesAnalysis]] = [
+        (s.nonfinite, s) for s in context.loss_series if s.nonfinite is not None
+    ]
+    if not events:
+        return None
+    event, series = min(events, key=lambda pair: pair[0].step)
+    before = (
+        f"after {number(event.value_before)} at {context.where(event.step_before)}"
+        if event.value_before is not None and event.step_before is not None
+        else "from the first logged point"
+    )
+    stayed = (
+        "and recovered afterwards" if event.finite_after else "and stayed non-finite to the end"
+    )
+    message = (
+        f"{_label(series)} became {event.kind} at {context.where(event.step)} {before}, "
+        f"{stayed} ({event.count} non-finite of {series.n_points} points)."
+    )
+    return Finding(
+        CODE,
+        Severity.ERROR,
+        1.0,
+        message,
+        advice.DIVERGED,
+        {
+            "cause": "non_finite_loss",
+            "step": event.step,
+            "kind": event.kind,
+            "value_before": event.value_before,
+            "non_finite_points": event.count,
+            "recovered": event.finite_after,
+        },
+        series=_series_name(series),
+    )
+
+
+def _series_name(series: SeriesAnalysis) -> str:
+    return f"{series.metric}/{series.split}" if series.split else series.metric
+
+
+def _hidden_nan(context: RunContext) -> Finding | None:
+    """A non-finite grad norm beside an exact 0.0 loss, or non-finite to the end."""
+    grad_norm = context.series(GRAD_NORM)
+    if grad_norm is None or grad_norm.nonfinite is None or context.train_series is None:
+        return None
+    event = grad_norm.nonfinite
+    train = context.train_series
+    zeros = train.steps[(train.values == 0.0) & (train.steps >= event.step)]
+    if len(zeros) == 0 and (event.finite_after or event.count < 2):
+        return None
+    shown = (
+        f"the loss is logged as exactly 0.0 from {context.where(int(zeros[0]))}"
+        if len(zeros)
+        else "it stays non-finite to the end"
+    )
+    message = (
+        f"grad_norm became {event.kind} at {context.where(event.step)} and {shown} "
+        f"({event.count} non-finite grad norms): the Trainer's logging_nan_inf_filter hid a NaN "
+        "loss."
+    )
+    return Finding(
+        CODE,
+        Severity.ERROR,
+        0.95 if len(zeros) else 0.85,
+        message,
+        advice.DIVERGED,
+        {
+            "cause": "hidden_nan",
+            "step": event.step,
+            "kind": event.kind,
+            "zero_loss_points": len(zeros),
+            "non_finite_points": event.count,
+        },
+        series="grad_norm",
+    )
+
+
+def _sudden_zero(context: RunContext) -> Finding | None:
+    """A training loss that jumps from a normal level to exactly 0.0 and stays there."""
+    curve = context.train
+    if curve is None or curve.count < 3 or curve.values[-1] != 0.0 or curve.start() <= 0:
+        return None
+    nonzero = np.flatnonzero(curve.values != 0.0)
+    if len(nonzero) == 0 or curve.count - (nonzero[-1] + 1) < 2:
+        return None
+    before = float(curve.values[nonzero[-1]])
+    share = abs(before) / scale_of(curve)
+    if share < context.settings.hidden_nan_min_share_of_start:
+        return None
+    first_zero = int(curve.steps[nonzero[-1] + 1])
+    message = (
+        f"{curve.name} dropped from {number(curve.logged(before))} straight to exactly 0.0 at "
+        f"{context.where(first_zero)} ({percent(share)} of its start just before) and stayed "
+        "there: the signature of NaN losses replaced by the Trainer's logging_nan_inf_filter."
+    )
+    return Finding(
+        CODE,
+        Severity.ERROR,
+        margin_confidence(share, context.settings.hidden_nan_min_share_of_start),
+        message,
+        advice.DIVERGED,
+        {"cause": "sudden_zero", "step": first_zero, "value_before": curve.logged(before)},
+        series=curve.name,
+    )
+
+
+def _blow_up(context: RunContext) -> Finding | None:
+    """The loss exploded, or ended far above its start."""
+    curve = context.train
+    if curve is None or curve.count < 2:
+        return None
+    settings = context.settings
+    start, scale = curve.start(), scale_of(curve)
+    final = curve.final(settings.final_window_share)
+    last = float(curve.values[-1])
+    noise = settings.blow_up_noise_units * curve.difference_noise(
+        1, curve.final_count(settings.final_window_share)
+    )
+    rise = (final - start) / scale
+    climb = (final - float(np.min(curve.trend()))) / scale
+    if start > 0 and last >= settings.explosion_factor * start:
+        cause, confidence = "explosion", margin_confidence(last / start, settings.explosion_factor)
+    elif rise >= settings.blow_up_rise_of_start and final - start > noise:
+        cause, confidence = "blow_up", margin_confidence(rise, settings.blow_up_rise_of_start)
+    elif climb >= settings.blow_up_rise_of_start and _climbing(context, curve):
+        cause, confidence = "climb", margin_confidence(climb, settings.blow_up_rise_of_start)
+    else:
+        return None
+    return Finding(
+        CODE,
+        Severity.ERROR,
+        confidence,
+        _blow_up_message(context, curve, cause, final, last),
+        advice.DIVERGED,
+        {
+            "cause": cause,
+            "start": curve.logged(start),
+            "final": curve.logged(final),
+            "last": curve.logged(last),
+            "rise_of_start": rise,
+            "step": int(curve.steps[-1]),
+        },
+        series=curve.name,
+    )
+
+
+def _climbing(context: RunContext, curve: Curve) -> bool:
+    """The second half rises along a lasting straight line (a steady climb, not a bounce)."""
+    settings = context.settings
+    swing = swing_around_trend(curve, begin=curve.count // 2)
+    change = second_half_trend(
+        curve, swing, settings.unstable_trend_of_spread, settings.unstable_trend_significance
+    )
+    return change is not None and change > 0
+
+
+def _blow_up_message(
+    context: RunContext, curve: Curve, cause: str, final: float, last: float
+) -> str:
+    start = curve.start()
+    trend = curve.trend()
+    best_index = int(np.argmin(trend))
+    low = (
+        f"its low {number(curve.logged(float(trend[best_index])))} at "
+        f"{context.where(int(curve.steps[best_index]))}"
+    )
+    if cause == "climb":
+        return (
+            f"{curve.name} climbed steadily from {low} to {number(curve.logged(final))} at the "
+            f"end, {percent((final - float(trend[best_index])) / scale_of(curve))} of its start "
+            f"{number(curve.logged(start))} back up."
+        )
+    if cause == "explosion":
+        return (
+            f"{curve.name} exploded to {number(curve.logged(last))} at "
+            f"{context.where(int(curve.steps[-1]))}, {times(last / start)} its start "
+            f"{number(curve.logged(start))} (after {low})."
+        )
+    return (
+        f"{curve.name} ended at {number(curve.logged(final))}, "
+        f"{percent((final - start) / scale_of(curve))} above its start "
+        f"{number(curve.logged(start))} (after {low})."
+    )

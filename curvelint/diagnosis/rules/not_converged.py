@@ -1,0 +1,131 @@
+"""not_converged: still clearly improving at the end — more training would pay.
+
+"Clearly" means both practically and statistically. The curve must end clearly below its
+earlier best (not merely recover from a bump), and a straight line through the last fifth of
+the steps must fall by a visible share of the final level, or of the whole fall so far (a
+loss falling in a straight line from start to end), but not by a negligible share of that
+fall (a memorising loss creeping towards zero); and by more than twice its standard error.
+The eval loss, when logged, must be improving too: a training loss that still falls while
+eval has flattened gains nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from curvelint.analysis.results import SeriesAnalysis
+from curvelint.diagnosis import advice
+from curvelint.diagnosis.context import RunContext
+from curvelint.diagnosis.curves import Curve, LateTrend, late_trend, margin_confidence, scale_of
+from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.wording import number, percent
+
+CODE = Verdict.NOT_CONVERGED.value
+
+
+def late_gain_share(context: RunContext, curve: Curve) -> float:
+    """The late line's gain as a share of the final level (its magnitude, or the curve's
+    scale when it ends near zero)."""
+    final = abs(curve.final(context.settings.final_window_share))
+    level = final if final > 0 else scale_of(curve)
+    return late_trend(curve, context.settings.late_share).gain / level
+
+
+def still_improving(context: RunContext, curve: Curve) -> bool:
+    """The curve still improves clearly over the last steps (see the module docstring)."""
+    settings = context.settings
+    late = late_trend(curve, settings.late_share)
+    final = curve.final(settings.final_window_share)
+    margin = settings.not_converged_noise_units * curve.difference_noise(
+        curve.final_count(settings.final_window_share), curve.trend_window()
+    )
+    if final >= _best_before_late(curve, late.points) - margin:
+        return False  # recovering from a bump, not clearly reaching new lows
+    whole_fall = curve.start() - final
+    of_fall = late.gain / whole_fall if whole_fall > 0 else 0.0
+    visible = (
+        late_gain_share(context, curve) >= settings.not_converged_min_late_gain
+        or of_fall >= settings.not_converged_min_late_share_of_fall
+    )
+    return (
+        visible
+        and of_fall >= settings.not_converged_min_late_gain_of_fall
+        and late.gain > settings.not_converged_noise_units * late.error
+    )
+
+
+def _best_before_late(curve: Curve, late_points: int) -> float:
+    """The trend's lowest level before the late window (inf when there is nothing before)."""
+    before = curve.trend()[: curve.count - late_points]
+    return float(np.min(before)) if len(before) else float("inf")
+
+
+def check_not_converged(context: RunContext) -> Finding | None:
+    """Still improving clearly at the end: the eval loss when logged (with the training loss
+    falling too), else the training loss."""
+    curve, series = context.train, context.train_series
+    if curve is None or series is None:
+        return None
+    evals = context.eval
+    if evals is not None and evals.count >= context.settings.min_eval_points:
+        falling = late_trend(curve, context.settings.late_share).gain > 0
+        if not (falling and still_improving(context, evals)):
+            return None
+        judged = evals
+    elif still_improving(context, curve):
+        judged = curve
+    else:
+        return None
+    late = late_trend(judged, context.settings.late_share)
+    share = late_gain_share(context, judged)
+    message = (
+        f"{judged.name} still falling at the end: {number(late.gain)} lower over the last "
+        f"{percent(context.settings.late_share)} of the steps ({percent(share)} of its level"
+        f"{_noise_note(late)}){_projection(context, series)}."
+    )
+    return Finding(
+        CODE,
+        Severity.WARNING,
+        margin_confidence(late.gain / late.error if late.error > 0 else 10.0, 2.0),
+        message,
+        advice.NOT_CONVERGED,
+        {
+            "late_gain": late.gain,
+            "late_gain_share": share,
+            "final": judged.logged(judged.final(context.settings.final_window_share)),
+            "projection": series.trend.projection if series.trend else None,
+            "projection_step": series.trend.projection_step if series.trend else None,
+        },
+        series=judged.name,
+    )
+
+
+def _noise_note(late: LateTrend) -> str:
+    if late.error <= 0 or not np.isfinite(late.error):
+        return ""
+    return f", {late.gain / late.error:.0f}x its standard error"
+
+
+def _projection(context: RunContext, series: SeriesAnalysis) -> str:
+    trend = series.trend
+    if trend is None or not _plausible(series, trend.projection):
+        return ""
+    interval = trend.projection_interval
+    bounds = f" ({number(interval.low)}–{number(interval.high)})" if interval else ""
+    return (
+        f"; the training loss's fitted {trend.model.replace('_', ' ')} curve projects "
+        f"{number(trend.projection)}{bounds} at {context.where(trend.projection_step)}"
+    )
+
+
+def _plausible(series: SeriesAnalysis, projection: float) -> bool:
+    """A projection on the side of zero the curve always kept (a loss never logged below zero
+    is not projected below it)."""
+    finite = series.values[np.isfinite(series.values)]
+    if len(finite) == 0:
+        return False
+    if np.all(finite >= 0):
+        return projection >= 0
+    if np.all(finite <= 0):
+        return projection <= 0
+    return True

@@ -1,0 +1,129 @@
+"""overfitting: the eval loss turned up (or the eval metric down) while the training loss kept
+falling — the model memorises the training set instead of learning what generalises.
+
+The best eval point is taken on the running-median trend so that one lucky evaluation does
+not set the bar; the rise must be large against the best value, beyond the eval noise, and
+last several evaluations, and the training loss must have fallen after the turn (a rise of
+both is divergence or instability, not overfitting).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from curvelint.diagnosis import advice
+from curvelint.diagnosis.context import RunContext
+from curvelint.diagnosis.curves import Curve, margin_confidence
+from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.wording import number, percent, signed_percent
+
+CODE = Verdict.OVERFITTING.value
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Where an eval curve was best and how much worse it ended (oriented: lower is better)."""
+
+    best_index: int
+    best_step: int
+    best: float
+    final: float
+    rise: float
+    rise_relative: float
+    rise_noise_units: float
+    points_after: int
+
+
+def eval_turn(curve: Curve, final_share: float) -> Turn:
+    """The best point of the trend and the rise from it to the final level.
+
+    Both levels are medians of about ``final_share`` of the evaluations (a single point on a
+    short log, where a wider median would hide a turn of two or three epochs).
+    """
+    count = max(1, math.ceil(final_share * curve.count))
+    window = count | 1
+    trend = curve.trend(window)
+    best_index = int(np.argmin(trend))
+    best = float(trend[best_index])
+    final = float(np.median(curve.values[-count:]))
+    rise = final - best
+    relative = rise / abs(best) if best != 0 else float("inf") if rise > 0 else 0.0
+    noise = curve.difference_noise(window, count)
+    units = rise / noise if noise > 0 else float("inf") if rise > 0 else 0.0
+    return Turn(
+        best_index,
+        int(curve.steps[best_index]),
+        best,
+        final,
+        rise,
+        relative,
+        units,
+        curve.count - 1 - best_index,
+    )
+
+
+def judged_eval(context: RunContext) -> Curve | None:
+    """The eval loss if it has enough points, else the main eval metric, else None."""
+    minimum = context.settings.min_eval_points
+    for curve in (context.eval, context.eval_metric):
+        if curve is not None and curve.count >= minimum:
+            return curve
+    return None
+
+
+def check_overfitting(context: RunContext) -> Finding | None:
+    """Eval worse than its best by a clear margin, for several evaluations, train still falling."""
+    curve, train = judged_eval(context), context.train
+    if curve is None or train is None:
+        return None
+    settings = context.settings
+    turn = eval_turn(curve, settings.final_window_share)
+    if (
+        turn.points_after < settings.overfit_min_points_after
+        or 1.0 - curve.share_of_steps(turn.best_step) < settings.overfit_min_share_after
+        or turn.rise_relative < settings.overfit_min_rise
+        or turn.rise_noise_units < settings.overfit_min_rise_noise_units
+    ):
+        return None
+    train_at_turn = train.at_step(turn.best_step)
+    train_final = train.final(settings.final_window_share)
+    train_fall = (train_at_turn - train_final) / abs(train_at_turn) if train_at_turn else 0.0
+    if train_fall < settings.overfit_min_train_fall:
+        return None
+    best_index, best = curve.best()  # the logged best, as the user will find it in the log
+    best_step = int(curve.steps[best_index])
+    rise = (turn.final - best) / abs(best) if best else turn.rise_relative
+    extreme = "highest" if curve.sign < 0 else "lowest"
+    message = (
+        f"{curve.name} {extreme} {number(curve.logged(best))} at {context.where(best_step)}, "
+        f"then {signed_percent(rise)} by the end ({number(curve.logged(turn.final))}, "
+        f"{turn.points_after} evaluations after the turn) while {train.name} fell "
+        f"{percent(train_fall)} ({number(train.logged(train_at_turn))} → "
+        f"{number(train.logged(train_final))})."
+    )
+    confidence = min(
+        margin_confidence(turn.rise_relative, settings.overfit_min_rise),
+        margin_confidence(turn.rise_noise_units, settings.overfit_min_rise_noise_units),
+        margin_confidence(turn.points_after, settings.overfit_min_points_after),
+    )
+    return Finding(
+        CODE,
+        Severity.WARNING,
+        confidence,
+        message,
+        advice.OVERFITTING,
+        {
+            "onset_step": best_step,
+            "best_value": curve.logged(best),
+            "trend_best_step": turn.best_step,
+            "final_value": curve.logged(turn.final),
+            "rise_relative": turn.rise_relative,
+            "rise_noise_units": turn.rise_noise_units,
+            "points_after": turn.points_after,
+            "train_fall": train_fall,
+        },
+        series=curve.name,
+    )

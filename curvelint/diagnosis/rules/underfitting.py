@@ -1,0 +1,91 @@
+"""underfitting: training and eval both flatten at a high level — the model learned a little
+and then could not learn more.
+
+"High" is relative: to what a random guess scores (ln C) when the number of classes is known
+or inferred, else to where the training loss started — both curves must end high (a low
+training loss beside a high eval loss is a generalisation gap, not underfitting). "Flat" is
+the not_converged test failing on both curves (a training loss still falling beside a flat
+eval loss is memorisation, not underfitting), so the two verdicts cannot both hold.
+"Early" is when that curve had made 90 % of its fall — any time for a loss that barely fell
+(a fine-tuned language model's loss that falls slowly all run and levels off late at half
+its start is a converged run, not an underfit one).
+"""
+
+from __future__ import annotations
+
+from curvelint.diagnosis import advice
+from curvelint.diagnosis.context import RunContext
+from curvelint.diagnosis.curves import (
+    Curve,
+    late_trend,
+    margin_confidence,
+    scale_of,
+    settled_share,
+)
+from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.rules.not_converged import still_improving
+from curvelint.diagnosis.wording import number, percent
+
+CODE = Verdict.UNDERFITTING.value
+
+
+def _reference(context: RunContext) -> tuple[float, str] | None:
+    """The level "high" is measured against, and how to name it: a random guess's loss, else
+    the training loss's start (the eval loss's first point comes after some training)."""
+    chance, train = context.chance, context.train
+    if chance is not None and chance.loss > 0:
+        return chance.loss, f"a random guess's ln {chance.classes} = {number(chance.loss)}"
+    if train is None:
+        return None
+    return scale_of(train), f"the training loss's start {number(train.logged(train.start()))}"
+
+
+def _describe(context: RunContext, curve: Curve, reference: float) -> str:
+    final = curve.final(context.settings.final_window_share)
+    return f"{curve.name} flat at {number(curve.logged(final))} ({percent(final / reference)})"
+
+
+def check_underfitting(context: RunContext) -> Finding | None:
+    """Training and eval losses both high against the reference, the curve that shows
+    generalisation (eval when logged, else train) no longer improving."""
+    train, settings = context.train, context.settings
+    reference = _reference(context)
+    if train is None or reference is None:
+        return None
+    if train.start() <= train.final(settings.final_window_share):
+        return None  # it never fell: stuck or diverged, not underfitting
+    curves = [train]
+    evals = context.eval
+    if evals is not None and evals.count >= settings.min_eval_points:
+        curves.append(evals)
+    if any(still_improving(context, curve) for curve in curves):
+        return None
+    levels = [curve.final(settings.final_window_share) / reference[0] for curve in curves]
+    lowest = min(levels)
+    if lowest < settings.underfit_min_level_of_reference:
+        return None
+    settled = settled_share(curves[-1])
+    barely_fell = lowest >= settings.underfit_barely_fell_level
+    if not barely_fell and (settled is None or settled > settings.underfit_plateau_by):
+        return None
+    late = late_trend(curves[-1], settings.late_share)
+    message = (
+        " and ".join(_describe(context, curve, reference[0]) for curve in curves)
+        + f" of {reference[1]}; over the last {percent(settings.late_share)} of the steps "
+        f"{curves[-1].name} moved {number(-late.gain)}."
+    )
+    return Finding(
+        CODE,
+        Severity.WARNING,
+        margin_confidence(lowest, settings.underfit_min_level_of_reference),
+        message,
+        advice.UNDERFITTING,
+        {
+            "train_level_of_reference": levels[0],
+            "eval_level_of_reference": levels[1] if len(levels) > 1 else None,
+            "reference": "chance" if context.chance else "start",
+            "settled_share": settled,
+            "final": train.logged(train.final(settings.final_window_share)),
+        },
+        series=curves[-1].name,
+    )

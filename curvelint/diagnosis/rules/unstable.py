@@ -1,0 +1,141 @@
+"""unstable: noise and oscillation dominate the trend, or spikes repeat without a lasting trend.
+
+Judged on the eval loss when it has enough points — it averages a whole eval set, so its
+swings are the model's — and on the training loss too, unless a steadily improving eval loss
+shows that the training loss's swings are only batch noise. The swing is the mean departure
+from a running median over the second half, where a healthy run has settled; it counts only
+if it is large against both the level there and the run's start (a loss near zero after
+memorisation swings a lot relative to its level but not against where it began). A trend
+"lasts" when a straight line through the second half moves more than the swing and its slope
+is statistically clear.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from curvelint.diagnosis import advice
+from curvelint.diagnosis.context import RunContext
+from curvelint.diagnosis.curves import (
+    Curve,
+    margin_confidence,
+    scale_of,
+    second_half_trend,
+    swing_around_trend,
+)
+from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.rules.loss_spikes import large_spikes
+from curvelint.diagnosis.rules.overfitting import eval_turn
+from curvelint.diagnosis.wording import number, percent
+
+CODE = Verdict.UNSTABLE.value
+
+
+def check_unstable(context: RunContext) -> Finding | None:
+    """An erratic second half, or repeated large spikes, with no lasting trend."""
+    for curve in judged_curves(context):
+        finding = _erratic(context, curve) or _repeated_spikes(context, curve)
+        if finding is not None:
+            return finding
+    return None
+
+
+def judged_curves(context: RunContext) -> list[Curve]:
+    """The eval loss when it has enough points; the training loss unless the eval loss
+    improved steadily (then the training loss's swings are batch noise)."""
+    minimum = context.settings.unstable_min_points
+    curves = []
+    evals, train = context.eval, context.train
+    if evals is not None and evals.count >= minimum:
+        curves.append(evals)
+    batch_noise_only = evals is not None and improved_steadily(context, evals)
+    if train is not None and train.count >= minimum and not batch_noise_only:
+        curves.append(train)
+    return curves
+
+
+def improved_steadily(context: RunContext, curve: Curve) -> bool:
+    """The curve fell clearly and ended near its best."""
+    settings = context.settings
+    if curve.count < settings.min_eval_points:
+        return False
+    fell = curve.start() - curve.final(settings.final_window_share)
+    turn = eval_turn(curve, settings.final_window_share)
+    return (
+        fell > settings.stuck_max_dip_of_start * scale_of(curve)
+        and turn.rise_relative < settings.overfit_min_rise
+    )
+
+
+def lasting_trend(context: RunContext, curve: Curve, swing: float) -> float | None:
+    """The second half's straight-line change when it lasts (large and clear), else None."""
+    settings = context.settings
+    return second_half_trend(
+        curve, swing, settings.unstable_trend_of_spread, settings.unstable_trend_significance
+    )
+
+
+def _erratic(context: RunContext, curve: Curve) -> Finding | None:
+    settings = context.settings
+    half = curve.count // 2
+    swing = swing_around_trend(curve, begin=half)
+    level = float(np.median(curve.values[half:]))
+    of_level = swing / abs(level) if level != 0 else float("inf")
+    of_start = swing / scale_of(curve)
+    if (
+        of_level < settings.unstable_spread_of_level
+        or of_start < settings.unstable_spread_of_start
+        or lasting_trend(context, curve, swing) is not None
+    ):
+        return None
+    message = (
+        f"{curve.name} swings ±{number(swing)} in the second half — {percent(of_level)} of its "
+        f"level {number(curve.logged(level))} and {percent(of_start)} of its start "
+        f"{number(curve.logged(curve.start()))} — with no lasting trend."
+    )
+    confidence = min(
+        margin_confidence(of_level, settings.unstable_spread_of_level),
+        margin_confidence(of_start, settings.unstable_spread_of_start),
+    )
+    return Finding(
+        CODE,
+        Severity.WARNING,
+        confidence,
+        message,
+        advice.UNSTABLE,
+        {
+            "cause": "erratic",
+            "swing": swing,
+            "swing_of_level": of_level,
+            "swing_of_start": of_start,
+        },
+        series=curve.name,
+    )
+
+
+def _repeated_spikes(context: RunContext, curve: Curve) -> Finding | None:
+    series = context.eval_series if curve is context.eval else context.train_series
+    if series is None:
+        return None
+    spikes = large_spikes(context, series, curve)
+    if len(spikes) < context.settings.unstable_min_spikes:
+        return None
+    typical = float(np.median([spike.value - spike.baseline for spike in spikes]))
+    if lasting_trend(context, curve, typical) is not None:
+        return None
+    steps = ", ".join(str(spike.step) for spike in spikes[:5])
+    more = "…" if len(spikes) > 5 else ""
+    message = (
+        f"{curve.name} spiked {len(spikes)} times (steps {steps}{more}; typical jump "
+        f"{number(typical)}, {percent(typical / scale_of(curve))} of its start) with no lasting "
+        "trend in the second half."
+    )
+    return Finding(
+        CODE,
+        Severity.WARNING,
+        margin_confidence(len(spikes), context.settings.unstable_min_spikes),
+        message,
+        advice.UNSTABLE,
+        {"cause": "repeated_spikes", "spikes": len(spikes), "typical_jump": typical},
+        series=curve.name,
+    )

@@ -1,0 +1,172 @@
+"""Every threshold of the diagnosis rules, in one place, so a config file can override any of them.
+
+The thresholds are scale-free: shares of the run's own starting level, of its total fall, of
+its noise, or counts of points and evaluations. None is an absolute loss or accuracy value,
+so the same defaults judge a cross-entropy of 2.3, a CTC loss of 10,000 and an MAE of 0.03.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from curvelint.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """Thresholds used by :func:`curvelint.diagnosis.diagnose_run` (names say their unit)."""
+
+    # Enough data to judge: fewer finite points on the main loss is insufficient_data.
+    min_loss_points: int = 4
+    # Fewer eval points cannot show a turn: overfitting is not judged (eval_too_sparse).
+    min_eval_points: int = 3
+    # Final level: median of this share of the last points (at least 3).
+    final_window_share: float = 0.1
+
+    # diverged: the loss ends this share above its start, beyond this many noise units (of
+    # the difference), or climbs steadily (a lasting rise of the second half, see unstable)
+    # this share of its start above its low; or its last value is this many times its start
+    # (an explosion cut short).
+    blow_up_rise_of_start: float = 0.5
+    blow_up_noise_units: float = 3.0
+    explosion_factor: float = 10.0
+    # The Trainer's NaN filter logs "loss": 0.0 for windows where every step was NaN: a loss
+    # that jumps to exactly 0.0 from above this share of its start is a hidden divergence.
+    hidden_nan_min_share_of_start: float = 0.01
+
+    # stuck: the loss ends within this share of its start and its trend never moves further
+    # from it (the second share also says when a fall counts as learning at all); or, after
+    # the first settle share of the steps, it stays within the first share of a level within
+    # the last share of ln C (collapsed at once to a random guess).
+    stuck_max_fall_of_start: float = 0.05
+    stuck_max_dip_of_start: float = 0.1
+    stuck_settle_share: float = 0.1
+    chance_plateau_tolerance: float = 0.02
+
+    # unstable: in the second half, the mean swing around the trend is at least this share of
+    # the level and of the run's start, and no trend lasts (a straight line moving more than
+    # the swing times the third number, with a slope this many standard errors from zero).
+    unstable_min_points: int = 8
+    unstable_spread_of_level: float = 0.2
+    unstable_spread_of_start: float = 0.05
+    unstable_trend_of_spread: float = 1.0
+    unstable_trend_significance: float = 2.0
+    unstable_min_spikes: int = 3
+
+    # overfitting: eval rose this share above its best, by this many noise units (of the
+    # difference), over at least this many evaluations and this share of the steps after the
+    # best, while train fell this share after it.
+    overfit_min_rise: float = 0.1
+    overfit_min_rise_noise_units: float = 1.5
+    overfit_min_points_after: int = 2
+    overfit_min_share_after: float = 0.2
+    overfit_min_train_fall: float = 0.02
+
+    # underfitting: train and eval both end at or above this share of the training loss's
+    # start (or of a random guess's loss when the number of classes is known), flat, having
+    # made 90 % of their fall by this share of the steps — or any time, when they barely
+    # fell (end at or above the third share).
+    underfit_min_level_of_reference: float = 0.4
+    underfit_plateau_by: float = 0.5
+    underfit_barely_fell_level: float = 0.8
+
+    # not_converged: a line through the last late_share of the steps falls this share of the
+    # final level or the second share of the run's whole fall, at least the third share of
+    # that fall, and by this many standard errors.
+    late_share: float = 0.2
+    not_converged_min_late_gain: float = 0.03
+    not_converged_min_late_share_of_fall: float = 0.1
+    not_converged_min_late_gain_of_fall: float = 0.01
+    not_converged_noise_units: float = 2.0
+
+    # Number of classes inferred from a first loss within this share of ln C, C up to this.
+    chance_inference_tolerance: float = 0.05
+    max_inferred_classes: int = 10
+    # initial_loss: a first loss further than this share from ln C (num_classes known).
+    initial_loss_tolerance: float = 0.5
+
+    # early_stopping: patience when the run does not say, and the least saving worth a word.
+    early_stopping_patience: int = 3
+    early_stopping_min_saving: float = 0.1
+
+    # eval_better_than_train: eval below train by this share of the train level, at the end.
+    eval_better_min_gap: float = 0.1
+    # train_eval_gap: eval above train by this share of the train level over the second half,
+    # in which train fell at least the second share and eval at most the third.
+    train_eval_gap_min: float = 0.5
+    train_eval_gap_train_fall: float = 0.1
+    train_eval_gap_eval_fall: float = 0.05
+
+    # loss_spike: a jump of at least this share of the run's start and of the level it left;
+    # no_warmup: a spike in this first share of the steps.
+    spike_min_share_of_start: float = 0.05
+    spike_min_rise_of_level: float = 0.5
+    warmup_spike_share: float = 0.2
+    # exploding_grad_norm: the grad norm ends this many times above its early level.
+    grad_norm_growth_factor: float = 10.0
+    # Exactly constant (frozen) series: at least this many identical points at the end.
+    constant_min_points: int = 5
+    # plateau_after_lr_drop: the loss fell less than this share of its level after a drop.
+    plateau_after_drop_max_gain: float = 0.01
+
+    def __post_init__(self) -> None:
+        for name, low, high in _RANGES:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not low <= value <= high:
+                raise ConfigError(f"rules.{name} = {value} is out of range; use {low} to {high}")
+
+    def replace(self, **changes: object) -> RuleSettings:
+        """A copy with some values changed, validated like the original."""
+        values = {field.name: getattr(self, field.name) for field in fields(self)}
+        values.update(changes)
+        return RuleSettings(**values)
+
+
+_INFINITY = float("inf")
+_RANGES: tuple[tuple[str, float, float], ...] = (
+    ("min_loss_points", 2, 1_000_000),
+    ("min_eval_points", 2, 1_000_000),
+    ("final_window_share", 0.0, 0.5),
+    ("blow_up_rise_of_start", 0.0, _INFINITY),
+    ("explosion_factor", 1.0, _INFINITY),
+    ("blow_up_noise_units", 0.0, _INFINITY),
+    ("hidden_nan_min_share_of_start", 0.0, 1.0),
+    ("stuck_max_fall_of_start", 0.0, 1.0),
+    ("stuck_max_dip_of_start", 0.0, 1.0),
+    ("stuck_settle_share", 0.0, 0.5),
+    ("chance_plateau_tolerance", 0.0, 1.0),
+    ("unstable_min_points", 4, 1_000_000),
+    ("unstable_spread_of_level", 0.0, _INFINITY),
+    ("unstable_spread_of_start", 0.0, _INFINITY),
+    ("unstable_trend_of_spread", 0.0, _INFINITY),
+    ("unstable_trend_significance", 0.0, _INFINITY),
+    ("unstable_min_spikes", 1, 1_000_000),
+    ("overfit_min_rise", 0.0, _INFINITY),
+    ("overfit_min_rise_noise_units", 0.0, _INFINITY),
+    ("overfit_min_points_after", 1, 1_000_000),
+    ("overfit_min_share_after", 0.0, 1.0),
+    ("overfit_min_train_fall", 0.0, 1.0),
+    ("underfit_min_level_of_reference", 0.0, 1.0),
+    ("underfit_plateau_by", 0.0, 1.0),
+    ("underfit_barely_fell_level", 0.0, 1.0),
+    ("late_share", 0.01, 0.5),
+    ("not_converged_min_late_gain", 0.0, _INFINITY),
+    ("not_converged_min_late_share_of_fall", 0.0, 1.0),
+    ("not_converged_min_late_gain_of_fall", 0.0, 1.0),
+    ("not_converged_noise_units", 0.0, _INFINITY),
+    ("chance_inference_tolerance", 0.0, 1.0),
+    ("max_inferred_classes", 2, 1_000_000),
+    ("initial_loss_tolerance", 0.0, _INFINITY),
+    ("early_stopping_patience", 1, 1_000_000),
+    ("early_stopping_min_saving", 0.0, 1.0),
+    ("eval_better_min_gap", 0.0, 1.0),
+    ("train_eval_gap_min", 0.0, _INFINITY),
+    ("train_eval_gap_train_fall", 0.0, 1.0),
+    ("train_eval_gap_eval_fall", -1.0, 1.0),
+    ("spike_min_share_of_start", 0.0, _INFINITY),
+    ("spike_min_rise_of_level", 0.0, _INFINITY),
+    ("warmup_spike_share", 0.0, 1.0),
+    ("grad_norm_growth_factor", 1.0, _INFINITY),
+    ("constant_min_points", 2, 1_000_000),
+    ("plateau_after_drop_max_gain", 0.0, 1.0),
+)

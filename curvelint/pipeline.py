@@ -1,0 +1,234 @@
+"""Many runs end to end: discover → (per run: read → analyze → diagnose → render) → index.
+
+Each run is one task, run in this process (``jobs=1``) or in a pool of processes; a task
+returns a small :class:`RunOutcome` and the index and summary are assembled here in run-name
+order, so the output of ``--jobs 4`` is byte-for-byte the output of ``--jobs 1``. A run that
+cannot be read or analysed (a :class:`CurvelintError`) becomes an ``unreadable`` row; any other
+exception is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from curvelint.analysis import AnalysisSettings, RunAnalysis, analyze_frame
+from curvelint.config import Config
+from curvelint.diagnosis import Diagnosis, RuleSettings, diagnose_run
+from curvelint.discover import RunSpec, discover
+from curvelint.errors import ConfigError, CurvelintError, NoLogsError
+from curvelint.report import output
+from curvelint.report.build import build_run_report, unreadable_report
+from curvelint.report.json_output import JsonObject
+from curvelint.report.model import (
+    X_AXES,
+    IndexRow,
+    ReportOptions,
+    RunReport,
+    SkippedItem,
+    index_row,
+)
+from curvelint.report.paths import folder_names
+from curvelint.report.write import write_index, write_run
+from curvelint.runs import Run, read_run
+
+Progress = Callable[[IndexRow | None], None]
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """Everything that shapes the output; picklable, so each worker gets the same copy."""
+
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    num_classes: int | None = None
+    report: ReportOptions = field(default_factory=ReportOptions)
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One run to process and where its files go."""
+
+    spec: RunSpec
+    folder: str
+    out: Path
+    options: PipelineOptions
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a task sends back: the index row, report.json's content and the files written.
+    A run with no points at all has no row, only ``skipped``."""
+
+    row: IndexRow | None
+    document: JsonObject | None
+    written: tuple[str, ...] = ()
+    skipped: SkippedItem | None = None
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """Every run's row and document (in run-name order), the skips, and the written texts."""
+
+    rows: tuple[IndexRow, ...]
+    documents: tuple[JsonObject, ...]
+    skipped: tuple[SkippedItem, ...]
+    index_markdown: str
+    summary_json: str
+
+
+def pipeline_options(
+    config: Config,
+    *,
+    smoothing: str | None = None,
+    x_axis: str = "step",
+    main_metric: str | None = None,
+    num_classes: int | None = None,
+) -> PipelineOptions:
+    """The configuration with the command line's options on top (they win)."""
+    analysis = config.analysis
+    if smoothing is not None:
+        analysis = analysis.replace(smoothing=smoothing)
+    if x_axis not in X_AXES:
+        raise ConfigError(f"x axis {x_axis!r} is unknown; use one of {list(X_AXES)}")
+    report = ReportOptions(x_axis=x_axis, main_metric=main_metric or config.main_metric)
+    return PipelineOptions(
+        analysis=analysis,
+        rules=config.rules,
+        num_classes=num_classes if num_classes is not None else config.num_classes,
+        report=report,
+    )
+
+
+def analyze(run: Run, settings: AnalysisSettings) -> RunAnalysis:
+    """The analysis of one run (the frame holds that run only)."""
+    return analyze_frame(run.frame, settings=settings)[run.name]
+
+
+def diagnose(analysis: RunAnalysis, run: Run, options: PipelineOptions) -> Diagnosis:
+    """The diagnosis of one run: the one place the pipeline calls the rules."""
+    return diagnose_run(
+        analysis,
+        {**run.metadata, "format": run.format},
+        settings=options.rules,
+        num_classes=options.num_classes,
+        main_metric=options.report.main_metric,
+    )
+
+
+def _report(task: RunTask) -> RunReport | SkippedItem:
+    spec = task.spec
+    try:
+        run = read_run(spec)
+    except CurvelintError as error:
+        return unreadable_report(spec.name, spec.format, str(error), folder=task.folder)
+    if run.frame.empty:  # as read_runs does: a log without a single point is not a run
+        return SkippedItem(
+            str(spec.root),
+            "",
+            "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")",
+            1,
+        )
+    try:
+        analysis = analyze(run, task.options.analysis)
+        diagnosis = diagnose(analysis, run, task.options)
+    except CurvelintError as error:
+        return unreadable_report(spec.name, run.format, str(error), folder=task.folder)
+    return build_run_report(
+        run, analysis, diagnosis, folder=task.folder, options=task.options.report
+    )
+
+
+def process_run(task: RunTask) -> RunOutcome:
+    """Read, analyse, diagnose and render one run (in a worker process or in this one)."""
+    report = _report(task)
+    if isinstance(report, SkippedItem):
+        return RunOutcome(row=None, document=None, skipped=report)
+    folder = output.OutputFolder(task.out)
+    document = write_run(folder, report)
+    return RunOutcome(index_row(report), document, tuple(sorted(folder.written)))
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> list[RunOutcome]:
+    """Outcomes in the order of ``tasks``, whatever order the workers finish in."""
+    if jobs <= 1 or len(tasks) <= 1:
+        outcomes = []
+        for task in tasks:
+            outcomes.append(process_run(task))
+            progress(outcomes[-1].row)
+        return outcomes
+    results: dict[int, RunOutcome] = {}
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context) as pool:
+        futures: dict[Future[RunOutcome], int] = {
+            pool.submit(process_run, task): position for position, task in enumerate(tasks)
+        }
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                progress(results[futures[future]].row)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [results[position] for position in range(len(tasks))]
+
+
+def _specs(paths: Sequence[Path], out: Path) -> tuple[list[RunSpec], list[SkippedItem]]:
+    """The runs under ``paths``, leaving out anything inside the output folder itself."""
+    discovery = discover(paths)
+    skipped = [SkippedItem(s.path, s.where, s.why, s.count) for s in discovery.skipped]
+    real_out = out.resolve()
+    specs = [s for s in discovery.runs if not s.root.resolve().is_relative_to(real_out)]
+    return sorted(specs, key=lambda spec: spec.name), skipped
+
+
+def analyze_paths(
+    paths: Sequence[Path],
+    out: Path,
+    options: PipelineOptions | None = None,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> PipelineResult:
+    """Analyse every run under ``paths`` and write the reports below ``out``.
+
+    Raises :class:`NoLogsError` when there is nothing to analyse and :class:`OutputError` when
+    ``out`` cannot be used; both before anything is written.
+    """
+    options = options or PipelineOptions()
+    specs, skipped = _specs(paths, out)
+    if not specs:
+        detail = f" ({skipped[0].path}: {skipped[0].why})" if skipped else ""
+        raise NoLogsError(f"no training logs found under {' '.join(map(str, paths))}{detail}")
+    previous = output.prepare(out)
+    folders = folder_names(spec.name for spec in specs)
+    tasks = [RunTask(spec, folders[spec.name], out, options) for spec in specs]
+    if on_start is not None:
+        on_start(len(tasks))
+    outcomes = _run_tasks(tasks, jobs, progress or (lambda row: None))
+    rows = tuple(o.row for o in outcomes if o.row is not None)
+    documents = tuple(o.document for o in outcomes if o.document is not None)
+    skipped += [o.skipped for o in outcomes if o.skipped is not None]
+    if not rows:
+        raise NoLogsError(
+            f"nothing to analyze under {' '.join(map(str, paths))}: "
+            + "; ".join(f"{s.path}: {s.why}" for s in skipped[:3])
+        )
+    folder = output.OutputFolder(out)
+    index, summary = write_index(folder, rows, documents, skipped)
+    written = folder.written.union(*(o.written for o in outcomes))
+    output.finish(out, previous, written)
+    return PipelineResult(rows, documents, tuple(skipped), index, summary)

@@ -1,0 +1,241 @@
+"""TensorBoard event files (``events.out.tfevents.*``) → the common frame.
+
+Every scalar is read: ``simple_value`` (torch, tensorboardX, TF1, Keras 2) and TF2 tensor
+scalars (``tf.summary.scalar``), with no sampling. Histograms, images, text, graphs and
+hparams are counted in ``metadata``, not read as curves. One run's files (a resumed run,
+Keras' ``train/`` and ``validation/`` folders) are merged in file-name order; when a later file
+restarts a curve at or below steps already logged, the later points win, as in TensorBoard.
+
+Two series are axes or placeholders rather than curves, and leave the frame with a note:
+an ``epoch`` scalar (HF Trainer's ``train/epoch``, Lightning's ``epoch``) fills the ``epoch``
+column of the points logged at the same step of the same file, and Lightning's ``hp_metric``
+of -1 (logged with the hyperparameters before any real metric) is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from curvelint.errors import UnreadableError
+from curvelint.names import canonical, folder_split
+from curvelint.readers.base import ReadResult, Skipped
+from curvelint.readers.event_file import EventFile, read_event_file
+from curvelint.schema import build_frame, concat, empty_frame
+
+NAME = "tensorboard"
+EPOCH_METRIC = "epoch"
+HP_METRIC_TAG = "hp_metric"
+HP_METRIC_PLACEHOLDER = -1.0
+_PROFILE_MARKER = ".profile-empty"
+# torch's SummaryWriter.add_hparams writes into a sub-folder named after time.time().
+_HPARAMS_FOLDER = re.compile(r"^\d{9,}\.\d+$")
+
+
+def sniff(path: Path) -> bool:
+    """An event file by name (``*tfevents*``, CatBoost's bare ``events.out.tfevents`` too),
+    except the profiler's empty ``.profile-empty`` marker."""
+    return "tfevents" in path.name and not path.name.endswith(_PROFILE_MARKER)
+
+
+def run_directory(path: Path) -> Path:
+    """The run an event file belongs to: its folder, or the folder above a split folder
+    (Keras' ``train/``, ``validation/``) or an hparams folder (``1719642696.8209522/``)."""
+    parent = path.parent
+    if folder_split(parent.name) or _HPARAMS_FOLDER.match(parent.name):
+        return parent.parent
+    return parent
+
+
+def file_order(path: Path) -> tuple[str, str]:
+    """Files of a run merge in file-name order (event file names start with a timestamp)."""
+    return path.name, str(path)
+
+
+def read(paths: Sequence[Path], *, verify: bool = False) -> ReadResult:
+    """Read one run's event files; raise :class:`UnreadableError` only when none is one.
+
+    ``verify`` checks every record's CRC; otherwise only records that fail to decode are.
+    """
+    files = [read_event_file(path, verify=verify) for path in sorted(paths, key=file_order)]
+    result = ReadResult(frame=empty_frame())
+    for event_file in files:
+        result.skipped.extend(event_file.skipped)
+    if not any(event_file.records for event_file in files):
+        raise UnreadableError(_unreadable_message(files))
+    frames = [_file_frame(event_file, result) for event_file in files]
+    _supersede(files, frames, result)
+    result.frame = concat(frames)
+    result.metadata.update(_metadata(files))
+    return result
+
+
+def _unreadable_message(files: list[EventFile]) -> str:
+    if not files:
+        return "no TensorBoard event files given"
+    first = files[0].skipped[0] if files[0].skipped else Skipped(str(files[0].path), "", "?")
+    others = f" (and {len(files) - 1} more unreadable event files)" if len(files) > 1 else ""
+    return f"{first.path}: {first.why}{others}"
+
+
+def _file_frame(event_file: EventFile, result: ReadResult) -> pd.DataFrame:
+    """One file's points as a schema frame; the epoch series becomes the epoch column."""
+    split = folder_split(event_file.path.parent.name)
+    name = event_file.path.name
+    codes = event_file.codes
+    epoch_tags = np.array([canonical(tag, split)[0] == EPOCH_METRIC for tag in event_file.tags])
+    is_epoch = epoch_tags[codes] if epoch_tags.any() else np.zeros(len(codes), dtype=bool)
+    placeholder = _hp_metric_placeholders(event_file)
+    epochs = _epochs(event_file.steps, event_file.values, is_epoch)
+    if is_epoch.any():
+        logged = sorted({event_file.tags[code] for code in np.unique(codes[is_epoch]).tolist()})
+        count = int(is_epoch.sum())
+        result.notes.append(
+            f"{name}: {_points(count)} of {', '.join(map(repr, logged))} "
+            f"{'gives' if count == 1 else 'give'} the epoch of the points logged at the same "
+            "step; not a curve"
+        )
+    if placeholder.any():
+        result.notes.append(
+            f"{name}: dropped {_points(int(placeholder.sum()))} of '{HP_METRIC_TAG}' = -1 "
+            "(Lightning's placeholder logged with the hyperparameters)"
+        )
+    keep = ~(is_epoch | placeholder)
+    if not keep.any():
+        result.notes.append(f"{name}: no scalar points ({_empty_reason(event_file)})")
+    columns = [codes, event_file.steps, event_file.values, epochs, event_file.wall_times]
+    if not keep.all():
+        columns = [column[keep] for column in columns]
+    return build_frame(
+        tag=_tag_column(columns[0], event_file.tags),
+        step=columns[1],
+        value=columns[2],
+        epoch=columns[3],
+        wall_time=columns[4],
+        source=str(event_file.path),
+        folder_split=split,
+    )
+
+
+def _tag_column(codes: np.ndarray, tags: list[str]) -> pd.Categorical:
+    """The tag column, with only the tags that have points as categories."""
+    used = np.flatnonzero(np.bincount(codes, minlength=len(tags)))
+    if len(used) < len(tags):
+        recode = np.full(len(tags), -1, dtype=np.int32)
+        recode[used] = np.arange(len(used), dtype=np.int32)
+        codes, tags = recode[codes], [tags[index] for index in used.tolist()]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(tags, dtype=object))
+
+
+def _points(count: int) -> str:
+    return f"{count} point" + ("" if count == 1 else "s")
+
+
+def _hp_metric_placeholders(event_file: EventFile) -> np.ndarray:
+    if HP_METRIC_TAG not in event_file.tags:
+        return np.zeros(len(event_file.codes), dtype=bool)
+    code = event_file.tags.index(HP_METRIC_TAG)
+    placeholders: np.ndarray = event_file.codes == code
+    with np.errstate(invalid="ignore"):  # signalling NaNs are data, not errors
+        placeholders &= event_file.values == HP_METRIC_PLACEHOLDER
+    return placeholders
+
+
+def _epochs(steps: np.ndarray, values: np.ndarray, is_epoch: np.ndarray) -> np.ndarray:
+    """Each point's epoch: the epoch series' value at the same step (the last one logged)."""
+    epochs = np.full(len(steps), np.nan)
+    if not is_epoch.any():
+        return epochs
+    epoch_steps, epoch_values = steps[is_epoch], values[is_epoch]
+    order = np.argsort(epoch_steps, kind="stable")
+    epoch_steps, epoch_values = epoch_steps[order], epoch_values[order]
+    last = np.r_[epoch_steps[1:] != epoch_steps[:-1], True]
+    epoch_steps, epoch_values = epoch_steps[last], epoch_values[last]
+    at = np.minimum(np.searchsorted(epoch_steps, steps), len(epoch_steps) - 1)
+    found = epoch_steps[at] == steps
+    epochs[found] = epoch_values[at[found]]
+    return epochs
+
+
+def _empty_reason(event_file: EventFile) -> str:
+    if event_file.hparams or event_file.summaries.get("hparams"):
+        return "only hyperparameters"
+    if event_file.summaries:
+        kinds = ", ".join(sorted(event_file.summaries))
+        return f"only non-scalar summaries: {kinds}"
+    if event_file.records <= 1:
+        return "only the file header: the run logged nothing"
+    return "no scalar summaries"
+
+
+def _supersede(files: list[EventFile], frames: list[pd.DataFrame], result: ReadResult) -> None:
+    """Later data wins: a file that restarts a curve drops earlier points from that step on.
+
+    A curve is a tag within a split folder (Keras logs ``epoch_loss`` in both ``train/`` and
+    ``validation/``); within one file every point is kept as logged.
+    """
+    splits = [folder_split(event_file.path.parent.name) for event_file in files]
+    for later, frame in enumerate(frames):
+        if later == 0 or frame.empty:
+            continue
+        firsts = frame.groupby("tag", observed=True, sort=False)["step"].first()
+        for tag, first_step in firsts.items():
+            for earlier in range(later):
+                if splits[earlier] != splits[later] or frames[earlier].empty:
+                    continue
+                old = frames[earlier]
+                dropped = (old["tag"] == tag).to_numpy() & (old["step"] >= first_step).to_numpy()
+                if dropped.any():
+                    frames[earlier] = old[~dropped].reset_index(drop=True)
+                    result.notes.append(
+                        f"{_points(int(dropped.sum()))} of {tag!r} from {files[earlier].path.name} "
+                        f"superseded by {files[later].path.name}, which logs it again from "
+                        f"step {first_step} (later data wins)"
+                    )
+
+
+def _metadata(files: list[EventFile]) -> dict[str, Any]:
+    metadata: dict[str, Any] = {}
+    versions = sorted({f.file_version for f in files if f.file_version})
+    if versions:
+        metadata["file_version"] = versions
+    summaries: Counter[str] = Counter()
+    for event_file in files:
+        summaries.update(event_file.summaries)
+    if summaries:
+        metadata["other_summaries"] = dict(sorted(summaries.items()))
+    if any(f.graph for f in files):
+        metadata["graph"] = True
+    contents = [content for f in files for content in f.hparams]
+    if contents or summaries.get("hparams"):
+        metadata["hparams_present"] = True
+        hparams = _hparams(contents)
+        if hparams:
+            metadata["hparams"] = hparams
+    return metadata
+
+
+def _hparams(contents: list[bytes]) -> dict[str, Any]:
+    """Hyperparameter values from the hparams plugin's session-start records."""
+    from google.protobuf.message import DecodeError
+    from tensorboard.plugins.hparams import plugin_data_pb2
+
+    values: dict[str, Any] = {}
+    for content in contents:
+        try:
+            data = plugin_data_pb2.HParamsPluginData.FromString(content)
+        except DecodeError:
+            continue
+        if not data.HasField("session_start_info"):
+            continue
+        for name, value in data.session_start_info.hparams.items():
+            kind = value.WhichOneof("kind")
+            if kind in ("number_value", "string_value", "bool_value"):
+                values[name] = getattr(value, kind)
+    return values

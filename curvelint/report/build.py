@@ -1,0 +1,191 @@
+"""Run + RunAnalysis + Diagnosis → RunReport: every choice about what to show, made once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from curvelint.analysis.results import RunAnalysis, SeriesAnalysis
+from curvelint.diagnosis.findings import SEVERITY_ORDER, Diagnosis, Finding
+from curvelint.names import is_loss
+from curvelint.report import plot_data
+from curvelint.report.model import (
+    UNREADABLE,
+    Overview,
+    PlotSpec,
+    ReportOptions,
+    RunReport,
+    SeriesSummary,
+    SkippedItem,
+)
+from curvelint.report.sparkline import sparkline
+from curvelint.report.x_axis import XMapping, epoch_scale, x_mapping
+from curvelint.runs import Run
+
+MAIN_SPLITS = ("train", "eval", "test")
+# Formats whose step is the epoch (one row per epoch): the x axis says so, no second epoch axis.
+EPOCH_STEP_FORMATS = frozenset({"keras_csv", "keras_history"})
+
+
+def series_summary(series: SeriesAnalysis) -> SeriesSummary:
+    """The key numbers of one analysed curve."""
+    last = float(series.values[-1]) if len(series.values) else 0.0
+    event = series.nonfinite
+    return SeriesSummary(
+        metric=series.metric,
+        split=series.split,
+        tag=series.tag,
+        direction=series.direction,
+        points=series.n_points,
+        finite_points=series.n_finite,
+        first_step=series.first_step,
+        last_step=series.last_step,
+        final_value=series.last_value,
+        final_step=series.last_finite_step,
+        best_value=series.best_value,
+        best_step=series.best_step,
+        ends_with=None if np.isfinite(last) else _kind(last),
+        first_non_finite_step=event.step if event else None,
+        first_non_finite_kind=event.kind if event else None,
+    )
+
+
+def _kind(value: float) -> str:
+    if np.isnan(value):
+        return "nan"
+    return "inf" if value > 0 else "-inf"
+
+
+def main_series(analysis: RunAnalysis, wanted: str | None) -> SeriesAnalysis | None:
+    """The series the index summarises: ``wanted`` (``metric`` or ``metric/split``), else the
+    train loss, else the eval or test loss."""
+    if wanted:
+        metric, _, split = wanted.partition("/")
+        splits = (split,) if split else (*MAIN_SPLITS, "")
+        return next((s for sp in splits if (s := analysis.series(metric, sp)) is not None), None)
+    return next((s for sp in MAIN_SPLITS if (s := analysis.main_loss(sp)) is not None), None)
+
+
+def overview(run: Run) -> Overview:
+    """Steps, points, epochs and wall-clock duration of the whole run."""
+    frame = run.frame
+    if frame.empty:
+        return Overview(None, None, 0, None, None)
+    epochs = frame["epoch"].to_numpy()
+    times = frame["wall_time"].to_numpy()
+    finite_epochs = epochs[np.isfinite(epochs)]
+    finite_times = times[np.isfinite(times)]
+    duration = float(finite_times.max() - finite_times.min()) if len(finite_times) > 1 else None
+    return Overview(
+        first_step=int(frame["step"].min()),
+        last_step=int(frame["step"].max()),
+        points=len(frame),
+        epochs=float(finite_epochs.max()) if len(finite_epochs) else None,
+        duration_seconds=duration if duration else None,
+    )
+
+
+def sorted_findings(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Most severe first, then most confident; otherwise in the rules' order."""
+    return tuple(sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], -f.confidence)))
+
+
+def _plots(
+    run: Run,
+    analysis: RunAnalysis,
+    main: SeriesAnalysis | None,
+    findings: tuple[Finding, ...],
+    x_of: XMapping,
+    max_points: int,
+) -> tuple[tuple[PlotSpec, ...], tuple[str, ...]]:
+    """Which series go on which figure; the rest is listed as not plotted."""
+    epochs = None if run.format in EPOCH_STEP_FORMATS else epoch_scale(run.frame)
+    context = plot_data.PlotContext(run.name, x_of, epochs, max_points)
+    loss_source = main if main is not None and is_loss(main.metric) else main_series(analysis, None)
+    loss = [s for s in analysis.series_analyses if loss_source and s.metric == loss_source.metric]
+    loss_keys = {s.key for s in loss}
+    optimizer = {
+        metric: [s for s in analysis.series_analyses if s.metric == metric]
+        for metric in plot_data.OPTIMIZER_METRICS
+        if analysis.series(metric, "") is not None
+    }
+    groups: dict[str, list[SeriesAnalysis]] = {}
+    unplotted: list[str] = []
+    for series in sorted(analysis.series_analyses, key=lambda s: (is_loss(s.metric), s.metric)):
+        if series.key in loss_keys or series.metric in plot_data.NOT_METRICS:
+            continue
+        if series.direction != 0 and (
+            series.metric in groups or len(groups) < plot_data.MAX_METRIC_PANELS
+        ):
+            groups.setdefault(series.metric, []).append(series)
+        else:
+            unplotted.append(f"{series.metric}/{series.split}" if series.split else series.metric)
+    plots: list[PlotSpec] = []
+    if loss:
+        plots.append(plot_data.loss_plot(loss, findings, context))
+    if groups:
+        plots.append(plot_data.metrics_plot(groups, context))
+    if optimizer:
+        plots.append(plot_data.optimizer_plot(optimizer, context))
+    return tuple(plots), tuple(unplotted)
+
+
+def _in_plot_order(analysis: RunAnalysis, plots: tuple[PlotSpec, ...]) -> list[SeriesAnalysis]:
+    """Series in the order the plots show them (main loss, metrics, optimizer), then the rest."""
+    plotted = [
+        (curve.metric, curve.split)
+        for plot in plots
+        for panel in plot.panels
+        for curve in panel.curves
+    ]
+    rank = {key: position for position, key in enumerate(plotted)}
+    return sorted(analysis.series_analyses, key=lambda s: rank.get(s.key, len(rank)))
+
+
+def build_run_report(
+    run: Run,
+    analysis: RunAnalysis,
+    diagnosis: Diagnosis,
+    *,
+    folder: str,
+    options: ReportOptions | None = None,
+) -> RunReport:
+    """The report model of one analysed and diagnosed run."""
+    options = options or ReportOptions()
+    main = main_series(analysis, options.main_metric)
+    findings = sorted_findings(diagnosis.findings)
+    x_of, x_note = x_mapping(run.frame, options.x_axis)
+    if run.format in EPOCH_STEP_FORMATS and x_of.unit == "step":
+        x_of = replace(x_of, label="epoch (as logged)")
+    plots, unplotted = _plots(run, analysis, main, findings, x_of, options.max_plot_points)
+    return RunReport(
+        name=run.name,
+        folder=folder,
+        format=run.format,
+        verdict=diagnosis.verdict.value,
+        reason=diagnosis.reason,
+        overview=overview(run),
+        series=tuple(series_summary(s) for s in _in_plot_order(analysis, plots)),
+        main=series_summary(main) if main else None,
+        sparkline=sparkline(main.steps, main.values) if main else "",
+        findings=findings,
+        plots=plots,
+        unplotted=unplotted,
+        skipped=tuple(SkippedItem(s.path, s.where, s.why, s.count) for s in run.skipped),
+        notes=tuple(run.notes),
+        files=run.files,
+        x_axis_note=x_note,
+    )
+
+
+def unreadable_report(name: str, format_name: str, error: str, *, folder: str) -> RunReport:
+    """The report of a run that could not be read: the verdict ``unreadable`` and the error."""
+    return RunReport(
+        name=name,
+        folder=folder,
+        format=format_name,
+        verdict=UNREADABLE,
+        reason=error,
+        overview=Overview(None, None, 0, None, None),
+    )

@@ -1,0 +1,98 @@
+"""report.json and summary.json: the report model as data, following :mod:`json_schema`.
+
+Non-finite numbers become ``"nan"``/``"inf"``/``"-inf"`` strings; ``<``, ``>`` and ``&`` are
+written as ``\\u`` escapes so the JSON can be embedded in an HTML page without turning a run
+named ``</script>`` into markup.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from curvelint import __version__
+from curvelint.diagnosis.findings import Finding
+from curvelint.report.json_schema import SCHEMA_VERSION
+from curvelint.report.model import RunReport, SkippedItem
+
+JsonObject = dict[str, Any]
+_HTML_SAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def json_number(value: float | int | str | bool | None) -> float | int | str | bool | None:
+    """A value JSON can hold: non-finite floats as their names, everything else as it is."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+def _tool() -> JsonObject:
+    return {"name": "curvelint", "version": __version__}
+
+
+def _finding(finding: Finding) -> JsonObject:
+    return {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "confidence": json_number(float(finding.confidence)),
+        "message": finding.message,
+        "recommendation": finding.recommendation,
+        "series": finding.series,
+        "evidence": {str(key): json_number(value) for key, value in finding.evidence.items()},
+    }
+
+
+def _skipped(item: SkippedItem) -> JsonObject:
+    return asdict(item)
+
+
+def run_document(report: RunReport) -> JsonObject:
+    """report.json of one run."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": _tool(),
+        "run": report.name,
+        "folder": report.folder,
+        "format": report.format,
+        "verdict": report.verdict,
+        "reason": report.reason,
+        "overview": {key: json_number(value) for key, value in asdict(report.overview).items()},
+        "main_series": report.main.key if report.main else None,
+        "series": [
+            {key: json_number(value) for key, value in asdict(series).items()}
+            for series in report.series
+        ],
+        "findings": [_finding(finding) for finding in report.findings],
+        "plots": [plot.file_name for plot in report.plots],
+        "skipped": [_skipped(item) for item in report.skipped],
+        "notes": list(report.notes),
+    }
+
+
+def summary_document(runs: Sequence[JsonObject], skipped: Sequence[SkippedItem]) -> JsonObject:
+    """summary.json: every run's document, in the order given, and what was skipped."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": _tool(),
+        "runs": list(runs),
+        "verdicts": dict(Counter(str(run["verdict"]) for run in runs)),
+        "skipped": [_skipped(item) for item in skipped],
+    }
+
+
+def dumps(document: JsonObject) -> str:
+    """Indented, key order kept, strict JSON (no NaN), HTML-safe, with a final newline."""
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+    for character, escaped in _HTML_SAFE.items():
+        text = text.replace(character, escaped)
+    return text + "\n"

@@ -1,0 +1,180 @@
+"""The JSON Schema of report.json and summary.json (``schema_version`` 1), documented in place.
+
+Stability: within one ``schema_version`` keys are only ever added, never renamed or removed,
+and their meaning does not change. Numbers that were NaN or ±inf in the log are written as the
+strings ``"nan"``, ``"inf"`` and ``"-inf"`` (JSON has no such numbers); ``null`` means "not
+applicable". ``docs/report.schema.json`` is this schema as a file (a test keeps them equal).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA_VERSION = 1
+SCHEMA_ID = "https://curvelint.invalid/schema/report-1.json"
+
+_NON_FINITE = {"type": "string", "enum": ["nan", "inf", "-inf"]}
+_NUMBER = {"anyOf": [{"type": "number"}, _NON_FINITE, {"type": "null"}]}
+_STEP = {"type": ["integer", "null"]}
+
+
+def _text(description: str) -> dict[str, Any]:
+    return {"type": "string", "description": description}
+
+
+def _object(properties: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "required": sorted(properties),
+        "properties": properties,
+    }
+
+
+_TOOL = _object(
+    {"name": {"const": "curvelint"}, "version": _text("curvelint's version")},
+    "What wrote the file.",
+)
+
+_SERIES = _object(
+    {
+        "metric": _text("canonical metric: loss, accuracy, learning_rate, grad_norm, f1…"),
+        "split": _text('"train", "eval", "test" or "" (no split: learning rate, grad norm)'),
+        "tag": _text("the name as logged"),
+        "direction": {"enum": [-1, 0, 1], "description": "-1 lower is better, 1 higher, 0 neither"},
+        "points": {"type": "integer", "description": "points logged"},
+        "finite_points": {"type": "integer"},
+        "first_step": {"type": "integer"},
+        "last_step": {"type": "integer"},
+        "final_value": {**_NUMBER, "description": "last finite value (null when none)"},
+        "final_step": {**_STEP, "description": "step of final_value"},
+        "best_value": {**_NUMBER, "description": "best finite value (null when direction is 0)"},
+        "best_step": _STEP,
+        "ends_with": {
+            "enum": ["nan", "inf", "-inf", None],
+            "description": "the very last point's value when it was not finite",
+        },
+        "first_non_finite_step": _STEP,
+        "first_non_finite_kind": {"enum": ["nan", "inf", "-inf", None]},
+    },
+    "Summary numbers of one curve (metric × split).",
+)
+
+_FINDING = _object(
+    {
+        "code": _text("stable identifier of the rule: overfitting, loss_spike, nan_grad_norm…"),
+        "severity": {"enum": ["error", "warning", "info"]},
+        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        "message": _text("one sentence with the evidence in numbers and steps"),
+        "recommendation": _text("concrete advice"),
+        "series": _text('the curve it is about, e.g. "loss/eval"; "" for the whole run'),
+        "evidence": {
+            "type": "object",
+            "description": "the numbers behind the message, by name (e.g. onset_step)",
+            "additionalProperties": {
+                "anyOf": [{"type": ["number", "string", "boolean", "null"]}, _NON_FINITE]
+            },
+        },
+    },
+    "One thing the rules noticed, most severe first.",
+)
+
+_SKIPPED = _object(
+    {
+        "path": _text("the file"),
+        "where": _text('location inside the file ("line 17", "byte 1234"), "" for all of it'),
+        "why": _text("what was wrong"),
+        "count": {"type": "integer", "minimum": 1, "description": "records covered"},
+    },
+    "Something the readers could not use, and why.",
+)
+
+_OVERVIEW = _object(
+    {
+        "first_step": _STEP,
+        "last_step": _STEP,
+        "points": {"type": "integer", "description": "points logged, every series"},
+        "epochs": {"type": ["number", "null"], "description": "last epoch logged"},
+        "duration_seconds": {
+            "type": ["number", "null"],
+            "description": "wall-clock time from first to last point, where wall times exist",
+        },
+    },
+    "Run-level numbers.",
+)
+
+_VERDICTS = [
+    "diverged",
+    "stuck",
+    "unstable",
+    "overfitting",
+    "underfitting",
+    "not_converged",
+    "healthy",
+    "insufficient_data",
+    "unreadable",
+]
+
+RUN_PROPERTIES: dict[str, Any] = {
+    "schema_version": {"const": SCHEMA_VERSION},
+    "tool": _TOOL,
+    "run": _text("the run's name: its path relative to the folder analysed"),
+    "folder": _text("the run's folder under the output directory"),
+    "format": _text("tensorboard, trainer_state, keras_csv…"),
+    "verdict": {"enum": _VERDICTS, "description": "unreadable: the run could not be read"},
+    "reason": _text("the verdict in one sentence (for unreadable, the error)"),
+    "overview": _OVERVIEW,
+    "main_series": {
+        "type": ["string", "null"],
+        "description": 'the series the index summarises, e.g. "loss/train"',
+    },
+    "series": {"type": "array", "items": _SERIES},
+    "findings": {"type": "array", "items": _FINDING},
+    "plots": {"type": "array", "items": {"type": "string"}, "description": "PNG file names"},
+    "skipped": {"type": "array", "items": _SKIPPED},
+    "notes": {"type": "array", "items": {"type": "string"}},
+}
+
+RUN_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": SCHEMA_ID,
+    "title": "curvelint report.json",
+    **_object(RUN_PROPERTIES, "One run's verdict, findings and summary numbers."),
+}
+
+
+def summary_schema() -> dict[str, Any]:
+    """summary.json: every run's report.json, in run-name order, and what was skipped."""
+    run = {key: value for key, value in RUN_SCHEMA.items() if not key.startswith("$")}
+    run.pop("title")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID.replace("report-1", "summary-1"),
+        "title": "curvelint summary.json",
+        **_object(
+            {
+                "schema_version": {"const": SCHEMA_VERSION},
+                "tool": _TOOL,
+                "runs": {"type": "array", "items": run},
+                "verdicts": {
+                    "type": "object",
+                    "description": "how many runs got each verdict",
+                    "additionalProperties": {"type": "integer"},
+                },
+                "skipped": {"type": "array", "items": _SKIPPED},
+            },
+            "Every run of one `curvelint analyze`.",
+        ),
+    }
+
+
+def documented_schemas() -> dict[str, Any]:
+    """Both schemas in one document: what docs/report.schema.json holds."""
+    return {"report.json": RUN_SCHEMA, "summary.json": summary_schema()}
+
+
+if __name__ == "__main__":  # python -m curvelint.report.json_schema > docs/report.schema.json
+    import json
+    import sys
+
+    sys.stdout.write(json.dumps(documented_schemas(), indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,184 @@
+"""A run's report.md: GitHub-flavoured markdown that reads well in a PR comment.
+
+Order: the verdict and its reason, the key numbers, the findings (most severe first) with
+evidence and recommendation, the plots, then what was skipped while reading. Every piece of
+text that came from a log goes through :func:`markdown_text`; no HTML is ever emitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from curvelint.diagnosis.findings import EvidenceValue, Finding
+from curvelint.report.escape import markdown_text
+from curvelint.report.model import RunReport, SeriesSummary
+from curvelint.report.numbers import (
+    format_at,
+    format_duration,
+    format_evidence,
+    format_step,
+    format_value,
+)
+from curvelint.report.paths import link_target
+
+VERDICT_MARKS = {
+    "diverged": "🔴",
+    "stuck": "🔴",
+    "unreadable": "⛔",
+    "unstable": "🟠",
+    "overfitting": "🟠",
+    "underfitting": "🟡",
+    "not_converged": "🟡",
+    "healthy": "🟢",
+    "insufficient_data": "⚪",
+}
+SEVERITY_MARKS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
+FORMAT_NAMES = {
+    "tensorboard": "TensorBoard event files",
+    "trainer_state": "Hugging Face Trainer state",
+    "keras_csv": "Keras CSVLogger",
+    "keras_history": "Keras History JSON",
+    "lightning_csv": "PyTorch Lightning CSVLogger",
+    "mlflow_store": "MLflow file store",
+    "wandb_run": "Weights & Biases run files",
+    "json_lines": "JSON lines",
+    "step_table": "table by step (CSV)",
+}
+
+
+def verdict_label(verdict: str) -> str:
+    """``🟠 overfitting``: a coloured mark that scans at a glance, then the word."""
+    return f"{VERDICT_MARKS.get(verdict, '⚪')} **{verdict.replace('_', ' ')}**"
+
+
+def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    """A GFM table; cells must already be escaped (``markdown_text`` escapes ``|``)."""
+    head = list(header)
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return lines
+
+
+def _final(series: SeriesSummary) -> str:
+    text = format_at(series.final_value, series.final_step)
+    if series.ends_with is not None:
+        ends = f"{format_value(float(series.ends_with))} @ {format_step(series.last_step)}"
+        return f"{ends} (last finite {text})" if series.final_value is not None else ends
+    return text
+
+
+def _best(series: SeriesSummary) -> str:
+    return format_at(series.best_value, series.best_step) if series.direction else "—"
+
+
+def _overview(report: RunReport) -> list[str]:
+    view = report.overview
+    rows = [("Format", markdown_text(FORMAT_NAMES.get(report.format, report.format)))]
+    if view.last_step is not None:
+        rows.append(("Steps", f"{format_step(view.first_step)} – {format_step(view.last_step)}"))
+    if view.epochs is not None:
+        rows.append(("Epochs", format_value(view.epochs, 3)))
+    if view.duration_seconds is not None:
+        rows.append(("Duration", format_duration(view.duration_seconds)))
+    rows.append(("Points logged", f"{view.points:,}"))
+    return table(["Run", markdown_text(report.name, 120)], rows)
+
+
+def _series_table(report: RunReport) -> list[str]:
+    if not report.series:
+        return []
+    rows = []
+    for series in report.series:
+        bad = series.points - series.finite_points
+        points = f"{series.points:,}" + (f" ({bad:,} NaN/inf)" if bad else "")
+        rows.append(
+            (
+                markdown_text(series.label),
+                points,
+                _final(series),
+                _best(series),
+                markdown_text(series.tag, 60),
+            )
+        )
+    return ["", "### Key numbers", "", *table(["Series", "Points", "Final", "Best", "Tag"], rows)]
+
+
+def _evidence_value(value: EvidenceValue) -> str:
+    """Numbers are ours to spell; strings may quote a log (a tag name), so they are escaped."""
+    text = format_evidence(value)
+    return markdown_text(text) if isinstance(value, str) else text
+
+
+def _finding(finding: Finding) -> list[str]:
+    mark = SEVERITY_MARKS.get(finding.severity.value, "")
+    series = f" · {markdown_text(finding.series)}" if finding.series else ""
+    lines = [
+        "",
+        f"#### {mark} {markdown_text(finding.code)}{series}",
+        "",
+        f"{markdown_text(finding.message)} "
+        f"*({finding.severity.value}, confidence {finding.confidence:.2f})*",
+    ]
+    if finding.evidence:
+        rows = (
+            (markdown_text(key), _evidence_value(value)) for key, value in finding.evidence.items()
+        )
+        lines += ["", *table(["Evidence", "Value"], rows)]
+    if finding.recommendation:
+        lines += ["", f"**What to do:** {markdown_text(finding.recommendation)}"]
+    return lines
+
+
+def _findings(report: RunReport) -> list[str]:
+    if not report.findings:
+        return [] if report.verdict == "unreadable" else ["", "## Findings", "", "None."]
+    lines = ["", f"## Findings ({len(report.findings)})"]
+    for finding in report.findings:
+        lines += _finding(finding)
+    return lines
+
+
+def _plots(report: RunReport) -> list[str]:
+    if not report.plots:
+        return []
+    lines = ["", "## Plots"]
+    if report.x_axis_note:
+        lines += ["", f"*Note: {markdown_text(report.x_axis_note)}.*"]
+    for plot in report.plots:
+        lines += ["", f"![{markdown_text(plot.alt_text, 200)}]({link_target(plot.file_name)})"]
+    if report.unplotted:
+        names = ", ".join(markdown_text(name) for name in report.unplotted)
+        lines += ["", f"Not plotted: {names}."]
+    return lines
+
+
+def _reading(report: RunReport) -> list[str]:
+    lines = []
+    if report.skipped:
+        lines += ["", f"## Skipped while reading ({len(report.skipped)})", ""]
+        for item in report.skipped:
+            where = f"{item.path}:{item.where}" if item.where else item.path
+            count = f" ({item.count:,} records)" if item.count > 1 else ""
+            lines.append(f"- {markdown_text(where)}: {markdown_text(item.why)}{count}")
+    if report.notes:
+        lines += ["", "## Notes from reading", ""]
+        lines += [f"- {markdown_text(note)}" for note in report.notes]
+    return lines
+
+
+def render_markdown(report: RunReport, *, footer: str = "") -> str:
+    """The whole report.md of one run."""
+    lines = [
+        f"# {markdown_text(report.name, 200)}",
+        "",
+        f"{verdict_label(report.verdict)} — {markdown_text(report.reason)}",
+        "",
+        *_overview(report),
+        *_series_table(report),
+        *_findings(report),
+        *_plots(report),
+        *_reading(report),
+    ]
+    if footer:
+        lines += ["", "---", "", f"*{markdown_text(footer)}*"]
+    return "\n".join(lines) + "\n"

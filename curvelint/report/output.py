@@ -1,0 +1,150 @@
+"""The output folder: every write atomic, nothing outside it, only our own files ever removed.
+
+curvelint owns the folder given to ``--out``: it must be new, empty, or hold a
+``.curvelint-manifest.json`` from an earlier run (a folder holding other files is refused, so a
+typo cannot scatter reports over a project). The manifest lists every file curvelint wrote;
+a re-run removes the files of that list it no longer produces (a run that disappeared) and
+then writes the new list. Files that are not on the list are never removed. A path is written
+only after checking that its folder, with symbolic links resolved, is inside the output folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from curvelint import __version__
+from curvelint.atomic import write_atomically
+from curvelint.errors import CurvelintError
+
+MANIFEST = ".curvelint-manifest.json"
+
+
+class OutputError(CurvelintError):
+    """The output folder cannot be used safely (a file, someone else's folder, a link out)."""
+
+
+@functools.cache
+def file_mode() -> int:
+    """The permissions of a new file under the process's umask (reports are meant to be read)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_readable(path: Path, data: bytes) -> None:
+    """Write atomically with the permissions of a new file (not mkstemp's 0600): reports are
+    meant to be read, by a web server or a CI artifact upload as much as by their owner."""
+
+    def write(temporary: Path) -> None:
+        temporary.write_bytes(data)
+        temporary.chmod(file_mode())
+
+    write_atomically(path, write)
+
+
+def _relative_parts(relative: str) -> tuple[str, ...] | None:
+    """The parts of a safe relative POSIX path, or None (absolute, ``..``, hidden, empty)."""
+    path = PurePosixPath(relative)
+    if path.is_absolute() or not path.parts or "\\" in relative:
+        return None
+    if any(part in ("", ".", "..") or part.startswith(".") for part in path.parts):
+        return None
+    return path.parts
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def read_manifest(root: Path) -> set[str]:
+    """The files an earlier run wrote, as safe relative paths (unsafe entries are ignored)."""
+    manifest = root / MANIFEST
+    try:
+        document = json.loads(manifest.read_text(encoding="utf-8"))
+        files = document["files"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise OutputError(
+            f"{manifest} is unreadable ({type(error).__name__}): "
+            f"delete {root} or choose another --out"
+        ) from None
+    if not isinstance(files, list):
+        raise OutputError(f"{manifest} has no list of files: delete {root} or choose another --out")
+    return {name for name in files if isinstance(name, str) and _relative_parts(name)}
+
+
+def prepare(root: Path) -> set[str]:
+    """Check ``root`` can be written; return the files curvelint wrote there before."""
+    if root.is_symlink() and not root.exists():
+        raise OutputError(f"--out {root} is a broken symbolic link: choose another folder")
+    if not root.exists():
+        return set()
+    if not root.is_dir():
+        raise OutputError(f"--out {root} is a file, not a folder: choose a folder name")
+    if (root / MANIFEST).is_file():
+        return read_manifest(root)
+    if any(root.iterdir()):
+        raise OutputError(
+            f"--out {root} is not empty and was not written by curvelint (no {MANIFEST}): "
+            "choose a new or empty folder"
+        )
+    return set()
+
+
+@dataclass
+class OutputFolder:
+    """Writes files below ``root`` atomically and remembers what it wrote."""
+
+    root: Path
+    written: set[str] = field(default_factory=set)
+
+    def target(self, relative: str) -> Path:
+        """The path of ``relative`` below the root, its folder created and checked."""
+        parts = _relative_parts(relative)
+        if parts is None:
+            raise OutputError(f"refusing to write {relative!r}: not a plain path inside --out")
+        path = self.root.joinpath(*parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not _inside(path.parent, self.root):
+            raise OutputError(f"refusing to write {path}: its folder leads outside {self.root}")
+        return path
+
+    def write_text(self, relative: str, text: str) -> None:
+        """Write UTF-8 text atomically."""
+        self.write_bytes(relative, text.encode("utf-8"))
+
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        """Write bytes atomically."""
+        write_readable(self.target(relative), data)
+        self.written.add(relative)
+
+
+def _remove_stale(root: Path, stale: Iterable[str]) -> None:
+    folders: set[Path] = set()
+    for relative in sorted(stale):
+        parts = _relative_parts(relative)
+        if parts is None:
+            continue
+        path = root.joinpath(*parts)
+        if not _inside(path.parent, root) or not (path.is_symlink() or path.is_file()):
+            continue
+        path.unlink()
+        folders.update(
+            parent for parent in path.parents if parent != root and _inside(parent, root)
+        )
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def finish(root: Path, previous: set[str], written: set[str]) -> None:
+    """Record what this run wrote, then remove what the previous run wrote and this one did not."""
+    document = {"written_by": "curvelint", "version": __version__, "files": sorted(written)}
+    root.mkdir(parents=True, exist_ok=True)
+    manifest = json.dumps(document, indent=2) + "\n"
+    write_readable(root / MANIFEST, manifest.encode("utf-8"))
+    _remove_stale(root, previous - written)

@@ -1,0 +1,212 @@
+"""The data behind every plot, decided here so the drawing code only draws.
+
+Three figures at most: the main loss (train and eval, change-points, best step, non-finite
+points, the overfitting onset), the quality metrics (one small panel each), and the optimizer
+(learning rate, gradient norm) when they were logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from curvelint.analysis.buckets import minmax_buckets
+from curvelint.analysis.results import SeriesAnalysis
+from curvelint.diagnosis.findings import Finding
+from curvelint.report.model import Curve, CurveStyle, EpochScale, Panel, PlotSpec, Shade
+from curvelint.report.numbers import format_value
+from curvelint.report.x_axis import XMapping
+
+FloatArray = npt.NDArray[np.float64]
+
+LOG_RATIO = 30.0  # a panel whose positive values span this factor gets a log y axis
+SPARSE_POINTS = 60  # up to this many points: every point with a marker
+SPARSE_EVAL_POINTS = 300  # eval/test curves keep markers up to this many points
+MAX_METRIC_PANELS = 6
+SPLIT_ORDER = {"train": 0, "eval": 1, "test": 2, "": 3}
+OPTIMIZER_METRICS = ("learning_rate", "grad_norm")
+NOT_METRICS = frozenset({"epoch", *OPTIMIZER_METRICS})
+EXACT_METRICS = frozenset({"learning_rate"})
+ONSET_KEY = "onset_step"
+EARLY_SHARE = 0.05  # the first 5 % of the x range may hold a transient the y range leaves out
+OFF_SCALE_FACTOR = 2.0  # ...when it reaches over twice the height of everything after it
+NO_FINITE_NOTE = "no finite value: every point is NaN or inf"
+
+
+@dataclass(frozen=True)
+class PlotContext:
+    """What every figure of one run shares: its name, x axis and the epoch scale."""
+
+    run: str
+    x_of: XMapping
+    epochs: EpochScale | None
+    max_points: int
+
+    @property
+    def secondary(self) -> EpochScale | None:
+        """The epoch scale for a secondary axis (only when the x axis is the step)."""
+        return self.epochs if self.x_of.unit == "step" else None
+
+
+def curve_style(series: SeriesAnalysis) -> CurveStyle:
+    """Markers for few points and for evaluations, one exact line for a learning rate,
+    raw-faint-and-smoothed-bold for dense measurements."""
+    if series.metric in EXACT_METRICS:
+        return "exact"
+    if series.n_points <= SPARSE_POINTS or (
+        series.split in ("eval", "test") and series.n_points <= SPARSE_EVAL_POINTS
+    ):
+        return "sparse"
+    return "dense"
+
+
+def curve(series: SeriesAnalysis, x_of: XMapping, max_points: int) -> Curve:
+    """One series as a plotted curve, down-sampled for the PNG without losing excursions."""
+    steps, values = minmax_buckets(series.steps, series.values, max_points)
+    stride = max(1, len(series.steps) // max(1, max_points))
+    finite = np.isfinite(series.smoothed)
+    smoothed_steps, smoothed = series.steps[finite][::stride], series.smoothed[finite][::stride]
+    best = None
+    if series.best_step is not None and series.best_value is not None:
+        best = (float(x_of([series.best_step])[0]), series.best_value, series.best_step)
+    return Curve(
+        label=series.split or "logged",
+        metric=series.metric,
+        split=series.split,
+        style=curve_style(series),
+        x=x_of(steps),
+        y=np.asarray(values, dtype=np.float64),
+        smoothed_x=x_of(smoothed_steps),
+        smoothed_y=np.asarray(smoothed, dtype=np.float64),
+        best=best,
+        non_finite_x=x_of(series.steps[~np.isfinite(series.values)]),
+    )
+
+
+def wants_log_scale(curves: tuple[Curve, ...]) -> bool:
+    """True when every finite value is positive and the bulk of them (2nd to 98th percentile,
+    so one last near-zero learning rate does not decide) spans ``LOG_RATIO`` or more."""
+    values = np.concatenate([c.y[np.isfinite(c.y)] for c in curves] or [np.zeros(0)])
+    if len(values) == 0 or values.min() <= 0:
+        return False
+    low, high = np.percentile(values, [2.0, 98.0])
+    return bool(high / low >= LOG_RATIO)
+
+
+def y_window(curves: tuple[Curve, ...]) -> tuple[float, float] | None:
+    """Linear y limits that leave out an early transient (a first loss of 25 before a run that
+    lives between 2 and 4), or None when the full range reads well."""
+    finite = [(c.x[np.isfinite(c.y)], c.y[np.isfinite(c.y)]) for c in curves]
+    xs = np.concatenate([x for x, _ in finite] or [np.zeros(0)])
+    ys = np.concatenate([y for _, y in finite] or [np.zeros(0)])
+    if len(ys) < 10:
+        return None
+    start = xs.min() + EARLY_SHARE * (xs.max() - xs.min())
+    tail = ys[xs >= start]
+    if len(tail) < 5:
+        return None
+    low = float(min(tail.min(), ys.min()))
+    high = float(np.percentile(tail, 99.5))
+    span = high - low
+    if span <= 0 or ys.max() - low <= OFF_SCALE_FACTOR * span:
+        return None
+    return low - 0.05 * span, high + 0.15 * span
+
+
+def _ordered(series: list[SeriesAnalysis]) -> list[SeriesAnalysis]:
+    return sorted(series, key=lambda s: (SPLIT_ORDER.get(s.split, 4), s.split))
+
+
+def _panel(title: str, series: list[SeriesAnalysis], x_of: XMapping, max_points: int) -> Panel:
+    curves = tuple(curve(s, x_of, max_points) for s in _ordered(series))
+    empty = all(not np.isfinite(c.y).any() for c in curves)
+    log_y = wants_log_scale(curves)
+    limits = None if log_y else y_window(curves)
+    off_scale = None
+    if limits is not None:
+        highest = max(
+            float(np.nanmax(np.where(np.isfinite(c.y), c.y, np.nan)))
+            for c in curves
+            if np.isfinite(c.y).any()
+        )
+        off_scale = f"early points off scale (up to {format_value(highest)})"
+    return Panel(
+        title=title,
+        y_label=title,
+        curves=curves,
+        log_y=log_y,
+        note=NO_FINITE_NOTE if empty else None,
+        y_limits=limits,
+        off_scale=off_scale,
+    )
+
+
+def onset_shades(findings: tuple[Finding, ...], end_step: int, x_of: XMapping) -> tuple[Shade, ...]:
+    """A shaded range from each finding's ``onset_step`` evidence to the end of the run."""
+    shades = []
+    for finding in findings:
+        onset = finding.evidence.get(ONSET_KEY)
+        if isinstance(onset, int | float) and not isinstance(onset, bool) and onset < end_step:
+            start, end = x_of([onset, end_step])
+            label = f"{finding.code.replace('_', ' ')} from step {int(onset):,}"
+            shades.append(Shade(float(start), float(end), label))
+    return tuple(shades)
+
+
+def loss_plot(
+    loss: list[SeriesAnalysis], findings: tuple[Finding, ...], context: PlotContext
+) -> PlotSpec:
+    """The main loss figure: every split of the loss metric, with its marks."""
+    x_of = context.x_of
+    ordered = _ordered(loss)
+    panel = _panel(ordered[0].metric, ordered, x_of, context.max_points)
+    marked = next((s for s in ordered if s.changepoints), None)
+    changepoints = (
+        tuple(float(x) for x in x_of([c.step for c in marked.changepoints])) if marked else ()
+    )
+    end_step = max(s.last_step for s in ordered)
+    panel = replace(panel, changepoints=changepoints, shades=onset_shades(findings, end_step, x_of))
+    metric = ordered[0].metric
+    return PlotSpec(
+        file_name="loss.png",
+        title=f"{context.run}: {metric}",
+        alt_text=f"{metric} of {context.run}",
+        x_label=x_of.label,
+        panels=(panel,),
+        epoch_scale=context.secondary,
+    )
+
+
+def _panels(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> tuple[Panel, ...]:
+    return tuple(
+        _panel(metric, series, context.x_of, context.max_points)
+        for metric, series in groups.items()
+    )
+
+
+def metrics_plot(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> PlotSpec:
+    """One small panel per metric (accuracy, F1, …), two columns."""
+    panels = _panels(groups, context)
+    return PlotSpec(
+        file_name="metrics.png",
+        title=f"{context.run}: metrics",
+        alt_text=f"metrics of {context.run}: {', '.join(groups)}",
+        x_label=context.x_of.label,
+        panels=panels,
+        epoch_scale=context.secondary,
+        columns=1 if len(panels) == 1 else 2,
+    )
+
+
+def optimizer_plot(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> PlotSpec:
+    """Learning rate and gradient norm, stacked."""
+    return PlotSpec(
+        file_name="optimizer.png",
+        title=f"{context.run}: {' and '.join(m.replace('_', ' ') for m in groups)}",
+        alt_text=f"{' and '.join(groups)} of {context.run}",
+        x_label=context.x_of.label,
+        panels=_panels(groups, context),
+        epoch_scale=context.secondary,
+    )

@@ -1,0 +1,229 @@
+"""Each verdict rule on synthetic curves with a known answer: one case that must fire, one
+that must not (and then gets the verdict it should)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from curvelint.diagnosis import Severity, Verdict
+from tests import synthetic
+from tests.diagnosis.helpers import decay, diagnose_curves, finding, flat, straight, subsample
+
+LN3 = math.log(3)
+
+
+def _healthy_curves() -> dict[str, synthetic.Curve]:
+    return {
+        "train/loss": decay(500, 2.3, 0.1, noise=0.01),
+        "eval/loss": subsample(decay(500, 2.3, 0.12, noise=0.01, seed=1), 25),
+    }
+
+
+def test_healthy_when_the_loss_fell_flattened_and_eval_stayed_close() -> None:
+    diagnosis = diagnose_curves(_healthy_curves())
+    assert diagnosis.verdict is Verdict.HEALTHY
+    assert diagnosis.reason.startswith("loss/train fell 96 %")
+    assert diagnosis.severity is Severity.INFO
+
+
+def test_a_nan_loss_is_diverged_with_the_step_and_the_value_before() -> None:
+    steps, values = synthetic.nan_blow_up(1000, blow_up_index=700, overflow_points=30)
+    diagnosis = diagnose_curves({"train/loss": (steps, values)})
+    assert diagnosis.verdict is Verdict.DIVERGED
+    primary = finding(diagnosis, "diverged")
+    assert primary.evidence["step"] == 730
+    assert primary.evidence["kind"] == "inf"
+    assert primary.severity is Severity.ERROR
+    assert "step 730" in diagnosis.reason
+
+
+def test_a_loss_that_explodes_without_nan_is_diverged() -> None:
+    values = np.r_[np.linspace(1.0, 0.5, 50), np.geomspace(0.5, 100.0, 50)]
+    diagnosis = diagnose_curves({"train/loss": (np.arange(100), values)})
+    assert diagnosis.verdict is Verdict.DIVERGED
+    assert finding(diagnosis, "diverged").evidence["cause"] == "explosion"
+
+
+def test_a_loss_ending_far_above_its_start_is_diverged() -> None:
+    values = np.r_[np.linspace(1.0, 0.9, 20), np.linspace(0.9, 2.0, 40)]
+    diagnosis = diagnose_curves({"train/loss": (np.arange(60), values)})
+    assert diagnosis.verdict is Verdict.DIVERGED
+    assert finding(diagnosis, "diverged").evidence["cause"] == "blow_up"
+
+
+def test_the_trainers_hidden_nan_zero_loss_beside_nan_grad_norm_is_diverged() -> None:
+    steps = synthetic.logged_steps(40, 10, 10)
+    loss = np.r_[np.linspace(2.3, 1.5, 20), np.zeros(20)]
+    grad_norm = np.r_[np.full(20, 1.2), np.full(20, np.nan)]
+    diagnosis = diagnose_curves({"loss": (steps, loss), "grad_norm": (steps, grad_norm)})
+    assert diagnosis.verdict is Verdict.DIVERGED
+    assert finding(diagnosis, "diverged").evidence["cause"] == "hidden_nan"
+    assert "logging_nan_inf_filter" in diagnosis.reason
+
+
+def test_a_loss_jumping_to_exact_zero_from_a_normal_level_is_a_hidden_nan() -> None:
+    loss = np.r_[np.linspace(2.3, 1.5, 20), np.zeros(10)]
+    diagnosis = diagnose_curves({"loss": (synthetic.logged_steps(30, 10, 10), loss)})
+    assert diagnosis.verdict is Verdict.DIVERGED
+    assert finding(diagnosis, "diverged").evidence["cause"] == "sudden_zero"
+
+
+def test_a_lone_nan_grad_norm_in_a_normal_run_is_not_divergence() -> None:
+    steps, loss = decay(100, 2.3, 0.2, every=10, start=10)
+    grad_norm = np.full(100, 1.0)
+    grad_norm[40] = np.nan
+    diagnosis = diagnose_curves({"loss": (steps, loss), "grad_norm": (steps, grad_norm)})
+    assert diagnosis.verdict is not Verdict.DIVERGED
+    nan_grad = finding(diagnosis, "nan_grad_norm")
+    assert nan_grad.evidence["step"] == 410
+    assert nan_grad.severity is Severity.INFO
+
+
+def test_three_points_are_insufficient_data_and_say_so() -> None:
+    diagnosis = diagnose_curves(
+        {
+            "train/loss": (np.arange(3), np.array([2.3, 2.0, 1.8])),
+            "eval/loss": (np.array([2]), np.array([1.9])),
+        }
+    )
+    assert diagnosis.verdict is Verdict.INSUFFICIENT_DATA
+    assert diagnosis.reason == (
+        "only 3 finite train loss points (steps 0–2) and 1 eval point: a shape needs at least 4 "
+        "points."
+    )
+    assert [f.code for f in diagnosis.findings] == ["insufficient_data"]
+
+
+def test_four_points_are_enough_to_judge() -> None:
+    diagnosis = diagnose_curves({"train/loss": (np.arange(4), np.array([2.3, 1.0, 0.3, 0.29]))})
+    assert diagnosis.verdict is not Verdict.INSUFFICIENT_DATA
+
+
+def test_nan_is_judged_however_short_the_log() -> None:
+    diagnosis = diagnose_curves({"train/loss": (np.arange(2), np.array([2.3, np.nan]))})
+    assert diagnosis.verdict is Verdict.DIVERGED
+
+
+def test_a_loss_that_never_leaves_ln_c_is_stuck() -> None:
+    diagnosis = diagnose_curves(
+        {
+            "train/loss": flat(300, LN3, noise=0.01),
+            "eval/loss": subsample(flat(300, LN3, noise=0.005, seed=1), 20),
+        }
+    )
+    assert diagnosis.verdict is Verdict.STUCK
+    assert finding(diagnosis, "stuck").evidence["cause"] == "never_left_start"
+    assert diagnosis.severity is Severity.ERROR
+
+
+def test_a_classifier_that_drops_onto_ln_c_at_once_and_stays_is_stuck() -> None:
+    rest = np.full(98, math.log(2)) + np.random.default_rng(0).normal(0.0, 0.003, 98)
+    curves = {
+        "train/loss": (np.arange(100), np.r_[1.6, 1.2, rest]),
+        "train/accuracy": flat(100, 0.5, noise=0.01),
+    }
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.STUCK
+    assert finding(diagnosis, "stuck").evidence["cause"] == "at_chance"
+    assert "ln 2 = 0.693" in diagnosis.reason
+
+
+def test_a_loss_that_falls_is_not_stuck() -> None:
+    assert diagnose_curves(_healthy_curves()).verdict is not Verdict.STUCK
+
+
+def test_an_oscillating_loss_with_no_trend_is_unstable() -> None:
+    curves = {"train/loss": synthetic.oscillating(2000, amplitude=0.4, period=100)}
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.UNSTABLE
+    assert finding(diagnosis, "unstable").evidence["cause"] == "erratic"
+
+
+def test_an_erratic_eval_loss_is_unstable_even_when_training_falls() -> None:
+    curves = {
+        "train/loss": decay(600, 1.0, 0.4, noise=0.02),
+        "eval/loss": subsample(flat(600, 0.6, noise=0.2, seed=2), 20),
+    }
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.UNSTABLE
+    assert finding(diagnosis, "unstable").series == "loss/eval"
+
+
+def test_batch_noise_on_the_training_loss_is_not_unstable_when_eval_improves_steadily() -> None:
+    curves = {
+        "train/loss": decay(600, 2.3, 0.2, noise=0.15),
+        "eval/loss": subsample(decay(600, 2.3, 0.25, seed=1), 100),
+    }
+    assert diagnose_curves(curves).verdict is not Verdict.UNSTABLE
+
+
+def test_overfitting_gives_the_step_it_began_and_how_far_it_went() -> None:
+    curves = {
+        "train/loss": decay(600, 2.0, 0.01, rate=6),
+        "eval/loss": synthetic.u_shaped_eval_loss(30, every=20, minimum_step=120, minimum=0.5),
+    }
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.OVERFITTING
+    overfit = finding(diagnosis, "overfitting")
+    assert overfit.evidence["onset_step"] == 120
+    assert overfit.evidence["rise_relative"] > 1.0
+    assert diagnosis.reason.startswith("loss/eval lowest 0.501 at step 120, then +")
+
+
+def test_an_eval_loss_rising_with_the_training_loss_is_not_overfitting() -> None:
+    rising = straight(300, 1.0, 1.3, noise=0.005)
+    curves = {"train/loss": rising, "eval/loss": subsample(straight(300, 1.0, 1.4, seed=1), 15)}
+    assert diagnose_curves(curves).verdict is not Verdict.OVERFITTING
+
+
+def test_an_accuracy_that_turns_down_is_overfitting_when_no_eval_loss_is_logged() -> None:
+    steps = synthetic.logged_steps(30, 20, 20)
+    accuracy = 0.9 - 0.4 * (np.log(steps / 120.0)) ** 2 / 10
+    curves = {"train/loss": decay(600, 2.0, 0.01, rate=6), "eval/accuracy": (steps, accuracy)}
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.OVERFITTING
+    assert "highest" in diagnosis.reason
+
+
+def test_a_plateau_high_above_zero_for_train_and_eval_is_underfitting() -> None:
+    curves = {
+        "train/loss": decay(500, 2.3, 1.6, rate=10, noise=0.01),
+        "eval/loss": subsample(decay(500, 2.3, 1.65, rate=10, noise=0.01, seed=1), 25),
+    }
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.UNDERFITTING
+    assert diagnosis.severity is Severity.WARNING
+
+
+def test_underfitting_uses_the_random_guess_when_the_number_of_classes_is_given() -> None:
+    curves = {
+        "train/loss": decay(500, 1.0, 0.7, rate=10, noise=0.005),
+        "eval/loss": subsample(decay(500, 1.0, 0.72, rate=10, noise=0.005, seed=1), 25),
+    }
+    diagnosis = diagnose_curves(curves, num_classes=3)
+    assert diagnosis.verdict is Verdict.UNDERFITTING
+    assert "ln 3 = 1.1" in diagnosis.reason
+
+
+def test_a_low_plateau_is_not_underfitting() -> None:
+    assert diagnose_curves(_healthy_curves()).verdict is not Verdict.UNDERFITTING
+
+
+def test_a_loss_still_falling_in_a_straight_line_is_not_converged() -> None:
+    curves = {
+        "train/loss": straight(300, 2.3, 1.2, noise=0.01),
+        "eval/loss": subsample(straight(300, 2.3, 1.25, noise=0.01, seed=1), 15),
+    }
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.NOT_CONVERGED
+    assert "projects" in diagnosis.reason
+
+
+def test_a_training_loss_still_falling_while_eval_is_flat_is_not_not_converged() -> None:
+    curves = {
+        "train/loss": straight(300, 1.0, 0.2, noise=0.005),
+        "eval/loss": subsample(decay(300, 1.0, 0.5, rate=20, seed=1), 15),
+    }
+    assert diagnose_curves(curves).verdict is not Verdict.NOT_CONVERGED
