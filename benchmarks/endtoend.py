@@ -9,7 +9,6 @@ that mention paths are comparable byte for byte across workspaces.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -63,24 +62,40 @@ def _normalise(path: Path) -> bytes:
     return data
 
 
-def tree_digest(root: Path) -> dict[str, str]:
-    """Relative path → hash of the normalised content, for every output file."""
-    digests: dict[str, str] = {}
+Snapshot = dict[str, bytes]
+
+
+def snapshot(root: Path) -> Snapshot:
+    """Relative path → normalised content of every output file (a few MB for the sweep)."""
+    contents: Snapshot = {}
     if not root.is_dir():
-        return digests
+        return contents
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         if path.is_file() and not any(IGNORED_NAME.search(p) for p in relative.parts):
-            digests[str(relative)] = hashlib.sha256(_normalise(path)).hexdigest()
-    return digests
+            contents[str(relative)] = _normalise(path)
+    return contents
 
 
-def compare(left: dict[str, str], right: dict[str, str]) -> list[str]:
+def first_difference(left: bytes, right: bytes) -> str:
+    """Where two text files part: the first differing line of each (binary: the sizes)."""
+    if b"\0" in left[:1024] or b"\0" in right[:1024]:
+        return f"binary, {len(left):,} vs {len(right):,} bytes"
+    pairs = zip(left.splitlines(), right.splitlines(), strict=False)
+    for number, (one, two) in enumerate(pairs, start=1):
+        if one != two:
+            return f"line {number}: {one[:90]!r} vs {two[:90]!r}"
+    return f"{len(left.splitlines())} vs {len(right.splitlines())} lines"
+
+
+def compare(left: Snapshot, right: Snapshot) -> list[str]:
     """Human-readable differences between two output trees (empty when identical)."""
     missing = sorted(set(left) ^ set(right))
     changed = sorted(name for name in set(left) & set(right) if left[name] != right[name])
     lines = [f"only in one output: {name}" for name in missing[:5]]
-    lines += [f"differs: {name}" for name in changed[:5]]
+    lines += [
+        f"{name} differs, {first_difference(left[name], right[name])}" for name in changed[:5]
+    ]
     if len(missing) + len(changed) > 10:
         lines.append(f"… {len(missing) + len(changed)} files in all")
     return lines
@@ -194,21 +209,21 @@ def _analyze_round(session: _Session) -> None:
     has_jobs = "--jobs" in help_text("analyze")[1]
     first = session.workspace("jobs1")
     serial = session.run(JOBS_1, _analyze_argv(1 if has_jobs else None), first)
-    reference = tree_digest(first.out)
+    reference = snapshot(first.out)
     if not reference and serial.status == "ok":
         results.notes.append("`curvelint analyze` wrote nothing under --out")
-    second, parallel_digest = first, reference
+    second, parallel_output = first, reference
     if has_jobs:
         second = session.workspace("jobs2")
         parallel = session.run(JOBS_2, _analyze_argv(2), second)
-        parallel_digest = tree_digest(second.out)
-        differences = compare(reference, parallel_digest)
+        parallel_output = snapshot(second.out)
+        differences = compare(reference, parallel_output)
         results.jobs_identical = _merge(results.jobs_identical, differences, serial, parallel)
         _record(results, "--jobs 1 vs 2", differences)
     else:
         session.add(JOBS_2, Sample("n/a", "`curvelint analyze` has no --jobs option"))
     rerun = session.run(CACHED, _analyze_argv(2 if has_jobs else None), second)
-    differences = compare(parallel_digest, tree_digest(second.out))
+    differences = compare(parallel_output, snapshot(second.out))
     results.cached_identical = _merge(results.cached_identical, differences, rerun)
     _record(results, "first vs cached run", differences)
 

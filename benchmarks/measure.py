@@ -35,6 +35,8 @@ class Sample:
     process_s: float = float("nan")
     setup_s: float | None = None
     run_s: float | None = None
+    run_cpu_s: float | None = None  # CPU time of the work (user + system)
+    process_cpu_s: float | None = None  # CPU time of the whole process
     peak_mb: float = float("nan")
     points: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -46,6 +48,7 @@ class Finished:
 
     returncode: int
     wall_s: float
+    cpu_s: float
     peak_mb: float
     stdout: str
     stderr: str
@@ -90,6 +93,7 @@ def run_process(
         return Finished(
             returncode=process.returncode,
             wall_s=wall,
+            cpu_s=usage.ru_utime + usage.ru_stime,
             peak_mb=usage.ru_maxrss / 1024,
             stdout=out.read(),
             stderr=err.read(),
@@ -118,8 +122,10 @@ def run_worker(case: str, path: Path, expected: int, timeout_s: float) -> Sample
         status=outcome["status"],
         reason=outcome["reason"],
         process_s=finished.wall_s,
+        process_cpu_s=finished.cpu_s,
         setup_s=outcome.get("setup_s"),
         run_s=outcome.get("run_s"),
+        run_cpu_s=outcome.get("run_cpu_s"),
         peak_mb=peak,
         points=outcome.get("points"),
     )

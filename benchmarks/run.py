@@ -40,7 +40,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="small inputs and 2 rounds: smoke-test the harness in about a minute",
+        help="small inputs, 2 rounds (1 for analyze): smoke-test the harness in ~2 minutes",
     )
     parser.add_argument(
         "--only",
@@ -171,7 +171,9 @@ def measure_analyze(
 ) -> tuple[list[Row], AnalyzeResults]:
     """The end-to-end group: its rows and the output comparisons."""
     print(f"\n== {ANALYZE_GROUP.title}", flush=True)
-    results = endtoend.measure_analyze(sweep, args.rounds, args.timeout, args.slow, log_sample)
+    # Each round is three analyze runs and their PNGs: one round is enough for a smoke test.
+    rounds = 1 if args.quick else args.rounds
+    results = endtoend.measure_analyze(sweep, rounds, args.timeout, args.slow, log_sample)
     rows = [
         summarise(endtoend.GROUP, tool, CLI, PROCESS, samples, sweep.events, sweep.nbytes)
         for tool, samples in results.samples.items()

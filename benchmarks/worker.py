@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import resource
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,16 @@ def _unfinished(error: Exception) -> bool:
     return isinstance(error, NotImplementedError) or "not implemented" in str(error).lower()
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of the children it has waited for (a case's server).
+
+    Beside the wall clock, it shows how much of a slow round was the machine being busy with
+    other work: single-threaded work is slowed in wall time by contention, barely in CPU time.
+    """
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def measure(case: str, path: Path, expected: int) -> dict[str, Any]:
     """Time the case's setup (imports) and its work apart, then count what it kept."""
     outcome: dict[str, Any] = {"status": "ok", "reason": ""}
@@ -40,10 +51,11 @@ def measure(case: str, path: Path, expected: int) -> dict[str, Any]:
     started = cases.now()
     try:
         prepared = setup(path, expected)
-        ready = cases.now()
+        ready, cpu_ready = cases.now(), cpu_seconds()
         result = prepared.run()
-        finished = cases.now()
+        finished, cpu_finished = cases.now(), cpu_seconds()
         outcome.update(setup_s=ready - started, run_s=finished - ready)
+        outcome["run_cpu_s"] = cpu_finished - cpu_ready
         outcome["points"] = prepared.count(result)
     except cases.NotAvailable as error:
         outcome.update(status="n/a", reason=str(error)[:300])

@@ -2,6 +2,8 @@
 
 >>> import curvelint
 >>> frame = curvelint.read("runs/")          # every point of every run, one long frame
+>>> analyses = curvelint.analyze(frame)     # run name -> RunAnalysis (trends, change-points…)
+>>> verdict = curvelint.diagnose(analyses["my-run"]).verdict
 
 Names are imported lazily so that ``curvelint --help`` does not pay for pandas and scipy.
 """
@@ -13,21 +15,28 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+# public name -> (module, attribute)
 _EXPORTS = {
-    "read": "curvelint.runs",
-    "read_runs": "curvelint.runs",
-    "Run": "curvelint.runs",
-    "CurvelintError": "curvelint.errors",
-    "NoLogsError": "curvelint.errors",
-    "UnreadableError": "curvelint.errors",
+    "analyze": ("curvelint.analysis", "analyze_frame"),
+    "diagnose": ("curvelint.diagnosis", "diagnose_run"),
+    "read": ("curvelint.runs", "read"),
+    "read_runs": ("curvelint.runs", "read_runs"),
+    "Run": ("curvelint.runs", "Run"),
+    "CurvelintError": ("curvelint.errors", "CurvelintError"),
+    "NoLogsError": ("curvelint.errors", "NoLogsError"),
+    "UnreadableError": ("curvelint.errors", "UnreadableError"),
 }
 
 if TYPE_CHECKING:
+    from curvelint.analysis import analyze_frame as analyze
+    from curvelint.diagnosis import diagnose_run as diagnose
     from curvelint.errors import CurvelintError, NoLogsError, UnreadableError
     from curvelint.runs import Run, read, read_runs
 
 __all__ = [
     "CurvelintError",
+    "analyze",
+    "diagnose",
     "NoLogsError",
     "Run",
     "UnreadableError",
@@ -39,5 +48,6 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
+        module, attribute = _EXPORTS[name]
+        return getattr(import_module(module), attribute)
     raise AttributeError(f"module 'curvelint' has no attribute {name!r}")

@@ -11,11 +11,14 @@ from __future__ import annotations
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 if TYPE_CHECKING:
+    from curvelint.compare.model import Comparison
+    from curvelint.compare.write import Written
     from curvelint.pipeline import PipelineOptions, PipelineResult
     from curvelint.report.failing import FailPolicy
     from curvelint.runs import ReadReport
@@ -306,8 +309,20 @@ def analyze(
             help="Override one setting, e.g. rules.overfit_min_rise=0.2.",
         ),
     ] = None,
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            "--group-by",
+            metavar="REGEX",
+            help="Seed groups in the index (default: names ending in a seed, e.g. -seed3, "
+            "_s3, /seed_3); 'none': no groups. See `curvelint compare --help`.",
+        ),
+    ] = None,
 ) -> None:
+    from dataclasses import replace
+
     from curvelint.errors import CurvelintError
+    from curvelint.groups import compile_pattern
 
     _check_choice("--format", output_format, ("table", "json"))
     _check_choice("--x-axis", x_axis, ("step", "epoch", "time"))
@@ -324,6 +339,8 @@ def analyze(
             main_metric,
             num_classes,
         )
+        compile_pattern(group_by)  # a bad --group-by fails before any work
+        options = replace(options, group_by=group_by)
         result = _run_pipeline(
             paths, out, options, jobs or _default_jobs(), _show_progress(quiet, output_format)
         )
@@ -332,6 +349,136 @@ def analyze(
     _print_result(result, policy, out, output_format=output_format, quiet=quiet, github=github)
     flagged = any(policy.flags(row) for row in result.rows)
     raise typer.Exit(int(ExitCode.FLAGGED if flagged else ExitCode.OK))
+
+
+COMPARE_HELP = """Compare HEAD against BASE: two runs, or two folders whose runs are matched by
+name (their paths relative to each folder).
+
+Writes DIR/compare.md (ready for a PR comment), DIR/compare.json and DIR/curves.png, and
+prints the summary table (or compare.json with --format json). Runs whose names differ only
+by a trailing seed (-seed3, _s3, seed=3, /seed_3) are also compared as seed groups: the mean
+of their seeds, judged against the seed spread.
+
+Exit codes: 0 no regression; 1 a verdict got worse, a head run is unreadable, or
+--fail-if-worse tripped; 2 usage error or nothing matched.
+"""
+FAIL_IF_WORSE = "--fail-if-worse"
+
+
+class _CompareCommand(TyperCommand):
+    """Lets ``--fail-if-worse`` stand alone (threshold 0) as well as take ``=THRESHOLD``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        bare = [f"{FAIL_IF_WORSE}=0" if arg == FAIL_IF_WORSE else arg for arg in args[:end]]
+        return super().parse_args(ctx, bare + args[end:])
+
+
+def _print_comparison(
+    comparison: Comparison, written: Written, out: Path, output_format: str
+) -> None:
+    if output_format == "json":
+        sys.stdout.write(written.json)
+        return
+    from curvelint.compare.markdown import summary_table
+
+    typer.echo("\n".join(summary_table(comparison)))
+    typer.echo(f"\nComparison: {out / 'compare.md'}")
+
+
+@app.command(cls=_CompareCommand, help=COMPARE_HELP)
+def compare(
+    base: Annotated[Path, typer.Argument(help="The reference: a run, or a folder of runs.")],
+    head: Annotated[Path, typer.Argument(help="The run(s) to judge against BASE.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the comparison.")] = Path(
+        "curvelint-compare"
+    ),
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", help="markdown: the summary table on stdout; json: compare.json on stdout."
+        ),
+    ] = "markdown",
+    fail_if_worse: Annotated[
+        str | None,
+        typer.Option(
+            FAIL_IF_WORSE,
+            metavar="[=THRESHOLD]",
+            help="Exit 1 when a best or final value is worse than BASE beyond the noise and by "
+            "more than THRESHOLD, a share of the base value (=5% or =0.05; alone: any amount).",
+        ),
+    ] = None,
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            "--group-by",
+            metavar="REGEX",
+            help="Seed groups: runs whose names match REGEX; the key is REGEX's first capture "
+            "group (other than (?P<seed>…)), else the name without the match. 'none': no groups.",
+        ),
+    ] = None,
+    metrics: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            metavar="METRIC[/SPLIT]",
+            help="Compare (and gate) only these curves, e.g. loss/eval (repeatable).",
+        ),
+    ] = None,
+    band: Annotated[
+        str, typer.Option("--band", help="Seed-group band: minmax (default) or interval (95 %).")
+    ] = "minmax",
+    main_metric: Annotated[
+        str | None,
+        typer.Option("--main-metric", metavar="METRIC[/SPLIT]", help="The series listed first."),
+    ] = None,
+    num_classes: Annotated[
+        int | None,
+        typer.Option(
+            "--num-classes", help="Classes of a classifier: judges the loss against chance."
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Read settings from this file instead of curvelint.toml."),
+    ] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option("--set", metavar="KEY=VALUE", help="Override one setting."),
+    ] = None,
+    github: Annotated[
+        bool, typer.Option("--github", help="Append compare.md to $GITHUB_STEP_SUMMARY.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    from curvelint.compare.build import compare_options, compare_paths
+    from curvelint.compare.write import write_comparison
+    from curvelint.config import load_config
+    from curvelint.errors import CurvelintError
+    from curvelint.report import github as github_output
+
+    _check_choice("--format", output_format, ("markdown", "json"))
+    _check_choice("--band", band, ("minmax", "interval"))
+    try:
+        start = base if base.exists() else None
+        options = compare_options(
+            load_config(start, config, _overrides(settings or [])),
+            threshold=fail_if_worse,
+            group_by=group_by,
+            metrics=tuple(metrics or ()),
+            band=band,
+            main_metric=main_metric,
+            num_classes=num_classes,
+        )
+        comparison = compare_paths(base, head, options)
+        written = write_comparison(out, comparison)
+    except CurvelintError as error:
+        raise _fail(str(error), ExitCode.USAGE) from None
+    if not quiet:
+        _print_comparison(comparison, written, out, output_format)
+    if github:
+        github_output.append_step_summary(written.markdown)
+    raise typer.Exit(int(ExitCode.FLAGGED if comparison.regressions else ExitCode.OK))
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ from curvelint.report.model import (
     index_row,
 )
 from curvelint.report.paths import folder_names
-from curvelint.report.write import write_index, write_run
+from curvelint.report.write import write_run
 from curvelint.runs import Run, read_run
 
 Progress = Callable[[IndexRow | None], None]
@@ -47,6 +47,8 @@ class PipelineOptions:
     rules: RuleSettings = field(default_factory=RuleSettings)
     num_classes: int | None = None
     report: ReportOptions = field(default_factory=ReportOptions)
+    # Seed groups (curvelint.groups): None strips a trailing seed marker, "none" turns them off.
+    group_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,10 @@ def analyze_paths(
             + "; ".join(f"{s.path}: {s.why}" for s in skipped[:3])
         )
     folder = output.OutputFolder(out)
-    index, summary = write_index(folder, rows, documents, skipped)
+    # Imported here: worker processes never need the seed-group code (scipy.stats and all).
+    from curvelint.compare.analyze_groups import write_index_with_groups
+
+    index, summary = write_index_with_groups(folder, specs, rows, documents, skipped, options)
     written = folder.written.union(*(o.written for o in outcomes))
     output.finish(out, previous, written)
     return PipelineResult(rows, documents, tuple(skipped), index, summary)

@@ -114,7 +114,7 @@ def test_an_unknown_key_in_a_file_names_the_file(tmp_path: Path) -> None:
 
 def test_a_value_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
     _write(tmp_path / "curvelint.toml", '[rules]\nmin_loss_points = "many"\n')
-    with pytest.raises(ConfigError, match="rules.min_loss_points = 'many' is not a valid int"):
+    with pytest.raises(ConfigError, match=r"rules\.min_loss_points = 'many' is not a valid int"):
         load_config(tmp_path, None, {})
     empty = _write(tmp_path / "empty.toml", "")
     with pytest.raises(ConfigError, match=r"^--set rules.overfit_min_rise=x: not a valid float$"):
@@ -124,7 +124,7 @@ def test_a_value_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
 def test_an_out_of_range_value_is_refused_by_its_settings(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"rules.overfit_min_rise = -1.0 is out of range"):
         load_config(tmp_path, None, {"rules.overfit_min_rise": "-1"})
-    with pytest.raises(ConfigError, match="analysis.smoothing=wobbly: not a valid choice among"):
+    with pytest.raises(ConfigError, match=r"analysis\.smoothing=wobbly: not a valid choice among"):
         load_config(tmp_path, None, {"analysis.smoothing": "wobbly"})
     with pytest.raises(ConfigError, match="spike_window and spike_scale_window must be odd"):
         load_config(tmp_path, None, {"analysis.spike_window": "20"})

@@ -18,7 +18,7 @@ from curvelint.evaluate import Evaluation, evaluate, format_table, main, read_la
 
 LABELLED = Path(__file__).resolve().parent / "labelled"
 AGREEMENT_FLOOR = 0.93
-RECALL_FLOOR = 0.6  # every verdict must be found at least this often
+RECALL_FLOOR = 0.5  # every verdict must be found at least half the time
 
 
 @pytest.fixture(scope="module")

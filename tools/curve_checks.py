@@ -353,7 +353,7 @@ def check_underfitting(curves: Curves, context: Context) -> list[str]:
     train, evals = Shape.of(curves.values(TRAIN_LOSS)), Shape.of(curves.values(EVAL_LOSS))
     if train.end > 0.95 * train.first:
         problems.append(f"train barely fell ({train.first:.3g} → {train.end:.3g}): stuck")
-    floor = 0.35 * (context.guess_loss if context.task != "regression" else train.first)
+    floor = 0.45 * (context.guess_loss if context.task != "regression" else train.first)
     if train.end < floor:
         problems.append(f"train end {train.end:.3g} is low (< {floor:.3g})")
     for name, shape in (("train", train), ("eval", evals)):

@@ -102,6 +102,7 @@ DIVERGED = [
         GPT2,
         "first loss ≈ ln 48, then 0.0 (NaN filtered) with grad_norm NaN",
         optimizer="sgd", lr=100, clip=0, epochs=2, batch_size=16, log_every=1, eval_every=10,
+        keep_checkpoints=2,
     ),
     run(
         "hf-bert-sgd-lr1e4", "diverged", HF,
@@ -335,6 +336,7 @@ OVERFITTING = [
         "eval_loss U-shaped, eval_accuracy drifts down",
         optimizer="adam", lr=1e-3, epochs=60, batch_size=16, log_every=10, eval_every=20,
         schedule="constant",
+        keep_checkpoints=2,
     ),
     run(
         "keras-digits-label-noise", "overfitting", KERAS,
@@ -364,12 +366,13 @@ UNDERFITTING = [
         optimizer="adam", lr=1e-2, epochs=40, log_every=10, eval_every=20,
     ),
     run(
-        "tb-moons-linear", "underfitting", TB,
-        "a linear (logistic) model on the nonlinear two-moons task",
-        MOONS,
-        _mlp(),
-        "plateaus at ~0.3 (87 % accuracy) from epoch 3 on",
-        optimizer="sgd", lr=0.1, epochs=30, log_every=5, eval_every=15, tag_style="tutorial",
+        "tb-digits-weight-decay", "underfitting", TB,
+        "SGD + momentum with coupled weight decay 0.3 (very strong L2) on a digits MLP",
+        DIGITS,
+        _mlp(64),
+        "loss 2.2 → 1.5 in two epochs, then flat; train ≈ eval",
+        optimizer="sgd", lr=0.1, momentum=0.9, weight_decay=0.3, batch_size=128, epochs=40,
+        log_every=5, eval_every=10, tag_style="tutorial",
     ),
     run(
         "tb-blobs-linear", "underfitting", TB,
@@ -380,11 +383,11 @@ UNDERFITTING = [
         optimizer="adam", lr=1e-2, epochs=20, log_every=10, eval_every=20, tag_style="flat",
     ),
     run(
-        "hf-digits-two-hidden-units", "underfitting", HF,
-        "Trainer, MLP with 2 hidden units on digits",
+        "hf-digits-one-hidden-unit", "underfitting", HF,
+        "Trainer, MLP with a single hidden unit on 10-class digits",
         DIGITS,
-        _mlp(2),
-        "loss and eval_loss level off around 1.1",
+        _mlp(1),
+        "loss and eval_loss level off around 1.5 (ln 10 = 2.3), accuracy ~30 %",
         optimizer="adam", lr=1e-2, epochs=30, log_every=10, eval_every=30,
     ),
     run(
@@ -410,6 +413,14 @@ UNDERFITTING = [
         _mlp(1),
         "loss creeps from 0.69 to ~0.6 and flattens",
         optimizer="adam", lr=1e-2, epochs=60, batch_size=64,
+    ),
+    run(
+        "keras-blobs-linear", "underfitting", KERAS,
+        "Keras, a linear softmax model on 3 classes made of 2 clusters each",
+        DataSpec("blobs", n_classes=3, n_samples=1500),
+        _mlp(),
+        "loss and val_loss flat at ~0.91 from epoch 2, accuracy ~56 %",
+        optimizer="adam", lr=1e-2, epochs=30, batch_size=32,
     ),
 ]
 
@@ -464,6 +475,7 @@ NOT_CONVERGED = [
         "straight-line decline of loss and eval_loss",
         optimizer="sgd", lr=3e-3, epochs=40, batch_size=16, log_every=5, eval_every=15,
         schedule="constant",
+        keep_checkpoints=2,
     ),
     run(
         "keras-cancer-sgd-low-lr", "not_converged", KERAS,
@@ -648,6 +660,39 @@ def write_labels(outcomes: Sequence[Outcome], path: Path) -> None:
             writer.writerow((recipe.name, recipe.verdict, recipe.fmt, recipe.mechanism, notes))
 
 
+def write_readme(outcomes: Sequence[Outcome], path: Path) -> None:
+    """``tests/labelled/README.md``: what the set is, its columns, its spread, how to remake it."""
+    lines = [
+        "# Labelled runs",
+        "",
+        "Real training runs for measuring curvelint's verdict classifier",
+        "(`python -m curvelint.evaluate tests/labelled`). Each run is a tiny randomly initialised",
+        "model trained on the CPU whose log was written by the real library; its verdict was",
+        "induced by the mechanism named in `labels.csv` and then checked on the written curves",
+        "(`tools/curve_checks.py`: clear cases only, and no run meets two verdicts' definitions).",
+        "",
+        "`labels.csv` columns: `run` (folder under `runs/`), `verdict`, `format`",
+        "(`tensorboard`: torch `SummaryWriter`; `trainer_state`: `transformers.Trainer`;",
+        "`keras_csv`: Keras 3 `CSVLogger`), `mechanism` (what induced the verdict) and `notes`",
+        "(what to see, then the measured first→last values).",
+        "",
+        "```",
+        distribution(outcomes),
+        "```",
+        "",
+        "Regenerate (from the repository root; deterministic curves, ~6 min on 2 cores):",
+        "",
+        "```sh",
+        "python3 -m venv .venv-gen",
+        ".venv-gen/bin/pip install torch==2.13.0",
+        ".venv-gen/bin/pip install -r tools/requirements-generate.txt",
+        ".venv-gen/bin/python -m tools.generate_labelled_runs",
+        "```",
+        "",
+    ]
+    path.write_text("\n".join(lines))
+
+
 def distribution(outcomes: Sequence[Outcome]) -> str:
     """Runs per verdict x format, for the end of the log and the report."""
     counts = Counter((o.recipe.verdict, o.recipe.fmt) for o in outcomes)
@@ -665,6 +710,7 @@ def main() -> int:
     args = parse_args(__doc__.splitlines()[0], DEFAULT_OUT)
     outcomes = generate(RECIPES, args.out, args)
     write_labels(outcomes, args.out.parent / "labels.csv")
+    write_readme(outcomes, args.out.parent / "README.md")
     print(summary_table(outcomes))  # noqa: T201
     print(distribution(outcomes))  # noqa: T201
     failed = [o.recipe.name for o in outcomes if not o.ok]

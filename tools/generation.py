@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import multiprocessing
 import shutil
 import time
@@ -109,7 +110,7 @@ def remove_stale(recipes: Sequence[Recipe], root: Path) -> None:
 def generate(recipes: Sequence[Recipe], root: Path, args: argparse.Namespace) -> list[Outcome]:
     """Train the selected recipes, then check every recipe's run on disk (all of them, so a
     partial regeneration still reports the whole set)."""
-    seconds = train_all(select(recipes, args.only), root, args.jobs)
+    seconds = {} if args.check else train_all(select(recipes, args.only), root, args.jobs)
     remove_stale(recipes, root)
     return [assess(r, root, seconds.get(r.name, float("nan"))) for r in recipes]
 
@@ -119,9 +120,10 @@ def summary_table(outcomes: Sequence[Outcome]) -> str:
     lines = [f"{'run':<40} {'verdict':<18} {'format':<18} {'KB':>6} {'s':>5}  check  curves"]
     for o in outcomes:
         mark = "ok" if o.ok else "FAIL"
+        seconds = "-" if math.isnan(o.seconds) else f"{o.seconds:.1f}"  # not trained this time
         lines.append(
             f"{o.recipe.name:<40} {o.recipe.verdict:<18} {o.recipe.fmt:<18} "
-            f"{o.size / 1024:6.1f} {o.seconds:5.1f}  {mark:<5}  {o.summary}"
+            f"{o.size / 1024:6.1f} {seconds:>5}  {mark:<5}  {o.summary}"
         )
     for o in outcomes:
         for problem in o.problems:
@@ -135,6 +137,9 @@ def parse_args(description: str, default_out: str) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path(default_out), help="output directory")
     parser.add_argument("--jobs", type=int, default=2, help="runs trained at once")
     parser.add_argument("--only", nargs="*", default=None, help="regenerate only these runs")
+    parser.add_argument(
+        "--check", action="store_true", help="train nothing: re-check the runs already on disk"
+    )
     return parser.parse_args()
 
 

@@ -3,7 +3,7 @@
 Each replicate is the fitted curve plus residuals resampled in blocks (so short-range
 correlation between neighbouring log points survives). Replicates start from the original
 fit and take a few reweighted Gauss-Newton steps with the same soft-L1 weights as the main
-fit; the normal equations of all replicates are solved in one batched call.
+fit (:mod:`curvelint.analysis.gauss_newton`), all replicates in one batched solve.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from curvelint.analysis.gauss_newton import gauss_newton
 from curvelint.analysis.trend_models import Family
 
 FloatArray = npt.NDArray[np.float64]
@@ -49,34 +50,10 @@ def bootstrap_parameters(
     fitted = parameters[0] + parameters[1] * family.basis(x, parameters[None, 2:])[0]
     residuals = y - fitted
     targets = fitted[None, :] + residuals[block_resample_indices(len(y), samples, rng)]
-    current = np.tile(parameters, (samples, 1))
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for _ in range(_ITERATIONS):
-            current = _gauss_newton_step(family, x, targets, current, scale)
+    current = gauss_newton(
+        family, x, targets, np.tile(parameters, (samples, 1)), scale, iterations=_ITERATIONS
+    )
     finite = np.all(np.isfinite(current), axis=1)
     if int(finite.sum()) < _MIN_SAMPLES:
         return None
     return current[finite]
-
-
-def _gauss_newton_step(
-    family: Family, x: FloatArray, targets: FloatArray, current: FloatArray, scale: float
-) -> FloatArray:
-    shape_parameters = current[:, 2:]
-    shapes, gradient = family.gradient(x, shape_parameters)
-    gradient = gradient * current[:, 1, None, None]
-    jacobian = np.concatenate([np.ones_like(shapes)[:, None, :], shapes[:, None, :], gradient], 1)
-    residuals = targets - (current[:, 0:1] + current[:, 1:2] * shapes)
-    weights = 1.0 / np.sqrt(1.0 + (residuals / scale) ** 2)
-    weighted = jacobian * weights[:, None, :]
-    normal = weighted @ jacobian.transpose(0, 2, 1)
-    diagonal = np.diagonal(normal, axis1=1, axis2=2)
-    normal += np.eye(normal.shape[1])[None] * (1e-6 * diagonal[:, :, None] + 1e-12)
-    rhs = (weighted @ residuals[:, :, None])[:, :, 0]
-    bad = ~np.all(np.isfinite(normal), axis=(1, 2)) | ~np.all(np.isfinite(rhs), axis=1)
-    normal[bad] = np.eye(normal.shape[1])
-    rhs[bad] = np.nan
-    step = np.linalg.solve(normal, rhs[:, :, None])[:, :, 0]
-    updated = current + step
-    updated[:, 2:] = np.clip(updated[:, 2:], family.lower, family.upper)
-    return updated

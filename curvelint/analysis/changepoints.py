@@ -147,4 +147,4 @@ def _segment_noise(residuals: FloatArray, medians: FloatArray, settings: Analysi
     """Noise of the segmented sequence, floored at a share of the curve's range."""
     low, high = np.quantile(medians, [0.05, 0.95])
     floor = settings.changepoint_noise_floor * float(high - low)
-    return max(noise_level(residuals), floor, 1e-12 * float(np.max(np.abs(medians))), 1e-300)
+    return max(noise_level(residuals), floor, 1e-12 * float(np.max(np.abs(medians))), 1e-100)

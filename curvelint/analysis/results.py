@@ -204,7 +204,14 @@ class LearningRateSchedule:
 
 @dataclass(frozen=True, slots=True)
 class SeriesAnalysis:
-    """Everything computed for one (run, metric, split) curve."""
+    """Everything computed for one (run, metric, split) curve.
+
+    ``steps``/``values`` are the analysed points (sorted, one per step); ``smoothed`` is the
+    display curve made with ``smoothing``. ``first_value``/``last_value`` are the first and
+    last finite values. ``bucket_size`` is how many points each change-point bucket holds
+    (1 = every point was segmented). ``trend_reason``/``changepoint_reason`` say why a trend
+    or segmentation is missing.
+    """
 
     run: str
     metric: str

@@ -25,7 +25,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 MAD_TO_DEVIATION = 1.4826  # median absolute deviation of a normal sample -> its deviation
-START_POINTS = 3  # the start level looks at this many first points
+START_POINTS = 3  # long logs: the start level looks at this many first points
+LONG_LOG_POINTS = 30  # ...from this many points on (3 points are then at most a tenth)
 TREND_WINDOW_SHARE = 0.1  # running-median window, share of the points
 SECOND_DIFFERENCE_VARIANCE = 6.0  # var(x[i+1] - 2 x[i] + x[i-1]) = 6 var(x) for white noise
 
@@ -88,13 +89,13 @@ class Curve:
         return self.sign * value
 
     def start_count(self) -> int:
-        """Points in the start level's median: three (fewer on shorter curves)."""
-        return min(START_POINTS, self.count)
+        """Points in the start level's median: three on long logs, else only the first (on a
+        short log the second and third points are already a large part of the run)."""
+        return START_POINTS if self.count >= LONG_LOG_POINTS else 1
 
     def start(self) -> float:
-        """Where the curve began: its first point, or the median of the first three when
-        that is higher (the first point was a low outlier — a first Trainer log averaging a
-        few steps, a resumed run)."""
+        """Where the curve began: its first point, or on a long log the median of the first
+        three when that is higher (the first point was a low outlier)."""
         first = float(self.values[0])
         return max(first, float(np.median(self.values[: self.start_count()])))
 

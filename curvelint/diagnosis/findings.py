@@ -47,6 +47,7 @@ class Finding:
     sentence with the evidence in numbers and steps; ``evidence`` holds the same numbers for
     machines (JSON) and plots (e.g. ``onset_step`` shades the overfitting region);
     ``recommendation`` is concrete advice. ``series`` names the curve, e.g. ``loss/eval``.
+    ``onset_step`` in the evidence (overfitting, a NaN divergence) is where the problem began.
     """
 
     code: str

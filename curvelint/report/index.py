@@ -57,9 +57,14 @@ def _cells(row: IndexRow, with_series: bool) -> list[str]:
 
 
 def render_index(
-    rows: Sequence[IndexRow], skipped: Sequence[SkippedItem] = (), *, footer: str = ""
+    rows: Sequence[IndexRow],
+    skipped: Sequence[SkippedItem] = (),
+    *,
+    footer: str = "",
+    sections: Sequence[str] = (),
 ) -> str:
-    """The whole index.md; ``rows`` are shown in the order given."""
+    """The whole index.md; ``rows`` are shown in the order given. ``sections`` are markdown
+    lines placed after the table (the seed groups, :mod:`curvelint.compare.analyze_groups`)."""
     plural = "run" if len(rows) == 1 else "runs"
     labels = {row.main_label for row in rows if row.main_label}
     shared = next(iter(labels)) if len(labels) == 1 else None
@@ -69,6 +74,7 @@ def render_index(
     header += ["Curve", "Reason"]
     lines = [f"# curvelint: {len(rows)} {plural}", "", verdict_counts(rows), ""]
     lines += table(header, (_cells(row, shared is None) for row in rows))
+    lines += sections
     if skipped:
         lines += ["", f"### Skipped ({len(skipped)})", ""]
         for item in skipped:

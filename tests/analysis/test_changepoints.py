@@ -123,3 +123,11 @@ def test_short_series_give_a_reason() -> None:
     analysis = _loss(np.arange(10), np.linspace(2, 1, 10))
     assert analysis.changepoints == ()
     assert analysis.changepoint_reason is not None
+
+
+@pytest.mark.parametrize("level", [0.0, 1.25, -3e-9])
+def test_constant_series_has_one_plateau_and_no_change_point(level: float) -> None:
+    analysis = _loss(np.arange(500), np.full(500, level))
+    assert analysis.changepoints == ()
+    assert [segment.label for segment in analysis.segments] == ["plateau"]
+    assert analysis.spikes == ()

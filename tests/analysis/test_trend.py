@@ -100,3 +100,23 @@ def test_outliers_do_not_move_the_asymptote() -> None:
     steps, values = power_law_decay(2000, seed=6)
     values[np.random.default_rng(1).choice(2000, 40, replace=False)] += 3.0
     assert _fit(steps, values, -1).asymptote == pytest.approx(0.5, rel=0.1)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_both_solvers_reach_the_same_robust_fit(seed: int) -> None:
+    steps, values = power_law_decay(2000, seed=seed)
+    values[::97] += 1.0  # outliers: the robust loss must ignore them in both
+    fits = [
+        fit_trend(
+            steps.astype(np.float64),
+            values,
+            direction=-1,
+            settings=SETTINGS.replace(trend_solver=solver),
+        )
+        for solver in ("least_squares", "gauss_newton")
+    ]
+    assert all(isinstance(fit, TrendFit) for fit in fits)
+    first, second = (fit for fit in fits if isinstance(fit, TrendFit))
+    assert first.asymptote == pytest.approx(0.5, rel=0.1)
+    assert second.asymptote == pytest.approx(first.asymptote, rel=0.02)
+    assert second.projection == pytest.approx(first.projection, rel=0.01)

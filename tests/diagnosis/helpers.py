@@ -61,7 +61,7 @@ def decay(
     start: int = 0,
     seed: int = 0,
 ) -> Curve:
-    """``floor + (first - floor) e^{-rate t}`` over the run (t from 0 to 1): falls, then flattens."""
+    """``floor + (first - floor) e^{-rate t}``, t from 0 to 1 over the run: falls, flattens."""
     steps = logged_steps(points, every, start)
     share = (steps - steps[0]) / max(1, steps[-1] - steps[0])
     values = floor + (first - floor) * np.exp(-rate * share)

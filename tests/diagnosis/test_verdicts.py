@@ -227,3 +227,21 @@ def test_a_training_loss_still_falling_while_eval_is_flat_is_not_not_converged()
         "eval/loss": subsample(decay(300, 1.0, 0.5, rate=20, seed=1), 15),
     }
     assert diagnose_curves(curves).verdict is not Verdict.NOT_CONVERGED
+
+
+def test_an_eval_loss_that_blows_up_while_training_stalls_is_diverged() -> None:
+    curves = {
+        "train/loss": (np.arange(300), np.r_[np.linspace(1.0, 0.3, 30), np.full(270, 0.3)]),
+        "eval/loss": (synthetic.logged_steps(10, 30, 30), np.r_[0.3, np.full(9, 0.55)]),
+    }
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.DIVERGED
+    assert finding(diagnosis, "diverged").evidence["cause"] == "eval_blow_up"
+
+
+def test_an_eval_loss_rising_while_training_keeps_falling_is_overfitting_not_divergence() -> None:
+    curves = {
+        "train/loss": decay(300, 1.0, 0.01, rate=5, noise=0.001),
+        "eval/loss": (synthetic.logged_steps(10, 30, 30), np.linspace(0.3, 0.55, 10)),
+    }
+    assert diagnose_curves(curves).verdict is Verdict.OVERFITTING

@@ -35,6 +35,7 @@ def check_diverged(context: RunContext) -> Finding | None:
         or _hidden_nan(context)
         or _sudden_zero(context)
         or _blow_up(context)
+        or _eval_blow_up(context)
     )
 
 
@@ -71,6 +72,7 @@ def _non_finite_loss(context: RunContext) -> Finding | None:
         {
             "cause": "non_finite_loss",
             "step": event.step,
+            "onset_step": event.step,
             "kind": event.kind,
             "value_before": event.value_before,
             "non_finite_points": event.count,
@@ -113,6 +115,7 @@ def _hidden_nan(context: RunContext) -> Finding | None:
         {
             "cause": "hidden_nan",
             "step": event.step,
+            "onset_step": event.step,
             "kind": event.kind,
             "zero_loss_points": len(zeros),
             "non_finite_points": event.count,
@@ -145,7 +148,12 @@ def _sudden_zero(context: RunContext) -> Finding | None:
         margin_confidence(share, context.settings.hidden_nan_min_share_of_start),
         message,
         advice.DIVERGED,
-        {"cause": "sudden_zero", "step": first_zero, "value_before": curve.logged(before)},
+        {
+            "cause": "sudden_zero",
+            "step": first_zero,
+            "onset_step": first_zero,
+            "value_before": curve.logged(before),
+        },
         series=curve.name,
     )
 
@@ -187,6 +195,50 @@ def _blow_up(context: RunContext) -> Finding | None:
             "step": int(curve.steps[-1]),
         },
         series=curve.name,
+    )
+
+
+def _eval_blow_up(context: RunContext) -> Finding | None:
+    """The eval loss ended far above its start while the training loss did not fall: the
+    model got worse at everything, not only at unseen data (that is overfitting)."""
+    evals, train, settings = context.eval, context.train, context.settings
+    if evals is None or train is None or evals.count < settings.min_eval_points:
+        return None
+    start, final = evals.start(), evals.final(settings.final_window_share)
+    rise = (final - start) / scale_of(evals)
+    noise = settings.blow_up_noise_units * evals.difference_noise(
+        1, evals.final_count(settings.final_window_share)
+    )
+    train_at_start = train.at_step(int(evals.steps[0]))
+    train_final = train.final(settings.final_window_share)
+    train_fall = (train_at_start - train_final) / abs(train_at_start) if train_at_start else 0.0
+    if (
+        rise < settings.blow_up_rise_of_start
+        or final - start <= noise
+        or train_fall >= settings.overfit_min_train_fall
+    ):
+        return None
+    message = (
+        f"{evals.name} ended at {number(evals.logged(final))}, {percent(rise)} above its first "
+        f"evaluation {number(evals.logged(start))} at {context.where(int(evals.steps[0]))}, "
+        f"while {train.name} did not fall ({number(train.logged(train_at_start))} → "
+        f"{number(train.logged(train_final))}): the model got worse, not just overfit."
+    )
+    return Finding(
+        CODE,
+        Severity.ERROR,
+        margin_confidence(rise, settings.blow_up_rise_of_start),
+        message,
+        advice.DIVERGED,
+        {
+            "cause": "eval_blow_up",
+            "start": evals.logged(start),
+            "final": evals.logged(final),
+            "rise_of_start": rise,
+            "train_fall": train_fall,
+            "step": int(evals.steps[-1]),
+        },
+        series=evals.name,
     )
 
 

@@ -4,8 +4,8 @@ and then could not learn more.
 "High" is relative: to what a random guess scores (ln C) when the number of classes is known
 or inferred, else to where the training loss started — both curves must end high (a low
 training loss beside a high eval loss is a generalisation gap, not underfitting). "Flat" is
-the not_converged test failing on both curves (a training loss still falling beside a flat
-eval loss is memorisation, not underfitting), so the two verdicts cannot both hold.
+the not_converged test failing on the eval loss when logged (generalisation is what more
+training would improve), else on the training loss, so the two verdicts cannot both hold.
 "Early" is when that curve had made 90 % of its fall — any time for a loss that barely fell
 (a fine-tuned language model's loss that falls slowly all run and levels off late at half
 its start is a converged run, not an underfit one).
@@ -58,7 +58,7 @@ def check_underfitting(context: RunContext) -> Finding | None:
     evals = context.eval
     if evals is not None and evals.count >= settings.min_eval_points:
         curves.append(evals)
-    if any(still_improving(context, curve) for curve in curves):
+    if still_improving(context, curves[-1]):
         return None
     levels = [curve.final(settings.final_window_share) / reference[0] for curve in curves]
     lowest = min(levels)

@@ -1,0 +1,122 @@
+"""Draw an :class:`OverlayPlot` on a matplotlib ``Figure`` (Agg canvas, no pyplot state).
+
+Artist labels are stable so tests can find each one: ``"<label> (smoothed)"`` and
+``"_raw <label>"`` for a dense curve, ``"<label>"`` for a sparse one, the band's own label for
+its shaded range, ``"_non-finite <label>"`` for NaN/inf marks.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from curvelint.compare.model import OverlayPanel, OverlayPlot, PlotLine
+from curvelint.report.escape import matplotlib_text
+from curvelint.report.plots import DPI, NON_FINITE_COLOUR, WIDTH_INCHES, png_bytes
+
+FloatArray = npt.NDArray[np.float64]
+HEIGHT_INCHES = 4.8
+ROW_HEIGHT_INCHES = 3.6
+TITLE_LIMIT = 90
+
+
+def _finite(values: FloatArray) -> FloatArray:
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def _draw_line(axes: Axes, line: PlotLine) -> None:
+    curve, label = line.curve, matplotlib_text(line.curve.label, 50)
+    if line.band is not None:
+        axes.fill_between(
+            line.band.x,
+            _finite(line.band.low),
+            _finite(line.band.high),
+            color=line.colour,
+            alpha=0.18,
+            linewidth=0,
+            label=matplotlib_text(line.band.label, 60),
+        )
+    colour, dashes = line.colour, line.line_style
+    if curve.style == "dense":
+        axes.plot(
+            curve.x,
+            _finite(curve.y),
+            alpha=0.22,
+            linewidth=0.8,
+            label=f"_raw {label}",
+            color=colour,
+            linestyle=dashes,
+        )
+        axes.plot(
+            curve.smoothed_x,
+            curve.smoothed_y,
+            linewidth=2.2,
+            label=f"{label} (smoothed)",
+            color=colour,
+            linestyle=dashes,
+        )
+    else:
+        axes.plot(
+            curve.x,
+            _finite(curve.y),
+            linewidth=1.6,
+            marker="o",
+            markersize=3.5,
+            label=label,
+            color=colour,
+            linestyle=dashes,
+        )
+    if len(curve.non_finite_x):
+        axes.plot(
+            curve.non_finite_x,
+            np.full(len(curve.non_finite_x), 0.97),
+            linestyle="none",
+            marker="x",
+            markersize=8,
+            markeredgewidth=2,
+            color=NON_FINITE_COLOUR,
+            transform=axes.get_xaxis_transform(),
+            clip_on=False,
+            label=f"_non-finite {label}",
+        )
+
+
+def draw_panel(axes: Axes, panel: OverlayPanel, *, titled: bool) -> None:
+    """Bands behind, curves in front, a legend naming everything drawn."""
+    for line in panel.lines:
+        _draw_line(axes, line)
+    if panel.log_y:
+        axes.set_yscale("log")
+    if titled:
+        axes.set_title(matplotlib_text(panel.title, 60), fontsize=11, loc="left")
+    axes.set_ylabel(matplotlib_text(panel.y_label.replace("_", " "), 40))
+    axes.grid(True, alpha=0.3, linewidth=0.6)
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(fontsize=7.5, loc="best", framealpha=0.8)
+
+
+def draw(plot: OverlayPlot) -> Figure:
+    """A new Figure on its own Agg canvas holding every panel of ``plot``."""
+    rows = math.ceil(len(plot.panels) / plot.columns)
+    height = HEIGHT_INCHES if rows == 1 else ROW_HEIGHT_INCHES * rows + 0.6
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    grid = figure.subplots(rows, plot.columns, squeeze=False)
+    for axes, panel in zip(grid.flat, plot.panels, strict=False):
+        draw_panel(axes, panel, titled=len(plot.panels) > 1)
+    for axes in list(grid.flat)[len(plot.panels) :]:
+        axes.set_visible(False)
+    for axes in grid[-1]:
+        axes.set_xlabel(matplotlib_text(plot.x_label))
+    figure.suptitle(matplotlib_text(plot.title, TITLE_LIMIT), fontsize=13, fontweight="bold")
+    return figure
+
+
+def render_png(plot: OverlayPlot) -> bytes:
+    """Draw and encode one plot (indexed colour, no software version: same data, same bytes)."""
+    return png_bytes(draw(plot))

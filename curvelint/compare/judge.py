@@ -1,0 +1,143 @@
+"""Judge runs and seed groups the same way ``analyze`` judges a run.
+
+A group is judged twice: as one run — its mean curves analysed and diagnosed under the name
+``<key> (mean of N seeds)`` — and one by one, through its members' own verdicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from curvelint.analysis import AnalysisSettings, RunAnalysis, analyze_frame
+from curvelint.analysis.series import SeriesData, iterate_series
+from curvelint.compare.seeds import MeanCurve, MemberSeries, group_frame, mean_curve
+from curvelint.compare.stats import SeriesNumbers, series_numbers
+from curvelint.compare.verdicts import tally
+from curvelint.diagnosis import Diagnosis, RuleSettings, diagnose_run
+from curvelint.errors import CurvelintError
+from curvelint.groups import SeedGroup
+from curvelint.names import direction
+from curvelint.runs import Run
+
+SeriesKey = tuple[str, str]
+
+
+class GroupError(CurvelintError):
+    """The seeds of a group share no curve, so there is no mean to judge."""
+
+
+@dataclass(frozen=True)
+class Judging:
+    """The settings a run is analysed and diagnosed with (a subset of the pipeline's)."""
+
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    num_classes: int | None = None
+    main_metric: str | None = None
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One run's or one group's analysis and diagnosis, and every member's numbers per curve
+    (a run is its own single member)."""
+
+    name: str
+    analysis: RunAnalysis
+    diagnosis: Diagnosis
+    numbers: Mapping[SeriesKey, tuple[SeriesNumbers, ...]]
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """A seed group judged as one run (its mean curves) and through its members' verdicts.
+
+    ``omitted`` names curves that not every seed logged (they are not averaged)."""
+
+    group: SeedGroup
+    judged: Judged
+    member_verdicts: tuple[str, ...]
+    curves: tuple[MeanCurve, ...]
+    omitted: tuple[str, ...]
+
+    @property
+    def diverged(self) -> tuple[str, ...]:
+        """Members with a NaN/inf in any averaged curve."""
+        names = {name for curve in self.curves for name in curve.diverged}
+        return tuple(name for name in self.group.members if name in names)
+
+    @property
+    def tally(self) -> str:
+        """``2/3 healthy, 1 diverged``."""
+        return tally(self.member_verdicts)
+
+
+def group_run_name(group: SeedGroup) -> str:
+    """The name the group's mean is analysed under."""
+    return f"{group.key} (mean of {len(group.members)} seeds)"
+
+
+def _diagnose(analysis: RunAnalysis, metadata: Mapping[str, Any], judging: Judging) -> Diagnosis:
+    return diagnose_run(
+        analysis,
+        metadata,
+        settings=judging.rules,
+        num_classes=judging.num_classes,
+        main_metric=judging.main_metric,
+    )
+
+
+def _numbers(series: SeriesData) -> SeriesNumbers:
+    return series_numbers(series.values, direction(series.metric))
+
+
+def judge_run(run: Run, judging: Judging) -> Judged:
+    """Analyse and diagnose one run exactly as the pipeline does."""
+    analysis = analyze_frame(run.frame, settings=judging.analysis)[run.name]
+    diagnosis = _diagnose(analysis, {**run.metadata, "format": run.format}, judging)
+    numbers = {(s.metric, s.split): (_numbers(s),) for s in iterate_series(run.frame)}
+    return Judged(run.name, analysis, diagnosis, numbers)
+
+
+def _shared_metadata(runs: Sequence[Run]) -> dict[str, Any]:
+    """What every member says alike (the Trainer's logging steps, the format)."""
+    items = [{**run.metadata, "format": run.format} for run in runs]
+    return {
+        key: value for key, value in items[0].items() if all(i.get(key) == value for i in items)
+    }
+
+
+def judge_group(
+    group: SeedGroup, runs: Sequence[Run], verdicts: Sequence[str], judging: Judging
+) -> GroupResult:
+    """Judge a group from its members' runs (in ``group.members`` order) and verdicts;
+    :class:`GroupError` when they share no curve."""
+    by_member = [{(s.metric, s.split): s for s in iterate_series(run.frame)} for run in runs]
+    keys = sorted(set.intersection(*(set(series) for series in by_member)))
+    every = sorted(set.union(*(set(series) for series in by_member)))
+    if not keys:
+        raise GroupError(f"the seeds of {group.key!r} share no curve")
+    curves = tuple(
+        mean_curve(
+            [
+                MemberSeries(run.name, s[key].steps, s[key].values)
+                for run, s in zip(runs, by_member, strict=True)
+            ],
+            key[0],
+            key[1],
+            by_member[0][key].tag,
+        )
+        for key in keys
+    )
+    omitted = tuple(
+        f"{metric}/{split}" if split else metric
+        for metric, split in every
+        if (metric, split) not in keys
+    )
+    name = group_run_name(group)
+    analysis = analyze_frame(group_frame(name, curves), settings=judging.analysis)[name]
+    diagnosis = _diagnose(analysis, _shared_metadata(runs), judging)
+    numbers = {key: tuple(_numbers(series[key]) for series in by_member) for key in keys}
+    judged = Judged(name, analysis, diagnosis, numbers)
+    return GroupResult(group, judged, tuple(verdicts), curves, omitted)

@@ -1,0 +1,164 @@
+"""The comparison model: everything compare.md, compare.json, stdout and curves.png show,
+computed once by :mod:`curvelint.compare.build` and only read by the renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from curvelint.compare.judge import GroupResult, Judged
+from curvelint.compare.stats import Difference, Which
+from curvelint.compare.verdicts import VerdictChange
+from curvelint.report.model import Curve
+
+FloatArray = npt.NDArray[np.float64]
+Side = Literal["base", "head"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What is compared on one side: a single run, or a seed group judged through its mean."""
+
+    key: str
+    judged: Judged
+    group: GroupResult | None = None
+
+    @property
+    def label(self) -> str:
+        """The run name, or ``<key> (mean of N seeds)``."""
+        return self.judged.name
+
+    @property
+    def verdict(self) -> str:
+        """The run's verdict, or the verdict of the group's mean curves."""
+        return self.judged.diagnosis.verdict.value
+
+    @property
+    def reason(self) -> str:
+        """The verdict's one-sentence reason."""
+        return self.judged.diagnosis.reason
+
+    @property
+    def seeds(self) -> int:
+        """How many runs this unit stands for."""
+        return len(self.group.group.members) if self.group else 1
+
+
+@dataclass(frozen=True)
+class SeriesComparison:
+    """One curve on both sides: its best and final values judged against the noise.
+
+    ``tripped`` lists the statistics worse by more than the ``--fail-if-worse`` threshold and
+    beyond the noise (empty without the option)."""
+
+    metric: str
+    split: str
+    direction: int
+    best: Difference
+    final: Difference
+    tripped: tuple[Which, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """``loss / eval``."""
+        return f"{self.metric} / {self.split}" if self.split else self.metric
+
+    @property
+    def key(self) -> str:
+        """``loss/eval``: the spelling of ``--metric``."""
+        return f"{self.metric}/{self.split}" if self.split else self.metric
+
+
+@dataclass(frozen=True)
+class PairComparison:
+    """A base unit and the head unit matched with it."""
+
+    name: str
+    base: Unit
+    head: Unit
+    verdict: VerdictChange
+    series: tuple[SeriesComparison, ...]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A run that could not be read, on which side, and why."""
+
+    side: Side
+    name: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Regression:
+    """One reason the comparison fails: which pair, and what got worse."""
+
+    pair: str
+    what: str
+
+
+@dataclass(frozen=True)
+class Band:
+    """A shaded range around a curve (the seeds' min–max or the 95 % interval of their mean)."""
+
+    x: FloatArray
+    low: FloatArray
+    high: FloatArray
+    label: str
+
+
+@dataclass(frozen=True)
+class PlotLine:
+    """One curve as drawn: the report's curve (its label is the legend's), colour, dashes and
+    an optional band."""
+
+    curve: Curve
+    colour: str
+    line_style: str
+    band: Band | None = None
+
+
+@dataclass(frozen=True)
+class OverlayPanel:
+    """One set of axes holding curves of several runs or groups."""
+
+    title: str
+    y_label: str
+    lines: tuple[PlotLine, ...]
+    log_y: bool
+
+
+@dataclass(frozen=True)
+class OverlayPlot:
+    """One PNG of overlaid curves."""
+
+    file_name: str
+    title: str
+    alt_text: str
+    x_label: str
+    panels: tuple[OverlayPanel, ...]
+    columns: int = 1
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The whole comparison of HEAD against BASE.
+
+    ``threshold`` is ``--fail-if-worse``'s (None without it); ``regressions`` are the reasons
+    the command exits 1 (a verdict got worse, a gated statistic tripped, a head run could not
+    be read)."""
+
+    base_path: str
+    head_path: str
+    pairs: tuple[PairComparison, ...]
+    unmatched_base: tuple[str, ...]
+    unmatched_head: tuple[str, ...]
+    unreadable: tuple[Unreadable, ...]
+    threshold: float | None
+    band: str
+    plot: OverlayPlot | None
+    unplotted: tuple[str, ...]
+    regressions: tuple[Regression, ...]

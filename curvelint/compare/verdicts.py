@@ -1,0 +1,64 @@
+"""Whether a verdict change is for the worse: verdicts ranked in tiers of how much they hurt.
+
+``healthy`` < ``not_converged``, ``underfitting`` (could be better) < ``overfitting``,
+``unstable`` (a problem) < ``stuck``, ``diverged`` (failed) < ``unreadable``. A change within a
+tier is a change, not a regression; ``insufficient_data`` on either side is not judged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from curvelint.diagnosis.findings import VERDICT_PRECEDENCE
+from curvelint.report.model import UNREADABLE
+
+VerdictMove = Literal["worse", "better", "same", "changed", "not judged"]
+
+TIERS: dict[str, int] = {
+    "healthy": 0,
+    "not_converged": 1,
+    "underfitting": 1,
+    "overfitting": 2,
+    "unstable": 2,
+    "stuck": 3,
+    "diverged": 3,
+    UNREADABLE: 4,
+}
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """Base verdict → head verdict and which way it went."""
+
+    base: str
+    head: str
+    move: VerdictMove
+
+
+def verdict_change(base: str, head: str) -> VerdictChange:
+    """Compare two verdicts by tier."""
+    if base == head:
+        return VerdictChange(base, head, "same")
+    base_tier, head_tier = TIERS.get(base), TIERS.get(head)
+    if base_tier is None or head_tier is None:
+        return VerdictChange(base, head, "not judged")
+    if head_tier == base_tier:
+        return VerdictChange(base, head, "changed")
+    return VerdictChange(base, head, "worse" if head_tier > base_tier else "better")
+
+
+def tally(verdicts: Iterable[str]) -> str:
+    """``2/3 healthy, 1 not converged``: the most common first, then by precedence."""
+    counts = Counter(verdicts)
+    total = sum(counts.values())
+    order = [UNREADABLE, *(verdict.value for verdict in VERDICT_PRECEDENCE)]
+    ranked = sorted(
+        counts, key=lambda v: (-counts[v], order.index(v) if v in order else len(order))
+    )
+    parts = [f"{counts[v]} {v.replace('_', ' ')}" for v in ranked]
+    if parts:
+        parts[0] = f"{counts[ranked[0]]}/{total} {ranked[0].replace('_', ' ')}"
+    return ", ".join(parts)
