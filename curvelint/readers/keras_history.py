@@ -10,7 +10,6 @@ longest, value ``i`` belongs to epoch ``(i + 1) * k - 1`` (when Keras validated)
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +20,7 @@ from curvelint.errors import UnreadableError
 from curvelint.names import UNSPLIT_METRICS, canonical, direction
 from curvelint.readers import step_table
 from curvelint.readers.base import ReadResult, Skipped
+from curvelint.readers.json_file import load_json_file
 from curvelint.schema import build_frame, concat, empty_frame
 
 NAME = "keras_history"
@@ -48,17 +48,7 @@ def sniff(path: Path) -> bool:
 
 
 def _load(path: Path) -> dict[str, object]:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
-    if not raw.strip():
-        raise UnreadableError(f"{path}: empty file")
-    try:
-        history = json.loads(raw.decode("utf-8-sig", errors="replace"))
-    except (ValueError, RecursionError) as error:
-        reason = getattr(error, "msg", "nested too deeply")
-        raise UnreadableError(f"{path}: not valid JSON ({reason}); half-written?") from None
+    history = load_json_file(path)
     if not isinstance(history, dict):
         raise UnreadableError(f"{path}: not a Keras history (not a JSON object)")
     return history

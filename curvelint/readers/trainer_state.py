@@ -14,7 +14,6 @@ training, so only the most complete one (highest ``global_step``) is read.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
@@ -28,6 +27,7 @@ import pandas as pd
 
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import ReadResult, Skipped
+from curvelint.readers.json_file import load_json_file
 from curvelint.schema import build_frame
 
 NAME = "trainer_state"
@@ -98,17 +98,7 @@ class _Columns:
 
 def _load_state(path: Path) -> dict[str, Any]:
     """Parse one state file; raise :class:`UnreadableError` with a one-line reason."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
-    if not raw.strip():
-        raise UnreadableError(f"{path}: empty file")
-    try:
-        state = json.loads(raw.decode("utf-8-sig", errors="replace"))
-    except (json.JSONDecodeError, RecursionError) as error:
-        reason = getattr(error, "msg", "nested too deeply")
-        raise UnreadableError(f"{path}: not valid JSON ({reason}); half-written?") from None
+    state = load_json_file(path)
     if not isinstance(state, dict) or "log_history" not in state:
         raise UnreadableError(f"{path}: not a Hugging Face Trainer state (no log_history)")
     if not isinstance(state["log_history"], list):

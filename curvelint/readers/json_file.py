@@ -1,0 +1,27 @@
+"""Load a JSON log file with one-line errors: empty, half-written and too-deep files say so.
+
+Python's :mod:`json` reads the bare ``NaN``/``Infinity`` tokens that the Trainer and
+``json.dumps`` write, so non-finite values survive as floats.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from curvelint.errors import UnreadableError
+
+
+def load_json_file(path: Path) -> object:
+    """The parsed document; :class:`UnreadableError` naming the path and the reason otherwise."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
+    if not raw.strip():
+        raise UnreadableError(f"{path}: empty file")
+    try:
+        return json.loads(raw.decode("utf-8-sig", errors="replace"))
+    except (ValueError, RecursionError) as error:
+        reason = getattr(error, "msg", "nested too deeply")
+        raise UnreadableError(f"{path}: not valid JSON ({reason}); half-written?") from None
