@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint fmt bench fuzz clean venv
+.PHONY: demo test lint fmt bench fuzz clean venv logs accuracy
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,16 +22,29 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check curvelint tests benchmarks
-	$(BIN)/ruff format --check curvelint tests benchmarks
+	$(BIN)/ruff check curvelint tests benchmarks tools
+	$(BIN)/ruff format --check curvelint tests benchmarks tools
 	$(BIN)/mypy
 
 fmt: $(STAMP)
-	$(BIN)/ruff format curvelint tests benchmarks
-	$(BIN)/ruff check --fix curvelint tests benchmarks
+	$(BIN)/ruff format curvelint tests benchmarks tools
+	$(BIN)/ruff check --fix curvelint tests benchmarks tools
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+# Regenerate (and check) sample_logs/ and tests/labelled/ by training tiny models on CPU.
+# Not part of CI: it needs torch, transformers, keras and tensorflow-cpu in a separate venv.
+GEN := .venv-gen/bin
+$(GEN)/.installed: tools/requirements-generate.txt
+	$(PYTHON) -m venv .venv-gen
+	$(GEN)/pip install --quiet torch==2.13.0
+	$(GEN)/pip install --quiet -r tools/requirements-generate.txt
+	touch $@
+
+logs: $(GEN)/.installed
+	$(GEN)/python -m tools.generate_sample_logs
+	$(GEN)/python -m tools.generate_labelled_runs
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache reports curvelint-report

@@ -58,7 +58,7 @@ DIVERGED = [
         "SGD lr 0.3 + momentum 0.9 on an MSE regression MLP: the loss overflows to inf/NaN",
         REGRESSION,
         _mlp(32),
-        "loss jumps within a few steps, then NaN everywhere",
+        "loss bounces for ~30 steps, then explodes through inf to NaN",
         optimizer="sgd", lr=0.3, momentum=0.9, epochs=10, log_every=1, eval_every=10,
     ),
     run(
@@ -157,7 +157,7 @@ STUCK = [
     ),
     run(
         "hf-bert-adam-lr1e-2", "stuck", HF,
-        "Trainer, tiny BERT classifier with Adam lr 1e-2 (far too high for a transformer)",
+        "Trainer, tiny BERT classifier with constant Adam lr 1e-2 (far too high for a transformer)",
         TOKENS2,
         BERT,
         "loss ≈ ln 2 = 0.69 throughout, accuracy ≈ 50 %",
@@ -330,7 +330,7 @@ OVERFITTING = [
     ),
     run(
         "hf-digits-noise-subset", "overfitting", HF,
-        "Trainer, 200 digits with 30 % label noise, 2x256 MLP, 60 epochs",
+        "Trainer, 200 digits with 30 % label noise, 2x256 MLP, 60 epochs at constant lr",
         DataSpec("digits", n_train=200, label_noise=0.3),
         _mlp(256, 256),
         "eval_loss U-shaped, eval_accuracy drifts down",
@@ -384,11 +384,12 @@ UNDERFITTING = [
     ),
     run(
         "hf-digits-one-hidden-unit", "underfitting", HF,
-        "Trainer, MLP with a single hidden unit on 10-class digits",
+        "Trainer, MLP with a single hidden unit on 10-class digits (default linear decay)",
         DIGITS,
         _mlp(1),
         "loss and eval_loss level off around 1.5 (ln 10 = 2.3), accuracy ~30 %",
         optimizer="adam", lr=1e-2, epochs=30, log_every=10, eval_every=30,
+        schedule="linear",
     ),
     run(
         "hf-bert-width4", "underfitting", HF,
@@ -469,7 +470,7 @@ NOT_CONVERGED = [
     ),
     run(
         "hf-wine-sgd-low-lr", "not_converged", HF,
-        "Trainer, SGD lr 3e-3 on a wine MLP",
+        "Trainer, constant SGD lr 3e-3 on a wine MLP",
         WINE,
         _mlp(32),
         "straight-line decline of loss and eval_loss",
@@ -543,20 +544,22 @@ HEALTHY = [
     ),
     run(
         "hf-cancer-weight-decay", "healthy", HF,
-        "Trainer, breast-cancer MLP with AdamW weight decay 0.01 and linear decay",
+        "Trainer, breast-cancer MLP with AdamW weight decay 0.01 and the default linear decay",
         CANCER,
         _mlp(32),
         "fast fall, flat tail, small gap",
         optimizer="adamw", lr=3e-3, weight_decay=0.01, epochs=20, batch_size=32, log_every=5,
         eval_every=20,
+        schedule="linear",
     ),
     run(
         "hf-wine-adam", "healthy", HF,
         "Trainer, wine MLP, Adam lr 3e-3 with the default linear decay",
         WINE,
         _mlp(32),
-        "smooth fall to ~0.01, eval tracks train",
+        "smooth fall to ~0.03, eval tracks train",
         optimizer="adam", lr=3e-3, epochs=30, batch_size=16, log_every=5, eval_every=15,
+        schedule="linear",
     ),
     run(
         "keras-iris-step-decay", "healthy", KERAS,
@@ -608,6 +611,7 @@ INSUFFICIENT = [
         BERT,
         "two log_history loss entries and one eval entry",
         optimizer="adam", lr=1e-3, max_steps=200, batch_size=16, log_every=100, eval_every=200,
+        schedule="linear",
     ),
     run(
         "hf-digits-one-eval", "insufficient_data", HF,
@@ -616,6 +620,7 @@ INSUFFICIENT = [
         _mlp(32),
         "three loss entries, one eval",
         optimizer="adam", lr=1e-3, max_steps=30, log_every=10, eval_every=30,
+        schedule="linear",
     ),
     run(
         "keras-iris-two-epochs", "insufficient_data", KERAS,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,6 @@ TENSORBOARD, TRAINER, KERAS_CSV, KERAS_TB = (
     "keras_csv",
     "keras_tensorboard",
 )
-FORMATS = (TENSORBOARD, TRAINER, KERAS_CSV, KERAS_TB)
 # Logs only: whatever a library leaves beside them (weights, optimizer state) is deleted.
 KEPT_TRAINER_FILES = frozenset({"trainer_state.json"})
 FORBIDDEN_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".h5", ".keras")
@@ -95,10 +95,11 @@ class FitSpec:
     """How the model is trained and how often the log is written.
 
     ``log_every``/``eval_every`` are in optimizer steps (Keras logs once per epoch whatever
-    they say). ``schedule`` is ``constant``, ``step`` (÷10 at 50 % and 75 %), ``cosine`` or
-    ``linear``. ``clip`` None keeps each library's default (the Trainer clips at 1.0), 0
-    disables clipping. ``l2`` is a Keras kernel regulariser (Keras logs it inside the loss)
-    or an explicit torch penalty (optimised, not logged); the Trainer uses ``weight_decay``.
+    they say). ``schedule`` is ``constant``, ``step`` (÷10 at 50 % and 75 %; not for the
+    Trainer), ``cosine`` or ``linear`` (the Trainer's own default; recipes name it). ``clip``
+    None keeps each library's default (the Trainer clips at 1.0), 0 disables clipping.
+    ``weight_decay`` is the optimizer's (coupled L2 for SGD/Adam, decoupled for AdamW); ``l2``
+    is a Keras kernel regulariser, which Keras reports inside the loss.
     """
 
     optimizer: str = "adam"
@@ -271,13 +272,8 @@ class TorchRun:
         self.model.train()
         outputs = self.model(inputs)
         loss = task_loss(outputs, targets, self.data.task)
-        objective = loss
-        if self.fit.l2:  # the penalty is optimised but, as in most scripts, not logged
-            objective = loss + self.fit.l2 * sum(
-                p.float().pow(2).sum() for p in self.model.parameters()
-            )
         self.optimizer.zero_grad()
-        objective.backward()
+        loss.backward()
         if self.fit.clip:
             nn.utils.clip_grad_norm_(self.model.parameters(), self.fit.clip)
         self.optimizer.step()
@@ -305,7 +301,7 @@ class TorchRun:
                 self.tags["val_acc"], self._accuracy(outputs, targets), self.step
             )
 
-    def _batches(self, generator: torch.Generator):
+    def _batches(self, generator: torch.Generator) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         order = torch.randperm(len(self.data.x_train), generator=generator).numpy()
         for start in range(0, len(order), self.fit.batch_size):
             index = order[start : start + self.fit.batch_size]
@@ -398,6 +394,8 @@ def trainer_arguments(recipe: Recipe, run_dir: Path) -> Any:
     from transformers import TrainingArguments
 
     fit = recipe.fit
+    if fit.schedule == "step":
+        raise ValueError(f"{recipe.name}: the Trainer has no step-decay schedule")
     optim = {"sgd": "sgd", "adam": "adamw_torch", "adamw": "adamw_torch"}[fit.optimizer]
     return TrainingArguments(
         output_dir=str(run_dir),
@@ -409,7 +407,7 @@ def trainer_arguments(recipe: Recipe, run_dir: Path) -> Any:
         weight_decay=fit.weight_decay,
         optim=optim,
         optim_args=f"momentum={fit.momentum}" if fit.optimizer == "sgd" else None,
-        lr_scheduler_type=fit.schedule if fit.schedule != "step" else "constant",
+        lr_scheduler_type=fit.schedule,
         max_grad_norm=1.0 if fit.clip is None else fit.clip,
         logging_steps=fit.log_every,
         eval_strategy="steps" if fit.eval else "no",
@@ -452,8 +450,10 @@ def keep_only_trainer_logs(run_dir: Path) -> None:
     """Delete weights, optimizer and RNG state: the demo data must be logs only."""
     for checkpoint in run_dir.glob("checkpoint-*"):
         for item in checkpoint.iterdir():
-            if item.name not in KEPT_TRAINER_FILES:
-                shutil.rmtree(item) if item.is_dir() else item.unlink()
+            if item.is_dir():
+                shutil.rmtree(item)
+            elif item.name not in KEPT_TRAINER_FILES:
+                item.unlink()
     for item in run_dir.iterdir():
         if item.is_file() and item.name not in KEPT_TRAINER_FILES:
             item.unlink()
