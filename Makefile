@@ -30,6 +30,10 @@ fmt: $(STAMP)
 	$(BIN)/ruff format curvelint tests benchmarks tools
 	$(BIN)/ruff check --fix curvelint tests benchmarks tools
 
+# Precision and recall of the verdicts on the labelled real runs in tests/labelled/.
+accuracy: $(STAMP)
+	$(BIN)/python -m curvelint.evaluate tests/labelled
+
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 

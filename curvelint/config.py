@@ -42,15 +42,15 @@ NEVER = "never"
 class Config:
     """Everything a run of curvelint is configured with, and which file it came from.
 
-    ``fail_on`` is a severity (``error``: fail on diverged/stuck and error findings;
-    ``warning``; ``info``), ``never``, or comma-separated verdicts (``diverged,overfitting``).
+    ``fail_on`` is comma-separated verdicts (``diverged,overfitting``; the default is
+    ``diverged``), a severity (``error``: any error finding; ``warning``; ``info``) or ``never``.
     """
 
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     rules: RuleSettings = field(default_factory=RuleSettings)
     num_classes: int | None = None
     main_metric: str | None = None
-    fail_on: str = "error"
+    fail_on: str = "diverged"
     source: Path | None = None
 
     def __post_init__(self) -> None:

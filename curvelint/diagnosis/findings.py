@@ -23,6 +23,8 @@ class Verdict(StrEnum):
     INSUFFICIENT_DATA = "insufficient_data"
 
 
+# The order verdicts are listed in, most serious first. The rules check insufficient_data
+# second (after diverged: a NaN is judged however short the log), but list it last.
 VERDICT_PRECEDENCE: tuple[Verdict, ...] = tuple(Verdict)
 
 

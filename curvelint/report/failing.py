@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from curvelint.config import Config, fail_on_targets
 from curvelint.report.model import UNREADABLE, IndexRow
 
-DEFAULT_FAIL_ON = "diverged"
-
 
 @dataclass(frozen=True)
 class FailPolicy:
@@ -39,9 +37,5 @@ def fail_policy(text: str) -> FailPolicy:
 
 
 def chosen_fail_on(option: str | None, config: Config) -> str:
-    """``--fail-on`` if given, else the configuration's when it set one, else ``diverged``."""
-    if option is not None:
-        return option
-    if config.fail_on != Config().fail_on:
-        return config.fail_on
-    return DEFAULT_FAIL_ON
+    """``--fail-on`` if given, else the configuration's (whose default is ``diverged``)."""
+    return option if option is not None else config.fail_on

@@ -228,3 +228,11 @@ def test_straight_lines_give_no_spurious_findings() -> None:
         "eval/loss": subsample(straight(300, 2.3, 1.25, noise=0.01, seed=1), 15),
     }
     assert codes(diagnose_curves(curves)) == {"not_converged"}
+
+
+def test_a_loss_that_is_zero_at_most_steps_is_flagged_even_mid_run() -> None:
+    values = np.where(np.arange(200) % 4 == 0, 0.01, 0.0)  # an RL loss that is ~always 0.0
+    diagnosis = diagnose_curves({"train/loss": (np.arange(200), values)})
+    zero = finding(diagnosis, "zero_loss")
+    assert zero.evidence["points"] == 150
+    assert diagnosis.severity is Severity.ERROR

@@ -132,6 +132,8 @@ def _sudden_zero(context: RunContext) -> Finding | None:
     nonzero = np.flatnonzero(curve.values != 0.0)
     if len(nonzero) == 0 or curve.count - (nonzero[-1] + 1) < 2:
         return None
+    if np.any(curve.values[: nonzero[-1]] == 0.0):
+        return None  # zeros all along (an RL loss, a masked loss): not a sudden switch
     before = float(curve.values[nonzero[-1]])
     share = abs(before) / scale_of(curve)
     if share < context.settings.hidden_nan_min_share_of_start:

@@ -4,6 +4,9 @@ is a bug, leakage or a collapsed model — not convergence."""
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
+
 from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
@@ -64,28 +67,33 @@ def check_frozen_accuracy(context: RunContext, verdict: Verdict) -> tuple[Findin
 
 
 def check_constant_loss(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
-    """A loss that ends exactly 0.0 (collapse or leakage) or repeating one exact value.
+    """A loss that is exactly 0.0 at many points (collapse or leakage), or that ends
+    repeating one exact value.
 
     A diverged verdict already explains a Trainer loss of 0.0 (NaN replaced by the filter).
     """
     findings = []
     for series in context.loss_series:
-        frozen = _frozen_tail(context, series)
-        if frozen is None:
+        if series.n_finite < context.settings.constant_min_points:
             continue
-        curve, value, length = frozen
-        if value == 0.0 and verdict is not Verdict.DIVERGED:
-            findings.append(_zero_loss(context, curve, length))
-        elif value != 0.0:
-            findings.append(_constant_loss(context, curve, value, length))
+        curve = Curve.of(series)
+        zeros = np.flatnonzero(curve.values == 0.0)
+        if len(zeros) >= max(context.settings.constant_min_points, FROZEN_SHARE * curve.count):
+            if verdict is not Verdict.DIVERGED:
+                findings.append(_zero_loss(context, curve, zeros))
+            continue
+        frozen = _frozen_tail(context, series)
+        if frozen is not None:
+            findings.append(_constant_loss(context, *frozen))
     return tuple(findings)
 
 
-def _zero_loss(context: RunContext, curve: Curve, length: int) -> Finding:
+def _zero_loss(context: RunContext, curve: Curve, zeros: npt.NDArray[np.int64]) -> Finding:
+    first = int(curve.steps[zeros[0]])
     message = (
-        f"{curve.name} is logged as exactly 0.0 for the last {length} points (from "
-        f"{_since(context, curve, length)}): a loss of zero means nothing is left to learn from "
-        "— leaked labels, an empty loss, or a collapsed model."
+        f"{curve.name} is logged as exactly 0.0 at {len(zeros)} of {curve.count} points (from "
+        f"{context.where(first)}): a loss of zero means nothing is left to learn from — leaked "
+        "labels, an empty loss, or a collapsed model."
     )
     return Finding(
         "zero_loss",
@@ -93,7 +101,7 @@ def _zero_loss(context: RunContext, curve: Curve, length: int) -> Finding:
         0.9,
         message,
         advice.ZERO_LOSS,
-        {"points": length, "since_step": int(curve.steps[curve.count - length])},
+        {"points": len(zeros), "since_step": first},
         series=curve.name,
     )
 

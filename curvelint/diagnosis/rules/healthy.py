@@ -24,8 +24,8 @@ def check_healthy(context: RunContext) -> Finding | None:
     late = late_gain_share(context, curve)
     message = (
         f"{curve.name} fell {percent(fall)} ({number(curve.logged(start))} → "
-        f"{number(curve.logged(final))}) and levelled off ({signed_percent(-late)} over the last "
-        f"{percent(settings.late_share)} of the steps){_eval_note(context, final)}."
+        f"{number(curve.logged(final))}), moving {signed_percent(-late)} of its final level "
+        f"over the last {percent(settings.late_share)} of the steps{_eval_note(context, final)}."
     )
     confidence = min(
         margin_confidence(1.0 - fall, settings.underfit_min_level_of_reference),
