@@ -44,8 +44,14 @@ def final_versus_best(best: float, final: float, direction: int, noise: float) -
     )
 
 
-def turning_index(steps: IntArray, values: FloatArray, direction: int) -> int | None:
-    """Logged point nearest the vertex of a quadratic fitted around the raw best point."""
+def turning_index(
+    steps: IntArray, values: FloatArray, direction: int, tolerance: float = 0.0
+) -> int | None:
+    """Logged point nearest the vertex of a quadratic fitted around the raw best point.
+
+    The vertex resists one lucky low point; but a vertex point worse than the raw best by more
+    than ``tolerance`` (the noise) is not where the curve was best, so the raw best stays.
+    """
     raw = best_index(values, direction)
     if raw is None:
         return None
@@ -64,12 +70,15 @@ def turning_index(steps: IntArray, values: FloatArray, direction: int) -> int | 
     vertex = centre - width * slope / (2.0 * curvature)
     if not x[0] <= vertex <= x[-1]:
         return raw
-    return int(window[np.argmin(np.abs(x - vertex))])
+    nearest = int(window[np.argmin(np.abs(x - vertex))])
+    if worsening(float(values[raw]), float(values[nearest]), direction) > tolerance:
+        return raw
+    return nearest
 
 
 def eval_turn(steps: IntArray, values: FloatArray, direction: int, noise: float) -> EvalTurn | None:
     """Where the curve turned and how much it worsened by its last finite value."""
-    turn = turning_index(steps, values, direction)
+    turn = turning_index(steps, values, direction, noise)
     if turn is None:
         return None
     finite_index = np.flatnonzero(np.isfinite(values))

@@ -107,3 +107,18 @@ def test_no_direction_means_no_best() -> None:
     analysis = analyze_series(*power_law_decay(100), metric="grad_norm")
     assert analysis.best_step is None
     assert analysis.final_versus_best is None
+
+
+def test_eval_turn_never_reports_a_point_well_above_the_minimum_as_the_best() -> None:
+    """dnabert2's eval loss: a quadratic's vertex lands on 0.303, but the curve was best at
+    0.232 (step 800); the turn must be where the curve was best, within the noise."""
+    from curvelint.analysis.extremes import eval_turn
+
+    steps = np.arange(200, 2400, 200, dtype=np.int64)
+    values = np.array(
+        [0.3139, 0.2554, 0.2665, 0.2317, 0.3033, 0.2723, 0.2541, 0.2833, 0.2941, 0.2944, 0.2878]
+    )
+    turn = eval_turn(steps, values, direction=-1, noise=0.0224)
+    assert turn is not None
+    assert values[turn.best_index] - values.min() <= 0.0224
+    assert turn.best_step == 800
