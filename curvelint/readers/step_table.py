@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,8 @@ STEP_COLUMNS = ("step", "_step", "global_step", "iteration", "epoch")
 EPOCH_COLUMN = "epoch"
 WALL_TIME_COLUMNS = ("_timestamp", "wall_time")
 MISSING_SPELLINGS = frozenset({"", "na", "n/a", "none", "null", "<na>"})
+# Steps are stored as int64: a step outside that range is damage, not a step.
+STEP_LIMIT = 2**63
 _SNIFF_BYTES = 1024
 
 
@@ -74,8 +77,13 @@ def number(cell: object) -> tuple[float, str]:
         return math.nan, "missing"
     if isinstance(cell, bool):
         return math.nan, "bad"
-    if isinstance(cell, int | float):
-        return float(cell), "value"
+    if isinstance(cell, float):
+        return cell, "value"
+    if isinstance(cell, int):
+        try:
+            return float(cell), "value"
+        except OverflowError:  # an integer beyond float range: as json reads 1e999
+            return (math.inf if cell > 0 else -math.inf), "value"
     if isinstance(cell, str):
         text = cell.strip()
         if text.lower() in MISSING_SPELLINGS:
@@ -88,12 +96,36 @@ def number(cell: object) -> tuple[float, str]:
 
 
 def numbers(cells: Sequence[object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Values, a mask of logged numbers, and a mask of cells that are not numbers."""
-    values = np.full(len(cells), np.nan)
+    """Values, a mask of logged numbers, and a mask of cells that are not numbers.
+
+    Columns of text (CSV) convert in one vectorised pass; any cell that pass cannot read
+    goes through :func:`number`, so the result is the same as converting cell by cell.
+    """
+    if cells and all(type(cell) is str for cell in cells):
+        return _text_numbers(cells)  # type: ignore[arg-type]
+    return _cell_numbers(cells, range(len(cells)), np.full(len(cells), np.nan))
+
+
+def _text_numbers(cells: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    text = pd.Series(cells, dtype=object).str.strip()
+    missing = text.str.lower().isin(MISSING_SPELLINGS).to_numpy()
+    converted = pd.to_numeric(text.where(~missing, "0"), errors="coerce")
+    values = converted.to_numpy(dtype=np.float64, copy=True)
+    values[missing] = np.nan
+    unsure = np.flatnonzero(np.isnan(values) & ~missing)  # NaN spellings and non-numbers
+    values, logged, bad = _cell_numbers(cells, unsure, values)
+    logged[~missing] = True
+    logged[unsure] = ~bad[unsure]
+    return values, logged, bad
+
+
+def _cell_numbers(
+    cells: Sequence[object], indices: Iterable[int], values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     logged = np.zeros(len(cells), dtype=bool)
     bad = np.zeros(len(cells), dtype=bool)
-    for index, cell in enumerate(cells):
-        value, kind = number(cell)
+    for index in indices:
+        value, kind = number(cells[index])
         values[index] = value
         logged[index] = kind == "value"
         bad[index] = kind == "bad"
@@ -135,7 +167,9 @@ def _step_values(
     values, logged, _ = numbers(table.columns[roles.step])
     finite = logged & np.isfinite(values)
     integral = finite.copy()
-    integral[finite] = values[finite] == np.round(values[finite])
+    integral[finite] = (values[finite] == np.round(values[finite])) & (
+        np.abs(values[finite]) < STEP_LIMIT
+    )
     if not integral.any():
         raise UnreadableError(f"{source}: no row has an integer {roles.step!r}")
     missing = np.flatnonzero(~integral)
@@ -238,10 +272,13 @@ def read_csv_table(path: Path, result: ReadResult) -> Table:
         raise UnreadableError(f"{path}: empty file (no header)")
     separator = detect_separator(lines[0])
     reader = csv.reader(lines, delimiter=separator, skipinitialspace=True)
-    header = _unique([name.strip() for name in next(reader)], path, result)
+    try:
+        header = _unique([name.strip() for name in next(reader)], path, result)
+    except csv.Error as error:
+        raise UnreadableError(f"{path}: the header is not a CSV row ({error})") from None
     table = Table(columns={name: [] for name in header})
     ragged: list[int] = []
-    for row in reader:
+    for row in _rows(reader, path, result):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -255,6 +292,25 @@ def read_csv_table(path: Path, result: ReadResult) -> Table:
         why = "rows whose field count differs from the header skipped"
         result.skipped.append(Skipped(str(path), f"line {ragged[0]}", why, len(ragged)))
     return table
+
+
+def _rows(reader: Any, path: Path, result: ReadResult) -> Iterator[list[str]]:
+    """The rows csv can parse; a line it cannot (a field over its size limit) is skipped."""
+    unparsable: list[int] = []
+    problem = ""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problem = problem or str(error)
+            unparsable.append(reader.line_num)
+            continue
+        yield row
+    if unparsable:
+        why = f"lines csv cannot parse skipped ({problem})"
+        result.skipped.append(Skipped(str(path), f"line {unparsable[0]}", why, len(unparsable)))
 
 
 def _head_rows(path: Path) -> list[list[str]]:
