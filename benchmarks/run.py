@@ -113,7 +113,9 @@ def _headline(sample: Sample) -> str:
     parts = [f"import {sample.setup_s:.3f} s"] if sample.setup_s is not None else []
     parts += [f"work {sample.run_s:.3f} s"] if sample.run_s is not None else []
     parts += [f"work cpu {sample.run_cpu_s:.3f} s"] if sample.run_cpu_s is not None else []
-    parts += [f"process {sample.process_s:.3f} s", f"peak {sample.peak_mb:.0f} MB"]
+    parts += [f"process {sample.process_s:.3f} s"]
+    parts += [f"process cpu {sample.process_cpu_s:.3f} s"] if sample.process_cpu_s else []
+    parts += [f"peak {sample.peak_mb:.0f} MB"]
     return ", ".join(parts)
 
 

@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperCommand
 
 if TYPE_CHECKING:
+    from curvelint.cache import Cache
     from curvelint.compare.model import Comparison
     from curvelint.compare.write import Written
     from curvelint.pipeline import PipelineOptions, PipelineResult
@@ -53,6 +54,26 @@ def _fail(message: str, code: ExitCode) -> typer.Exit:
     """Print a one-line error to stderr; return the Exit to raise."""
     sys.stderr.write(f"curvelint: error: {message}\n")
     return typer.Exit(int(code))
+
+
+CacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--cache/--no-cache",
+        help="Reuse what was parsed (and, for analyze, rendered) before when the files and "
+        "options are unchanged; kept in $CURVELINT_CACHE_DIR, else $XDG_CACHE_HOME/curvelint "
+        "or ~/.cache/curvelint, up to $CURVELINT_CACHE_MAX_MB (default 1024; 0: off).",
+    ),
+]
+
+
+def _cache(use: bool) -> Cache | None:
+    """The user's cache, unless --no-cache (or a size limit of 0) turns it off."""
+    if not use:
+        return None
+    from curvelint.cache import Cache
+
+    return Cache.from_environment()
 
 
 def _print_read_report(report: ReadReport) -> None:
@@ -104,13 +125,14 @@ def frame(
     to: Annotated[
         Path | None, typer.Option("--to", help="Also write the frame to FILE.csv or FILE.parquet.")
     ] = None,
+    cache: CacheOption = True,
 ) -> None:
     """Read every run under PATHS into the common frame and print what was found."""
     from curvelint.errors import CurvelintError
     from curvelint.runs import read_runs
 
     try:
-        report = read_runs(paths)
+        report = read_runs(paths, cache=_cache(cache))
     except CurvelintError as error:
         raise _fail(str(error), ExitCode.USAGE) from None
     if not report.runs and not report.failed:
@@ -163,12 +185,17 @@ def _show_progress(quiet: bool, output_format: str) -> bool:
 
 
 def _run_pipeline(
-    paths: list[Path], out: Path, options: PipelineOptions, jobs: int, progress: bool
+    paths: list[Path],
+    out: Path,
+    options: PipelineOptions,
+    jobs: int,
+    progress: bool,
+    cache: Cache | None = None,
 ) -> PipelineResult:
     from curvelint.pipeline import analyze_paths
 
     if not progress:
-        return analyze_paths(paths, out, options, jobs=jobs)
+        return analyze_paths(paths, out, options, jobs=jobs, cache=cache)
     from curvelint.report.console import console, progress_bar
 
     with progress_bar(console()) as bar:
@@ -180,6 +207,7 @@ def _run_pipeline(
             jobs=jobs,
             on_start=lambda total: bar.update(task, total=total),
             progress=lambda row: bar.advance(task),
+            cache=cache,
         )
 
 
@@ -318,6 +346,7 @@ def analyze(
             "_s3, /seed_3); 'none': no groups. See `curvelint compare --help`.",
         ),
     ] = None,
+    cache: CacheOption = True,
 ) -> None:
     from dataclasses import replace
 
@@ -342,7 +371,12 @@ def analyze(
         compile_pattern(group_by)  # a bad --group-by fails before any work
         options = replace(options, group_by=group_by)
         result = _run_pipeline(
-            paths, out, options, jobs or _default_jobs(), _show_progress(quiet, output_format)
+            paths,
+            out,
+            options,
+            jobs or _default_jobs(),
+            _show_progress(quiet, output_format),
+            _cache(cache),
         )
     except CurvelintError as error:
         raise _fail(str(error), ExitCode.USAGE) from None
@@ -451,14 +485,14 @@ def compare(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
+    _check_choice("--format", output_format, ("markdown", "json"))
+    _check_choice("--band", band, ("minmax", "interval"))
     from curvelint.compare.build import compare_options, compare_paths
     from curvelint.compare.write import write_comparison
     from curvelint.config import load_config
     from curvelint.errors import CurvelintError
     from curvelint.report import github as github_output
 
-    _check_choice("--format", output_format, ("markdown", "json"))
-    _check_choice("--band", band, ("minmax", "interval"))
     try:
         start = base if base.exists() else None
         options = compare_options(

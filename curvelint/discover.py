@@ -103,7 +103,18 @@ def _group(files: Sequence[Path], skipped: list[Skipped]) -> dict[tuple[str, Pat
         elif keras_csv.looks_like_metrics_without_epoch(path):
             why = "a CSV of metrics without an 'epoch' column: not a Keras CSVLogger log"
             skipped.append(Skipped(str(path), "", why))
+        else:
+            _note_if_unreadable(path, skipped)
     return groups
+
+
+def _note_if_unreadable(path: Path, skipped: list[Skipped]) -> None:
+    """Sniffing a file it cannot open claims nothing: say so rather than pass over a log."""
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        skipped.append(Skipped(str(path), "", f"cannot read ({error.strerror or error})"))
 
 
 def _specs(groups: dict[tuple[str, Path], list[Path]]) -> list[_Found]:
@@ -163,6 +174,10 @@ def discover(paths: Sequence[Path]) -> Discovery:
     for root in paths:
         if not root.exists():
             discovery.skipped.append(Skipped(str(root), "", "no such file or directory"))
+            continue
+        if not root.is_dir() and not root.is_file():  # is_file: a regular file, links followed
+            why = "not a regular file (a FIFO, socket or device): not opened"
+            discovery.skipped.append(Skipped(str(root), "", why))
             continue
         files = list(_regular_files(root, discovery.skipped)) if root.is_dir() else [root]
         found = _specs(_group(files, discovery.skipped))

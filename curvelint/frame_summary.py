@@ -22,15 +22,31 @@ class SeriesLine:
 
 
 def summarise_series(run: Run) -> list[SeriesLine]:
-    """Per metric × split: points, non-finite count and step range."""
-    lines = []
-    grouped = run.frame.groupby(["metric", "split"], observed=True, sort=True)
-    for (metric, split), group in grouped:
-        steps = group["step"].to_numpy()
-        non_finite = int((~np.isfinite(group["value"].to_numpy())).sum())
-        lines.append(
-            SeriesLine(
-                str(metric), str(split), len(group), non_finite, int(steps.min()), int(steps.max())
-            )
+    """Per metric × split (in category order): points, non-finite count and step range.
+
+    Computed on the category codes in a few vectorised passes: a groupby that slices the frame
+    per series costs a quarter of a second on a million points.
+    """
+    frame = run.frame
+    metric, split = frame["metric"].array, frame["split"].array
+    splits = len(split.categories)
+    key = metric.codes.astype(np.int64) * splits + split.codes
+    size = len(metric.categories) * splits
+    points = np.bincount(key, minlength=size)
+    non_finite = np.bincount(key, weights=~np.isfinite(frame["value"].to_numpy()), minlength=size)
+    steps = frame["step"].to_numpy()
+    first = np.full(size, np.iinfo(np.int64).max)
+    last = np.full(size, np.iinfo(np.int64).min)
+    np.minimum.at(first, key, steps)
+    np.maximum.at(last, key, steps)
+    return [
+        SeriesLine(
+            str(metric.categories[code // splits]),
+            str(split.categories[code % splits]),
+            int(points[code]),
+            int(non_finite[code]),
+            int(first[code]),
+            int(last[code]),
         )
-    return lines
+        for code in np.flatnonzero(points).tolist()
+    ]

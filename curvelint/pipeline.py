@@ -9,13 +9,15 @@ exception is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from curvelint import cache as run_cache
 from curvelint.analysis import AnalysisSettings, RunAnalysis, analyze_frame
 from curvelint.config import Config
 from curvelint.diagnosis import Diagnosis, RuleSettings, diagnose_run
@@ -23,7 +25,7 @@ from curvelint.discover import RunSpec, discover
 from curvelint.errors import ConfigError, CurvelintError, NoLogsError
 from curvelint.report import output
 from curvelint.report.build import build_run_report, unreadable_report
-from curvelint.report.json_output import JsonObject
+from curvelint.report.json_output import JsonObject, dumps
 from curvelint.report.model import (
     X_AXES,
     IndexRow,
@@ -59,6 +61,7 @@ class RunTask:
     folder: str
     out: Path
     options: PipelineOptions
+    cache: run_cache.Cache | None = None  # parsed runs and rendered outputs, when used
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def diagnose(analysis: RunAnalysis, run: Run, options: PipelineOptions) -> Diagn
 def _report(task: RunTask) -> RunReport | SkippedItem:
     spec = task.spec
     try:
-        run = read_run(spec)
+        run = read_run(spec, task.cache)
     except CurvelintError as error:
         return unreadable_report(spec.name, spec.format, str(error), folder=task.folder)
     if run.frame.empty:  # as read_runs does: a log without a single point is not a run
@@ -146,13 +149,106 @@ def _report(task: RunTask) -> RunReport | SkippedItem:
 
 
 def process_run(task: RunTask) -> RunOutcome:
-    """Read, analyse, diagnose and render one run (in a worker process or in this one)."""
+    """Read, analyse, diagnose and render one run (in a worker process or in this one).
+
+    With a cache, the outputs of a run whose files and options are unchanged are written again
+    from it, and fresh outputs are stored (see :mod:`curvelint.cache`).
+    """
+    key = _outputs_key(task)
+    if key is not None:
+        reused = _reuse(task, key[0])
+        if reused is not None:
+            return reused
     report = _report(task)
     if isinstance(report, SkippedItem):
-        return RunOutcome(row=None, document=None, skipped=report)
+        outcome = RunOutcome(row=None, document=None, skipped=report)
+        contents: dict[str, bytes] = {}
+    else:
+        folder = _RecordingFolder(task.out)
+        document = write_run(folder, report)
+        outcome = RunOutcome(index_row(report), document, tuple(sorted(folder.written)))
+        contents = folder.contents
+    if key is not None:
+        _keep(task, key, outcome, contents)
+    return outcome
+
+
+@dataclass
+class _RecordingFolder(output.OutputFolder):
+    """An output folder that also keeps the bytes it wrote (for the cache)."""
+
+    contents: dict[str, bytes] = field(default_factory=dict)
+
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        super().write_bytes(relative, data)
+        self.contents[relative] = data
+
+
+def _outputs_key(task: RunTask) -> tuple[str, run_cache.Fingerprint] | None:
+    """The cache key of the task's outputs and the files it stands for; None: no caching."""
+    if task.cache is None:
+        return None
+    found = run_cache.fingerprint(task.spec)
+    if found is None:
+        return None
+    run_key = run_cache.run_key(task.spec, found, {})
+    where = {"out": str(task.out), "folder": task.folder}
+    return run_cache.outputs_key(run_key, task.options, where), found
+
+
+def _reuse(task: RunTask, key: str) -> RunOutcome | None:
+    """Write the outputs stored under ``key`` into ``task.out``; None when there are none."""
+    stored = task.cache.load_outputs(key, task.folder) if task.cache else None
+    if stored is None:
+        return None
+    try:
+        row = _index_row(stored.row)
+        skipped = SkippedItem(**stored.skipped) if stored.skipped is not None else None
+    except (TypeError, ValueError):
+        return None
+    if (row is None) != (stored.document is None) or (row is None) == (skipped is None):
+        return None
     folder = output.OutputFolder(task.out)
-    document = write_run(folder, report)
-    return RunOutcome(index_row(report), document, tuple(sorted(folder.written)))
+    for name, data in stored.files.items():
+        folder.write_bytes(name, data)
+    return RunOutcome(row, stored.document, tuple(sorted(folder.written)), skipped)
+
+
+def _index_row(stored: dict[str, object] | None) -> IndexRow | None:
+    if stored is None:
+        return None
+    if set(stored) != {item.name for item in fields(IndexRow)}:
+        raise ValueError("not an index row")
+    return IndexRow(**stored)  # type: ignore[arg-type]
+
+
+def _as_json(value: object) -> object:
+    """``value`` as it comes back from JSON (numpy numbers become Python numbers)."""
+    return json.loads(json.dumps(value, allow_nan=True))
+
+
+def _keep(
+    task: RunTask,
+    key: tuple[str, run_cache.Fingerprint],
+    outcome: RunOutcome,
+    contents: dict[str, bytes],
+) -> None:
+    """Store the outcome, unless a file changed meanwhile or something would not come back
+    exactly (the documents and rows, once through JSON, must render the same)."""
+    digest, before = key
+    if task.cache is None or not before.settled or run_cache.fingerprint(task.spec) != before:
+        return
+    row = _as_json(asdict(outcome.row)) if outcome.row is not None else None
+    document = _as_json(outcome.document) if outcome.document is not None else None
+    if outcome.document is not None and (
+        not isinstance(document, dict) or dumps(document) != dumps(outcome.document)
+    ):
+        return
+    if row is not None and (not isinstance(row, dict) or _index_row(row) != outcome.row):
+        return
+    skipped = asdict(outcome.skipped) if outcome.skipped is not None else None
+    stored = run_cache.StoredOutputs(row, document, skipped, contents)  # type: ignore[arg-type]
+    task.cache.store_outputs(digest, stored)
 
 
 def default_jobs() -> int:
@@ -164,7 +260,25 @@ def default_jobs() -> int:
 
 
 def _run_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> list[RunOutcome]:
-    """Outcomes in the order of ``tasks``, whatever order the workers finish in."""
+    """Outcomes in the order of ``tasks``, whatever order the workers finish in.
+
+    Runs whose outputs are in the cache are written here first; no worker starts for them.
+    """
+    outcomes: dict[int, RunOutcome] = {}
+    for position, task in enumerate(tasks):
+        key = _outputs_key(task)
+        reused = _reuse(task, key[0]) if key is not None else None
+        if reused is not None:
+            outcomes[position] = reused
+            progress(reused.row)
+    missing = [position for position in range(len(tasks)) if position not in outcomes]
+    computed = _compute_tasks([tasks[position] for position in missing], jobs, progress)
+    outcomes.update(zip(missing, computed, strict=True))
+    return [outcomes[position] for position in range(len(tasks))]
+
+
+def _compute_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> list[RunOutcome]:
+    """Outcomes in the order of ``tasks``, computed here or in a pool of ``jobs`` processes."""
     if jobs <= 1 or len(tasks) <= 1:
         outcomes = []
         for task in tasks:
@@ -204,11 +318,13 @@ def analyze_paths(
     jobs: int = 1,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
+    cache: run_cache.Cache | None = None,
 ) -> PipelineResult:
     """Analyse every run under ``paths`` and write the reports below ``out``.
 
     Raises :class:`NoLogsError` when there is nothing to analyse and :class:`OutputError` when
-    ``out`` cannot be used; both before anything is written.
+    ``out`` cannot be used; both before anything is written. ``cache`` keeps parsed runs and
+    rendered outputs between calls (:mod:`curvelint.cache`).
     """
     options = options or PipelineOptions()
     specs, skipped = _specs(paths, out)
@@ -217,7 +333,7 @@ def analyze_paths(
         raise NoLogsError(f"no training logs found under {' '.join(map(str, paths))}{detail}")
     previous = output.prepare(out)
     folders = folder_names(spec.name for spec in specs)
-    tasks = [RunTask(spec, folders[spec.name], out, options) for spec in specs]
+    tasks = [RunTask(spec, folders[spec.name], out, options, cache) for spec in specs]
     if on_start is not None:
         on_start(len(tasks))
     outcomes = _run_tasks(tasks, jobs, progress or (lambda row: None))
@@ -236,4 +352,6 @@ def analyze_paths(
     index, summary = write_index_with_groups(folder, specs, rows, documents, skipped, options)
     written = folder.written.union(*(o.written for o in outcomes))
     output.finish(out, previous, written)
+    if cache is not None:
+        cache.prune()
     return PipelineResult(rows, documents, tuple(skipped), index, summary)

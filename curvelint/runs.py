@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -14,6 +14,9 @@ from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
 from curvelint.readers import BY_NAME, tensorboard
 from curvelint.readers.base import ReadResult, Skipped
+
+if TYPE_CHECKING:
+    from curvelint.cache import Cache
 
 
 @dataclass
@@ -76,8 +79,18 @@ def _with_companions(spec: RunSpec, primary: ReadResult) -> tuple[ReadResult, st
     return primary, spec.format
 
 
-def read_run(spec: RunSpec) -> Run:
-    """Read one discovered run; raise :class:`CurvelintError` when nothing in it is usable."""
+def read_run(spec: RunSpec, cache: Cache | None = None) -> Run:
+    """Read one discovered run; raise :class:`CurvelintError` when nothing in it is usable.
+
+    With a :class:`~curvelint.cache.Cache`, a run whose files are unchanged since it was
+    cached is loaded from there instead, and a run read is stored.
+    """
+    if cache is not None:
+        return cache.read_run(spec, _read_run)
+    return _read_run(spec)
+
+
+def _read_run(spec: RunSpec) -> Run:
     reader = BY_NAME[spec.format]
     try:
         result = reader.read(list(spec.files))
@@ -94,24 +107,27 @@ def read_run(spec: RunSpec) -> Run:
     return Run(spec.name, used_format, frame, result.skipped, result.metadata, result.notes, files)
 
 
-def read_runs(paths: Sequence[str | Path]) -> ReadReport:
+def read_runs(paths: Sequence[str | Path], *, cache: Cache | None = None) -> ReadReport:
     """Discover and read every run under ``paths``; one bad run never stops the others.
 
     A path given as a URL string (``s3://bucket/logs``, any fsspec protocol) is copied to a
     temporary folder first (:mod:`curvelint.remote`); names and paths stay relative to it.
+    ``cache`` (see :func:`read_run`) is not used for URLs: their copies are new every time.
     """
+    if any(remote.is_url(path) for path in paths):
+        cache = None
     with remote.local_paths(paths) as located:
-        report = _read_local(located.paths)
+        report = _read_local(located.paths, cache)
         report.skipped[:0] = located.skipped
         return remote.relabel(report, located)
 
 
-def _read_local(paths: Sequence[Path]) -> ReadReport:
+def _read_local(paths: Sequence[Path], cache: Cache | None) -> ReadReport:
     discovery = discover(list(paths))
     report = ReadReport(skipped=list(discovery.skipped))
     for spec in discovery.runs:
         try:
-            run = read_run(spec)
+            run = read_run(spec, cache)
         except CurvelintError as error:
             report.failed.append(FailedRun(spec.name, spec.format, str(error)))
             continue

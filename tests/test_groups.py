@@ -9,16 +9,19 @@ import re
 import shutil
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from curvelint.compare.analyze_groups import groups_folder
 from curvelint.compare.seeds import MemberSeries, mean_curve, on_steps
 from curvelint.errors import ConfigError
 from curvelint.groups import DEFAULT_PATTERN, compile_pattern, group_runs, split_name
 from curvelint.pipeline import PipelineOptions, analyze_paths
+from curvelint.report.json_schema import summary_schema
 from curvelint.runs import read_runs
 from tests.readers.writers import require, run_writer
 
@@ -218,13 +221,14 @@ def test_the_finite_mean_lies_inside_the_min_max_band(seeds: list[list[tuple[int
 def analyzed(seed_runs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``analyze`` of the real seed runs plus a group with one diverged seed."""
     logs = tmp_path_factory.mktemp("grouped-logs")
-    shutil.copytree(seed_runs, logs, dirs_exist_ok=True)
+    shutil.copytree(seed_runs / "adam-lr1e-2", logs / "adam-lr1e-2")
+    shutil.copytree(seed_runs / "sgd-lr2", logs / "sgd-lr2")
     mixed = logs / "mixed"
     copy_run(seed_runs / "adam-lr1e-2" / "seed_1", mixed / "seed_1")
     copy_run(seed_runs / "adam-lr1e-2" / "seed_2", mixed / "seed_2")
     copy_run(seed_runs / "sgd-lr2" / "seed_1", mixed / "seed_3")
     out = tmp_path_factory.mktemp("grouped-report")
-    analyze_paths([logs], out, PipelineOptions(), jobs=2)
+    analyze_paths([logs], out, PipelineOptions(), jobs=1)
     return out
 
 
@@ -232,7 +236,7 @@ def test_analyze_judges_each_group_as_one_run_and_one_by_one(analyzed: Path) -> 
     summary = json.loads((analyzed / "summary.json").read_text(encoding="utf-8"))
     verdicts = {run["run"]: run["verdict"] for run in summary["runs"]}
     groups = {group["group"]: group for group in summary["seed_groups"]}
-    assert sorted(groups) == ["adam-lr1e-2", "mixed", "sgd-lr1e-2"]
+    assert sorted(groups) == ["adam-lr1e-2", "mixed"]
     for group in groups.values():
         assert [m["verdict"] for m in group["members"]] == [
             verdicts[m["run"]] for m in group["members"]
@@ -240,6 +244,11 @@ def test_analyze_judges_each_group_as_one_run_and_one_by_one(analyzed: Path) -> 
         assert group["name"] == f"{group['group']} (mean of {len(group['members'])} seeds)"
         assert (analyzed / group["plot"]).is_file()
     assert "sgd-lr2/seed_1" not in {m["run"] for g in groups.values() for m in g["members"]}
+
+
+def test_summary_with_seed_groups_still_follows_the_documented_schema(analyzed: Path) -> None:
+    summary = json.loads((analyzed / "summary.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(summary_schema()).validate(summary)
 
 
 def test_a_group_with_a_diverged_seed_is_diverged_and_says_which(analyzed: Path) -> None:
@@ -250,9 +259,10 @@ def test_a_group_with_a_diverged_seed_is_diverged_and_says_which(analyzed: Path)
     assert mixed["verdict"] == "diverged"
     assert mixed["final"]["mean"] in ("nan", "inf")
     index = (analyzed / "index.md").read_text(encoding="utf-8")
-    assert "## Seed groups (3)" in index
+    assert "## Seed groups (2)" in index
     row = next(line for line in index.splitlines() if line.startswith("| mixed |"))
-    assert "1 diverged" in row and "NaN/inf: mixed/seed\\_3" in row
+    assert "1/3 diverged" in row and "(NaN/inf: mixed/seed\\_3)" in row
+    assert "| NaN |" in row  # no spread beside a mean that is not finite
 
 
 def test_group_means_follow_the_seeds_logged(seed_runs: Path) -> None:
@@ -274,9 +284,15 @@ def test_group_means_follow_the_seeds_logged(seed_runs: Path) -> None:
     assert np.allclose(curve.low, np.min(evals, axis=0))
 
 
+def test_group_plots_never_share_a_folder_with_a_run() -> None:
+    assert groups_folder(["adam", "sgd"]) == "seed-groups"
+    clash = groups_folder(["Seed-Groups", "sgd"])
+    assert clash.startswith("seed-groups-") and clash.casefold() != "seed-groups"
+
+
 def test_no_groups_leaves_index_and_summary_as_they_were(seed_runs: Path, tmp_path: Path) -> None:
     logs = seed_runs / "adam-lr1e-2"
-    plain = analyze_paths([logs], tmp_path / "plain", PipelineOptions(group_by="none"), jobs=2)
+    plain = analyze_paths([logs], tmp_path / "plain", PipelineOptions(group_by="none"), jobs=1)
     assert "Seed groups" not in plain.index_markdown
     assert "seed_groups" not in json.loads(plain.summary_json)
     assert not (tmp_path / "plain" / "seed-groups").exists()

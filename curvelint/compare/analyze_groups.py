@@ -8,6 +8,7 @@ are read again here (in this process, in name order, so the output does not depe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -113,7 +114,7 @@ def _final_cell(row: GroupRow, with_label: bool) -> str:
     if row.final is None:
         return "—"
     text = format_value(row.final.value)
-    if row.final.spread is not None:
+    if row.final.spread is not None and math.isfinite(row.final.value or 0.0):
         text += f" ± {format_value(row.final.spread, 2)}"
     return f"{markdown_text(row.main_label or '')}: {text}" if with_label else text
 

@@ -8,6 +8,8 @@ line go through :func:`markdown_text`.
 
 from __future__ import annotations
 
+import math
+
 from curvelint.compare.model import Comparison, PairComparison, SeriesComparison, Unit
 from curvelint.compare.stats import Difference, Statistic
 from curvelint.report.escape import markdown_text
@@ -68,7 +70,8 @@ def _delta(difference: Difference) -> str:
 
 def _statistic(statistic: Statistic) -> str:
     text = format_value(statistic.value)
-    if statistic.seeds >= 2 and statistic.spread is not None:
+    finite = statistic.value is not None and math.isfinite(statistic.value)
+    if statistic.seeds >= 2 and statistic.spread is not None and finite:
         text += f" ± {format_value(statistic.spread, 2)}"
     return text
 

@@ -5,8 +5,9 @@ Records are framed (:mod:`~curvelint.readers.record_framing`), regular ones deco
 protobuf as the fallback). Checksums are checked for records that fail to decode, or for
 all records with ``verify``. A record whose length fails its checksum means the framing from
 there on is garbage: points before it are kept, the file is scanned for the next intact
-record and reading resumes there. A truncated tail (a crashed writer) keeps every point
-before it. Every loss is a :class:`~curvelint.readers.base.Skipped` entry with its byte offset.
+record and reading resumes there; so does a length too long for the file when an intact
+record follows it. A truncated tail (a crashed writer) keeps every point before it. Every
+loss is a :class:`~curvelint.readers.base.Skipped` entry with its byte offset.
 
 A point is a ``simple_value``, or a tensor whose tag's first metadata names the ``scalars``
 plugin (TF2 writers send metadata with a tag's first value only, as EventAccumulator knows).
@@ -39,6 +40,7 @@ from curvelint.readers.record_framing import (
     diagnose,
     find_record,
     length_intact,
+    record_intact,
     walk,
 )
 
@@ -68,6 +70,7 @@ class EventFile:
     summaries: Counter[str] = field(default_factory=Counter)
     hparams: list[bytes] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -105,6 +108,7 @@ class _Reading:
     problems: list[_Problem] = field(default_factory=list)
     parts: list[_Points] = field(default_factory=list)
     records_before: int = 0
+    damaged_metadata: set[int] = field(default_factory=set)  # offsets, reported once
 
     def tag(self, name: str) -> int:
         index = self.tag_index.get(name)
@@ -113,13 +117,23 @@ class _Reading:
             self.result.tags.append(name)
         return index
 
-    def metadata(self, record: int, tag: int, plugin: str | None) -> None:
-        """Remember the plugin of a tag's first metadata (by record order)."""
+    def metadata(self, record: int, tag: int, plugin: str | None, offset: int) -> None:
+        """Remember the plugin of a tag's first metadata (by record order).
+
+        That one record decides how every later value of its tag is read, so its checksums
+        are checked even without ``verify``: metadata from a damaged record is not trusted.
+        """
         if plugin is None:
             return
         known = self.first_plugin.get(tag)
-        if known is None or record < known[0]:
-            self.first_plugin[tag] = (record, plugin)
+        if known is not None and record >= known[0]:
+            return
+        if not record_intact(self.buffer, offset):
+            if offset not in self.damaged_metadata:
+                self.damaged_metadata.add(offset)
+                self.skip(offset, "record fails its checksum: the tag metadata in it is ignored")
+            return
+        self.first_plugin[tag] = (record, plugin)
 
     def skip(self, offset: int, why: str, count: int = 1) -> None:
         self.result.skipped.append(Skipped(str(self.path), f"byte {offset}", why, count))
@@ -164,10 +178,13 @@ def _walk_file(reading: _Reading) -> None:
         if not framing.blocked:
             continue
         stop = diagnose(buffer, position)
-        if stop.kind == "truncated":
+        if stop.kind == "corrupt":
+            position = _resync(reading, position, stop.why)
+        elif find_record(buffer, position + 1) is not None:  # not the tail: a bogus length
+            position = _resync(reading, position, f"record length too long ({stop.why})")
+        else:
             reading.skip(position, f"{stop.why}: the writer stopped mid-record")
             return
-        position = _resync(reading, position, stop.why)
 
 
 def _resync(reading: _Reading, offset: int, why: str) -> int:
@@ -262,7 +279,8 @@ def _collect(
     layout_tensor = np.array([layout.tensor for layout in batch.layouts], dtype=bool)
     for layout, tag in zip(batch.layouts, layout_tags.tolist(), strict=True):
         if layout.first_record < count:  # layouts seen only past a corrupt record are noise
-            reading.metadata(reading.records_before + layout.first_record, tag, layout.plugin)
+            record, offset = layout.first_record, int(starts[layout.first_record])
+            reading.metadata(reading.records_before + record, tag, layout.plugin, offset)
     pieces = _Pieces()
     by_index = dict(events)
     previous = 0
@@ -344,7 +362,7 @@ class _Pieces:
 def _add_event(reading: _Reading, record: int, offset: int, event: Event, pieces: _Pieces) -> None:
     for value in event.values:
         tag = reading.tag(value.tag)
-        reading.metadata(record, tag, value.plugin)
+        reading.metadata(record, tag, value.plugin, offset)
         if value.kind not in (SIMPLE, TENSOR):
             continue
         if value.problem:
@@ -377,6 +395,8 @@ def _finish(reading: _Reading) -> None:
     points = _concatenate(reading.parts)
     plugins = [reading.first_plugin.get(tag, (0, ""))[1] for tag in range(len(result.tags))]
     scalar_tags = np.array([plugin == SCALARS_PLUGIN for plugin in plugins], dtype=bool)
+    if result.skipped:  # records were lost: some tag's first record may be among them
+        _read_orphans_as_scalars(reading, points, scalar_tags)
     keep = ~points.tensor
     if len(scalar_tags):
         keep |= scalar_tags[points.tag]
@@ -390,6 +410,25 @@ def _finish(reading: _Reading) -> None:
         points = _Points(*(column[keep] for column in _columns(points)))
     _sort_tags(result, points.tag)
     result.steps, result.wall_times, result.values = points.step, points.wall_time, points.value
+
+
+def _read_orphans_as_scalars(reading: _Reading, points: _Points, scalar_tags: np.ndarray) -> None:
+    """After damage: a tag left without any metadata whose values are all one-number
+    tensors lost its first record (TF2 writers send metadata with it only); its intact later
+    values are read as scalars rather than lost, and a note says so."""
+    count = len(reading.result.tags)
+    orphans = np.array([tag not in reading.first_plugin for tag in range(count)], dtype=bool)
+    tensors = np.bincount(points.tag[points.tensor], minlength=count)
+    orphans &= tensors > 0
+    if points.problem is not None:
+        orphans &= np.bincount(points.tag[points.problem], minlength=count) == 0
+    for tag in np.flatnonzero(orphans).tolist():
+        scalar_tags[tag] = True
+        reading.result.notes.append(
+            f"{reading.path.name}: {int(tensors[tag])} tensor value(s) of "
+            f"{reading.result.tags[tag]!r} carry no metadata (the record that did is damaged): "
+            "read as scalars"
+        )
 
 
 def _columns(points: _Points) -> tuple[np.ndarray, ...]:

@@ -21,7 +21,16 @@ def load_json_file(path: Path) -> object:
     if not raw.strip():
         raise UnreadableError(f"{path}: empty file")
     try:
-        return json.loads(raw.decode("utf-8-sig", errors="replace"))
-    except (ValueError, RecursionError) as error:
-        reason = getattr(error, "msg", "nested too deeply")
+        # UTF-8 with or without a BOM, and UTF-16/32 (a Windows editor's save) by their BOM.
+        return json.loads(raw.decode(json.detect_encoding(raw), errors="replace"))
+    except (ValueError, RecursionError) as error:  # ValueError: also a 5000-digit integer
+        reason = _problem(error)
         raise UnreadableError(f"{path}: not valid JSON ({reason}); half-written?") from None
+
+
+def _problem(error: Exception) -> str:
+    """What :func:`json.loads` found wrong, in a few words."""
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    message: str = getattr(error, "msg", "") or str(error).split(";")[0].split(":")[0]
+    return message

@@ -34,6 +34,7 @@ _SEPARATORS = (",", "\t", ";", "|")
 _SNIFF_BYTES = 8192
 # Lightning's CSVLogger also has an epoch column, but logs by step: its reader claims it.
 _OTHER_FORMAT_COLUMNS = frozenset({"step"})
+_EPOCH_LIMIT = 2**63
 
 
 def _first_line(path: Path, limit: int = _SNIFF_BYTES) -> str:
@@ -157,12 +158,47 @@ def _supersede_rewinds(epochs: np.ndarray, path: Path, result: ReadResult) -> np
     return keep
 
 
+def _without_half_written_line(text: str, path: Path, result: ReadResult) -> str:
+    """CSVLogger ends every row with a newline: a last line without one was cut short by a
+    crashed writer. It is dropped when it has fewer fields than the line before or rewinds
+    the epoch (a cut ``12`` read as epoch ``1`` would supersede every row after epoch 0);
+    otherwise it is read, as a hand-written file's last row."""
+    if text.endswith(("\n", "\r")):
+        return text
+    head, newline, last = text.rpartition("\n")
+    if not newline or not last.strip():
+        return text
+    previous = head.rstrip("\r").rsplit("\n", 1)[-1]
+    separator = detect_separator(previous)
+    last_epoch, previous_epoch = _first_number(last, separator), _first_number(previous, separator)
+    short = last.count(separator) < previous.count(separator)
+    rewinds = last_epoch is not None and previous_epoch is not None and last_epoch <= previous_epoch
+    if not (short or rewinds):
+        return text
+    where = f"line {len(head.splitlines()) + 1}"
+    why = (
+        "half-written last line (no newline; "
+        + ("too few fields" if short else "rewinds the epoch")
+        + ") skipped"
+    )
+    result.skipped.append(Skipped(str(path), where, why))
+    return head + newline
+
+
+def _first_number(line: str, separator: str) -> float | None:
+    try:
+        return float(line.split(separator, 1)[0].strip().strip('"'))
+    except ValueError:
+        return None
+
+
 def _read_file(path: Path) -> ReadResult:
     result = ReadResult(frame=build_frame(tag=[], step=[], value=[], source=str(path)))
     try:
         text = _decode(path.read_bytes())
     except OSError as error:
         raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
+    text = _without_half_written_line(text, path, result)
     tables = []
     for first_line, segment in _segments(text, path, result):
         separator = detect_separator(segment.splitlines()[0])
@@ -170,8 +206,12 @@ def _read_file(path: Path) -> ReadResult:
         result.skipped.extend(skipped)
         tables.append(table)
     table = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
-    epoch_name = next(c for c in table.columns if c.lower() == EPOCH_COLUMN)
+    epoch_name = next((c for c in table.columns if c.lower() == EPOCH_COLUMN), None)
+    if epoch_name is None:
+        raise UnreadableError(f"{path}: no 'epoch' column once split into fields")
     epochs, epoch_logged, _ = _to_float(table[epoch_name])
+    with np.errstate(invalid="ignore"):  # the step is the epoch: finite, within int64
+        epoch_logged &= np.abs(epochs) < _EPOCH_LIMIT
     if not epoch_logged.any():
         raise UnreadableError(f"{path}: no row has a numeric epoch")
     if (~epoch_logged).any():

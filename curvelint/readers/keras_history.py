@@ -79,6 +79,8 @@ def _explicit_epochs(history: dict[str, object]) -> np.ndarray | None:
     values, logged, _ = step_table.numbers(epochs)
     if not logged.all() or not np.all(values == np.round(values)):
         return None
+    if np.any(np.abs(values) >= step_table.STEP_LIMIT):
+        return None
     return values.astype(np.int64)
 
 

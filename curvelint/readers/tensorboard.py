@@ -67,6 +67,7 @@ def read(paths: Sequence[Path], *, verify: bool = False) -> ReadResult:
     result = ReadResult(frame=empty_frame())
     for event_file in files:
         result.skipped.extend(event_file.skipped)
+        result.notes.extend(event_file.notes)
     if not any(event_file.records for event_file in files):
         raise UnreadableError(_unreadable_message(files))
     frames = [_file_frame(event_file, result) for event_file in files]

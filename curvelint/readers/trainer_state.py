@@ -53,6 +53,8 @@ SUMMARY_KEYS = frozenset(
 )
 AXIS_KEYS = frozenset({"step", "epoch"})
 _SNIFF_BYTES = 4096
+# Steps are stored as int64: a step outside that range is damage, not a step.
+_STEP_LIMIT = 2**63
 _CHECKPOINT_DIR = re.compile(r"^checkpoint-(\d+)$")
 
 
@@ -127,11 +129,14 @@ def _entry_kind(keys: tuple[str, ...]) -> str:
 
 def _as_number(value: object) -> float | None:
     kind = type(value)
-    if kind is float or kind is int:
-        return float(value)  # type: ignore[arg-type]
+    if kind is float:
+        return value  # type: ignore[return-value]
     if kind is bool or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond float range: as json reads 1e999
+        return math.inf if value > 0 else -math.inf
 
 
 def _entry_step(entry: dict[str, Any]) -> int | None:
@@ -154,6 +159,9 @@ def _read_entries(path: Path, history: list[Any], result: ReadResult) -> _Column
             bad_entries.append(index)
             continue
         step = _entry_step(entry)
+        if step is not None and abs(step) >= _STEP_LIMIT:  # not a step: damage
+            bad_entries.append(index)
+            continue
         if step is None and last_step is not None:
             step, inherited = last_step, inherited + 1  # predict_* entries carry no step
         if step is None:

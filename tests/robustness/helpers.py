@@ -7,7 +7,9 @@ TensorBoard's own protobuf classes; CSV rows with :mod:`csv`; JSON with :mod:`js
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import struct
 import time
 from collections import Counter
@@ -62,6 +64,7 @@ class Tally:
     points_lost: int = 0
     slowest: tuple[float, str] = (0.0, "")
     peak_memory: dict[str, int] = field(default_factory=dict)
+    printed: bool = False
 
     def time(self, seconds: float, what: str) -> None:
         if seconds > self.slowest[0]:
@@ -111,7 +114,7 @@ def read_or_error(reader: Reader, paths: Sequence[Path], kind: str) -> ReadResul
 
 
 def reader_for(name: str) -> Reader:
-    return next(reader for reader in READERS if reader.NAME == name)
+    return next(reader for reader in READERS if name == reader.NAME)
 
 
 def real_files(predicate: Callable[[Path], bool]) -> list[Path]:
@@ -195,3 +198,29 @@ def file_points(event_file: Any) -> list[Point]:
 def is_subsequence(needle: Sequence[Any], haystack: Sequence[Any]) -> bool:
     iterator = iter(haystack)
     return all(any(item == other for other in iterator) for item in needle)
+
+
+def summary_lines() -> list[str]:
+    """The closing summary, once per session (both suites' conftests ask for it); also
+    written as JSON to $CURVELINT_ROBUSTNESS_REPORT when that is set."""
+    if TALLY.printed or not TALLY.inputs:
+        return []
+    TALLY.printed = True
+    seconds, what = TALLY.slowest
+    lines = [f"{count:>7}  {kind}" for kind, count in sorted(TALLY.inputs.items())]
+    lines.append(f"{sum(TALLY.inputs.values()):>7}  inputs in all")
+    lines.append(f"crashes: {TALLY.crashes}; valid points lost: {TALLY.points_lost}")
+    lines.append(f"slowest input: {seconds:.2f} s ({what})")
+    for label, peak in sorted(TALLY.peak_memory.items()):
+        lines.append(f"memory: {peak / 2**20:.0f} MiB ({label})")
+    target = os.environ.get("CURVELINT_ROBUSTNESS_REPORT")
+    if target:
+        document = {
+            "inputs": dict(TALLY.inputs),
+            "crashes": TALLY.crashes,
+            "points_lost": TALLY.points_lost,
+            "slowest": {"seconds": seconds, "input": what},
+            "peak_memory_bytes": TALLY.peak_memory,
+        }
+        Path(target).write_text(json.dumps(document, indent=2) + "\n")
+    return lines
