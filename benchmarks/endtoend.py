@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.datasets import DATA_ROOT, Dataset
-from benchmarks.measure import REPO_ROOT, Finished, Sample, run_process
+from benchmarks.measure import CACHE_DIR_ENV, REPO_ROOT, Finished, Sample, run_process
 from benchmarks.plan import curvelint_command, help_text, subcommand_missing
 
 GROUP = "analyze"
@@ -113,10 +113,12 @@ class Workspace:
         return self.root / "out"
 
     def env(self) -> dict[str, str]:
-        """A fresh user cache per workspace; matplotlib's own cache stays warm and shared."""
+        """A fresh curvelint cache per workspace (``CURVELINT_CACHE_DIR`` wins over
+        ``XDG_CACHE_HOME``; both are set); matplotlib's own cache stays warm and shared."""
         return {
             **os.environ,
             "XDG_CACHE_HOME": str(self.root / "cache"),
+            CACHE_DIR_ENV: str(self.root / "cache" / "curvelint"),
             "MPLCONFIGDIR": str(DATA_ROOT / ".mplconfig"),
         }
 

@@ -19,6 +19,13 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Where curvelint keeps what it parsed (see curvelint.cache); it wins over XDG_CACHE_HOME.
+CACHE_DIR_ENV = "CURVELINT_CACHE_DIR"
+
+
+def cold_cache_env(folder: Path) -> dict[str, str]:
+    """This environment with curvelint's cache moved to an empty ``folder``."""
+    return {**os.environ, CACHE_DIR_ENV: str(folder / "curvelint-cache")}
 
 
 @dataclass
@@ -62,13 +69,23 @@ def run_process(
     env: Mapping[str, str] | None = None,
     timeout_s: float = 900.0,
 ) -> Finished:
-    """Run ``argv`` to completion (killed after ``timeout_s``) and measure it."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    """Run ``argv`` to completion (killed after ``timeout_s``) and measure it.
+
+    Without an explicit ``env`` the process gets an empty curvelint cache of its own, so that
+    every round parses its input as the first ever would: the cache is measured on purpose,
+    by the analyze group only (which passes its workspace's environment).
+    """
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+    ):
+        environment = dict(env) if env is not None else cold_cache_env(Path(scratch))
         started = time.perf_counter()
         process = subprocess.Popen(
             list(argv),
             cwd=cwd,
-            env=dict(env) if env is not None else None,
+            env=environment,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=err,

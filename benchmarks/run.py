@@ -210,7 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     targets = evaluate(rows, analyze)
     print(targets_table(targets, quick=args.quick))
     settings = {
-        "command": "python -m benchmarks.run " + shlex.join(sys.argv[1:] if argv is None else argv),
+        "command": " ".join(
+            ["python -m benchmarks.run", shlex.join(sys.argv[1:] if argv is None else argv)]
+        ).strip(),
         "sizes": asdict(sizes),
         "rounds": args.rounds,
         "only": args.only,

@@ -73,11 +73,9 @@ def render_markdown(text: str) -> str:
     GitHub lets through before sanitising): what a PR comment would show."""
     from markdown_it import MarkdownIt
 
-    return (
-        MarkdownIt("commonmark", {"html": True, "linkify": False})
-        .enable(["table", "strikethrough"])
-        .render(text)
-    )
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": False})
+    html: str = parser.enable(["table", "strikethrough"]).render(text)
+    return html
 
 
 def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:

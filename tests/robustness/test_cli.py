@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from curvelint.readers.record_framing import masked_crc
-from tests.robustness.helpers import SAMPLE_LOGS, TALLY, one_line, timed
+from tests.robustness.helpers import SAMPLE_LOGS, TALLY, one_line, record_bounds, timed
 
 GOOD = ["keras_csv_iris_healthy", "torch_digits_healthy", "hf_bert_stuck"]
 
@@ -60,9 +60,9 @@ def mixed_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = next((SAMPLE_LOGS / "torch_digits_healthy").glob("*tfevents*")).read_bytes()
     header = struct.pack("<Q", 2**63)
     bogus = header + struct.pack("<I", masked_crc(header)) + b"\x00" * 40
-    (damaged / "events.out.tfevents.3.host").write_bytes(
-        source[: len(source) // 2] + bogus + source[len(source) // 2 :]
-    )
+    bounds = record_bounds(source)
+    middle = bounds[len(bounds) // 2][0]
+    (damaged / "events.out.tfevents.3.host").write_bytes(source[:middle] + bogus + source[middle:])
     return root
 
 
@@ -84,7 +84,8 @@ def test_frame_reads_every_good_run_and_exits_1(mixed_tree: Path) -> None:
     for name in BROKEN:
         (line,) = [line for line in errors if line.startswith(f"{name}  [")]
         one_line(line)
-    assert "record length too long" in completed.stdout  # the damage is said, in one line
+    (damage,) = [line for line in completed.stdout.splitlines() if "skipped:" in line]
+    assert "damaged_but_readable" in damage and "record length too long" in damage
 
 
 def test_analyze_reports_every_good_run_and_exits_1(mixed_tree: Path, tmp_path: Path) -> None:

@@ -226,7 +226,8 @@ def test_na_nan_and_inf_in_every_spelling(tmp_path: Path, reader: object) -> Non
             garbage += 1
         else:
             assert index in loss.index, cell
-            assert value_key(loss[index]) == value_key(float(meaning)), cell
+            assert isinstance(meaning, float)
+            assert value_key(loss[index]) == value_key(meaning), cell
     (skip,) = [s for s in result.skipped if "loss" in s.why]
     assert skip.count == garbage
 
