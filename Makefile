@@ -22,13 +22,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check curvelint tests benchmarks tools
-	$(BIN)/ruff format --check curvelint tests benchmarks tools
+	$(BIN)/ruff check curvelint tests benchmarks tools fuzz
+	$(BIN)/ruff format --check curvelint tests benchmarks tools fuzz
 	$(BIN)/mypy
 
 fmt: $(STAMP)
-	$(BIN)/ruff format curvelint tests benchmarks tools
-	$(BIN)/ruff check --fix curvelint tests benchmarks tools
+	$(BIN)/ruff format curvelint tests benchmarks tools fuzz
+	$(BIN)/ruff check --fix curvelint tests benchmarks tools fuzz
 
 # Precision and recall of the verdicts on the labelled real runs in tests/labelled/.
 accuracy: $(STAMP)
@@ -50,5 +50,11 @@ logs: $(GEN)/.installed
 	$(GEN)/python -m tools.generate_sample_logs
 	$(GEN)/python -m tools.generate_labelled_runs
 
+# Coverage-guided fuzzing of every reader (atheris installed on demand; not part of CI).
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet atheris
+	mkdir -p .fuzz-corpus
+	$(BIN)/python fuzz/fuzz_readers.py -max_total_time=300 -rss_limit_mb=2048 .fuzz-corpus
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache reports curvelint-report
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .fuzz-corpus reports curvelint-report curvelint-compare

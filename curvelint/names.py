@@ -97,6 +97,10 @@ def _canonical_metric(word: str) -> str:
     return _METRIC_ALIASES.get(key, key)
 
 
+# Longer tags are not real metric names (a 100 MB CSV header cell): kept as logged, unparsed.
+MAX_TAG_LENGTH = 256
+
+
 @lru_cache(maxsize=4096)
 def canonical(tag: str, folder_split: str = NO_SPLIT) -> tuple[str, str]:
     """Map a logged tag to ``(metric, split)``.
@@ -105,6 +109,8 @@ def canonical(tag: str, folder_split: str = NO_SPLIT) -> tuple[str, str]:
     callback writes ``epoch_loss`` under ``train/`` and ``validation/``); a split named in
     the tag itself wins. Unknown names are kept, lower-cased with spaces as underscores.
     """
+    if len(tag) > MAX_TAG_LENGTH:
+        return tag, folder_split or TRAIN
     parts = [p for p in _SEPARATORS.split(tag.strip()) if p]
     split = NO_SPLIT
     remaining: list[str] = []

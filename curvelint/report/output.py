@@ -11,6 +11,7 @@ only after checking that its folder, with symbolic links resolved, is inside the
 from __future__ import annotations
 
 import functools
+import glob
 import json
 import os
 from collections.abc import Iterable
@@ -141,10 +142,25 @@ def _remove_stale(root: Path, stale: Iterable[str]) -> None:
             folder.rmdir()
 
 
+def _remove_leftover_temporaries(root: Path, written: Iterable[str]) -> None:
+    """A kill inside an atomic write leaves ``.<name>.<random>.tmp`` beside ``<name>``; remove
+    those next to files this run wrote (curvelint's own temporaries, by their name)."""
+    for relative in written:
+        parts = _relative_parts(relative)
+        if parts is None:
+            continue
+        path = root.joinpath(*parts)
+        for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+            if leftover.is_file() and not leftover.is_symlink() and _inside(leftover, root):
+                leftover.unlink()
+
+
 def finish(root: Path, previous: set[str], written: set[str]) -> None:
-    """Record what this run wrote, then remove what the previous run wrote and this one did not."""
+    """Record what this run wrote, then remove what the previous run wrote and this one did not,
+    and the temporaries an earlier, killed run left behind."""
     document = {"written_by": "curvelint", "version": __version__, "files": sorted(written)}
     root.mkdir(parents=True, exist_ok=True)
     manifest = json.dumps(document, indent=2) + "\n"
     write_readable(root / MANIFEST, manifest.encode("utf-8"))
     _remove_stale(root, previous - written)
+    _remove_leftover_temporaries(root, written | {MANIFEST})
