@@ -35,12 +35,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CurvelintError",
-    "analyze",
-    "diagnose",
     "NoLogsError",
     "Run",
     "UnreadableError",
     "__version__",
+    "analyze",
+    "diagnose",
     "read",
     "read_runs",
 ]
