@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import ReadResult, Skipped
@@ -30,6 +31,10 @@ SUFFIXES = frozenset({".csv", ".log", ".txt", ".tsv"})
 EPOCH_COLUMN = "epoch"
 MISSING_SPELLINGS = frozenset({"", "na", "n/a", "none", "null", "<na>"})
 NAN_SPELLINGS = frozenset({"nan", "-nan", "+nan"})
+# The cells pandas may turn into NA while parsing: the missing spellings, in the usual cases.
+_MISSING_CELLS = sorted(
+    {variant for word in MISSING_SPELLINGS for variant in (word, word.upper(), word.title())}
+)
 _SEPARATORS = (",", "\t", ";", "|")
 _SNIFF_BYTES = 8192
 # Lightning's CSVLogger also has an epoch column, but logs by step: its reader claims it.
@@ -85,10 +90,17 @@ def _decode(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
+_HEADER_LINE = re.compile(rf"^\s*\"?{EPOCH_COLUMN}\"?(?![\w.+-])", re.IGNORECASE | re.MULTILINE)
+
+
 def _segments(text: str, path: Path, result: ReadResult) -> list[tuple[int, str]]:
     """Split the text at header lines (a repeated or changed header starts a new table)."""
+    headers = _HEADER_LINE.finditer(text)
+    first = next(headers, None)
+    if first is not None and not text[: first.start()].strip() and next(headers, None) is None:
+        return [(1, text)]  # the usual file: one header, on its first line
     lines = text.splitlines()
-    header_pattern = re.compile(rf"^\s*\"?{EPOCH_COLUMN}\"?(?![\w.+-])", re.IGNORECASE)
+    header_pattern = _HEADER_LINE
     starts = [i for i, line in enumerate(lines) if header_pattern.match(line)]
     if not starts or starts[0] != next((i for i, s in enumerate(lines) if s.strip()), 0):
         raise UnreadableError(f"{path}: no 'epoch' header on the first line")
@@ -107,11 +119,15 @@ def _segments(text: str, path: Path, result: ReadResult) -> list[tuple[int, str]
 def _parse_table(
     text: str, separator: str, path: Path, first_line: int
 ) -> tuple[pd.DataFrame, list[Skipped]]:
-    """Parse with pandas' C parser; rows with too many fields need the slower python engine."""
+    """Parse with pandas' C parser; rows with too many fields need the slower python engine.
+
+    Only the missing spellings are NA: a column holding ``nan`` text stays text for
+    :func:`_to_float`, so that a logged NaN is never mistaken for a missing value.
+    """
     options: dict[str, Any] = {
         "sep": separator,
-        "dtype": str,
         "keep_default_na": False,
+        "na_values": _MISSING_CELLS,
         "skipinitialspace": True,
     }
     skipped: list[Skipped] = []
@@ -132,6 +148,9 @@ def _parse_table(
 
 def _to_float(column: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
     """Values, a mask of logged points, and how many cells were not numbers."""
+    if is_numeric_dtype(column.dtype) and not is_bool_dtype(column.dtype):
+        values = column.to_numpy(dtype=np.float64, copy=True)
+        return values, ~np.isnan(values), 0  # parsed as numbers: NaN here means NA (missing)
     text = column.fillna("").astype(str).str.strip()
     lowered = text.str.lower()
     missing = lowered.isin(MISSING_SPELLINGS).to_numpy()
