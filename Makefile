@@ -35,6 +35,7 @@ accuracy: $(STAMP)
 	$(BIN)/python -m curvelint.evaluate tests/labelled
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python -m benchmarks.run
 
 # Regenerate (and check) sample_logs/ and tests/labelled/ by training tiny models on CPU.
