@@ -23,10 +23,11 @@ Entries are untrusted: a cache file could be damaged, foreign or planted. They h
 archive, so an entry is one file and is replaced atomically), and every load is validated: the
 key inside must match, each array must have the schema's dtype and length, codes must index
 their categories, the frame must pass :func:`curvelint.schema.validate`, output file names must
-be plain paths inside the run's folder. Anything else is a miss: the entry is deleted and
-written again. A file that changes while it is read, or was modified in the last
-:data:`SETTLE_SECONDS` (its modification time could still repeat with other content), is not
-cached. The folder is kept under ``$CURVELINT_CACHE_MAX_MB`` (default
+be plain paths inside the run's folder; an entry is opened without following links and read
+only if it is a regular file (a planted FIFO never blocks a read). Anything else is a miss:
+the entry is deleted and written again. A file that changes while it is read, or was
+modified in the last :data:`SETTLE_SECONDS` (its modification time could still repeat with
+other content), is not cached. The folder is kept under ``$CURVELINT_CACHE_MAX_MB`` (default
 :data:`DEFAULT_MAX_MB`; 0 turns the cache off) by removing the least recently used entries.
 """
 
@@ -38,6 +39,7 @@ import hashlib
 import json
 import math
 import os
+import stat
 import time
 import zipfile
 from collections.abc import Callable, Mapping
@@ -164,11 +166,11 @@ def fingerprint(spec: RunSpec) -> Fingerprint | None:
     for path in (*spec.files, *spec.companions):
         try:
             resolved = path.resolve()
-            stat = resolved.stat()
+            info = resolved.stat()
         except (OSError, RuntimeError):
             return None
-        files.append((str(resolved), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
-        newest = max(newest, stat.st_mtime_ns)
+        files.append((str(resolved), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+        newest = max(newest, info.st_mtime_ns)
     settled = newest < (time.time() - SETTLE_SECONDS) * 1e9
     return Fingerprint(tuple(files), settled)
 
@@ -317,13 +319,22 @@ class Cache:
     ) -> _Value | None:
         path = self._path(kind, key)
         try:
-            size = path.stat().st_size
-        except OSError:
+            descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except FileNotFoundError:
+            return None
+        except OSError:  # a link or something else planted there: never followed, removed
+            with contextlib.suppress(OSError):
+                path.unlink()
             return None
         try:
-            if size > self.limit_bytes:
+            found = os.fstat(descriptor)
+            if not stat.S_ISREG(found.st_mode):
+                raise InvalidEntry("not a regular file")
+            if found.st_size > self.limit_bytes:
                 raise InvalidEntry("larger than the whole cache may be")
-            with path.open("rb") as handle, np.load(handle, allow_pickle=False) as archive:
+            handle = os.fdopen(descriptor, "rb")
+            descriptor = -1  # the handle owns it now
+            with handle, np.load(handle, allow_pickle=False) as archive:
                 meta = json.loads(archive[_META].tobytes().decode("utf-8"))
                 if not isinstance(meta, dict) or meta.get("layout") != LAYOUT:
                     raise InvalidEntry("another layout")
@@ -331,8 +342,12 @@ class Cache:
                     raise InvalidEntry("the key inside does not match")
                 value = decode(meta, archive)
         except Exception:  # anything wrong with an untrusted file is a miss: drop the entry
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink()
             return None
+        finally:
+            if descriptor >= 0:
+                os.close(descriptor)
         with contextlib.suppress(OSError):
             os.utime(path)  # least recently used entries go first
         return value
@@ -383,12 +398,12 @@ class Cache:
         now = time.time()
         for item in listing:
             try:
-                stat = item.stat(follow_symlinks=False)
+                info = item.stat(follow_symlinks=False)
             except OSError:
                 continue
             if item.name.endswith(_SUFFIX) and not item.name.startswith("."):
-                entries.append((stat.st_mtime, stat.st_size, Path(item.path)))
-            elif now - stat.st_mtime > _STALE_TEMPORARY_SECONDS:
+                entries.append((info.st_mtime, info.st_size, Path(item.path)))
+            elif now - info.st_mtime > _STALE_TEMPORARY_SECONDS:
                 Path(item.path).unlink(missing_ok=True)
         return entries
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -259,6 +260,30 @@ def test_a_bad_entry_is_ignored_and_replaced(
     reads.clear()
     assert_same_runs(expected, read_runs([logs], cache=cache).runs)
     assert reads == []
+
+
+def test_entries_are_never_opened_through_links_or_as_fifos(
+    logs: Path, cache: Cache, reads: list[str], tmp_path: Path
+) -> None:
+    read_runs([logs], cache=cache)
+    linked, fifo = entries(cache.root, "runs")
+    elsewhere = tmp_path / "elsewhere.npz"
+    shutil.copyfile(linked, elsewhere)
+    linked.unlink()
+    linked.symlink_to(elsewhere)  # a valid entry, but behind a link
+    fifo.unlink()
+    os.mkfifo(fifo)  # opening it for reading would block until someone writes
+    reads.clear()
+    done: list[list[Run]] = []
+    worker = threading.Thread(
+        target=lambda: done.append(read_runs([logs], cache=cache).runs), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), "a FIFO in the cache must not block a read"
+    assert sorted(reads) == ["keras_csv", "tensorboard"]
+    assert len(done[0]) == 2
+    assert all(path.is_file() and not path.is_symlink() for path in (linked, fifo))
 
 
 class Exploit:
