@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from curvelint.compare.model import OverlayPanel, OverlayPlot, PlotLine
 from curvelint.report.escape import matplotlib_text
+from curvelint.report.layout import place_axes
 from curvelint.report.plots import DPI, NON_FINITE_COLOUR, WIDTH_INCHES, png_bytes
 
 FloatArray = npt.NDArray[np.float64]
@@ -104,7 +105,7 @@ def draw(plot: OverlayPlot) -> Figure:
     """A new Figure on its own Agg canvas holding every panel of ``plot``."""
     rows = math.ceil(len(plot.panels) / plot.columns)
     height = HEIGHT_INCHES if rows == 1 else ROW_HEIGHT_INCHES * rows + 0.6
-    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     FigureCanvasAgg(figure)
     grid = figure.subplots(rows, plot.columns, squeeze=False)
     for axes, panel in zip(grid.flat, plot.panels, strict=False):
@@ -113,7 +114,10 @@ def draw(plot: OverlayPlot) -> Figure:
         axes.set_visible(False)
     for axes in grid[-1]:
         axes.set_xlabel(matplotlib_text(plot.x_label))
-    figure.suptitle(matplotlib_text(plot.title, TITLE_LIMIT), fontsize=13, fontweight="bold")
+    title = figure.suptitle(
+        matplotlib_text(plot.title, TITLE_LIMIT), fontsize=13, fontweight="bold"
+    )
+    place_axes(figure, grid, title)
     return figure
 
 
