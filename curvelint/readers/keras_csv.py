@@ -90,15 +90,34 @@ def _decode(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
+_EPOCH_SPELLINGS = (EPOCH_COLUMN, EPOCH_COLUMN.capitalize(), EPOCH_COLUMN.upper())
 _HEADER_LINE = re.compile(rf"^\s*\"?{EPOCH_COLUMN}\"?(?![\w.+-])", re.IGNORECASE | re.MULTILINE)
+
+
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # as str.splitlines
+
+
+def _line_one(text: str) -> str:
+    """``text.splitlines()[0]`` without splitting a large text into all its lines."""
+    end = _LINE_BREAK.search(text)
+    return text[: end.start()] if end else text
+
+
+def _one_header_on_top(text: str) -> bool:
+    """True when the only header is the first line: the word "epoch" appears once (counted in
+    its usual spellings, far quicker than a multi-line pattern over a large file)."""
+    first = _HEADER_LINE.search(text)
+    if first is None or text[: first.start()].strip():
+        return False
+    if sum(text.count(spelling) for spelling in _EPOCH_SPELLINGS) == 1:
+        return True
+    return _HEADER_LINE.search(text, first.end()) is None
 
 
 def _segments(text: str, path: Path, result: ReadResult) -> list[tuple[int, str]]:
     """Split the text at header lines (a repeated or changed header starts a new table)."""
-    headers = _HEADER_LINE.finditer(text)
-    first = next(headers, None)
-    if first is not None and not text[: first.start()].strip() and next(headers, None) is None:
-        return [(1, text)]  # the usual file: one header, on its first line
+    if _one_header_on_top(text):
+        return [(1, text)]  # the usual file
     lines = text.splitlines()
     header_pattern = _HEADER_LINE
     starts = [i for i, line in enumerate(lines) if header_pattern.match(line)]
@@ -132,7 +151,8 @@ def _parse_table(
     }
     skipped: list[Skipped] = []
     try:
-        table = pd.read_csv(io.StringIO(text), engine="c", **options)
+        # UTF-8 bytes, not a StringIO: that holds 4 bytes a character, 400 MB for a 100 MB log
+        table = pd.read_csv(io.BytesIO(text.encode("utf-8")), engine="c", **options)
     except (pd.errors.ParserError, ValueError):
         bad_lines: list[int] = []
 
@@ -142,7 +162,12 @@ def _parse_table(
         table = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=on_bad_line, **options)
         why = "rows with more fields than the header skipped"
         skipped.append(Skipped(str(path), f"after line {first_line}", why, len(bad_lines)))
-    table.columns = [str(c).strip() for c in table.columns]
+    names = [str(c).strip() for c in table.columns]
+    # one spelling of the step column, so that tables under "epoch" and "Epoch" headers join
+    lowered = [name.lower() for name in names]
+    if EPOCH_COLUMN in lowered and EPOCH_COLUMN not in names:
+        names[lowered.index(EPOCH_COLUMN)] = EPOCH_COLUMN
+    table.columns = names
     return table, skipped
 
 
@@ -219,9 +244,14 @@ def _read_file(path: Path) -> ReadResult:
         raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
     text = _without_half_written_line(text, path, result)
     tables = []
-    for first_line, segment in _segments(text, path, result):
-        separator = detect_separator(segment.splitlines()[0])
-        table, skipped = _parse_table(segment, separator, path, first_line)
+    segments = _segments(text, path, result)
+    del text  # only the segments are needed: each is freed once parsed (a 100 MB log is one)
+    while segments:
+        first_line, segment = segments.pop(0)
+        table, skipped = _parse_table(
+            segment, detect_separator(_line_one(segment)), path, first_line
+        )
+        del segment
         result.skipped.extend(skipped)
         tables.append(table)
     table = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]

@@ -86,6 +86,23 @@ def test_repeated_and_changed_headers(tmp_path: Path) -> None:
     assert any("header repeats" in note for note in result.notes)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "epoch,loss\n0,1.0\n1,0.9\nEpoch,loss\n2,0.8\n",  # the header's spelling changes
+        "epoch,loss,epoch_time\n0,1.0,3\n1,0.9,3\nepoch,loss,epoch_time\n2,0.8,3\n",
+        'Epoch,loss\n0,1.0\n1,0.9\n"EPOCH",loss\n2,0.8\n',
+        "Epoch,loss,EPOCH\n0,1.0,7\n1,0.9,7\nepoch,loss\n2,0.8\n",
+    ],
+)
+def test_a_header_repeated_in_another_spelling_or_beside_a_similar_column(
+    tmp_path: Path, text: str
+) -> None:
+    path = _write(tmp_path, text)
+    assert _series(path, "loss", "train") == [(0, 1.0), (1, 0.9), (2, 0.8)]
+    assert any("header repeats 1 time" in note for note in keras_csv.read([path]).notes)
+
+
 @pytest.mark.parametrize("separator", [";", "\t", "|"])
 def test_custom_separators(tmp_path: Path, separator: str) -> None:
     text = f"epoch{separator}accuracy{separator}loss\n0{separator}0.5{separator}0.7\n"
