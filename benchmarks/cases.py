@@ -264,6 +264,17 @@ def pandas_read_csv(path: Path, expected: int) -> Prepared:
     )
 
 
+def pandas_read_csv_long(path: Path, expected: int) -> Prepared:
+    """pandas' C parser, then one row per (epoch, metric): the shape of curvelint's frame."""
+    pandas = _import("pandas", "pandas")
+
+    def run() -> Any:
+        table = pandas.read_csv(path)
+        return table.melt(id_vars=table.columns[0]).dropna(subset=["value"])
+
+    return Prepared(run=run, count=len)
+
+
 def _trainer_points(state: dict[str, Any]) -> int:
     numbers = (int, float)
     return sum(
@@ -382,6 +393,7 @@ CASES: dict[str, Setup] = {
     "rust_data_server": rust_data_server,
     "losslint_load": losslint_load,
     "pandas_read_csv": pandas_read_csv,
+    "pandas_read_csv_long": pandas_read_csv_long,
     "json_load": json_load,
     "curvelint_read": curvelint_read,
     "analysis_long_series": analysis_long_series,

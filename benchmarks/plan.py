@@ -141,11 +141,18 @@ def _tfevents_group(name: str, title: str, dataset: Dataset, tbparse_case: str) 
     return Group(name, title, tuple(entries))
 
 
-def _file_group(name: str, title: str, dataset: Dataset, floor: tuple[str, str]) -> Group:
+def _file_group(
+    name: str,
+    title: str,
+    dataset: Dataset,
+    floor: tuple[str, str],
+    alternatives: tuple[tuple[str, str], ...] = (),
+) -> Group:
     entries = (
         _worker(name, CURVELINT_READ, CURVELINT, "curvelint_read", dataset),
         _frame_entry(name, dataset),
         _worker(name, floor[0], FLOOR, floor[1], dataset),
+        *(_worker(name, label, ALTERNATIVE, case, dataset) for label, case in alternatives),
         _worker(name, LOSSLINT, ALTERNATIVE, "losslint_load", dataset),
         _worker(name, RAW_READ, FLOOR, "raw_read", dataset),
     )
@@ -213,6 +220,7 @@ def build_groups(datasets: dict[str, Dataset]) -> list[Group]:
             "Keras CSVLogger file",
             datasets["keras_csv"],
             ("pandas.read_csv", "pandas_read_csv"),
+            (("pandas.read_csv + melt (long, as curvelint)", "pandas_read_csv_long"),),
         ),
         _file_group(
             "trainer_state",
