@@ -66,6 +66,23 @@ CacheOption = Annotated[
     ),
 ]
 
+# Options that analyze and compare share, declared once.
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+NumClassesOption = Annotated[
+    int | None,
+    typer.Option("--num-classes", help="Classes of a classifier: judges the loss against chance."),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Read settings from this file instead of curvelint.toml."),
+]
+SettingsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", metavar="KEY=VALUE", help="Override one setting, e.g. rules.overfit_min_rise=0.2."
+    ),
+]
+
 
 def _cache(use: bool) -> Cache | None:
     """The user's cache, unless --no-cache (or a size limit of 0) turns it off."""
@@ -121,7 +138,12 @@ def _write_frame(report: ReadReport, destination: Path) -> None:
 
 @app.command()
 def frame(
-    paths: Annotated[list[Path], typer.Argument(help="Log files or directories to read.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Log files or folders to read, or URLs (s3://…, gs://…).", metavar="PATHS..."
+        ),
+    ],
     to: Annotated[
         Path | None, typer.Option("--to", help="Also write the frame to FILE.csv or FILE.parquet.")
     ] = None,
@@ -185,7 +207,7 @@ def _show_progress(quiet: bool, output_format: str) -> bool:
 
 
 def _run_pipeline(
-    paths: list[Path],
+    paths: list[str],
     out: Path,
     options: PipelineOptions,
     jobs: int,
@@ -218,7 +240,7 @@ def _default_jobs() -> int:
 
 
 def _options(
-    paths: list[Path],
+    paths: list[str],
     config_file: Path | None,
     overrides: dict[str, str],
     fail_on: str | None,
@@ -230,9 +252,12 @@ def _options(
     """The configuration (file, then --set), with the command-line options on top."""
     from curvelint.config import load_config
     from curvelint.pipeline import pipeline_options
+    from curvelint.remote import is_url
     from curvelint.report.failing import chosen_fail_on, fail_policy
 
-    start = paths[0] if paths and paths[0].exists() else None
+    # curvelint.toml is looked for from the first local path (a URL has none)
+    start = Path(paths[0]) if paths and not is_url(paths[0]) else None
+    start = start if start is not None and start.exists() else None
     config = load_config(start, config_file, overrides)
     policy = fail_policy(chosen_fail_on(fail_on, config))
     options = pipeline_options(
@@ -268,7 +293,12 @@ def _print_result(
 
 @app.command(help=ANALYZE_HELP)
 def analyze(
-    paths: Annotated[list[Path], typer.Argument(help="Log files or folders to analyze.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Log files or folders to analyze, or URLs (s3://…, gs://…).", metavar="PATHS..."
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = Path(
         "curvelint-report"
     ),
@@ -278,7 +308,7 @@ def analyze(
             "--format", help="table: a table of runs on stdout; json: summary.json on stdout."
         ),
     ] = "table",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    quiet: QuietOption = False,
     fail_on: Annotated[
         str | None,
         typer.Option(
@@ -319,24 +349,9 @@ def analyze(
             "(default: the train loss).",
         ),
     ] = None,
-    num_classes: Annotated[
-        int | None,
-        typer.Option(
-            "--num-classes", help="Classes of a classifier: judges the loss against chance."
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="Read settings from this file instead of curvelint.toml."),
-    ] = None,
-    settings: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set",
-            metavar="KEY=VALUE",
-            help="Override one setting, e.g. rules.overfit_min_rise=0.2.",
-        ),
-    ] = None,
+    num_classes: NumClassesOption = None,
+    config: ConfigOption = None,
+    settings: SettingsOption = None,
     group_by: Annotated[
         str | None,
         typer.Option(
@@ -466,24 +481,13 @@ def compare(
         str | None,
         typer.Option("--main-metric", metavar="METRIC[/SPLIT]", help="The series listed first."),
     ] = None,
-    num_classes: Annotated[
-        int | None,
-        typer.Option(
-            "--num-classes", help="Classes of a classifier: judges the loss against chance."
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="Read settings from this file instead of curvelint.toml."),
-    ] = None,
-    settings: Annotated[
-        list[str] | None,
-        typer.Option("--set", metavar="KEY=VALUE", help="Override one setting."),
-    ] = None,
+    num_classes: NumClassesOption = None,
+    config: ConfigOption = None,
+    settings: SettingsOption = None,
     github: Annotated[
         bool, typer.Option("--github", help="Append compare.md to $GITHUB_STEP_SUMMARY.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     _check_choice("--format", output_format, ("markdown", "json"))
     _check_choice("--band", band, ("minmax", "interval"))

@@ -13,6 +13,26 @@ from functools import lru_cache
 TRAIN, EVAL, TEST, NO_SPLIT = "train", "eval", "test", ""
 SPLITS = (TRAIN, EVAL, TEST, NO_SPLIT)
 
+
+class SeriesNamed:
+    """How a curve is written for people and on the command line, for anything with a
+    ``metric`` and a ``split`` (report rows, comparisons)."""
+
+    metric: str
+    split: str
+
+    @property
+    def label(self) -> str:
+        """``loss / eval``, or the metric alone when it has no split."""
+        return f"{self.metric} / {self.split}" if self.split else self.metric
+
+    @property
+    def key(self) -> str:
+        """``loss/eval``: the spelling of ``--main-metric``, ``--metric`` and a finding's
+        ``series``."""
+        return f"{self.metric}/{self.split}" if self.split else self.metric
+
+
 # Series that are not judged as train/eval curves (optimizer state, bookkeeping).
 UNSPLIT_METRICS = frozenset({"learning_rate", "grad_norm", "epoch"})
 

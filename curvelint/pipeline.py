@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from curvelint import cache as run_cache
+from curvelint import remote
 from curvelint.analysis import AnalysisSettings, RunAnalysis, analyze_frame
 from curvelint.config import Config
 from curvelint.diagnosis import Diagnosis, RuleSettings, diagnose_run
@@ -62,6 +63,12 @@ class RunTask:
     out: Path
     options: PipelineOptions
     cache: run_cache.Cache | None = None  # parsed runs and rendered outputs, when used
+    # (local copy, URL) of each URL given: what reports show instead of the temporary copy
+    urls: tuple[tuple[str, str], ...] = ()
+
+    def shown(self, text: str) -> str:
+        """``text`` with the local copies of URLs named by their URLs."""
+        return remote.LocalPaths(urls=dict(self.urls)).original(text) if self.urls else text
 
 
 @dataclass(frozen=True)
@@ -130,10 +137,11 @@ def _report(task: RunTask) -> RunReport | SkippedItem:
     try:
         run = read_run(spec, task.cache)
     except CurvelintError as error:
-        return unreadable_report(spec.name, spec.format, str(error), folder=task.folder)
+        return unreadable_report(spec.name, spec.format, task.shown(str(error)), folder=task.folder)
+    run = remote.relabel_run(run, remote.LocalPaths(urls=dict(task.urls)))
     if run.frame.empty:  # as read_runs does: a log without a single point is not a run
         return SkippedItem(
-            str(spec.root),
+            task.shown(str(spec.root)),
             "",
             "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")",
             1,
@@ -142,7 +150,7 @@ def _report(task: RunTask) -> RunReport | SkippedItem:
         analysis = analyze(run, task.options.analysis)
         diagnosis = diagnose(analysis, run, task.options)
     except CurvelintError as error:
-        return unreadable_report(spec.name, run.format, str(error), folder=task.folder)
+        return unreadable_report(spec.name, run.format, task.shown(str(error)), folder=task.folder)
     return build_run_report(
         run, analysis, diagnosis, folder=task.folder, options=task.options.report
     )
@@ -311,7 +319,7 @@ def _specs(paths: Sequence[Path], out: Path) -> tuple[list[RunSpec], list[Skippe
 
 
 def analyze_paths(
-    paths: Sequence[Path],
+    paths: Sequence[str | Path],
     out: Path,
     options: PipelineOptions | None = None,
     *,
@@ -322,18 +330,51 @@ def analyze_paths(
 ) -> PipelineResult:
     """Analyse every run under ``paths`` and write the reports below ``out``.
 
-    Raises :class:`NoLogsError` when there is nothing to analyse and :class:`OutputError` when
-    ``out`` cannot be used; both before anything is written. ``cache`` keeps parsed runs and
-    rendered outputs between calls (:mod:`curvelint.cache`).
+    A path given as a URL string (``s3://bucket/runs``) is copied to a temporary folder first
+    (:mod:`curvelint.remote`); the reports name the URL. Raises :class:`NoLogsError` when
+    there is nothing to analyse and :class:`OutputError` when ``out`` cannot be used; both
+    before anything is written. ``cache`` keeps parsed runs and rendered outputs between calls
+    (:mod:`curvelint.cache`); it is not used for URLs, whose copies are new every time.
     """
-    options = options or PipelineOptions()
+    with remote.local_paths(paths) as located:
+        fetched = [SkippedItem(s.path, s.where, s.why, s.count) for s in located.skipped]
+        return _analyze_local(
+            located.paths,
+            out,
+            options or PipelineOptions(),
+            jobs=jobs,
+            progress=progress,
+            on_start=on_start,
+            cache=None if located.urls else cache,
+            urls=tuple(located.urls.items()),
+            fetched=fetched,
+            given=paths,
+        )
+
+
+def _analyze_local(
+    paths: Sequence[Path],
+    out: Path,
+    options: PipelineOptions,
+    *,
+    jobs: int,
+    progress: Progress | None,
+    on_start: Callable[[int], None] | None,
+    cache: run_cache.Cache | None,
+    urls: tuple[tuple[str, str], ...],
+    fetched: list[SkippedItem],
+    given: Sequence[str | Path],
+) -> PipelineResult:
     specs, skipped = _specs(paths, out)
+    shown = remote.LocalPaths(urls=dict(urls)).original
+    skipped = fetched + [SkippedItem(shown(s.path), s.where, s.why, s.count) for s in skipped]
+    paths_text = " ".join(map(str, given))
     if not specs:
         detail = f" ({skipped[0].path}: {skipped[0].why})" if skipped else ""
-        raise NoLogsError(f"no training logs found under {' '.join(map(str, paths))}{detail}")
+        raise NoLogsError(f"no training logs found under {paths_text}{detail}")
     previous = output.prepare(out)
     folders = folder_names(spec.name for spec in specs)
-    tasks = [RunTask(spec, folders[spec.name], out, options, cache) for spec in specs]
+    tasks = [RunTask(spec, folders[spec.name], out, options, cache, urls) for spec in specs]
     if on_start is not None:
         on_start(len(tasks))
     outcomes = _run_tasks(tasks, jobs, progress or (lambda row: None))
@@ -342,7 +383,7 @@ def analyze_paths(
     skipped += [o.skipped for o in outcomes if o.skipped is not None]
     if not rows:
         raise NoLogsError(
-            f"nothing to analyze under {' '.join(map(str, paths))}: "
+            f"nothing to analyze under {paths_text}: "
             + "; ".join(f"{s.path}: {s.why}" for s in skipped[:3])
         )
     folder = output.OutputFolder(out)

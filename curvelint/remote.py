@@ -28,7 +28,7 @@ from curvelint.errors import CurvelintError, UnreadableError
 from curvelint.readers.base import Skipped
 
 if TYPE_CHECKING:
-    from curvelint.runs import ReadReport
+    from curvelint.runs import ReadReport, Run
 
 INSTALL_HINT = "pip install 'curvelint[remote]'"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
@@ -205,14 +205,23 @@ def relabel(report: ReadReport, located: LocalPaths) -> ReadReport:
         return report
     report.skipped = _relabel_skipped(report.skipped, located)
     for run in report.runs:
-        run.files = tuple(located.original(name) for name in run.files)
-        run.skipped = _relabel_skipped(run.skipped, located)
-        run.notes = [located.original(note) for note in run.notes]
-        sources = run.frame["source"].cat
-        run.frame["source"] = pd.Categorical.from_codes(
-            sources.codes.to_numpy(),
-            categories=pd.Index([located.original(str(c)) for c in sources.categories]),
-        )
+        relabel_run(run, located)
     for failed in report.failed:
         failed.error = located.original(failed.error)
     return report
+
+
+def relabel_run(run: Run, located: LocalPaths) -> Run:
+    """The run (changed in place) with URLs instead of local copies in its files, skipped
+    entries, notes and frame sources."""
+    if not located.urls:
+        return run
+    run.files = tuple(located.original(name) for name in run.files)
+    run.skipped = _relabel_skipped(run.skipped, located)
+    run.notes = [located.original(note) for note in run.notes]
+    sources = run.frame["source"].cat
+    run.frame["source"] = pd.Categorical.from_codes(
+        sources.codes.to_numpy(),
+        categories=pd.Index([located.original(str(c)) for c in sources.categories]),
+    )
+    return run

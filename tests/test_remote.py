@@ -3,6 +3,7 @@ reads exactly like the same logdir on disk; unsafe names never escape the tempor
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from collections.abc import Iterator
@@ -206,3 +207,39 @@ def test_is_url_only_for_strings_with_a_scheme() -> None:
     assert remote.is_url("s3://b/k") and remote.is_url("gs://b") and remote.is_url("file:///x")
     assert not remote.is_url("runs/exp1") and not remote.is_url(Path("s3://b/k"))
     assert remote.clean_name("..") is None and remote.clean_name("a\x00b") == "a_b"
+
+
+def test_analyze_and_frame_take_urls_on_the_command_line(s3: Any, tmp_path: Path) -> None:
+    """The real CLI as a subprocess (it finds the moto endpoint in the environment): reports of
+    a bucket name its URLs, never the temporary copies, and otherwise equal the local ones."""
+    from tests.test_cli_analyze import curvelint as run_cli
+
+    lines = [json.dumps({"step": step, "loss": 2.0 / (step + 1)}) for step in range(40)]
+    lines.insert(20, '{"step": 20, "loss": ')  # a damaged line: skipped, with where it was
+    files = {"cli/exp/metrics.jsonl": "\n".join(lines) + "\n"}
+    s3.pipe({f"{BUCKET}/{name}": text.encode() for name, text in files.items()})
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    env = {"TMPDIR": str(temporary), "CURVELINT_CACHE_MAX_MB": "0"}
+    url = f"s3://{BUCKET}/cli"
+
+    def analyze(source: str, out: str) -> str:
+        done = run_cli("analyze", source, "--out", out, "--fail-on", "never", cwd=tmp_path, env=env)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        return "".join(
+            (tmp_path / out / "exp" / name).read_text() for name in ("report.md", "report.json")
+        )
+
+    remote_text, local_text = analyze(url, "remote"), analyze("cli", "local")
+    assert "cli/exp/metrics.jsonl" in local_text  # the skipped line is reported with its file
+    assert remote_text == local_text.replace("cli/exp/metrics.jsonl", f"{url}/exp/metrics.jsonl")
+    assert "curvelint-remote-" not in remote_text and str(temporary) not in remote_text
+    assert not list(temporary.iterdir())  # the copies are gone
+    frame = run_cli("frame", url, cwd=tmp_path, env=env)
+    assert frame.returncode == 0 and "exp" in frame.stdout, frame.stderr
+    missing = run_cli("analyze", f"{url}-nothing", "--out", "none", cwd=tmp_path, env=env)
+    assert missing.returncode == 2 and "no such file or directory" in missing.stderr
+    assert "Traceback" not in missing.stderr

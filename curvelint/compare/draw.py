@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from curvelint.compare.model import OverlayPanel, OverlayPlot, PlotLine
 from curvelint.report.escape import matplotlib_text
 from curvelint.report.layout import place_axes
-from curvelint.report.plots import DPI, NON_FINITE_COLOUR, WIDTH_INCHES, png_bytes
+from curvelint.report.plots import DPI, WIDTH_INCHES, mark_non_finite, png_bytes
 
 FloatArray = npt.NDArray[np.float64]
 HEIGHT_INCHES = 4.8
@@ -73,18 +73,7 @@ def _draw_line(axes: Axes, line: PlotLine) -> None:
             linestyle=dashes,
         )
     if len(curve.non_finite_x):
-        axes.plot(
-            curve.non_finite_x,
-            np.full(len(curve.non_finite_x), 0.97),
-            linestyle="none",
-            marker="x",
-            markersize=8,
-            markeredgewidth=2,
-            color=NON_FINITE_COLOUR,
-            transform=axes.get_xaxis_transform(),
-            clip_on=False,
-            label=f"_non-finite {label}",
-        )
+        mark_non_finite(axes, curve.non_finite_x, f"_non-finite {label}")
 
 
 def draw_panel(axes: Axes, panel: OverlayPanel, *, titled: bool) -> None:

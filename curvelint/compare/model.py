@@ -12,6 +12,7 @@ import numpy.typing as npt
 from curvelint.compare.judge import GroupResult, Judged
 from curvelint.compare.stats import Difference, Which
 from curvelint.compare.verdicts import VerdictChange
+from curvelint.names import SeriesNamed
 from curvelint.report.model import Curve
 
 FloatArray = npt.NDArray[np.float64]
@@ -48,7 +49,7 @@ class Unit:
 
 
 @dataclass(frozen=True)
-class SeriesComparison:
+class SeriesComparison(SeriesNamed):
     """One curve on both sides: its best and final values judged against the noise.
 
     ``tripped`` lists the statistics worse by more than the ``--fail-if-worse`` threshold and
@@ -60,16 +61,6 @@ class SeriesComparison:
     best: Difference
     final: Difference
     tripped: tuple[Which, ...] = ()
-
-    @property
-    def label(self) -> str:
-        """``loss / eval``."""
-        return f"{self.metric} / {self.split}" if self.split else self.metric
-
-    @property
-    def key(self) -> str:
-        """``loss/eval``: the spelling of ``--metric``."""
-        return f"{self.metric}/{self.split}" if self.split else self.metric
 
 
 @dataclass(frozen=True)

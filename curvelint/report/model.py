@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from curvelint.diagnosis.findings import Finding
+from curvelint.names import SeriesNamed
 
 FloatArray = npt.NDArray[np.float64]
 XAxis = Literal["step", "epoch", "time"]
@@ -34,7 +35,7 @@ class ReportOptions:
 
 
 @dataclass(frozen=True)
-class SeriesSummary:
+class SeriesSummary(SeriesNamed):
     """The key numbers of one curve. ``final_*`` is the last finite point; ``ends_with`` says
     whether the curve's very last point was NaN/inf (``"nan"``, ``"inf"``, ``"-inf"``)."""
 
@@ -53,16 +54,6 @@ class SeriesSummary:
     ends_with: str | None
     first_non_finite_step: int | None
     first_non_finite_kind: str | None
-
-    @property
-    def label(self) -> str:
-        """``loss / eval``, or the metric alone when it has no split."""
-        return f"{self.metric} / {self.split}" if self.split else self.metric
-
-    @property
-    def key(self) -> str:
-        """``loss/eval``: the spelling of ``--main-metric`` and of a finding's ``series``."""
-        return f"{self.metric}/{self.split}" if self.split else self.metric
 
 
 @dataclass(frozen=True)

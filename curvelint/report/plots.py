@@ -46,6 +46,24 @@ def _finite_or_nan(values: FloatArray) -> FloatArray:
     return np.where(np.isfinite(values), values, np.nan)
 
 
+def mark_non_finite(axes: Axes, steps: FloatArray, label: str) -> None:
+    """Red crosses along the top edge at the steps whose value was NaN or inf: there is no
+    y to put them at, and they are the evidence of a divergence."""
+    axes.plot(
+        steps,
+        np.full(len(steps), 0.97),
+        linestyle="none",
+        marker="x",
+        markersize=8,
+        markeredgewidth=2,
+        color=NON_FINITE_COLOUR,
+        transform=axes.get_xaxis_transform(),
+        clip_on=False,
+        zorder=6,
+        label=label,
+    )
+
+
 def _draw_curve(axes: Axes, curve: Curve, colour: str) -> None:
     label = matplotlib_text(curve.label, 40)
     if curve.style == "dense":
@@ -91,19 +109,7 @@ def _draw_curve(axes: Axes, curve: Curve, colour: str) -> None:
             label=f"best {label}: {format_value(y)} at step {step:,}",
         )
     if len(curve.non_finite_x):
-        axes.plot(
-            curve.non_finite_x,
-            np.full(len(curve.non_finite_x), 0.97),
-            linestyle="none",
-            marker="x",
-            markersize=8,
-            markeredgewidth=2,
-            color=NON_FINITE_COLOUR,
-            transform=axes.get_xaxis_transform(),
-            clip_on=False,
-            zorder=6,
-            label=f"NaN/inf in {label} ({len(curve.non_finite_x)})",
-        )
+        mark_non_finite(axes, curve.non_finite_x, f"NaN/inf in {label} ({len(curve.non_finite_x)})")
 
 
 def _draw_marks(axes: Axes, panel: Panel) -> None:
