@@ -14,7 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from curvelint import cache as run_cache
@@ -65,10 +65,6 @@ class RunTask:
     cache: run_cache.Cache | None = None  # parsed runs and rendered outputs, when used
     # (local copy, URL) of each URL given: what reports show instead of the temporary copy
     urls: tuple[tuple[str, str], ...] = ()
-
-    def shown(self, text: str) -> str:
-        """``text`` with the local copies of URLs named by their URLs."""
-        return remote.LocalPaths(urls=dict(self.urls)).original(text) if self.urls else text
 
 
 @dataclass(frozen=True)
@@ -133,15 +129,17 @@ def diagnose(analysis: RunAnalysis, run: Run, options: PipelineOptions) -> Diagn
 
 
 def _report(task: RunTask) -> RunReport | SkippedItem:
-    spec = task.spec
+    spec, shown = task.spec, remote.LocalPaths(urls=dict(task.urls))
     try:
         run = read_run(spec, task.cache)
     except CurvelintError as error:
-        return unreadable_report(spec.name, spec.format, task.shown(str(error)), folder=task.folder)
-    run = remote.relabel_run(run, remote.LocalPaths(urls=dict(task.urls)))
+        return unreadable_report(
+            spec.name, spec.format, shown.original(str(error)), folder=task.folder
+        )
+    run = remote.relabel_run(run, shown)
     if run.frame.empty:  # as read_runs does: a log without a single point is not a run
         return SkippedItem(
-            task.shown(str(spec.root)),
+            shown.original(str(spec.root)),
             "",
             "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")",
             1,
@@ -150,7 +148,9 @@ def _report(task: RunTask) -> RunReport | SkippedItem:
         analysis = analyze(run, task.options.analysis)
         diagnosis = diagnose(analysis, run, task.options)
     except CurvelintError as error:
-        return unreadable_report(spec.name, run.format, task.shown(str(error)), folder=task.folder)
+        return unreadable_report(
+            spec.name, run.format, shown.original(str(error)), folder=task.folder
+        )
     return build_run_report(
         run, analysis, diagnosis, folder=task.folder, options=task.options.report
     )
@@ -336,63 +336,39 @@ def analyze_paths(
     before anything is written. ``cache`` keeps parsed runs and rendered outputs between calls
     (:mod:`curvelint.cache`); it is not used for URLs, whose copies are new every time.
     """
+    options = options or PipelineOptions()
+    paths_text = " ".join(map(str, paths))
     with remote.local_paths(paths) as located:
-        fetched = [SkippedItem(s.path, s.where, s.why, s.count) for s in located.skipped]
-        return _analyze_local(
-            located.paths,
-            out,
-            options or PipelineOptions(),
-            jobs=jobs,
-            progress=progress,
-            on_start=on_start,
-            cache=None if located.urls else cache,
-            urls=tuple(located.urls.items()),
-            fetched=fetched,
-            given=paths,
-        )
+        if located.urls:
+            cache = None
+        urls = tuple(located.urls.items())
+        specs, found_skipped = _specs(located.paths, out)
+        skipped = [SkippedItem(s.path, s.where, s.why, s.count) for s in located.skipped]
+        skipped += [replace(s, path=located.original(s.path)) for s in found_skipped]
+        if not specs:
+            detail = f" ({skipped[0].path}: {skipped[0].why})" if skipped else ""
+            raise NoLogsError(f"no training logs found under {paths_text}{detail}")
+        previous = output.prepare(out)
+        folders = folder_names(spec.name for spec in specs)
+        tasks = [RunTask(spec, folders[spec.name], out, options, cache, urls) for spec in specs]
+        if on_start is not None:
+            on_start(len(tasks))
+        outcomes = _run_tasks(tasks, jobs, progress or (lambda row: None))
+        rows = tuple(o.row for o in outcomes if o.row is not None)
+        documents = tuple(o.document for o in outcomes if o.document is not None)
+        skipped += [o.skipped for o in outcomes if o.skipped is not None]
+        if not rows:
+            raise NoLogsError(
+                f"nothing to analyze under {paths_text}: "
+                + "; ".join(f"{s.path}: {s.why}" for s in skipped[:3])
+            )
+        folder = output.OutputFolder(out)
+        # Imported here: worker processes never need the seed-group code (scipy.stats and all).
+        from curvelint.compare.analyze_groups import write_index_with_groups
 
-
-def _analyze_local(
-    paths: Sequence[Path],
-    out: Path,
-    options: PipelineOptions,
-    *,
-    jobs: int,
-    progress: Progress | None,
-    on_start: Callable[[int], None] | None,
-    cache: run_cache.Cache | None,
-    urls: tuple[tuple[str, str], ...],
-    fetched: list[SkippedItem],
-    given: Sequence[str | Path],
-) -> PipelineResult:
-    specs, skipped = _specs(paths, out)
-    shown = remote.LocalPaths(urls=dict(urls)).original
-    skipped = fetched + [SkippedItem(shown(s.path), s.where, s.why, s.count) for s in skipped]
-    paths_text = " ".join(map(str, given))
-    if not specs:
-        detail = f" ({skipped[0].path}: {skipped[0].why})" if skipped else ""
-        raise NoLogsError(f"no training logs found under {paths_text}{detail}")
-    previous = output.prepare(out)
-    folders = folder_names(spec.name for spec in specs)
-    tasks = [RunTask(spec, folders[spec.name], out, options, cache, urls) for spec in specs]
-    if on_start is not None:
-        on_start(len(tasks))
-    outcomes = _run_tasks(tasks, jobs, progress or (lambda row: None))
-    rows = tuple(o.row for o in outcomes if o.row is not None)
-    documents = tuple(o.document for o in outcomes if o.document is not None)
-    skipped += [o.skipped for o in outcomes if o.skipped is not None]
-    if not rows:
-        raise NoLogsError(
-            f"nothing to analyze under {paths_text}: "
-            + "; ".join(f"{s.path}: {s.why}" for s in skipped[:3])
-        )
-    folder = output.OutputFolder(out)
-    # Imported here: worker processes never need the seed-group code (scipy.stats and all).
-    from curvelint.compare.analyze_groups import write_index_with_groups
-
-    index, summary = write_index_with_groups(folder, specs, rows, documents, skipped, options)
-    written = folder.written.union(*(o.written for o in outcomes))
-    output.finish(out, previous, written)
-    if cache is not None:
-        cache.prune()
-    return PipelineResult(rows, documents, tuple(skipped), index, summary)
+        index, summary = write_index_with_groups(folder, specs, rows, documents, skipped, options)
+        written = folder.written.union(*(o.written for o in outcomes))
+        output.finish(out, previous, written)
+        if cache is not None:
+            cache.prune()
+        return PipelineResult(rows, documents, tuple(skipped), index, summary)

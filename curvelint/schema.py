@@ -113,6 +113,7 @@ def build_frame(
     """Assemble a schema-valid frame from column arrays, canonicalising each distinct tag once.
 
     ``folder_split`` is the split implied by the file's location (Keras' ``validation/``).
+    Arrays of the right dtype are used as they are, not copied: do not change them afterwards.
     """
     tags = _categorical(tag)
     length = len(tags)
@@ -129,7 +130,7 @@ def build_frame(
             "tag": tags,
             "source": _constant(source, length),
         },
-        copy=False,  # the columns are fresh arrays: copying them doubled the peak memory
+        copy=False,  # copying every column doubled the peak memory of a large log
     )
     validate(frame)
     return frame
