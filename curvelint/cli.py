@@ -239,6 +239,14 @@ def _default_jobs() -> int:
     return default_jobs()
 
 
+def _local_start(paths: list[str]) -> Path | None:
+    """Where curvelint.toml is looked for: the first path, when it is local and exists."""
+    from curvelint.remote import is_url
+
+    start = Path(paths[0]) if paths and not is_url(paths[0]) else None
+    return start if start is not None and start.exists() else None
+
+
 def _options(
     paths: list[str],
     config_file: Path | None,
@@ -252,13 +260,9 @@ def _options(
     """The configuration (file, then --set), with the command-line options on top."""
     from curvelint.config import load_config
     from curvelint.pipeline import pipeline_options
-    from curvelint.remote import is_url
     from curvelint.report.failing import chosen_fail_on, fail_policy
 
-    # curvelint.toml is looked for from the first local path (a URL has none)
-    start = Path(paths[0]) if paths and not is_url(paths[0]) else None
-    start = start if start is not None and start.exists() else None
-    config = load_config(start, config_file, overrides)
+    config = load_config(_local_start(paths), config_file, overrides)
     policy = fail_policy(chosen_fail_on(fail_on, config))
     options = pipeline_options(
         config, smoothing=smoothing, x_axis=x_axis, main_metric=main_metric, num_classes=num_classes
@@ -437,8 +441,10 @@ def _print_comparison(
 
 @app.command(cls=_CompareCommand, help=COMPARE_HELP)
 def compare(
-    base: Annotated[Path, typer.Argument(help="The reference: a run, or a folder of runs.")],
-    head: Annotated[Path, typer.Argument(help="The run(s) to judge against BASE.")],
+    base: Annotated[
+        str, typer.Argument(help="The reference: a run, a folder of runs, or a URL (s3://…).")
+    ],
+    head: Annotated[str, typer.Argument(help="The run(s) to judge against BASE.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the comparison.")] = Path(
         "curvelint-compare"
     ),
@@ -498,9 +504,8 @@ def compare(
     from curvelint.report import github as github_output
 
     try:
-        start = base if base.exists() else None
         options = compare_options(
-            load_config(start, config, _overrides(settings or [])),
+            load_config(_local_start([base]), config, _overrides(settings or [])),
             threshold=fail_if_worse,
             group_by=group_by,
             metrics=tuple(metrics or ()),

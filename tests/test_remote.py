@@ -240,6 +240,9 @@ def test_analyze_and_frame_take_urls_on_the_command_line(s3: Any, tmp_path: Path
     assert not list(temporary.iterdir())  # the copies are gone
     frame = run_cli("frame", url, cwd=tmp_path, env=env)
     assert frame.returncode == 0 and "exp" in frame.stdout, frame.stderr
+    compared = run_cli("compare", "cli", url, "--out", "compared", cwd=tmp_path, env=env)
+    assert compared.returncode == 0, compared.stderr  # the same run on both sides
+    assert url in (tmp_path / "compared" / "compare.md").read_text()
     missing = run_cli("analyze", f"{url}-nothing", "--out", "none", cwd=tmp_path, env=env)
     assert missing.returncode == 2 and "no such file or directory" in missing.stderr
     assert "Traceback" not in missing.stderr

@@ -112,9 +112,12 @@ def regressions(
     return tuple(found)
 
 
-def compare_paths(base: Path, head: Path, options: CompareOptions | None = None) -> Comparison:
+def compare_paths(
+    base: Path | str, head: Path | str, options: CompareOptions | None = None
+) -> Comparison:
     """Compare every run (and seed group) under ``head`` with its match under ``base``.
 
+    A side given as a URL string (``s3://…``) is read through :mod:`curvelint.remote`.
     Raises :class:`NoLogsError` when a side holds no logs or nothing matches, and
     :class:`ConfigError` for a bad ``--group-by`` or band.
     """
@@ -150,7 +153,7 @@ def compare_paths(base: Path, head: Path, options: CompareOptions | None = None)
 
 
 def _nothing_matched(
-    base_units: Sequence[Unit], head_units: Sequence[Unit], base: Path, head: Path
+    base_units: Sequence[Unit], head_units: Sequence[Unit], base: Path | str, head: Path | str
 ) -> str:
     def names(units: Sequence[Unit]) -> str:
         keys = [unit.key for unit in units]

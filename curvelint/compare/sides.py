@@ -26,7 +26,7 @@ class SideResult:
     unreadable: tuple[Unreadable, ...]
 
 
-def read_side(path: Path, side: Side) -> tuple[list[Run], list[Unreadable]]:
+def read_side(path: Path | str, side: Side) -> tuple[list[Run], list[Unreadable]]:
     """Every run under ``path``; :class:`NoLogsError` when there is none at all."""
     report = read_runs([path])
     unreadable = [Unreadable(side, failed.name, failed.error) for failed in report.failed]
@@ -60,7 +60,7 @@ def build_units(
 
 
 def load_side(
-    path: Path, side: Side, pattern: re.Pattern[str] | None, judging: Judging
+    path: Path | str, side: Side, pattern: re.Pattern[str] | None, judging: Judging
 ) -> SideResult:
     """Read, judge and group one side."""
     runs, unreadable = read_side(path, side)
