@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from tests.robustness.helpers import summary_lines
+from tests.robustness.helpers import write_summary
 
 
 def pytest_terminal_summary(terminalreporter: object) -> None:
-    lines = summary_lines()
-    if not lines:
-        return
-    writer = terminalreporter
-    writer.section("curvelint robustness")  # type: ignore[attr-defined]
-    for line in lines:
-        writer.write_line(line)  # type: ignore[attr-defined]
+    write_summary(terminalreporter)

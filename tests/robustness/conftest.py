@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import tree_hashes
-from tests.robustness.helpers import CORPUS, summary_lines
+from tests.robustness.helpers import CORPUS, write_summary
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -23,10 +23,4 @@ def real_inputs_are_never_modified() -> Iterator[None]:
 
 
 def pytest_terminal_summary(terminalreporter: object) -> None:
-    lines = summary_lines()
-    if not lines:
-        return
-    writer = terminalreporter
-    writer.section("curvelint robustness")  # type: ignore[attr-defined]
-    for line in lines:
-        writer.write_line(line)  # type: ignore[attr-defined]
+    write_summary(terminalreporter)

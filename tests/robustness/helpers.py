@@ -224,3 +224,14 @@ def summary_lines() -> list[str]:
         }
         Path(target).write_text(json.dumps(document, indent=2) + "\n")
     return lines
+
+
+def write_summary(terminalreporter: Any) -> None:
+    """Print :func:`summary_lines` as pytest's closing section (a hook in each suite's
+    conftest calls this; the summary comes once)."""
+    lines = summary_lines()
+    if not lines:
+        return
+    terminalreporter.section("curvelint robustness")
+    for line in lines:
+        terminalreporter.write_line(line)
