@@ -285,6 +285,17 @@ def _run_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> list[
     return [outcomes[position] for position in range(len(tasks))]
 
 
+def _input_bytes(spec: RunSpec) -> int:
+    """The size of a run's files: how long it will take, roughly."""
+    total = 0
+    for path in (*spec.files, *spec.companions):
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
 def _compute_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> list[RunOutcome]:
     """Outcomes in the order of ``tasks``, computed here or in a pool of ``jobs`` processes."""
     if jobs <= 1 or len(tasks) <= 1:
@@ -295,9 +306,12 @@ def _compute_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> l
         return outcomes
     results: dict[int, RunOutcome] = {}
     context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+    # Largest runs first: a big run started last would keep one worker busy while the others
+    # idle. The outcomes go back into the tasks' order, so the output does not change.
+    order = sorted(range(len(tasks)), key=lambda position: -_input_bytes(tasks[position].spec))
     with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context) as pool:
         futures: dict[Future[RunOutcome], int] = {
-            pool.submit(process_run, task): position for position, task in enumerate(tasks)
+            pool.submit(process_run, tasks[position]): position for position in order
         }
         try:
             for future in as_completed(futures):
