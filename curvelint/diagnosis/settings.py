@@ -30,6 +30,11 @@ class RuleSettings:
     blow_up_rise_of_start: float = 0.5
     blow_up_noise_units: float = 3.0
     explosion_factor: float = 10.0
+    # A steady climb also diverges when it ends at this many times its low and at least the
+    # second share of its start above it: a loss that fell 95 % and climbs back to half its
+    # start has multiplied by ten, whatever share of the start that is.
+    climb_factor_of_low: float = 3.0
+    climb_min_rise_of_start: float = 0.25
     # The Trainer's NaN filter logs "loss": 0.0 for windows where every step was NaN: a loss
     # that jumps to exactly 0.0 from above this share of its start is a hidden divergence.
     hidden_nan_min_share_of_start: float = 0.01
@@ -129,6 +134,8 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("final_window_share", 0.0, 0.5),
     ("blow_up_rise_of_start", 0.0, _INFINITY),
     ("explosion_factor", 1.0, _INFINITY),
+    ("climb_factor_of_low", 1.0, _INFINITY),
+    ("climb_min_rise_of_start", 0.0, _INFINITY),
     ("blow_up_noise_units", 0.0, _INFINITY),
     ("hidden_nan_min_share_of_start", 0.0, 1.0),
     ("stuck_max_fall_of_start", 0.0, 1.0),

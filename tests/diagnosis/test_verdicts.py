@@ -53,6 +53,33 @@ def test_a_loss_ending_far_above_its_start_is_diverged() -> None:
     assert finding(diagnosis, "diverged").evidence["cause"] == "blow_up"
 
 
+def _fall_then_climb(back_up: float, *, noise: float = 0.0005) -> synthetic.Curve:
+    """A loss that falls 94 % in the first quarter, then climbs steadily to ``back_up`` (a
+    share of its start), as text-simplification in the public corpus does."""
+    rng = np.random.default_rng(3)
+    fall = 0.03 * np.exp(-np.linspace(0.0, 6.0, 100)) + 0.0018
+    climb = np.linspace(0.0018, 0.03 * back_up, 300)
+    values = np.r_[fall, climb] + rng.normal(0.0, noise, 400)
+    return np.arange(400) * 10, values
+
+
+def test_a_loss_climbing_back_to_many_times_its_low_is_diverged() -> None:
+    diagnosis = diagnose_curves({"train/loss": _fall_then_climb(0.45)})
+    assert diagnosis.verdict is Verdict.DIVERGED  # 45 % of its start, but 7× its low
+    primary = finding(diagnosis, "diverged")
+    assert primary.evidence["cause"] == "climb"
+    assert primary.evidence["rise_of_start"] < 0  # it never went above its start
+    assert "x its low" in diagnosis.reason
+    assert primary.evidence["final"] / primary.evidence["low"] >= 3.0
+
+
+def test_a_small_climb_from_a_tiny_low_or_a_flat_end_is_not_divergence() -> None:
+    small = diagnose_curves({"train/loss": _fall_then_climb(0.15)})  # 2.5× its low, 9 % of start
+    assert small.verdict is not Verdict.DIVERGED
+    flat_end = decay(400, 0.03, 0.0018, noise=0.0005)
+    assert diagnose_curves({"train/loss": flat_end}).verdict is not Verdict.DIVERGED
+
+
 def test_the_trainers_hidden_nan_zero_loss_beside_nan_grad_norm_is_diverged() -> None:
     steps = synthetic.logged_steps(40, 10, 10)
     loss = np.r_[np.linspace(2.3, 1.5, 20), np.zeros(20)]

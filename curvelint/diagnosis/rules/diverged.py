@@ -173,13 +173,17 @@ def _blow_up(context: RunContext) -> Finding | None:
         1, curve.final_count(settings.final_window_share)
     )
     rise = (final - start) / scale
-    climb = (final - float(np.min(curve.trend()))) / scale
+    low = float(np.min(curve.trend()))
+    climb = (final - low) / scale
+    multiplied = low > 0 and final >= settings.climb_factor_of_low * low
     if start > 0 and last >= settings.explosion_factor * start:
         cause, confidence = "explosion", margin_confidence(last / start, settings.explosion_factor)
     elif rise >= settings.blow_up_rise_of_start and final - start > noise:
         cause, confidence = "blow_up", margin_confidence(rise, settings.blow_up_rise_of_start)
     elif climb >= settings.blow_up_rise_of_start and _climbing(context, curve):
         cause, confidence = "climb", margin_confidence(climb, settings.blow_up_rise_of_start)
+    elif multiplied and climb >= settings.climb_min_rise_of_start and _climbing(context, curve):
+        cause, confidence = "climb", margin_confidence(final / low, settings.climb_factor_of_low)
     else:
         return None
     return Finding(
@@ -193,6 +197,7 @@ def _blow_up(context: RunContext) -> Finding | None:
             "start": curve.logged(start),
             "final": curve.logged(final),
             "last": curve.logged(last),
+            "low": curve.logged(low),
             "rise_of_start": rise,
             "step": int(curve.steps[-1]),
         },
@@ -265,9 +270,11 @@ def _blow_up_message(
         f"{context.where(int(curve.steps[best_index]))}"
     )
     if cause == "climb":
+        bottom = float(trend[best_index])
+        multiple = f"{times(final / bottom)} its low, " if bottom > 0 else ""
         return (
             f"{curve.name} climbed steadily from {low} to {number(curve.logged(final))} at the "
-            f"end, {percent((final - float(trend[best_index])) / scale_of(curve))} of its start "
+            f"end, {multiple}{percent((final - bottom) / scale_of(curve))} of its start "
             f"{number(curve.logged(start))} back up."
         )
     if cause == "explosion":
