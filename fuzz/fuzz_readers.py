@@ -16,21 +16,13 @@ from pathlib import Path
 
 import atheris
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.reader_paths
+from tests.reader_paths import FILE_NAMES
+
 with atheris.instrument_imports():
     from curvelint.errors import CurvelintError
     from curvelint.readers import READERS
 
-FILE_NAMES = {
-    "tensorboard": "run/events.out.tfevents.1700000000.host.1.0",
-    "trainer_state": "out/trainer_state.json",
-    "mlflow_store": "mlruns/0/0123456789abcdef0123456789abcdef/metrics/loss",
-    "wandb_run": "wandb/run-20240101_000000-abc/run-abc.wandb",
-    "lightning_csv": "lightning_logs/version_0/metrics.csv",
-    "step_table": "table/steps.csv",
-    "keras_csv": "keras/training.log",
-    "keras_history": "history/history.json",
-    "json_lines": "lines/log.jsonl",
-}
 _FOLDER = Path(tempfile.mkdtemp(prefix="curvelint-fuzz-"))
 
 
