@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from curvelint.compare.draw import render_png
-from curvelint.compare.judge import GroupResult, Judging, judge_group
+from curvelint.compare.judge import GroupResult, judge_group
 from curvelint.compare.plot_data import group_plot
 from curvelint.compare.stats import Statistic, side_statistic
 from curvelint.discover import RunSpec
@@ -83,9 +83,7 @@ def seed_group_rows(
     if not grouping.groups:
         return []
     by_name = {spec.name: spec for spec in specs}
-    judging = Judging(
-        options.analysis, options.rules, options.num_classes, options.report.main_metric
-    )
+    judging = options.judging
     top = groups_folder([row.folder for row in rows])
     files = folder_names(group.key for group in grouping.groups)
     found = []
