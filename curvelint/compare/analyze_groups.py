@@ -25,12 +25,13 @@ from curvelint.report.escape import markdown_text
 from curvelint.report.index import render_index
 from curvelint.report.json_output import JsonObject, dumps, json_number, summary_document
 from curvelint.report.markdown import table, verdict_label
-from curvelint.report.model import UNREADABLE, IndexRow, SkippedItem
+from curvelint.report.model import IndexRow, SkippedItem
 from curvelint.report.numbers import format_value
 from curvelint.report.output import OutputFolder
 from curvelint.report.paths import folder_names, link_target, name_hash
 from curvelint.report.write import FOOTER, INDEX, SUMMARY, write_index
 from curvelint.runs import read_run
+from curvelint.verdicts import UNREADABLE
 
 if TYPE_CHECKING:
     from curvelint.pipeline import PipelineOptions
