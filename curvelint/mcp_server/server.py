@@ -10,8 +10,11 @@ logs its traceback on stderr and the client gets only the tool's name. Tools run
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
@@ -28,7 +31,7 @@ from curvelint.report.json_output import JsonObject
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True)
 ERROR_LIMIT = 1000
 
-Path = Annotated[
+PathArgument = Annotated[
     str,
     Field(description="A log file or folder inside the server's roots (relative: to the first)."),
 ]
@@ -67,7 +70,7 @@ def build_server(tools: Tools) -> MCPServer:
 
     @server.tool(annotations=READ_ONLY)
     def analyze_path(
-        path: Path,
+        path: PathArgument,
         main_metric: Annotated[
             str | None,
             Field(description="The series each run is summarised by, e.g. loss/eval."),
@@ -82,7 +85,7 @@ def build_server(tools: Tools) -> MCPServer:
 
     @server.tool(annotations=READ_ONLY)
     def run_report(
-        path: Path,
+        path: PathArgument,
         run: Annotated[
             str | None,
             Field(description="The run's name (may be omitted when the path holds one run)."),
@@ -94,7 +97,7 @@ def build_server(tools: Tools) -> MCPServer:
 
     @server.tool(annotations=READ_ONLY)
     def get_series(
-        path: Path,
+        path: PathArgument,
         run: RunName,
         metric: Annotated[str, Field(description="Canonical metric name, e.g. loss, accuracy.")],
         split: Annotated[
@@ -128,5 +131,7 @@ def build_server(tools: Tools) -> MCPServer:
 
 
 def serve(tools: Tools) -> None:
-    """Serve ``tools`` over stdio until the client closes the connection."""
-    build_server(tools).run("stdio")
+    """Serve ``tools`` over stdio until the client closes the connection; the reports are
+    rendered into a private temporary folder, removed at the end."""
+    with tempfile.TemporaryDirectory(prefix="curvelint-mcp-") as workspace:
+        build_server(replace(tools, workspace=Path(workspace))).run("stdio")

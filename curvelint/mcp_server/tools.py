@@ -3,7 +3,7 @@
 No MCP here: every method takes plain arguments, returns a JSON-ready dict and raises
 :class:`CurvelintError` for anything the client should read as an error. The analysis is
 ``curvelint analyze`` itself (:func:`curvelint.pipeline.analyze_paths` into a private
-temporary folder, removed afterwards, whose summary.json is returned), the comparison is
+folder that no client can name, whose summary.json is returned), the comparison is
 ``curvelint compare``'s :func:`~curvelint.compare.build.compare_paths` and compare.json's
 builder, and a series is analysed by :func:`curvelint.analysis.analyze_frame` as the reports
 analyse it. The configuration is found as the commands find it (``curvelint.toml`` at or
@@ -12,6 +12,7 @@ above the path).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from dataclasses import dataclass
@@ -77,11 +78,13 @@ def _brief(document: JsonObject) -> JsonObject:
 
 @dataclass(frozen=True)
 class Tools:
-    """The tools over some roots; ``cache`` is curvelint's parse cache (None: off)."""
+    """The tools over some roots. ``cache`` is curvelint's cache (None: off); ``workspace``
+    is a private folder for the rendered reports (None: a temporary folder per call)."""
 
     roots: Roots
     cache: Cache | None = None
     jobs: int = 1
+    workspace: Path | None = None
 
     def _options(
         self, located: str, main_metric: str | None = None, num_classes: int | None = None
@@ -93,8 +96,14 @@ class Tools:
         return pipeline_options(_config(located), main_metric=main_metric, num_classes=num_classes)
 
     def _analyze(self, located: str, options: PipelineOptions) -> PipelineResult:
+        """``curvelint analyze`` of one path, rendered into a folder of the workspace kept
+        per path: with the cache on, a second call on unchanged files reuses its outputs
+        (rendering the plots is most of the work) instead of drawing them again."""
         from curvelint.pipeline import analyze_paths
 
+        if self.workspace is not None:
+            out = self.workspace / hashlib.sha256(located.encode("utf-8", "replace")).hexdigest()
+            return analyze_paths([located], out, options, jobs=self.jobs, cache=self.cache)
         with tempfile.TemporaryDirectory(prefix="curvelint-mcp-") as folder:
             return analyze_paths(
                 [located], Path(folder) / "report", options, jobs=self.jobs, cache=self.cache
