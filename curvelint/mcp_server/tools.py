@@ -169,12 +169,8 @@ class Tools:
         frame = self._read(located, path, run).frame
         wanted = (frame["metric"] == metric) & (frame["split"] == split)
         if not wanted.any():
-            keys = sorted(
-                {
-                    f"{m}/{s}" if s else str(m)
-                    for m, s in zip(frame["metric"], frame["split"], strict=True)
-                }
-            )
+            pairs = frame[["metric", "split"]].drop_duplicates().itertuples(index=False)
+            keys = sorted(f"{m}/{s}" if s else str(m) for m, s in pairs)
             raise CurvelintError(
                 f"run {shown(run)} has no series {shown(metric)}/{shown(split)}; "
                 f"its series (metric/split): {_names(keys)}"
