@@ -528,9 +528,9 @@ MCP_HELP = """Serve curvelint to AI assistants: a Model Context Protocol server 
 
 Tools: analyze_path (the verdict of every run under a path), run_report (one run's
 report.json), get_series (one curve, downsampled, with its smoothing) and compare_runs
-(compare.json). Clients may read only inside ROOTS (folders, or URLs such as s3://bucket/runs);
-nothing is written. Needs the extra: pip install 'curvelint[mcp]'. Register it in a client as
-the command `curvelint mcp /path/to/runs` (see the README).
+(compare.json). Clients may read only inside ROOTS (folders, or URLs such as s3://bucket/runs)
+and nothing is written there. Needs the extra: pip install 'curvelint[mcp]'. Register it in a
+client as the command `curvelint mcp /path/to/runs` (see the README).
 """
 MCP_INSTALL_HINT = "curvelint mcp needs the MCP SDK: pip install 'curvelint[mcp]'"
 
