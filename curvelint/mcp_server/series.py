@@ -114,7 +114,7 @@ def _numbers(array: npt.NDArray[Any]) -> list[Any]:
     return [json_number(float(value)) for value in array]
 
 
-def series_document(series: SeriesAnalysis, max_points: int) -> JsonObject:
+def series_document(series: SeriesAnalysis, max_points: int, smoothing: str) -> JsonObject:
     """The curve for a client: key numbers, the kept points and the smoothed curve at them."""
     kept = kept_indices(series.values, max_points)
     return {
@@ -134,7 +134,7 @@ def series_document(series: SeriesAnalysis, max_points: int) -> JsonObject:
         "changepoint_steps": [point.step for point in series.changepoints],
         "returned_points": len(kept),
         "downsampled": len(kept) < series.n_points,
-        "smoothing": series.smoothing,
+        "smoothing": smoothing,
         "steps": [int(step) for step in series.steps[kept]],
         "values": _numbers(series.values[kept]),
         "smoothed": _numbers(series.smoothed[kept]),

@@ -5,7 +5,7 @@ No MCP here: every method takes plain arguments, returns a JSON-ready dict and r
 ``curvelint analyze`` itself (:func:`curvelint.pipeline.analyze_paths` into a private
 folder that no client can name, whose summary.json is returned), the comparison is
 ``curvelint compare``'s :func:`~curvelint.compare.build.compare_paths` and compare.json's
-builder, and a series is analysed by :func:`curvelint.analysis.analyze_frame` as the reports
+builder, and a series is analysed by :func:`curvelint.judging.analyze_run_frame` as the reports
 analyse it. The configuration is found as the commands find it (``curvelint.toml`` at or
 above the path).
 """
@@ -160,7 +160,7 @@ class Tools:
     ) -> JsonObject:
         """One curve of one run: at most ``max_points`` points (extremes and NaN/inf kept) and
         its smoothed curve as the reports draw it."""
-        from curvelint.analysis import analyze_frame
+        from curvelint.judging import analyze_run_frame
         from curvelint.mcp_server.series import MIN_POINTS, series_document
 
         if not MIN_POINTS <= max_points <= MAX_MAX_POINTS:
@@ -176,11 +176,11 @@ class Tools:
                 f"its series (metric/split): {_names(keys)}"
             )
         rows = frame[wanted | (frame["metric"] == LEARNING_RATE)]
-        settings = self._options(located).analysis
-        analysis = analyze_frame(rows, settings=settings)[run].series(metric, split)
+        judging = self._options(located).judging
+        analysis = analyze_run_frame(run, rows, judging).series(metric, split)
         if analysis is None:  # pragma: no cover - the rows above hold it
             raise AssertionError("the selected series was not analysed")
-        return series_document(analysis, max_points)
+        return series_document(analysis, max_points, judging.analysis.smoothing)
 
     def compare(
         self,

@@ -68,7 +68,7 @@ def test_the_document_carries_the_library_smoothing_and_counts() -> None:
     values = 1.0 / (1.0 + steps / 100.0) + 0.01 * np.sin(steps)
     values[-50:] = np.nan
     series = analyze_series(steps, values, metric="loss", split="train", run="r")
-    document = series_document(series, 100)
+    document = series_document(series, 100, "centered_time_ema")
     assert document["returned_points"] == len(document["steps"]) <= 100
     assert document["points"] == 1000
     assert document["non_finite"]["nan"] == {"count": 50, "first_step": int(steps[-50])}
