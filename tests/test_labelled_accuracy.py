@@ -42,7 +42,9 @@ def test_every_run_was_read_and_diagnosed(evaluation: Evaluation) -> None:
 
 def test_every_verdict_is_labelled_and_recalled(evaluation: Evaluation) -> None:
     recalls = {score.verdict: score.recall for score in evaluation.scores}
-    assert set(recalls) == set(Verdict)
+    # suspect is a mild reading overruled by an error finding (a loss of exactly 0); no labelled
+    # run is made that way (the corpus has two: hate-speech-collapse), so it is not scored here.
+    assert set(recalls) == set(Verdict) - {Verdict.SUSPECT}
     low = {v.value: r for v, r in recalls.items() if r is None or r < RECALL_FLOOR}
     assert low == {}
 

@@ -70,7 +70,7 @@ def test_a_loss_climbing_back_to_many_times_its_low_is_diverged() -> None:
     assert primary.evidence["cause"] == "climb"
     assert primary.evidence["rise_of_start"] < 0  # it never went above its start
     assert "x its low" in diagnosis.reason
-    assert primary.evidence["final"] / primary.evidence["low"] >= 3.0
+    assert primary.evidence["final_level"] / primary.evidence["trend_low"] >= 3.0
 
 
 def test_a_small_climb_from_a_tiny_low_or_a_flat_end_is_not_divergence() -> None:

@@ -75,7 +75,9 @@ def _non_finite_loss(context: RunContext) -> Finding | None:
             "onset_step": event.step,
             "kind": event.kind,
             "value_before": event.value_before,
+            "step_before": event.step_before,
             "non_finite_points": event.count,
+            "points": series.n_points,
             "recovered": event.finite_after,
         },
         series=_series_name(series),
@@ -97,7 +99,7 @@ def _hidden_nan(context: RunContext) -> Finding | None:
     if len(zeros) == 0 and (event.finite_after or event.count < 2):
         return None
     shown = (
-        f"the loss is logged as exactly 0.0 from {context.where(int(zeros[0]))}"
+        f"the loss is logged as exactly 0 from {context.where(int(zeros[0]))}"
         if len(zeros)
         else "it stays non-finite to the end"
     )
@@ -139,10 +141,12 @@ def _sudden_zero(context: RunContext) -> Finding | None:
     if share < context.settings.hidden_nan_min_share_of_start:
         return None
     first_zero = int(curve.steps[nonzero[-1] + 1])
+    before_step = int(curve.steps[nonzero[-1]])
     message = (
-        f"{curve.name} dropped from {number(curve.logged(before))} straight to exactly 0.0 at "
-        f"{context.where(first_zero)} ({percent(share)} of its start just before) and stayed "
-        "there: the signature of NaN losses replaced by the Trainer's logging_nan_inf_filter."
+        f"{curve.name} dropped from {number(curve.logged(before))} at "
+        f"{context.where(before_step)} straight to exactly 0 at {context.where(first_zero)} "
+        f"({percent(share)} of its start level just before) and stayed there: the signature of "
+        "NaN losses replaced by the Trainer's logging_nan_inf_filter."
     )
     return Finding(
         CODE,
@@ -155,6 +159,8 @@ def _sudden_zero(context: RunContext) -> Finding | None:
             "step": first_zero,
             "onset_step": first_zero,
             "value_before": curve.logged(before),
+            "step_before": before_step,
+            "before_of_start": share,
         },
         series=curve.name,
     )
@@ -192,11 +198,16 @@ def _blow_up(context: RunContext) -> Finding | None:
         advice.DIVERGED,
         {
             "cause": cause,
-            "start": curve.logged(start),
-            "final": curve.logged(final),
-            "last": curve.logged(last),
-            "low": curve.logged(low),
+            "start_level": curve.logged(start),
+            "final_level": curve.logged(final),
+            "last_value": curve.logged(last),
+            "last_step": int(curve.steps[-1]),
+            "trend_low": curve.logged(low),
+            "trend_low_step": int(curve.steps[int(np.argmin(curve.trend()))]),
             "rise_of_start": rise,
+            "climb_of_start": climb,
+            "final_of_low": final / low if low > 0 else None,
+            "last_of_start": last / start if start > 0 else None,
             "step": int(curve.steps[-1]),
         },
         series=curve.name,
@@ -222,10 +233,10 @@ def _eval_blow_up(context: RunContext) -> Finding | None:
     ):
         return None
     message = (
-        f"{evals.name} ended at {number(evals.logged(final))}, {percent(rise)} above its first "
-        f"evaluation {number(evals.logged(start))} at {context.where(int(evals.steps[0]))}, "
-        f"while {train.name} did not fall ({number(train.logged(train_at_start))} → "
-        f"{number(train.logged(train_final))}): the model got worse, not just overfit."
+        f"{evals.name} ended at final level {number(evals.logged(final))}, {percent(rise)} above "
+        f"its start level {number(evals.logged(start))} from {context.where(int(evals.steps[0]))}"
+        f", while {train.name} did not fall (trend {number(train.logged(train_at_start))} then, "
+        f"final level {number(train.logged(train_final))}): the model got worse, not just overfit."
     )
     return Finding(
         CODE,
@@ -235,9 +246,11 @@ def _eval_blow_up(context: RunContext) -> Finding | None:
         advice.DIVERGED,
         {
             "cause": "eval_blow_up",
-            "start": evals.logged(start),
-            "final": evals.logged(final),
+            "start_level": evals.logged(start),
+            "final_level": evals.logged(final),
             "rise_of_start": rise,
+            "train_trend_at_start": train.logged(train_at_start),
+            "train_final_level": train.logged(train_final),
             "train_fall": train_fall,
             "step": int(evals.steps[-1]),
         },
@@ -261,26 +274,27 @@ def _blow_up_message(
     start = curve.start()
     trend = curve.trend()
     best_index = int(np.argmin(trend))
+    bottom = float(trend[best_index])
     low = (
-        f"its low {number(curve.logged(float(trend[best_index])))} at "
+        f"its trend low {number(curve.logged(bottom))} near "
         f"{context.where(int(curve.steps[best_index]))}"
     )
     if cause == "climb":
-        bottom = float(trend[best_index])
         multiple = f"{times(final / bottom)} its low, " if bottom > 0 else ""
         return (
-            f"{curve.name} climbed steadily from {low} to {number(curve.logged(final))} at the "
-            f"end, {multiple}{percent((final - bottom) / scale_of(curve))} of its start "
+            f"{curve.name} climbed steadily from {low} to final level "
+            f"{number(curve.logged(final))}, {multiple}"
+            f"{percent((final - bottom) / scale_of(curve))} of its start level "
             f"{number(curve.logged(start))} back up."
         )
     if cause == "explosion":
         return (
             f"{curve.name} exploded to {number(curve.logged(last))} at "
-            f"{context.where(int(curve.steps[-1]))}, {times(last / start)} its start "
+            f"{context.where(int(curve.steps[-1]))}, {times(last / start)} its start level "
             f"{number(curve.logged(start))} (after {low})."
         )
     return (
-        f"{curve.name} ended at {number(curve.logged(final))}, "
-        f"{percent((final - start) / scale_of(curve))} above its start "
+        f"{curve.name} ended at final level {number(curve.logged(final))}, "
+        f"{percent((final - start) / scale_of(curve))} above its start level "
         f"{number(curve.logged(start))} (after {low})."
     )

@@ -56,7 +56,7 @@ def check_frozen_accuracy(context: RunContext, verdict: Verdict) -> tuple[Findin
             f"(from {_since(context, curve, length)}, {percent(length / curve.count)} of the run)"
         )
         evidence: dict[str, EvidenceValue] = {"value": value, "points": length}
-        evidence["since_step"] = since
+        evidence |= {"since_step": since, "share_of_run": length / curve.count}
         if value in (CEILING, CEILING_PERCENT):
             findings.append(_at_ceiling(curve, opening, evidence))
         elif _at_class_frequency(context, series, value):
@@ -165,7 +165,7 @@ def check_constant_loss(context: RunContext, verdict: Verdict) -> tuple[Finding,
 def _zero_loss(context: RunContext, curve: Curve, zeros: npt.NDArray[np.int64]) -> Finding:
     first = int(curve.steps[zeros[0]])
     message = (
-        f"{curve.name} is logged as exactly 0.0 at {len(zeros)} of {curve.count} points (from "
+        f"{curve.name} is logged as exactly 0 at {len(zeros)} of {curve.count} points (from "
         f"{context.where(first)}): a loss of zero means nothing is left to learn from — leaked "
         "labels, an empty loss, or a collapsed model."
     )
@@ -175,7 +175,7 @@ def _zero_loss(context: RunContext, curve: Curve, zeros: npt.NDArray[np.int64]) 
         0.9,
         message,
         advice.ZERO_LOSS,
-        {"points": len(zeros), "since_step": first},
+        {"value": 0.0, "points": len(zeros), "finite_points": curve.count, "since_step": first},
         series=curve.name,
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from curvelint.analysis.levels import margin_confidence, scale_of
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
 from curvelint.diagnosis.rules.not_converged import late_gain_share
 from curvelint.diagnosis.wording import number, percent, signed_percent
 
@@ -22,10 +22,18 @@ def check_healthy(context: RunContext) -> Finding | None:
     start, final = curve.start(), curve.final()
     fall = (start - final) / scale_of(curve)
     late = late_gain_share(context, curve)
+    evidence: dict[str, EvidenceValue] = {
+        "start_level": curve.logged(start),
+        "final_level": curve.logged(final),
+        "fall_of_start": fall,
+        "late_change_of_final": -late,
+        "late_share": settings.late_share,
+    }
     message = (
-        f"{curve.name} fell {percent(fall)} ({number(curve.logged(start))} → "
-        f"{number(curve.logged(final))}), moving {signed_percent(-late)} of its final level "
-        f"over the last {percent(settings.late_share)} of the steps{_eval_note(context, final)}."
+        f"{curve.name} fell {percent(fall)} from start level {number(curve.logged(start))} to "
+        f"final level {number(curve.logged(final))}, and moved {signed_percent(-late)} of that "
+        f"level over the last {percent(settings.late_share)} of the steps"
+        f"{_eval_note(context, final, evidence)}."
     )
     confidence = min(
         margin_confidence(1.0 - fall, settings.underfit_min_level_of_reference),
@@ -37,21 +45,21 @@ def check_healthy(context: RunContext) -> Finding | None:
         confidence,
         message,
         advice.HEALTHY,
-        {"start": curve.logged(start), "final": curve.logged(final), "fall_of_start": fall},
+        evidence,
         series=curve.name,
     )
 
 
-def _eval_note(context: RunContext, train_final: float) -> str:
+def _eval_note(context: RunContext, train_final: float, evidence: dict[str, EvidenceValue]) -> str:
     evals = context.eval
     if evals is None:
         return ""
     eval_final = evals.final()
+    evidence["eval_final_level"] = evals.logged(eval_final)
+    note = f"; {evals.name}'s final level is {number(evals.logged(eval_final))}"
     if train_final == 0:
-        return f"; {evals.name} ends at {number(evals.logged(eval_final))}"
+        return note
     gap = (eval_final - train_final) / abs(train_final)
+    evidence["eval_gap_of_train"] = gap
     side = "above" if gap >= 0 else "below"
-    return (
-        f"; {evals.name} ends at {number(evals.logged(eval_final))}, {percent(abs(gap))} {side} "
-        "the training loss"
-    )
+    return f"{note}, {percent(abs(gap))} {side} the training loss's"

@@ -17,8 +17,8 @@ from curvelint.analysis.levels import Curve, LateTrend, late_trend, margin_confi
 from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.findings import Finding, Severity, Verdict
-from curvelint.diagnosis.wording import number, percent
+from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
+from curvelint.diagnosis.wording import number, percent, times
 
 CODE = Verdict.NOT_CONVERGED.value
 
@@ -78,10 +78,18 @@ def check_not_converged(context: RunContext) -> Finding | None:
         return None
     late = late_trend(judged, context.settings.late_share)
     share = late_gain_share(context, judged)
+    evidence: dict[str, EvidenceValue] = {
+        "late_gain": late.gain,
+        "late_gain_share": share,
+        "late_share": context.settings.late_share,
+        "late_gain_errors": late.gain / late.error if 0 < late.error < np.inf else None,
+        "final_level": judged.logged(judged.final()),
+    }
     message = (
-        f"{judged.name} still falling at the end: {number(late.gain)} lower over the last "
-        f"{percent(context.settings.late_share)} of the steps ({percent(share)} of its level"
-        f"{_noise_note(late)}){_projection(context, series)}."
+        f"{judged.name} still falling at the end: its fitted line fell {number(late.gain)} over "
+        f"the last {percent(context.settings.late_share)} of the steps ({percent(share)} of its "
+        f"final level {number(judged.logged(judged.final()))}{_noise_note(late)})"
+        f"{_projection(context, series, evidence)}."
     )
     return Finding(
         CODE,
@@ -89,13 +97,7 @@ def check_not_converged(context: RunContext) -> Finding | None:
         margin_confidence(late.gain / late.error if late.error > 0 else 10.0, 2.0),
         message,
         advice.NOT_CONVERGED,
-        {
-            "late_gain": late.gain,
-            "late_gain_share": share,
-            "final": judged.logged(judged.final()),
-            "projection": series.trend.projection if series.trend else None,
-            "projection_step": series.trend.projection_step if series.trend else None,
-        },
+        evidence,
         series=judged.name,
     )
 
@@ -103,15 +105,22 @@ def check_not_converged(context: RunContext) -> Finding | None:
 def _noise_note(late: LateTrend) -> str:
     if late.error <= 0 or not np.isfinite(late.error):
         return ""
-    return f", {late.gain / late.error:.0f}x its standard error"
+    return f", {times(late.gain / late.error)} its standard error"
 
 
-def _projection(context: RunContext, series: SeriesAnalysis) -> str:
+def _projection(
+    context: RunContext, series: SeriesAnalysis, evidence: dict[str, EvidenceValue]
+) -> str:
     trend = series.trend
     if trend is None or not _plausible(series, trend.projection):
         return ""
     interval = trend.projection_interval
-    bounds = f" ({number(interval.low)}–{number(interval.high)})" if interval else ""
+    evidence["projection"] = trend.projection
+    evidence["projection_step"] = trend.projection_step
+    bounds = ""
+    if interval is not None:
+        evidence["projection_low"], evidence["projection_high"] = interval.low, interval.high
+        bounds = f" ({number(interval.low)}–{number(interval.high)})"
     return (
         f"; the training loss's fitted {trend.model.replace('_', ' ')} curve projects "
         f"{number(trend.projection)}{bounds} at {context.where(trend.projection_step)}"

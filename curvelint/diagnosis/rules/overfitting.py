@@ -52,10 +52,10 @@ def check_overfitting(context: RunContext) -> Finding | None:
     extreme = "highest" if curve.sign < 0 else "lowest"
     message = (
         f"{curve.name} {extreme} {number(curve.logged(best))} at {context.where(best_step)}, "
-        f"then {signed_percent(rise)} by the end ({number(curve.logged(turn.final))}, "
-        f"{turn.points_after} evaluations after the turn) while {train.name} fell "
-        f"{percent(train_fall)} ({number(train.logged(train_at_turn))} → "
-        f"{number(train.logged(train_final))})."
+        f"then {signed_percent(rise)} to final level {number(curve.logged(turn.final))} "
+        f"({turn.points_after} evaluations after the turn) while {train.name} fell "
+        f"{percent(train_fall)} from trend {number(train.logged(train_at_turn))} at the turn to "
+        f"final level {number(train.logged(train_final))}."
     )
     confidence = min(
         margin_confidence(turn.rise_relative, settings.overfit_min_rise),
@@ -71,11 +71,15 @@ def check_overfitting(context: RunContext) -> Finding | None:
         {
             "onset_step": best_step,
             "best_value": curve.logged(best),
+            "best_step": best_step,
             "trend_best_step": turn.best_step,
-            "final_value": curve.logged(turn.final),
+            "final_level": curve.logged(turn.final),
+            "rise_of_best": rise,
             "rise_relative": turn.rise_relative,
             "rise_noise_units": turn.rise_noise_units,
             "points_after": turn.points_after,
+            "train_trend_at_turn": train.logged(train_at_turn),
+            "train_final_level": train.logged(train_final),
             "train_fall": train_fall,
         },
         series=curve.name,

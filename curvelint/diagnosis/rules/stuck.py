@@ -16,7 +16,7 @@ import numpy as np
 from curvelint.analysis.levels import Curve, margin_confidence, scale_of
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import Chance, RunContext
-from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, percent, signed_percent
 from curvelint.names import is_loss
 
@@ -40,17 +40,20 @@ def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
     excursion = float(np.max(np.abs(curve.trend() - start))) / scale
     if abs(fall) > settings.stuck_max_fall_of_start or excursion > settings.stuck_max_dip_of_start:
         return None
+    evidence = _evidence(context, curve, "never_left_start", start, final)
+    evidence |= {"change_of_start": -fall, "trend_excursion_of_start": excursion}
     message = (
-        f"{curve.name} stayed at its initial level: {number(curve.logged(start))} → "
-        f"{number(curve.logged(final))} ({signed_percent(-fall)}) up to "
+        f"{curve.name} stayed at its initial level: start level {number(curve.logged(start))}, "
+        f"final level {number(curve.logged(final))} ({signed_percent(-fall)}) up to "
         f"{context.where(int(curve.steps[-1]))}, its trend never more than {percent(excursion)} "
-        f"away from the start{_chance_note(context.chance, final)}{_accuracy_note(context)}."
+        f"away from the start{_chance_note(context.chance, final, evidence)}"
+        f"{_accuracy_note(context, context.chance, evidence)}."
     )
     confidence = min(
         margin_confidence(abs(fall), settings.stuck_max_fall_of_start),
         margin_confidence(excursion, settings.stuck_max_dip_of_start),
     )
-    return _finding(context, curve, message, confidence, start, final, "never_left_start")
+    return _finding(curve, message, confidence, evidence)
 
 
 def plateau_chance(context: RunContext, level: float) -> Chance | None:
@@ -90,57 +93,65 @@ def _collapsed_to_chance(context: RunContext, curve: Curve) -> Finding | None:
     if drift > settings.stuck_max_fall_of_start:
         return None
     settle_step = int(curve.steps[settled][0])
+    evidence = _evidence(context, curve, "at_chance", curve.start(), final)
+    evidence |= {"settled_step": settle_step, "trend_drift_of_final": drift}
     message = (
-        f"{curve.name} dropped from {number(curve.logged(curve.start()))} onto "
-        f"{number(curve.logged(final))} by {context.where(settle_step)} and stayed within "
-        f"{percent(drift)} of it to the end{_chance_note(chance, final)}{_accuracy_note(context)}: "
+        f"{curve.name} dropped from start level {number(curve.logged(curve.start()))} onto "
+        f"final level {number(curve.logged(final))} by {context.where(settle_step)} and its "
+        f"trend stayed within {percent(drift)} of it to the end"
+        f"{_chance_note(chance, final, evidence)}{_accuracy_note(context, chance, evidence)}: "
         "the model only learned to guess uniformly."
     )
     confidence = margin_confidence(drift, settings.stuck_max_fall_of_start)
-    return _finding(context, curve, message, confidence, curve.start(), final, "at_chance")
+    return _finding(curve, message, confidence, evidence)
+
+
+def _evidence(
+    context: RunContext, curve: Curve, cause: str, start: float, final: float
+) -> dict[str, EvidenceValue]:
+    return {
+        "cause": cause,
+        "start_level": curve.logged(start),
+        "final_level": curve.logged(final),
+        "chance_loss": context.chance.loss if context.chance else None,
+    }
 
 
 def _finding(
-    context: RunContext,
-    curve: Curve,
-    message: str,
-    confidence: float,
-    start: float,
-    final: float,
-    cause: str,
+    curve: Curve, message: str, confidence: float, evidence: dict[str, EvidenceValue]
 ) -> Finding:
     return Finding(
-        CODE,
-        Severity.ERROR,
-        confidence,
-        message,
-        advice.STUCK,
-        {
-            "cause": cause,
-            "start": curve.logged(start),
-            "final": curve.logged(final),
-            "chance_loss": context.chance.loss if context.chance else None,
-        },
-        series=curve.name,
+        CODE, Severity.ERROR, confidence, message, advice.STUCK, evidence, series=curve.name
     )
 
 
-def _chance_note(chance: Chance | None, final: float) -> str:
+def _chance_note(chance: Chance | None, final: float, evidence: dict[str, EvidenceValue]) -> str:
     if chance is None:
         return ""
     how = "inferred" if chance.inferred else "given"
+    evidence |= {
+        "classes": chance.classes,
+        "chance_loss": chance.loss,
+        "final_of_chance": final / chance.loss,
+    }
     return (
         f"; a random guess among {chance.classes} classes ({how}) scores "
         f"ln {chance.classes} = {number(chance.loss)} "
-        f"(the loss ends at {percent(final / chance.loss)} of it)"
+        f"(the final level is {percent(final / chance.loss)} of it)"
     )
 
 
-def _accuracy_note(context: RunContext) -> str:
+def _accuracy_note(
+    context: RunContext, chance: Chance | None, evidence: dict[str, EvidenceValue]
+) -> str:
+    """The eval accuracy's last value, beside the random guess the sentence names."""
     metric = context.eval_metric_series
     if metric is None or metric.last_value is None or "acc" not in metric.metric:
         return ""
+    evidence["accuracy_last_value"] = metric.last_value
+    evidence["accuracy_last_step"] = metric.last_finite_step
     note = f"; eval {metric.metric} ends at {number(metric.last_value)}"
-    if context.chance is not None:
-        note += f" (one class in {context.chance.classes} is {number(1 / context.chance.classes)})"
+    if chance is not None:
+        evidence["chance_accuracy"] = 1 / chance.classes
+        note += f" (one class in {chance.classes} is {number(1 / chance.classes)})"
     return note

@@ -31,18 +31,21 @@ CODE = Verdict.UNDERFITTING.value
 
 def _reference(context: RunContext) -> tuple[float, str] | None:
     """The level "high" is measured against, and how to name it: a random guess's loss, else
-    the training loss's start (the eval loss's first point comes after some training)."""
+    the training loss's start level (the eval loss's first point comes after some training)."""
     chance, train = context.chance, context.train
     if chance is not None and chance.loss > 0:
         return chance.loss, f"a random guess's ln {chance.classes} = {number(chance.loss)}"
     if train is None:
         return None
-    return scale_of(train), f"the training loss's start {number(train.logged(train.start()))}"
+    return scale_of(train), f"the training loss's start level {number(scale_of(train))}"
 
 
-def _describe(context: RunContext, curve: Curve, reference: float) -> str:
+def _describe(curve: Curve, reference: float) -> str:
     final = curve.final()
-    return f"{curve.name} flat at {number(curve.logged(final))} ({percent(final / reference)})"
+    return (
+        f"{curve.name} flat at final level {number(curve.logged(final))} "
+        f"({percent(final / reference)})"
+    )
 
 
 def check_underfitting(context: RunContext) -> Finding | None:
@@ -70,9 +73,9 @@ def check_underfitting(context: RunContext) -> Finding | None:
         return None
     late = late_trend(curves[-1], settings.late_share)
     message = (
-        " and ".join(_describe(context, curve, reference[0]) for curve in curves)
+        " and ".join(_describe(curve, reference[0]) for curve in curves)
         + f" of {reference[1]}; over the last {percent(settings.late_share)} of the steps "
-        f"{curves[-1].name} moved {number(-late.gain)}."
+        f"{curves[-1].name}'s fitted line moved {number(-late.gain)}."
     )
     return Finding(
         CODE,
@@ -81,11 +84,16 @@ def check_underfitting(context: RunContext) -> Finding | None:
         message,
         advice.UNDERFITTING,
         {
+            "train_final_level": train.logged(train.final()),
             "train_level_of_reference": levels[0],
+            "eval_final_level": curves[1].logged(curves[1].final()) if len(curves) > 1 else None,
             "eval_level_of_reference": levels[1] if len(levels) > 1 else None,
             "reference": "chance" if context.chance else "start",
+            "reference_level": reference[0],
+            "classes": context.chance.classes if context.chance else None,
             "settled_share": settled,
-            "final": train.logged(train.final()),
+            "late_share": settings.late_share,
+            "late_change": -late.gain,
         },
         series=curves[-1].name,
     )

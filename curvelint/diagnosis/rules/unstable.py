@@ -89,8 +89,8 @@ def _erratic(context: RunContext, curve: Curve) -> Finding | None:
         return None
     message = (
         f"{curve.name} swings ±{number(swing)} in the second half — {percent(of_level)} of its "
-        f"level {number(curve.logged(level))} and {percent(of_start)} of its start "
-        f"{number(curve.logged(curve.start()))} — with no lasting trend."
+        f"second-half level {number(curve.logged(level))} and {percent(of_start)} of its start "
+        f"level {number(curve.logged(curve.start()))} — with no lasting trend."
     )
     confidence = min(
         margin_confidence(of_level, settings.unstable_spread_of_level),
@@ -105,6 +105,8 @@ def _erratic(context: RunContext, curve: Curve) -> Finding | None:
         {
             "cause": "erratic",
             "swing": swing,
+            "second_half_level": curve.logged(level),
+            "start_level": curve.logged(curve.start()),
             "swing_of_level": of_level,
             "swing_of_start": of_start,
         },
@@ -122,12 +124,12 @@ def _repeated_spikes(context: RunContext, curve: Curve) -> Finding | None:
     typical = float(np.median([spike.value - spike.baseline for spike in spikes]))
     if lasting_trend(context, curve, typical) is not None:
         return None
-    steps = ", ".join(str(spike.step) for spike in spikes[:5])
-    more = "…" if len(spikes) > 5 else ""
+    where = ", ".join(context.where(spike.step) for spike in spikes[:3])
+    more = ", …" if len(spikes) > 3 else ""
     message = (
-        f"{curve.name} spiked {len(spikes)} times (steps {steps}{more}; typical jump "
-        f"{number(typical)}, {percent(typical / scale_of(curve))} of its start) with no lasting "
-        "trend in the second half."
+        f"{curve.name} spiked {len(spikes)} times ({where}{more}; typical jump "
+        f"{number(typical)}, {percent(typical / scale_of(curve))} of its start level) with no "
+        "lasting trend in the second half."
     )
     return Finding(
         CODE,
@@ -135,6 +137,12 @@ def _repeated_spikes(context: RunContext, curve: Curve) -> Finding | None:
         margin_confidence(len(spikes), context.settings.unstable_min_spikes),
         message,
         advice.UNSTABLE,
-        {"cause": "repeated_spikes", "spikes": len(spikes), "typical_jump": typical},
+        {
+            "cause": "repeated_spikes",
+            "spikes": len(spikes),
+            "typical_jump": typical,
+            "jump_of_start": typical / scale_of(curve),
+            "first_spike_step": spikes[0].step,
+        },
         series=curve.name,
     )
