@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from curvelint import remote, schema
+from curvelint.configuration import Configuration, configuration
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
 from curvelint.readers import BY_NAME, tensorboard
@@ -30,6 +31,12 @@ class Run:
     metadata: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     files: tuple[str, ...] = ()
+
+    @property
+    def configuration(self) -> Configuration:
+        """The run's settings as logged, from whichever source logged them
+        (:mod:`curvelint.configuration`)."""
+        return configuration(self.metadata, self.format)
 
 
 @dataclass
