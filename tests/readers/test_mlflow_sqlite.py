@@ -146,6 +146,9 @@ def test_params_tags_run_and_experiment_names_are_metadata(store: Path) -> None:
     assert alpha["experiment_name"] == "exp one"
     assert alpha["status"] == "FINISHED" and len(alpha["run_id"]) == 32
     assert runs["mlflow.db/exp two/alpha"].metadata["params"] == {"lr": "0.1"}
+    configured = runs["mlflow.db/exp one/alpha"].configuration
+    assert configured.as_dict() == {"lr": "0.01", "optimizer": "adam"}
+    assert configured.sources == ("MLflow params",)
 
 
 def test_a_folder_holding_the_database_is_read_too(store: Path) -> None:
