@@ -9,9 +9,12 @@ read, as MLflow's UI hides them.
 MLflow stores NaN as 0 with ``is_nan`` set and ±inf as ±``float max`` (SQL has no infinity):
 both are turned back into what was logged. The database is opened read-only through a
 ``mode=ro`` URI (never ``immutable``: a live writer's changes must be seen and its locks
-respected), with untrusted schema features off, a short busy timeout, and each run read in one
-transaction so its metrics, params and tags are one consistent snapshot. A writer waiting on
-that read only waits for as long as the read takes; MLflow's own busy timeout is 20 s.
+respected), with untrusted schema features off, and each run read in one transaction so its
+metrics, params and tags are one consistent snapshot. The read holds SQLite's shared lock only
+while it runs (a fraction of a second per 100,000 points); a writer committing then waits for
+it, well inside MLflow's own 20 s busy timeout. While a writer commits, the reader waits up to
+:data:`BUSY_TIMEOUT_S` (waiting holds no lock, so it never delays the writer): a commit's
+fsync on a busy disk can take seconds, and failing the read for that would be wrong.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import ReadResult, Skipped
@@ -35,17 +39,21 @@ NAME = "mlflow_sqlite"
 HEADER = b"SQLite format 3\x00"
 REQUIRED_TABLES = frozenset({"runs", "metrics", "experiments", "params", "tags"})
 RUN_NAME_TAG = "mlflow.runName"
-BUSY_TIMEOUT_S = 2.0
+BUSY_TIMEOUT_S = 10.0
 _FLOAT_MAX = sys.float_info.max
 _RUN_COLUMNS = ("run_uuid", "name", "status", "start_time", "end_time", "lifecycle_stage")
 _RUN = (
     "SELECT run_uuid, name, status, start_time, end_time, lifecycle_stage, experiment_id "
     "FROM runs WHERE run_uuid = ?"
 )
-_METRICS = (
-    "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? "
-    "ORDER BY key, step, timestamp"
-)
+# One row per point: tag, value, wall time (s), step, NaN flag, and whether the row's types
+# are usable (checked by SQLite: a damaged row may hold text or a blob anywhere).
+_METRICS = """
+    SELECT CAST(key AS TEXT), value, timestamp / 1000.0, step, COALESCE(is_nan = 1, 0),
+        key IS NOT NULL AND typeof(value) IN ('real', 'integer') AND typeof(step) = 'integer'
+        AND typeof(timestamp) IN ('integer', 'real', 'null')
+    FROM metrics WHERE run_uuid = ? ORDER BY key, step, timestamp
+"""
 _PARAMS = "SELECT key, value FROM params WHERE run_uuid = ? ORDER BY key"
 _TAGS = "SELECT key, value FROM tags WHERE run_uuid = ? ORDER BY key"
 _EXPERIMENT = "SELECT name FROM experiments WHERE experiment_id = ?"
@@ -103,6 +111,22 @@ def _snapshot(path: Path) -> Iterator[sqlite3.Cursor]:
         raise UnreadableError(f"{path}: {_explain(error)}") from None
     finally:
         connection.close()
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def _fetch_all(cursor: sqlite3.Cursor, query: str, run_id: str) -> list[tuple[Any, ...]]:
+    """The rows of ``query``; text that is not UTF-8 (a damaged file) is read again with
+    replacement characters (only then: decoding every row in Python is slow)."""
+    try:
+        return cursor.execute(query, (run_id,)).fetchall()
+    except sqlite3.OperationalError as error:
+        if "decode" not in str(error):
+            raise
+    cursor.connection.text_factory = _text
+    return cursor.execute(query, (run_id,)).fetchall()
 
 
 def _first_line(error: BaseException) -> str:
@@ -177,8 +201,7 @@ def read_part(paths: Sequence[Path], run_id: str) -> ReadResult:
         run = cursor.fetchone()
         if run is None:
             raise UnreadableError(f"{path}: run {run_id} is no longer in the database")
-        cursor.execute(_METRICS, (run_id,))
-        metrics = cursor.fetchall()
+        metrics = _fetch_all(cursor, _METRICS, run_id)
         params = _values(cursor, _PARAMS, run_id)
         tags = _values(cursor, _TAGS, run_id)
         cursor.execute(_EXPERIMENT, (run[-1],))
@@ -191,58 +214,37 @@ def read_part(paths: Sequence[Path], run_id: str) -> ReadResult:
 
 
 def _values(cursor: sqlite3.Cursor, query: str, run_id: str) -> dict[str, str]:
-    cursor.execute(query, (run_id,))
-    return {str(key): "" if value is None else str(value) for key, value in cursor.fetchall()}
-
-
-def _number(value: Any, is_nan: Any) -> float | None:
-    """The logged value: NaN when flagged, ±inf for MLflow's ±float max, None when damaged."""
-    if is_nan in (1, True, "1"):
-        return math.nan
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    number = float(value)
-    if abs(number) == _FLOAT_MAX:
-        return math.copysign(math.inf, number)
-    return number
+    rows = _fetch_all(cursor, query, run_id)
+    return {str(key): "" if value is None else str(value) for key, value in rows}
 
 
 def _frame(rows: list[tuple[Any, ...]], path: Path, run_id: str, result: ReadResult) -> None:
-    tags: list[str] = []
-    steps: list[int] = []
-    values: list[float] = []
-    wall_times: list[float] = []
-    damaged = 0
-    infinite = 0
-    for key, value, timestamp, step, is_nan in rows:
-        number = _number(value, is_nan)
-        if number is None or not isinstance(step, int) or not isinstance(timestamp, int | None):
-            damaged += 1
-            continue
-        infinite += math.isinf(number) and isinstance(value, float)
-        tags.append(str(key))
-        steps.append(step)
-        values.append(number)
-        wall_times.append(math.nan if timestamp is None else timestamp / 1000.0)
-    if damaged:
+    """Rows of :data:`_METRICS` (SQLite has already checked each row's types) → the frame."""
+    usable = [row for row in rows if row[5]] if not all(row[5] for row in rows) else rows
+    if len(usable) < len(rows):
         why = "metric rows whose value, step or timestamp is not a number"
-        result.skipped.append(Skipped(str(path), f"run {run_id}", why, damaged))
-    if infinite:
-        result.notes.append(
-            f"{infinite} value(s) stored as ±{_FLOAT_MAX:.6g} (MLflow's stand-in for an "
-            "infinity SQL cannot hold) read as ±inf"
-        )
-    if values:
-        result.frame = build_frame(
-            tag=tags,
-            step=np.asarray(steps, dtype=np.int64),
-            value=np.asarray(values, dtype=np.float64),
-            wall_time=np.asarray(wall_times, dtype=np.float64),
-            epoch=np.full(len(values), math.nan),
-            source=str(path),
-        )
-    else:
+        result.skipped.append(Skipped(str(path), f"run {run_id}", why, len(rows) - len(usable)))
+    if not usable:
         result.notes.append(f"run {run_id}: no metrics logged")
+        return
+    tags, values, seconds, steps, flagged, _ = zip(*usable, strict=True)
+    value = np.asarray(values, dtype=np.float64)
+    value[np.asarray(flagged, dtype=bool)] = math.nan
+    stand_in = np.abs(value) == _FLOAT_MAX
+    if stand_in.any():
+        value[stand_in] = np.copysign(math.inf, value[stand_in])
+        result.notes.append(
+            f"{int(stand_in.sum())} value(s) stored as ±{_FLOAT_MAX:.6g} (MLflow's stand-in for "
+            "an infinity SQL cannot hold) read as ±inf"
+        )
+    result.frame = build_frame(
+        tag=pd.Categorical(tags),
+        step=np.asarray(steps, dtype=np.int64),
+        value=value,
+        wall_time=np.asarray(seconds, dtype=np.float64),  # NULL (None) becomes NaN
+        epoch=np.full(len(value), math.nan),
+        source=str(path),
+    )
 
 
 def _metadata(

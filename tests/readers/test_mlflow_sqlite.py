@@ -267,3 +267,25 @@ def test_any_prefix_or_overwrite_reads_or_fails_in_one_line(
         assert "\n" not in failed.error
     for run in report.runs:
         assert run.frame["step"].notna().all()
+
+
+def test_rows_of_the_wrong_type_are_skipped_and_bad_utf8_replaced(
+    store: Path, tmp_path: Path
+) -> None:
+    """A database edited by something else than MLflow: SQLite's loose typing lets any cell
+    hold text; such rows are reported, the others read."""
+    database = _copy(store, tmp_path / "edited")
+    with sqlite3.connect(database) as connection:
+        run_id = connection.execute("SELECT run_uuid FROM runs WHERE name = 'beta'").fetchone()[0]
+        connection.execute(
+            "UPDATE metrics SET value = 'oops' WHERE run_uuid = ? AND step = 1", (run_id,)
+        )
+        connection.execute(
+            "INSERT INTO metrics VALUES (CAST(x'6cff' AS TEXT), 0.5, 1700000000000, ?, 7, 0)",
+            (run_id,),
+        )
+    connection.close()
+    beta = _by_name(read_runs([database]).runs)["mlflow.db/exp one/beta"]
+    assert _points(beta, "loss") == [(0, 3.0)]
+    assert _points(beta, "l\ufffd") == [(7, 0.5)]
+    assert [(s.where, s.count) for s in beta.skipped] == [(f"run {run_id}", 1)]
