@@ -165,6 +165,15 @@ def test_an_empty_database_is_a_clear_skip(template: Path, tmp_path: Path) -> No
     assert [s.why for s in report.skipped] == ["an MLflow database with no runs"]
     with pytest.raises(UnreadableError, match="no runs"):
         mlflow_sqlite.read([database])
+    completed = subprocess.run(
+        [sys.executable, "-m", "curvelint", "frame", str(database), "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr
+    assert completed.stderr.strip().endswith("an MLflow database with no runs)")
 
 
 def test_other_sqlite_databases_are_not_claimed(tmp_path: Path) -> None:
