@@ -100,6 +100,7 @@ def _snapshot(path: Path) -> Iterator[sqlite3.Cursor]:
         )
     except sqlite3.Error as error:
         raise UnreadableError(f"{path}: cannot open as SQLite ({_first_line(error)})") from None
+    connection.text_factory = _text  # names from a damaged file may not be UTF-8
     try:
         cursor = connection.cursor()
         cursor.execute("PRAGMA trusted_schema = OFF")
@@ -118,14 +119,17 @@ def _text(data: bytes) -> str:
 
 
 def _fetch_all(cursor: sqlite3.Cursor, query: str, run_id: str) -> list[tuple[Any, ...]]:
-    """The rows of ``query``; text that is not UTF-8 (a damaged file) is read again with
-    replacement characters (only then: decoding every row in Python is slow)."""
+    """The rows of ``query``, decoded by SQLite's fast path; text that is not UTF-8 (a damaged
+    file) is read again with replacement characters (only then: decoding in Python is slow)."""
+    connection = cursor.connection
+    connection.text_factory = str
     try:
         return cursor.execute(query, (run_id,)).fetchall()
     except sqlite3.OperationalError as error:
         if "decode" not in str(error):
             raise
-    cursor.connection.text_factory = _text
+    finally:
+        connection.text_factory = _text
     return cursor.execute(query, (run_id,)).fetchall()
 
 
@@ -214,7 +218,7 @@ def read_part(paths: Sequence[Path], run_id: str) -> ReadResult:
 
 
 def _values(cursor: sqlite3.Cursor, query: str, run_id: str) -> dict[str, str]:
-    rows = _fetch_all(cursor, query, run_id)
+    rows = cursor.execute(query, (run_id,)).fetchall()
     return {str(key): "" if value is None else str(value) for key, value in rows}
 
 

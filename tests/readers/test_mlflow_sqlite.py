@@ -293,8 +293,17 @@ def test_rows_of_the_wrong_type_are_skipped_and_bad_utf8_replaced(
             "INSERT INTO metrics VALUES (CAST(x'6cff' AS TEXT), 0.5, 1700000000000, ?, 7, 0)",
             (run_id,),
         )
+        connection.execute(
+            "INSERT INTO params VALUES (CAST(x'70ff' AS TEXT), CAST(x'ff' AS TEXT), ?)", (run_id,)
+        )
+        connection.execute(
+            "UPDATE experiments SET name = CAST(x'65ff' AS TEXT) WHERE name = 'exp two'"
+        )
     connection.close()
-    beta = _by_name(read_runs([database]).runs)["mlflow.db/exp one/beta"]
+    runs = _by_name(read_runs([database]).runs)
+    assert "mlflow.db/e\ufffd/alpha" in runs
+    beta = runs["mlflow.db/exp one/beta"]
+    assert beta.configuration.as_dict() == {"p\ufffd": "\ufffd"}
     assert _points(beta, "loss") == [(0, 3.0)]
     assert _points(beta, "l\ufffd") == [(7, 0.5)]
     assert [(s.where, s.count) for s in beta.skipped] == [(f"run {run_id}", 1)]
