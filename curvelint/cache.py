@@ -214,6 +214,7 @@ def run_key(spec: RunSpec, found: Fingerprint, reader_options: Mapping[str, Json
             "root": str(spec.root),
             "files": [str(path) for path in spec.files],
             "companions": [str(path) for path in spec.companions],
+            "part": spec.part,
             "stats": [list(item) for item in found.files],
             "reader_options": plain(reader_options),
         }

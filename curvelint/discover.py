@@ -9,6 +9,7 @@ Files are grouped the way the tools that wrote them do:
   ``checkpoint-N/`` is one run. The TensorBoard logs the Trainer writes below it
   (``runs/<date>_<host>/``) hold the same curves: they are that run's companions, not a run.
 * Keras CSVLogger: each file is a run.
+* MLflow SQLite store: each run in the database is a run (:attr:`RunSpec.part` is its id).
 
 The walk never follows a symbolic link out of the root, never opens anything but regular
 files, and reports what it could not enter instead of failing.
@@ -22,7 +23,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from curvelint.errors import CurvelintError
 from curvelint.readers import BY_NAME, READERS, keras_csv, tensorboard
 from curvelint.readers.base import Reader, Skipped
 
@@ -36,6 +39,7 @@ class RunSpec:
     root: Path
     files: tuple[Path, ...]
     companions: tuple[Path, ...] = ()
+    part: str = ""  # which run of a file that holds many (an MLflow database's run id)
 
 
 @dataclass(frozen=True)
@@ -186,11 +190,35 @@ def discover(paths: Sequence[Path]) -> Discovery:
             discovery.skipped.append(Skipped(str(root), "", why))
         prefix = root.name + "/" if len(paths) > 1 and root.is_dir() else ""
         for item, name in zip(found, _names(found, root), strict=True):
-            discovery.runs.append(
-                RunSpec(prefix + name, item.format, item.location, item.files, item.companions)
-            )
+            spec = RunSpec(prefix + name, item.format, item.location, item.files, item.companions)
+            discovery.runs.extend(_runs_inside(spec, discovery.skipped))
     _make_names_unique(discovery.runs)
     return discovery
+
+
+def _runs_inside(spec: RunSpec, skipped: list[Skipped]) -> list[RunSpec]:
+    """A file that holds many runs (an MLflow database) is one spec per run, named
+    ``<file's name>/<experiment>/<run>``; one that cannot be listed stays one spec, whose read
+    then fails with the reason."""
+    list_runs: Callable[[Path], list[Any]] | None = getattr(
+        BY_NAME[spec.format], "runs_inside", None
+    )
+    if list_runs is None:
+        return [spec]
+    try:
+        inside = list_runs(spec.files[0])
+    except CurvelintError:
+        return [spec]
+    if not inside:
+        skipped.append(Skipped(str(spec.root), "", "an MLflow database with no runs"))
+        return []
+    # A write-ahead log beside the database holds its newest pages: part of its fingerprint.
+    wal = spec.files[0].with_name(spec.files[0].name + "-wal")
+    files = (*spec.files, wal) if wal.is_file() else spec.files
+    return [
+        replace(spec, name=f"{spec.name}/{run.label}", files=files, part=run.run_id)
+        for run in inside
+    ]
 
 
 def _make_names_unique(runs: list[RunSpec]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from curvelint import remote, schema
+from curvelint.configuration import Configuration, configuration
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
 from curvelint.readers import BY_NAME, tensorboard
-from curvelint.readers.base import ReadResult, Skipped
+from curvelint.readers.base import Reader, ReadResult, Skipped
 
 if TYPE_CHECKING:
     from curvelint.cache import Cache
@@ -30,6 +31,12 @@ class Run:
     metadata: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     files: tuple[str, ...] = ()
+
+    @property
+    def configuration(self) -> Configuration:
+        """The run's settings as logged, from whichever source logged them
+        (:mod:`curvelint.configuration`)."""
+        return configuration(self.metadata, self.format)
 
 
 @dataclass
@@ -90,10 +97,18 @@ def read_run(spec: RunSpec, cache: Cache | None = None) -> Run:
     return _read_run(spec)
 
 
+def _read_files(reader: Reader, spec: RunSpec) -> ReadResult:
+    """``reader.read``, or its ``read_part`` for one run of a file that holds many."""
+    read_part: Callable[[list[Path], str], ReadResult] | None = getattr(reader, "read_part", None)
+    if spec.part and read_part is not None:
+        return read_part(list(spec.files), spec.part)
+    return reader.read(list(spec.files))
+
+
 def _read_run(spec: RunSpec) -> Run:
     reader = BY_NAME[spec.format]
     try:
-        result = reader.read(list(spec.files))
+        result = _read_files(reader, spec)
         used_format = spec.format
     except CurvelintError:
         if not spec.companions:

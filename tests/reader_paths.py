@@ -5,6 +5,7 @@ FILE_NAMES = {
     "tensorboard": "run/events.out.tfevents.1700000000.host.1.0",
     "trainer_state": "out/trainer_state.json",
     "mlflow_store": "mlruns/0/0123456789abcdef0123456789abcdef/metrics/loss",
+    "mlflow_sqlite": "store/mlflow.db",
     "wandb_run": "wandb/run-20240101_000000-abc/run-abc.wandb",
     "lightning_csv": "lightning_logs/version_0/metrics.csv",
     "step_table": "table/steps.csv",

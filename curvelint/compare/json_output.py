@@ -10,7 +10,7 @@ from curvelint import __version__
 from curvelint.compare.markdown import RULE
 from curvelint.compare.model import Comparison, PairComparison, SeriesComparison, Unit
 from curvelint.compare.stats import Difference, Statistic
-from curvelint.report.json_output import JsonObject, json_number
+from curvelint.report.json_output import JsonObject, configuration_document, json_number
 
 SCHEMA_VERSION = 1
 
@@ -57,6 +57,7 @@ def _unit(unit: Unit) -> JsonObject:
         "verdict": unit.verdict,
         "reason": unit.reason,
         "seeds": unit.seeds,
+        "configuration": configuration_document(unit.configuration),
     }
     if unit.group is not None:
         group = unit.group
@@ -83,6 +84,10 @@ def _pair(pair: PairComparison) -> JsonObject:
             "move": pair.verdict.move,
         },
         "series": [_series(row) for row in pair.series],
+        "configuration_changes": [
+            {"setting": name, "base": old, "head": new}
+            for name, old, new in pair.configuration_changes
+        ],
     }
 
 

@@ -1,9 +1,9 @@
 """compare.md: a comparison that reads well as a PR comment (GitHub-flavoured, no HTML).
 
 Order: the outcome (regression or not, and why), one summary row per pair (also printed on
-stdout), then per pair the verdicts and every compared value, the plot, how differences are
-judged, and what was left unmatched or unreadable. Names from logs and paths from the command
-line go through :func:`markdown_text`.
+stdout), then per pair the verdicts, every compared value and the settings that differ, the
+plot, how differences are judged, and what was left unmatched or unreadable. Names from logs
+and paths from the command line go through :func:`markdown_text`.
 """
 
 from __future__ import annotations
@@ -127,11 +127,34 @@ def _pair_section(pair: PairComparison) -> list[str]:
     lines.append(f"Verdict: {_verdict(pair.verdict.base)} → {_verdict(pair.verdict.head)} ({move})")
     lines += ["", _unit_line("Base", pair.base), _unit_line("Head", pair.head), ""]
     if not pair.series:
-        return [*lines, "No curve with a better direction was logged on both sides."]
+        lines.append("No curve with a better direction was logged on both sides.")
+        return lines + configuration_lines(pair)
     rows = [cells for row in pair.series[:MAX_ROWS] for cells in _rows(row)]
     lines += table(["Series", "Value", "Base", "Head", "Δ", "Judgement"], rows)
     if len(pair.series) > MAX_ROWS:
         lines += ["", f"{len(pair.series) - MAX_ROWS} more series in compare.json."]
+    return lines + configuration_lines(pair)
+
+
+def _shown(value: str | None) -> str:
+    return "*(not logged)*" if value is None else markdown_text(value, 200)
+
+
+def configuration_lines(pair: PairComparison) -> list[str]:
+    """What differs between the two sides' configurations, at most :data:`MAX_ROWS` rows."""
+    base, head = pair.base.configuration, pair.head.configuration
+    if not base.values and not head.values:
+        return []
+    changes = pair.configuration_changes
+    if not changes:
+        return ["", f"Configuration: the same on both sides ({len(base.values)} settings)."]
+    rows = (
+        [markdown_text(name, 80), _shown(old), _shown(new)] for name, old, new in changes[:MAX_ROWS]
+    )
+    lines = ["", f"Configuration: {len(changes)} setting(s) differ.", ""]
+    lines += table(["Setting", "Base", "Head"], rows)
+    if len(changes) > MAX_ROWS:
+        lines += ["", f"…and {len(changes) - MAX_ROWS} more in compare.json."]
     return lines
 
 

@@ -3,7 +3,7 @@ computed once by :mod:`curvelint.compare.build` and only read by the renderers."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -12,6 +12,7 @@ import numpy.typing as npt
 from curvelint.compare.judge import GroupResult, Judged
 from curvelint.compare.stats import Difference, Which
 from curvelint.compare.verdicts import VerdictChange
+from curvelint.configuration import Configuration, differences
 from curvelint.names import SeriesNamed
 from curvelint.report.model import Curve
 
@@ -26,6 +27,8 @@ class Unit:
     key: str
     judged: Judged
     group: GroupResult | None = None
+    # A group's configuration is what its seeds share.
+    configuration: Configuration = field(default_factory=Configuration)
 
     @property
     def label(self) -> str:
@@ -72,6 +75,12 @@ class PairComparison:
     head: Unit
     verdict: VerdictChange
     series: tuple[SeriesComparison, ...]
+
+    @property
+    def configuration_changes(self) -> list[tuple[str, str | None, str | None]]:
+        """``(setting, base value, head value)`` for each setting that differs (``None``:
+        not logged on that side)."""
+        return differences(self.base.configuration, self.head.configuration)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from curvelint.compare.judge import GroupError, Judged, judge_group, judge_run
 from curvelint.compare.model import Side, Unit, Unreadable
+from curvelint.configuration import shared
 from curvelint.errors import NoLogsError
 from curvelint.groups import group_runs
 from curvelint.judging import JudgingOptions
@@ -55,8 +56,9 @@ def build_units(
             alone.update(group.members)
             continue
         key = group.key + GROUP_SUFFIX if group.key in by_name else group.key
-        units.append(Unit(key, result.judged, result))
-    units += [Unit(name, judged[name]) for name in sorted(alone)]
+        settings = shared([by_name[name].configuration for name in group.members])
+        units.append(Unit(key, result.judged, result, settings))
+    units += [Unit(name, judged[name], None, by_name[name].configuration) for name in sorted(alone)]
     return tuple(units)
 
 

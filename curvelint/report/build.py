@@ -171,6 +171,7 @@ def build_run_report(
         notes=tuple(run.notes),
         files=run.files,
         x_axis_note=x_note,
+        configuration=run.configuration,
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import asdict
 from typing import Any
 
 from curvelint import __version__
+from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import Finding
 from curvelint.report.json_schema import SCHEMA_VERSION
 from curvelint.report.model import RunReport, SkippedItem
@@ -76,6 +77,16 @@ def run_document(report: RunReport) -> JsonObject:
         "plots": [plot.file_name for plot in report.plots],
         "skipped": [_skipped(item) for item in report.skipped],
         "notes": list(report.notes),
+        "configuration": configuration_document(report.configuration),
+    }
+
+
+def configuration_document(configuration: Configuration) -> JsonObject:
+    """The run's settings by name, how many more were left out, and where they came from."""
+    return {
+        "values": dict(configuration.values),
+        "omitted": configuration.omitted,
+        "sources": list(configuration.sources),
     }
 
 

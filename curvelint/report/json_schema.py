@@ -105,6 +105,25 @@ _OVERVIEW = _object(
     "Run-level numbers.",
 )
 
+CONFIGURATION = _object(
+    {
+        "values": {
+            "type": "object",
+            "description": "settings by name (nested names dotted: optimizer.lr), as logged, "
+            "each name and value cut to 200 characters; at most 500",
+            "additionalProperties": {"type": "string"},
+        },
+        "omitted": {"type": "integer", "minimum": 0, "description": "settings left out"},
+        "sources": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "where they came from: hparams, MLflow params, W&B config, "
+            "Trainer state",
+        },
+    },
+    "How the run was configured, as its logs say (empty when they do not).",
+)
+
 _VERDICTS = list(VERDICT_ORDER)
 
 RUN_PROPERTIES: dict[str, Any] = {
@@ -125,6 +144,7 @@ RUN_PROPERTIES: dict[str, Any] = {
     "plots": {"type": "array", "items": {"type": "string"}, "description": "PNG file names"},
     "skipped": {"type": "array", "items": _SKIPPED},
     "notes": {"type": "array", "items": {"type": "string"}},
+    "configuration": CONFIGURATION,
 }
 
 RUN_SCHEMA: dict[str, Any] = {

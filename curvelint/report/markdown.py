@@ -1,7 +1,8 @@
 """A run's report.md: GitHub-flavoured markdown that reads well in a PR comment.
 
 Order: the verdict and its reason, the key numbers, the findings (most severe first) with
-evidence and recommendation, the plots, then what was skipped while reading. Every piece of
+evidence and recommendation, the plots, the run's configuration as logged, then what was
+skipped while reading. Every piece of
 text that came from a log goes through :func:`markdown_text`; no HTML is ever emitted.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import EvidenceValue, Finding
 from curvelint.report.escape import markdown_text
 from curvelint.report.model import RunReport, SeriesSummary
@@ -23,6 +25,7 @@ from curvelint.report.paths import link_target
 from curvelint.verdicts import FACTS, facts_of
 
 VERDICT_MARKS = {name: facts.mark for name, facts in FACTS.items()}
+CONFIGURATION_SHOWN = 40  # settings listed in report.md (report.json has up to 500)
 SEVERITY_MARKS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 FORMAT_NAMES = {
     "tensorboard": "TensorBoard event files",
@@ -31,6 +34,7 @@ FORMAT_NAMES = {
     "keras_history": "Keras History JSON",
     "lightning_csv": "PyTorch Lightning CSVLogger",
     "mlflow_store": "MLflow file store",
+    "mlflow_sqlite": "MLflow SQLite store",
     "wandb_run": "Weights & Biases run files",
     "json_lines": "JSON lines",
     "step_table": "table by step (CSV)",
@@ -144,6 +148,28 @@ def _plots(report: RunReport) -> list[str]:
     return lines
 
 
+def configuration_table(configuration: Configuration) -> list[str]:
+    """The settings as a two-column table, at most :data:`CONFIGURATION_SHOWN` rows and a line
+    saying how many more there are; empty when nothing was logged."""
+    if not configuration.values:
+        return []
+    shown = configuration.values[:CONFIGURATION_SHOWN]
+    rows = ((markdown_text(name, 80), markdown_text(value, 200)) for name, value in shown)
+    lines = table(["Setting", "Value"], rows)
+    more = len(configuration.values) - len(shown) + configuration.omitted
+    if more:
+        lines += ["", f"…and {more:,} more (report.json lists up to 500)."]
+    return lines
+
+
+def _configuration(report: RunReport) -> list[str]:
+    lines = configuration_table(report.configuration)
+    if not lines:
+        return []
+    sources = ", ".join(markdown_text(s) for s in report.configuration.sources)
+    return ["", "## Configuration", "", f"As logged ({sources}).", "", *lines]
+
+
 def _reading(report: RunReport) -> list[str]:
     lines = []
     if report.skipped:
@@ -169,6 +195,7 @@ def render_markdown(report: RunReport, *, footer: str = "") -> str:
         *_series_table(report),
         *_findings(report),
         *_plots(report),
+        *_configuration(report),
         *_reading(report),
     ]
     if footer:

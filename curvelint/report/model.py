@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import Finding
 from curvelint.names import SeriesNamed
 
@@ -166,6 +167,7 @@ class RunReport:
     notes: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     x_axis_note: str | None = None
+    configuration: Configuration = field(default_factory=Configuration)
 
 
 @dataclass(frozen=True)

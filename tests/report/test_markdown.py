@@ -41,6 +41,7 @@ def _overfitting_report() -> RunReport:
     run, analysis, diagnosis = overfitting_run("team/overfit")
     run.skipped.append(Skipped("events.out.tfevents.1", "byte 4096", "truncated record", 1))
     run.notes.append("two event files merged")
+    run.metadata["hparams"] = {"lr": 0.001, "batch_size": 32.0, "optimizer": "adam|*sgd*"}
     return build_run_report(run, analysis, diagnosis, folder="team__overfit")
 
 
