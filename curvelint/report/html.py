@@ -194,10 +194,11 @@ def _plots(report: RunReport) -> list[str]:
         lines.append(f"<p><em>Note: {html_text(report.x_axis_note)}.</em></p>")
     for p, plot in enumerate(report.plots):
         lines.append(f'<section class="plot"><h3>{html_text(plot.title, 200)}</h3>')
+        many = len(plot.panels) > 1  # one panel: the figure's title names it already
         for q, panel in enumerate(plot.panels):
             lines += [
                 '<figure class="panel">',
-                f"<figcaption>{html_text(panel.title)}</figcaption>",
+                *([f"<figcaption>{html_text(panel.title)}</figcaption>"] if many else []),
                 f'<div class="chart" id="chart-{p}-{q}"></div>',
                 *_panel_caption(report, p, q),
                 "</figure>",

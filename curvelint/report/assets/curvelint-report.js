@@ -101,7 +101,7 @@
         data.push(item.raw);
         series.push({ label: curve.label + " (smoothed)", stroke: curve.colour, width: 2,
                       points: { show: false }, value: valueFormatter(null) });
-        dense.push({ index: data.length, raw: item.raw });
+        dense.push({ index: data.length + 1, raw: item.raw });  // in the chart's data, 0 is x
         data.push(smooth(item.raw, weight));
       } else {
         series.push({ label: curve.label, stroke: curve.colour, width: 2,
@@ -115,7 +115,8 @@
 
   function zoomed(u, xs) {
     var scale = u.scales.x;
-    return xs.length > 0 && (scale.min > xs[0] || scale.max < xs[xs.length - 1]);
+    if (xs.length === 0 || scale.min == null || scale.max == null) return false;
+    return scale.min > xs[0] || scale.max < xs[xs.length - 1];
   }
 
   /* A log axis over many decades: labels, ticks and grid lines at powers of ten only, and
@@ -277,10 +278,15 @@
     return { chart: chart, element: element, dense: built.dense };
   }
 
+  /* New data resets the scales: a zoomed chart is zoomed back to where it was. */
   function resmooth(entry, weight) {
-    var data = entry.chart.data.slice();
+    var chart = entry.chart;
+    var data = chart.data.slice();
+    var xs = data[0];
+    var view = zoomed(chart, xs) ? { min: chart.scales.x.min, max: chart.scales.x.max } : null;
     entry.dense.forEach(function (item) { data[item.index] = smooth(item.raw, weight); });
-    entry.chart.setData(data, false);
+    chart.setData(data);
+    if (view) chart.setScale("x", view);
   }
 
   function start() {
