@@ -193,7 +193,10 @@ def _plots(report: RunReport) -> list[str]:
     if report.x_axis_note:
         lines.append(f"<p><em>Note: {html_text(report.x_axis_note)}.</em></p>")
     for p, plot in enumerate(report.plots):
-        lines.append(f'<section class="plot"><h3>{html_text(plot.title, 200)}</h3>')
+        lines += [
+            f'<section class="plot"><h3>{html_text(plot.title, 200)}</h3>',
+            f'<div class="panels columns-{min(2, max(1, plot.columns))}">',
+        ]
         many = len(plot.panels) > 1  # one panel: the figure's title names it already
         for q, panel in enumerate(plot.panels):
             lines += [
@@ -205,6 +208,7 @@ def _plots(report: RunReport) -> list[str]:
             ]
         image = link_target(plot.file_name)
         lines += [
+            "</div>",
             f'<noscript><img src="{html.escape(image)}" alt="{html_text(plot.alt_text, 200)}">'
             "</noscript>",
             "</section>",
