@@ -9,7 +9,7 @@ import json
 import math
 from html.parser import HTMLParser
 
-from curvelint.report.build import build_run_report
+from curvelint.report.build import build_run_report, unreadable_report
 from curvelint.report.html import render_run_html
 from curvelint.report.html_data import number, script_json
 from curvelint.report.html_index import render_index_html
@@ -162,3 +162,12 @@ def test_the_index_links_each_run_to_its_page_and_shows_its_verdict() -> None:
     text = " ".join(parser.text)
     for report in reports:
         assert report.verdict.replace("_", " ") in text
+
+
+def test_an_unreadable_run_gets_a_page_with_its_reason_and_no_script() -> None:
+    report = unreadable_report("broken", "keras_csv", "broken.csv: no loss column", folder="b")
+    parser = parse(render_run_html(report))
+    assert not any(tag == "script" for tag, _ in parser.tags)
+    text = " ".join(parser.text)
+    assert "unreadable" in text
+    assert "broken.csv: no loss column" in text

@@ -35,16 +35,21 @@ TRAIN_COLOUR = (0x1F, 0x77, 0xB4)  # SPLIT_COLOURS["train"]
 NON_FINITE_COLOUR = (0xB2, 0x18, 0x2B)
 HOSTILE_PARENT = "x<"  # with the child folder, the run is named x</script><img …>
 HOSTILE_CHILD = "script><img src=x onerror=alert(1)>"
+HOSTILE_TAG = "eval/f1</script><script>alert(2)</script>\u2028<!--"
 STEPS = 600
 NAN_FROM = 400
 
 
-def _write_tensorboard(folder: Path, *, nan_from: int | None = None) -> None:
+def _write_tensorboard(
+    folder: Path, *, nan_from: int | None = None, extra_tag: str | None = None
+) -> None:
     from torch.utils.tensorboard import SummaryWriter
 
     rng = np.random.default_rng(7)
     writer = SummaryWriter(str(folder))
     for step in range(1, STEPS + 1):
+        if extra_tag is not None:
+            writer.add_scalar(extra_tag, 0.5 + 0.1 * math.sin(step / 20), step)
         loss = 2.0 * step**-0.4 + rng.normal(0.0, 0.04)
         if nan_from is not None and step >= nan_from:
             loss = math.nan
@@ -62,7 +67,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     logs = root / "logs"
     _write_tensorboard(logs / "healthy")
     _write_tensorboard(logs / "nan_run", nan_from=NAN_FROM)
-    _write_tensorboard(logs / HOSTILE_PARENT / HOSTILE_CHILD)
+    _write_tensorboard(logs / HOSTILE_PARENT / HOSTILE_CHILD, extra_tag=HOSTILE_TAG)
     out = root / "out"
     environment = {**os.environ, "CURVELINT_CACHE_MAX_MB": "0"}
     result = subprocess.run(
@@ -271,6 +276,10 @@ def test_a_hostile_run_name_is_shown_as_text_and_runs_nothing(browser: Any, repo
     seen = run_page(browser, reports, folder)
     assert seen.page.locator("h1").text_content() == name
     assert seen.page.locator("img").count() == 0
+    assert seen.page.locator("script").count() == 3  # uPlot, ours, the JSON data
+    assert "<script>alert(2)</script>" in seen.page.locator("main").inner_text()  # the tag
+    panels = sum(len(plot["panels"]) for plot in chart_data(reports, folder)["plots"])
+    assert seen.page.locator(".chart canvas").count() == panels
     assert seen.dialogs == []
     assert seen.console_errors == []
     seen.page.close()
