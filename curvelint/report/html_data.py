@@ -16,6 +16,7 @@ from curvelint.report.plots import OTHER_COLOURS, SPLIT_COLOURS
 
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 SIGNIFICANT_DIGITS = 7  # enough for any hover value, and a third of the bytes of repr()
+MAX_EXACT_INTEGER = 2**53  # JavaScript numbers hold whole numbers exactly up to here
 
 # Inside <script>, "</script>" and "<!--" change how the HTML parser reads the rest, and
 # U+2028/U+2029 end a line in older JavaScript: all are spelled as JSON escapes instead.
@@ -35,13 +36,15 @@ def script_json(value: JsonValue) -> str:
     return text.translate(_SCRIPT_ESCAPES)
 
 
-def number(value: float) -> float | str:
-    """A finite value rounded to 7 significant digits; NaN and ±inf as JavaScript spells them
-    (``Number("Infinity")`` reads it back)."""
+def number(value: float) -> int | float | str:
+    """A whole number exactly (a step may pass 10 million); any other finite value rounded to
+    7 significant digits; NaN and ±inf as JavaScript spells them (``Number("Infinity")``)."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
+    if value.is_integer() and abs(value) <= MAX_EXACT_INTEGER:
+        return int(value)
     return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
 
 

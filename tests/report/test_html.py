@@ -81,6 +81,8 @@ def test_numbers_keep_nan_and_infinity_as_javascript_spells_them() -> None:
     ]
     assert number(0.123456789123) == 0.1234568
     assert number(12000.0) == 12000.0
+    assert number(123_456_789.0) == 123_456_789  # a step stays exact
+    assert number(-3.0) == -3
 
 
 def test_the_page_shows_the_verdict_reason_and_every_finding_of_the_markdown() -> None:
