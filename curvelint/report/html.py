@@ -17,7 +17,7 @@ import numpy as np
 from curvelint.diagnosis.findings import EvidenceValue, Finding
 from curvelint.report.escape import clean_text, shorten
 from curvelint.report.html_data import report_data, script_json
-from curvelint.report.markdown import FORMAT_NAMES, SEVERITY_MARKS, VERDICT_MARKS
+from curvelint.report.markdown import FORMAT_NAMES, SEVERITY_MARKS
 from curvelint.report.model import RunReport, SeriesSummary
 from curvelint.report.numbers import (
     format_at,
@@ -27,6 +27,7 @@ from curvelint.report.numbers import (
     format_value,
 )
 from curvelint.report.paths import link_target
+from curvelint.verdicts import facts_of
 
 ASSETS = "assets"
 PAGE_SCRIPTS = ("uPlot.iife.min.js", "curvelint-report.js")
@@ -63,10 +64,13 @@ def html_table(header: Iterable[str], rows: Iterable[Iterable[str]], css: str = 
 
 
 def verdict_html(verdict: str) -> str:
-    """The coloured mark and the verdict word, with a class to colour it by."""
-    word = html_text(verdict.replace("_", " "))
-    klass = html_text(verdict)
-    return f'<span class="verdict verdict-{klass}">{VERDICT_MARKS.get(verdict, "⚪")} {word}</span>'
+    """The coloured mark and the verdict's words, coloured by how much it hurts (its tier)."""
+    facts = facts_of(verdict)
+    tier = "none" if facts.tier is None else str(facts.tier)
+    return (
+        f'<span class="verdict verdict-tier-{tier}">{html_text(facts.mark)} '
+        f"{html_text(facts.words)}</span>"
+    )
 
 
 def page(title: str, body: list[str], *, assets: str, scripts: bool) -> str:
