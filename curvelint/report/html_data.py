@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import math
 
-from curvelint.report.model import Curve, FloatArray, Panel, PlotSpec, RunReport
+import numpy as np
+
+from curvelint.report.model import Curve, EpochScale, FloatArray, Panel, PlotSpec, RunReport
 from curvelint.report.plots import OTHER_COLOURS, SPLIT_COLOURS
 
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 SIGNIFICANT_DIGITS = 7  # enough for any hover value, and a third of the bytes of repr()
+EPOCH_POINTS = 400  # of the step → epoch table; epochs are interpolated between them
 MAX_EXACT_INTEGER = 2**53  # JavaScript numbers hold whole numbers exactly up to here
 
 # Inside <script>, "</script>" and "<!--" change how the HTML parser reads the rest, and
@@ -91,10 +94,20 @@ def panel_data(panel: Panel, x_label: str) -> dict[str, JsonValue]:
     }
 
 
+def epoch_data(scale: EpochScale | None) -> JsonValue:
+    """Matching steps and epochs (at most ``EPOCH_POINTS``, always the last), so hovering a
+    step also tells its epoch, as the PNG's second axis does."""
+    if scale is None or len(scale.steps) == 0:
+        return None
+    keep = np.unique(np.linspace(0, len(scale.steps) - 1, EPOCH_POINTS).round().astype(int))
+    return {"steps": numbers(scale.steps[keep]), "epochs": numbers(scale.epochs[keep])}
+
+
 def plot_data(plot: PlotSpec) -> dict[str, JsonValue]:
-    """One figure of the markdown report: its title and one chart per panel."""
+    """One figure of the markdown report: its title, epoch scale and one chart per panel."""
     return {
         "title": plot.title,
+        "epochs": epoch_data(plot.epoch_scale),
         "panels": [panel_data(panel, plot.x_label) for panel in plot.panels],
     }
 

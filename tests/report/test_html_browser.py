@@ -297,3 +297,32 @@ def test_the_index_lists_every_run_and_links_to_its_page(browser: Any, reports: 
     assert seen.console_errors == []
     assert all(url.startswith("file://") for url in seen.requests)
     seen.page.close()
+
+
+def test_hovering_a_trainer_run_also_tells_the_epoch(
+    browser: Any, sample_logs: Path, tmp_path: Path
+) -> None:
+    """A real transformers.Trainer log (sample_logs/) logs epochs: the hover names them too,
+    as the PNG's second axis does."""
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "curvelint", "analyze", str(sample_logs / "hf_bert_stuck")),
+            *("--out", str(out), "--html", "--fail-on", "never", "--jobs", "1", "--quiet"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "CURVELINT_CACHE_MAX_MB": "0"},
+    )
+    assert result.returncode == 0, result.stderr
+    (folder,) = [path.parent.name for path in out.glob("*/report.html")]
+    seen = run_page(browser, out, folder)
+    over, box = plot_area(seen)
+    over.hover(position={"x": box["width"] * 0.5, "y": box["height"] * 0.5})
+    step_text = legend(seen)["step"]
+    step, _, epoch_text = step_text.partition(" (epoch ")
+    assert int(step.replace(",", "")) > 0 and float(epoch_text.rstrip(")")) > 0
+    assert seen.console_errors == []
+    seen.page.close()

@@ -258,7 +258,31 @@
     };
   }
 
-  function makeChart(element, panel, weight) {
+  /* The epoch of a step, interpolated in the plot's step → epoch table (null: none). */
+  function epochAt(epochs, x) {
+    if (!epochs || x == null) return null;
+    var steps = epochs.steps.map(decode);
+    var values = epochs.epochs.map(decode);
+    if (x <= steps[0]) return values[0];
+    for (var i = 1; i < steps.length; i++) {
+      if (x <= steps[i]) {
+        var span = steps[i] - steps[i - 1];
+        var share = span > 0 ? (x - steps[i - 1]) / span : 1;
+        return values[i - 1] + share * (values[i] - values[i - 1]);
+      }
+    }
+    return values[values.length - 1];
+  }
+
+  function xLegend(epochs) {
+    return function (u, x) {
+      var epoch = epochAt(epochs, x);
+      var text = formatX(x);
+      return epoch == null ? text : text + " (epoch " + Number(epoch.toFixed(2)) + ")";
+    };
+  }
+
+  function makeChart(element, panel, weight, epochs) {
     var aligned = alignedData(panel);
     var built = seriesFor(aligned, weight);
     var options = {
@@ -269,7 +293,7 @@
         { label: panel.x_label, values: function (u, ticks) { return ticks.map(function (x) { return x == null ? "" : formatX(x); }); } },
         yAxis(panel),
       ],
-      series: [{ label: panel.x_label, value: function (u, x) { return formatX(x); } }]
+      series: [{ label: panel.x_label, value: xLegend(epochs) }]
         .concat(built.series),
       cursor: { drag: { x: true, y: false } },
       hooks: { drawClear: [drawShades(panel)], draw: [drawMarks(panel)] },
@@ -300,7 +324,7 @@
     report.plots.forEach(function (plot, p) {
       plot.panels.forEach(function (panel, q) {
         var element = document.getElementById("chart-" + p + "-" + q);
-        if (element) entries.push(makeChart(element, panel, weight));
+        if (element) entries.push(makeChart(element, panel, weight, plot.epochs));
       });
     });
     if (slider) {
