@@ -339,6 +339,7 @@
         entry.chart.setSize({ width: Math.max(320, entry.element.clientWidth), height: HEIGHT });
       });
     });
+    // The uPlot instances, for the browser's console and the browser tests.
     window.curvelintCharts = entries.map(function (entry) { return entry.chart; });
   }
 
