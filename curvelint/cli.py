@@ -171,7 +171,8 @@ def frame(
 ANALYZE_HELP = f"""Analyze every run under PATHS and write a report per run into --out.
 
 Writes DIR/<run>/report.md, its PNG plots and report.json, DIR/index.md (one row per run)
-and DIR/summary.json. DIR must be new, empty, or an earlier curvelint report (it is then
+and DIR/summary.json (with --html also DIR/<run>/report.html, DIR/index.html and the scripts
+they load in DIR/assets/). DIR must be new, empty, or an earlier curvelint report (it is then
 replaced cleanly; files curvelint did not write are never touched).
 
 {EXIT_CODES_HELP}
@@ -366,6 +367,14 @@ def analyze(
         ),
     ] = None,
     cache: CacheOption = True,
+    html: Annotated[
+        bool,
+        typer.Option(
+            "--html",
+            help="Also write an interactive report.html per run and an index.html (zoom, "
+            "hover, smoothing slider) that open offline.",
+        ),
+    ] = False,
 ) -> None:
     from dataclasses import replace
 
@@ -388,7 +397,7 @@ def analyze(
             num_classes,
         )
         compile_pattern(group_by)  # a bad --group-by fails before any work
-        options = replace(options, group_by=group_by)
+        options = replace(options, group_by=group_by, report=replace(options.report, html=html))
         result = _run_pipeline(
             paths,
             out,

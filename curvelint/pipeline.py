@@ -25,6 +25,7 @@ from curvelint.errors import ConfigError, CurvelintError, NoLogsError
 from curvelint.judging import JudgingOptions, judge_run
 from curvelint.report import output
 from curvelint.report.build import build_run_report, unreadable_report
+from curvelint.report.html_index import write_html_index
 from curvelint.report.json_output import JsonObject, dumps
 from curvelint.report.model import (
     X_AXES,
@@ -35,7 +36,7 @@ from curvelint.report.model import (
     index_row,
 )
 from curvelint.report.paths import folder_names
-from curvelint.report.write import write_run
+from curvelint.report.write import FOOTER, write_run
 from curvelint.runs import read_run
 
 Progress = Callable[[IndexRow | None], None]
@@ -152,7 +153,7 @@ def process_run(task: RunTask) -> RunOutcome:
         contents: dict[str, bytes] = {}
     else:
         folder = _RecordingFolder(task.out)
-        document = write_run(folder, report)
+        document = write_run(folder, report, html=task.options.report.html)
         outcome = RunOutcome(index_row(report), document, tuple(sorted(folder.written)))
         contents = folder.contents
     if key is not None:
@@ -360,6 +361,8 @@ def analyze_paths(
         from curvelint.compare.analyze_groups import write_index_with_groups
 
         index, summary = write_index_with_groups(folder, specs, rows, documents, skipped, options)
+        if options.report.html:
+            write_html_index(folder, rows, skipped, FOOTER)
         written = folder.written.union(*(o.written for o in outcomes))
         output.finish(out, previous, written)
         if cache is not None:

@@ -32,6 +32,7 @@ class ReportOptions:
     x_axis: XAxis = "step"
     main_metric: str | None = None  # "loss", "loss/eval", "accuracy/eval"…
     max_plot_points: int = 2000
+    html: bool = False  # also an interactive report.html per run and an index.html
 
 
 @dataclass(frozen=True)
