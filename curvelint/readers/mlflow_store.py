@@ -22,6 +22,7 @@ import numpy as np
 
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import ReadResult, Skipped
+from curvelint.readers.torn_lines import without_torn_last_line
 from curvelint.readers.metadata_files import read_text_values, read_yaml_mapping
 from curvelint.schema import build_frame, concat, empty_frame
 
@@ -88,6 +89,7 @@ def _read_metric(path: Path, tag: str, result: ReadResult) -> _Points:
     except OSError as error:
         result.skipped.append(Skipped(str(path), "", f"cannot read ({error.strerror or error})"))
         return _Points()
+    text = without_torn_last_line(text, path, result.skipped)
     points = _Points()
     seen: set[str] = set()
     bad: list[int] = []
