@@ -22,8 +22,8 @@ import numpy as np
 
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import ReadResult, Skipped
-from curvelint.readers.torn_lines import without_torn_last_line
 from curvelint.readers.metadata_files import read_text_values, read_yaml_mapping
+from curvelint.readers.torn_lines import without_torn_last_line
 from curvelint.schema import build_frame, concat, empty_frame
 
 NAME = "mlflow_store"
