@@ -27,7 +27,9 @@ def _torch_writer(folder: Path, **options: Any) -> Any:
     return SummaryWriter(str(folder), max_queue=100_000, flush_secs=3600, **options)
 
 
-def _log(folder: Path, steps: range, *, scale: float, tags: tuple[str, ...], **options: Any) -> None:
+def _log(
+    folder: Path, steps: range, *, scale: float, tags: tuple[str, ...], **options: Any
+) -> None:
     """One torch SummaryWriter session logging ``tags`` at ``steps``; each session its own
     file (names are made unique the way torch makes them: a timestamp and a counter)."""
     writer = _torch_writer(folder, **options)
@@ -55,7 +57,8 @@ def _curvelint_view(files: list[Path], folder: Path) -> Series:
     frame = tensorboard.read(files).frame
     frame = frame[[Path(source).parent == folder for source in frame["source"].astype(str)]]
     series: Series = {}
-    for tag, step, value in zip(frame["tag"].astype(str), frame["step"], frame["value"]):
+    columns = (frame["tag"].astype(str), frame["step"], frame["value"])
+    for tag, step, value in zip(*columns, strict=True):
         series.setdefault(tag, []).append((int(step), float(value)))
     return series
 
