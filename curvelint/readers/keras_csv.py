@@ -161,7 +161,15 @@ def _parse_table(
         def on_bad_line(fields: list[str]) -> None:
             bad_lines.append(len(fields))
 
-        table = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=on_bad_line, **options)
+        try:
+            table = pd.read_csv(
+                io.StringIO(text), engine="python", on_bad_lines=on_bad_line, **options
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:  # an open quote
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise UnreadableError(
+                f"{path}: not a table after line {first_line} ({reason})"
+            ) from None
         why = "rows with more fields than the header skipped"
         skipped.append(Skipped(str(path), f"after line {first_line}", why, len(bad_lines)))
     names = [str(c).strip() for c in table.columns]

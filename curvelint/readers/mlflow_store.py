@@ -13,6 +13,7 @@ and step — MLflow re-logging a point) is one point, not two. ``params/``, ``ta
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -121,8 +122,10 @@ def _read_metric(path: Path, tag: str, result: ReadResult) -> _Points:
 
 
 def _tag(path: Path) -> str:
+    """The metric's name: its path below ``metrics/``, bytes that are not UTF-8 escaped."""
     folder = _metrics_folder(path)
-    return path.relative_to(folder).as_posix() if folder is not None else path.name
+    name = path.relative_to(folder).as_posix() if folder is not None else path.name
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
 
 
 def _metadata(run: Path, result: ReadResult) -> None:
