@@ -218,3 +218,67 @@ def test_a_tag_that_is_not_utf8_is_read_escaped(tmp_path: Path) -> None:
     np.testing.assert_array_equal(result.frame["value"], [0.5 * s for s in range(5)])
     assert result.skipped == []
     assert not any("logged nothing" in note for note in result.notes)
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def _accumulator_points(folder: Path) -> Series:
+    """Every scalar TensorBoard keeps for ``folder`` with its purge on: simple values and
+    tensors of tags whose metadata names the scalars plugin."""
+    from tensorboard.util import tensor_util
+
+    accumulator = EventAccumulator(
+        str(folder), size_guidance={"scalars": 0, "tensors": 0}, purge_orphaned_data=True
+    )
+    accumulator.Reload()
+    series = _tensorboard_view(folder)
+    try:
+        scalar_tags = set(accumulator.PluginTagToContent("scalars"))
+    except KeyError:
+        scalar_tags = set()
+    for tag in accumulator.Tags()["tensors"]:
+        if tag in scalar_tags:
+            points = [
+                (event.step, float(tensor_util.make_ndarray(event.tensor_proto).item()))
+                for event in accumulator.Tensors(tag)
+            ]
+            if points:
+                series[tag] = points
+    return series
+
+
+def _not_a_curve(tag: str, points: list[tuple[int, float]]) -> bool:
+    """The series curvelint reads as an axis or drops as a placeholder (see tensorboard.py)."""
+    return tag.rsplit("/", 1)[-1] == "epoch" or (
+        tag == "hp_metric" and all(value == -1.0 for _, value in points)
+    )
+
+
+def _nan_equal(points: list[tuple[int, float]]) -> list[tuple[int, object]]:
+    return [(step, "nan" if value != value else value) for step, value in points]
+
+
+def test_every_corpus_folder_reads_as_tensorboard_shows_it(corpus: Path) -> None:
+    folders = sorted({p.parent for p in (corpus / "tfevents").rglob("*") if "tfevents" in p.name})
+    assert len(folders) >= 20
+    for folder in folders:
+        files = [p for p in folder.iterdir() if tensorboard.sniff(p)]
+        if not any(p.stat().st_size > 100 for p in files):
+            continue  # header-only files: nothing to compare
+        try:
+            ours = _curvelint_view(files, folder)
+        except Exception as error:  # an hparams-only or empty run: TensorBoard shows nothing
+            assert not any(
+                not _not_a_curve(t, p) for t, p in _accumulator_points(folder).items()
+            ), (folder, error)
+            continue
+        expected = _accumulator_points(folder)
+        for tag, points in expected.items():
+            if tag == "hp_metric":
+                points = [point for point in points if point[1] != -1.0]
+            if tag not in ours:
+                assert _not_a_curve(tag, points) or not points, (folder, tag)
+                continue
+            assert _nan_equal(ours[tag]) == _nan_equal(points), (folder, tag)
+        assert set(ours) <= set(expected), folder
