@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from curvelint.analysis import analyze_frame
 from curvelint.config import Config, load_config
-from curvelint.diagnosis import Diagnosis, Verdict, diagnose_run
+from curvelint.diagnosis import Diagnosis, Verdict
 from curvelint.errors import CurvelintError
+from curvelint.judging import JudgingOptions, judge_run
 from curvelint.runs import Run, read_runs
 
 LABELS_FILE = "labels.csv"
@@ -144,16 +144,8 @@ def read_labels(root: Path) -> list[LabelledRun]:
 
 
 def diagnose(run: Run, config: Config) -> Diagnosis:
-    """Read → analyse → diagnose one run with ``config``."""
-    analyses = analyze_frame(run.frame, settings=config.analysis)
-    analysis = analyses[run.name]
-    return diagnose_run(
-        analysis,
-        {**run.metadata, "format": run.format},
-        settings=config.rules,
-        num_classes=config.num_classes,
-        main_metric=config.main_metric,
-    )
+    """Analyse and diagnose one run with ``config``, as ``analyze`` does."""
+    return judge_run(run, JudgingOptions.from_config(config)).diagnosis
 
 
 def _outcome(label: LabelledRun, folder: Path, config: Config) -> Outcome:

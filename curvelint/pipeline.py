@@ -19,11 +19,10 @@ from pathlib import Path
 
 from curvelint import cache as run_cache
 from curvelint import remote
-from curvelint.analysis import AnalysisSettings, RunAnalysis, analyze_frame
 from curvelint.config import Config
-from curvelint.diagnosis import Diagnosis, RuleSettings, diagnose_run
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import ConfigError, CurvelintError, NoLogsError
+from curvelint.judging import JudgingOptions, judge_run
 from curvelint.report import output
 from curvelint.report.build import build_run_report, unreadable_report
 from curvelint.report.json_output import JsonObject, dumps
@@ -37,7 +36,7 @@ from curvelint.report.model import (
 )
 from curvelint.report.paths import folder_names
 from curvelint.report.write import write_run
-from curvelint.runs import Run, read_run
+from curvelint.runs import read_run
 
 Progress = Callable[[IndexRow | None], None]
 
@@ -46,9 +45,7 @@ Progress = Callable[[IndexRow | None], None]
 class PipelineOptions:
     """Everything that shapes the output; picklable, so each worker gets the same copy."""
 
-    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
-    rules: RuleSettings = field(default_factory=RuleSettings)
-    num_classes: int | None = None
+    judging: JudgingOptions = field(default_factory=JudgingOptions)
     report: ReportOptions = field(default_factory=ReportOptions)
     # Seed groups (curvelint.groups): None strips a trailing seed marker, "none" turns them off.
     group_by: str | None = None
@@ -98,34 +95,13 @@ def pipeline_options(
     num_classes: int | None = None,
 ) -> PipelineOptions:
     """The configuration with the command line's options on top (they win)."""
-    analysis = config.analysis
-    if smoothing is not None:
-        analysis = analysis.replace(smoothing=smoothing)
     if x_axis not in X_AXES:
         raise ConfigError(f"x axis {x_axis!r} is unknown; use one of {list(X_AXES)}")
-    report = ReportOptions(x_axis=x_axis, main_metric=main_metric or config.main_metric)
-    return PipelineOptions(
-        analysis=analysis,
-        rules=config.rules,
-        num_classes=num_classes if num_classes is not None else config.num_classes,
-        report=report,
+    judging = JudgingOptions.from_config(
+        config, smoothing=smoothing, main_metric=main_metric, num_classes=num_classes
     )
-
-
-def analyze(run: Run, settings: AnalysisSettings) -> RunAnalysis:
-    """The analysis of one run (the frame holds that run only)."""
-    return analyze_frame(run.frame, settings=settings)[run.name]
-
-
-def diagnose(analysis: RunAnalysis, run: Run, options: PipelineOptions) -> Diagnosis:
-    """The diagnosis of one run: the one place the pipeline calls the rules."""
-    return diagnose_run(
-        analysis,
-        {**run.metadata, "format": run.format},
-        settings=options.rules,
-        num_classes=options.num_classes,
-        main_metric=options.report.main_metric,
-    )
+    report = ReportOptions(x_axis=x_axis, main_metric=judging.main_metric)
+    return PipelineOptions(judging=judging, report=report)
 
 
 def _report(task: RunTask) -> RunReport | SkippedItem:
@@ -145,14 +121,17 @@ def _report(task: RunTask) -> RunReport | SkippedItem:
             1,
         )
     try:
-        analysis = analyze(run, task.options.analysis)
-        diagnosis = diagnose(analysis, run, task.options)
+        judgement = judge_run(run, task.options.judging)
     except CurvelintError as error:
         return unreadable_report(
             spec.name, run.format, shown.original(str(error)), folder=task.folder
         )
     return build_run_report(
-        run, analysis, diagnosis, folder=task.folder, options=task.options.report
+        run,
+        judgement.analysis,
+        judgement.diagnosis,
+        folder=task.folder,
+        options=task.options.report,
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from curvelint.compare.draw import render_png
-from curvelint.compare.judge import GroupResult, Judging, judge_group
+from curvelint.compare.judge import GroupResult, judge_group
 from curvelint.compare.plot_data import group_plot
 from curvelint.compare.stats import Statistic, side_statistic
 from curvelint.discover import RunSpec
@@ -25,12 +25,13 @@ from curvelint.report.escape import markdown_text
 from curvelint.report.index import render_index
 from curvelint.report.json_output import JsonObject, dumps, json_number, summary_document
 from curvelint.report.markdown import table, verdict_label
-from curvelint.report.model import UNREADABLE, IndexRow, SkippedItem
+from curvelint.report.model import IndexRow, SkippedItem
 from curvelint.report.numbers import format_value
 from curvelint.report.output import OutputFolder
 from curvelint.report.paths import folder_names, link_target, name_hash
 from curvelint.report.write import FOOTER, INDEX, SUMMARY, write_index
 from curvelint.runs import read_run
+from curvelint.verdicts import UNREADABLE
 
 if TYPE_CHECKING:
     from curvelint.pipeline import PipelineOptions
@@ -83,9 +84,7 @@ def seed_group_rows(
     if not grouping.groups:
         return []
     by_name = {spec.name: spec for spec in specs}
-    judging = Judging(
-        options.analysis, options.rules, options.num_classes, options.report.main_metric
-    )
+    judging = options.judging
     top = groups_folder([row.folder for row in rows])
     files = folder_names(group.key for group in grouping.groups)
     found = []

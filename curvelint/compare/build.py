@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curvelint.compare.judge import Judging
 from curvelint.compare.markdown import percent
 from curvelint.compare.model import Comparison, PairComparison, Regression, Unit, Unreadable
 from curvelint.compare.pairs import compare_pair, match_units
@@ -22,6 +21,7 @@ from curvelint.compare.sides import load_side
 from curvelint.config import Config
 from curvelint.errors import ConfigError, NoLogsError
 from curvelint.groups import compile_pattern
+from curvelint.judging import JudgingOptions
 from curvelint.report.numbers import format_value
 
 
@@ -29,7 +29,7 @@ from curvelint.report.numbers import format_value
 class CompareOptions:
     """What shapes a comparison besides the two paths."""
 
-    judging: Judging = field(default_factory=Judging)
+    judging: JudgingOptions = field(default_factory=JudgingOptions)
     threshold: float | None = None
     group_by: str | None = None
     metrics: tuple[str, ...] = ()
@@ -48,12 +48,7 @@ def compare_options(
     num_classes: int | None = None,
 ) -> CompareOptions:
     """The configuration with the command line's options on top (they win)."""
-    judging = Judging(
-        analysis=config.analysis,
-        rules=config.rules,
-        num_classes=num_classes if num_classes is not None else config.num_classes,
-        main_metric=main_metric or config.main_metric,
-    )
+    judging = JudgingOptions.from_config(config, main_metric=main_metric, num_classes=num_classes)
     return CompareOptions(
         judging=judging,
         threshold=parse_threshold(threshold) if threshold is not None else None,

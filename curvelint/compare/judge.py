@@ -7,17 +7,19 @@ A group is judged twice: as one run — its mean curves analysed and diagnosed u
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from curvelint.analysis import AnalysisSettings, RunAnalysis, analyze_frame
+from curvelint.analysis import RunAnalysis
 from curvelint.analysis.series import SeriesData, iterate_series
 from curvelint.compare.seeds import MeanCurve, MemberSeries, group_frame, mean_curve
 from curvelint.compare.stats import SeriesNumbers, series_numbers
 from curvelint.compare.verdicts import tally
-from curvelint.diagnosis import Diagnosis, RuleSettings, diagnose_run
+from curvelint.diagnosis import Diagnosis
 from curvelint.errors import CurvelintError
 from curvelint.groups import SeedGroup
+from curvelint.judging import JudgingOptions, judge_frame, run_metadata
+from curvelint.judging import judge_run as judge_one
 from curvelint.names import direction
 from curvelint.runs import Run
 
@@ -26,16 +28,6 @@ SeriesKey = tuple[str, str]
 
 class GroupError(CurvelintError):
     """The seeds of a group share no curve, so there is no mean to judge."""
-
-
-@dataclass(frozen=True)
-class Judging:
-    """The settings a run is analysed and diagnosed with (a subset of the pipeline's)."""
-
-    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
-    rules: RuleSettings = field(default_factory=RuleSettings)
-    num_classes: int | None = None
-    main_metric: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,38 +70,27 @@ def group_run_name(group: SeedGroup) -> str:
     return f"{group.key} (mean of {len(group.members)} seeds)"
 
 
-def _diagnose(analysis: RunAnalysis, metadata: Mapping[str, Any], judging: Judging) -> Diagnosis:
-    return diagnose_run(
-        analysis,
-        metadata,
-        settings=judging.rules,
-        num_classes=judging.num_classes,
-        main_metric=judging.main_metric,
-    )
-
-
 def _numbers(series: SeriesData) -> SeriesNumbers:
     return series_numbers(series.values, direction(series.metric))
 
 
-def judge_run(run: Run, judging: Judging) -> Judged:
-    """Analyse and diagnose one run exactly as the pipeline does."""
-    analysis = analyze_frame(run.frame, settings=judging.analysis)[run.name]
-    diagnosis = _diagnose(analysis, {**run.metadata, "format": run.format}, judging)
+def judge_run(run: Run, judging: JudgingOptions) -> Judged:
+    """Judge one run as every command does, with its numbers per curve."""
+    judgement = judge_one(run, judging)
     numbers = {(s.metric, s.split): (_numbers(s),) for s in iterate_series(run.frame)}
-    return Judged(run.name, analysis, diagnosis, numbers)
+    return Judged(run.name, judgement.analysis, judgement.diagnosis, numbers)
 
 
 def _shared_metadata(runs: Sequence[Run]) -> dict[str, Any]:
     """What every member says alike (the Trainer's logging steps, the format)."""
-    items = [{**run.metadata, "format": run.format} for run in runs]
+    items = [run_metadata(run) for run in runs]
     return {
         key: value for key, value in items[0].items() if all(i.get(key) == value for i in items)
     }
 
 
 def judge_group(
-    group: SeedGroup, runs: Sequence[Run], verdicts: Sequence[str], judging: Judging
+    group: SeedGroup, runs: Sequence[Run], verdicts: Sequence[str], judging: JudgingOptions
 ) -> GroupResult:
     """Judge a group from its members' runs (in ``group.members`` order) and verdicts;
     :class:`GroupError` when they share no curve."""
@@ -136,8 +117,7 @@ def judge_group(
         if (metric, split) not in keys
     )
     name = group_run_name(group)
-    analysis = analyze_frame(group_frame(name, curves), settings=judging.analysis)[name]
-    diagnosis = _diagnose(analysis, _shared_metadata(runs), judging)
+    judgement = judge_frame(name, group_frame(name, curves), _shared_metadata(runs), judging)
     numbers = {key: tuple(_numbers(series[key]) for series in by_member) for key in keys}
-    judged = Judged(name, analysis, diagnosis, numbers)
+    judged = Judged(name, judgement.analysis, judgement.diagnosis, numbers)
     return GroupResult(group, judged, tuple(verdicts), curves, omitted)

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from curvelint.compare.judge import GroupError, Judged, Judging, judge_group, judge_run
+from curvelint.compare.judge import GroupError, Judged, judge_group, judge_run
 from curvelint.compare.model import Side, Unit, Unreadable
 from curvelint.errors import NoLogsError
 from curvelint.groups import group_runs
+from curvelint.judging import JudgingOptions
 from curvelint.runs import Run, read_runs
 
 GROUP_SUFFIX = " (seeds)"
@@ -37,7 +38,7 @@ def read_side(path: Path | str, side: Side) -> tuple[list[Run], list[Unreadable]
 
 
 def build_units(
-    runs: Sequence[Run], pattern: re.Pattern[str] | None, judging: Judging
+    runs: Sequence[Run], pattern: re.Pattern[str] | None, judging: JudgingOptions
 ) -> tuple[Unit, ...]:
     """Judge every run, then every seed group of them (a group whose seeds share no curve
     leaves its runs on their own)."""
@@ -60,7 +61,7 @@ def build_units(
 
 
 def load_side(
-    path: Path | str, side: Side, pattern: re.Pattern[str] | None, judging: Judging
+    path: Path | str, side: Side, pattern: re.Pattern[str] | None, judging: JudgingOptions
 ) -> SideResult:
     """Read, judge and group one side."""
     runs, unreadable = read_side(path, side)

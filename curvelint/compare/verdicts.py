@@ -12,21 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from curvelint.diagnosis.findings import VERDICT_PRECEDENCE
-from curvelint.report.model import UNREADABLE
+from curvelint.verdicts import FACTS, verdict_rank
 
 VerdictMove = Literal["worse", "better", "same", "changed", "not judged"]
 
-TIERS: dict[str, int] = {
-    "healthy": 0,
-    "not_converged": 1,
-    "underfitting": 1,
-    "overfitting": 2,
-    "unstable": 2,
-    "stuck": 3,
-    "diverged": 3,
-    UNREADABLE: 4,
-}
+TIERS: dict[str, int] = {n: f.tier for n, f in FACTS.items() if f.tier is not None}
 
 
 @dataclass(frozen=True)
@@ -54,10 +44,7 @@ def tally(verdicts: Iterable[str]) -> str:
     """``2/3 healthy, 1 not converged``: the most common first, then by precedence."""
     counts = Counter(verdicts)
     total = sum(counts.values())
-    order = [UNREADABLE, *(verdict.value for verdict in VERDICT_PRECEDENCE)]
-    ranked = sorted(
-        counts, key=lambda v: (-counts[v], order.index(v) if v in order else len(order))
-    )
+    ranked = sorted(counts, key=lambda v: (-counts[v], verdict_rank(v)))
     parts = [f"{counts[v]} {v.replace('_', ' ')}" for v in ranked]
     if parts:
         parts[0] = f"{counts[ranked[0]]}/{total} {ranked[0].replace('_', ' ')}"
