@@ -21,7 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from curvelint.readers.event_reading import SESSION_START, SUMMARY, EventFile
+from curvelint.readers.event_reading import (
+    FILE_VERSION,
+    SESSION_START,
+    SUMMARY,
+    EventFile,
+    EventLog,
+)
 
 _VERSION_PREFIX = "brain.Event:"
 _PURGE_BY_START = 2.0  # file versions from which SessionLog.START decides
@@ -54,6 +60,25 @@ def parse_file_version(text: str) -> float:
         return float(text.split(_VERSION_PREFIX)[-1])
     except ValueError:
         return -1.0
+
+
+def essential(log: EventLog) -> EventLog:
+    """The records the rules can need. A file that starts with a ``file_version`` of 2 or
+    later, and names no lower one, is read by ``SessionLog.START`` alone whatever came before
+    it: its START and version records are kept, the rest (one per point) dropped."""
+    if not len(log.kind) or log.kind[0] != FILE_VERSION:
+        return log
+    if not all(parse_file_version(text) >= _PURGE_BY_START for text in log.versions.values()):
+        return log  # (NaN too: TensorBoard then checks rewinds)
+    chosen = np.flatnonzero((log.kind == SESSION_START) | (log.kind == FILE_VERSION))
+    renumber = {int(old): new for new, old in enumerate(chosen.tolist())}
+    return EventLog(
+        step=log.step[chosen],
+        kind=log.kind[chosen],
+        tag=log.tag[chosen],
+        position=log.position[chosen],
+        versions={renumber[record]: text for record, text in log.versions.items()},
+    )
 
 
 def purges(files: list[EventFile]) -> list[Purge]:

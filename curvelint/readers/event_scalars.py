@@ -16,6 +16,7 @@ from curvelint.readers.event_reading import (
     Reading,
     RecordLog,
 )
+from curvelint.readers.event_restarts import essential
 
 SCALARS_PLUGIN = "scalars"
 
@@ -53,7 +54,7 @@ def _record_log(records: RecordLog, keep: np.ndarray) -> EventLog:
     points = np.concatenate(records.points).astype(np.int64)
     first_point = np.cumsum(points) - points
     kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
-    return EventLog(
+    log = EventLog(
         step=np.concatenate(records.step),
         kind=np.concatenate(records.kind),
         tag=np.concatenate(records.tag),
@@ -61,6 +62,7 @@ def _record_log(records: RecordLog, keep: np.ndarray) -> EventLog:
         more_tags=records.more_tags,
         versions=records.versions,
     )
+    return essential(log)
 
 
 def _read_orphans_as_scalars(reading: Reading, points: Points, scalar_tags: np.ndarray) -> None:
