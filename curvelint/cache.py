@@ -24,8 +24,9 @@ archive, so an entry is one file and is replaced atomically), and every load is 
 key inside must match, each array must have the schema's dtype and length, codes must index
 their categories, the frame must pass :func:`curvelint.schema.validate`, output file names must
 be plain paths inside the run's folder; an entry is opened without following links and read
-only if it is a regular file (a planted FIFO never blocks a read). Anything else is a miss:
-the entry is deleted and written again. A file that changes while it is read, or was
+only if it is a regular file (a planted FIFO never blocks a read) whose members cannot inflate
+beyond the file (:mod:`curvelint.cache_archive`). Anything else is a miss: the entry is
+deleted and written again. A file that changes while it is read, or was
 modified in the last :data:`SETTLE_SECONDS` (its modification time could still repeat with
 other content), is not cached. The folder is kept under ``$CURVELINT_CACHE_MAX_MB`` (default
 :data:`DEFAULT_MAX_MB`; 0 turns the cache off) by removing the least recently used entries.
@@ -53,6 +54,7 @@ import pandas as pd
 
 from curvelint import __version__, schema
 from curvelint.atomic import write_atomically
+from curvelint.cache_archive import check_archive
 from curvelint.discover import RunSpec
 from curvelint.readers.base import Skipped
 from curvelint.runs import Run
@@ -335,13 +337,15 @@ class Cache:
                 raise InvalidEntry("larger than the whole cache may be")
             handle = os.fdopen(descriptor, "rb")
             descriptor = -1  # the handle owns it now
-            with handle, np.load(handle, allow_pickle=False) as archive:
-                meta = json.loads(archive[_META].tobytes().decode("utf-8"))
-                if not isinstance(meta, dict) or meta.get("layout") != LAYOUT:
-                    raise InvalidEntry("another layout")
-                if meta.get("key") != key or meta.get("kind") != kind:
-                    raise InvalidEntry("the key inside does not match")
-                value = decode(meta, archive)
+            with handle:
+                check_archive(handle, found.st_size)  # no member inflates beyond the file
+                with np.load(handle, allow_pickle=False) as archive:
+                    meta = json.loads(archive[_META].tobytes().decode("utf-8"))
+                    if not isinstance(meta, dict) or meta.get("layout") != LAYOUT:
+                        raise InvalidEntry("another layout")
+                    if meta.get("key") != key or meta.get("kind") != kind:
+                        raise InvalidEntry("the key inside does not match")
+                    value = decode(meta, archive)
         except Exception:  # anything wrong with an untrusted file is a miss: drop the entry
             with contextlib.suppress(OSError):
                 path.unlink()

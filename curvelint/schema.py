@@ -59,7 +59,10 @@ def _categorical(values: Sequence[str] | np.ndarray | pd.Categorical) -> pd.Cate
 
 def _constant(value: str, length: int) -> pd.Categorical[Any]:
     return pd.Categorical.from_codes(
-        np.zeros(length, dtype=np.int8), categories=pd.Index([value]), validate=False
+        # object, not inferred as a string dtype: a path need not be UTF-8 (surrogate escapes)
+        np.zeros(length, dtype=np.int8),
+        categories=pd.Index([value], dtype=object),
+        validate=False,
     )
 
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import threading
 import time
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -284,6 +285,67 @@ def test_entries_are_never_opened_through_links_or_as_fifos(
     assert sorted(reads) == ["keras_csv", "tensorboard"]
     assert len(done[0]) == 2
     assert all(path.is_file() and not path.is_symlink() for path in (linked, fifo))
+
+
+BOMB_BYTES = 256 * 2**20  # inflated; deflated it is a quarter of a megabyte
+
+
+def _replace_value_member(path: Path, write_member: Callable[[zipfile.ZipFile], None]) -> None:
+    """Rewrite an entry with every member as it was but ``value.npy``, which
+    ``write_member`` writes."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            if name == "value.npy":
+                write_member(archive)
+            else:
+                archive.writestr(name, data)
+
+
+def deflated_bomb(archive: zipfile.ZipFile) -> None:
+    """A float64 column of BOMB_BYTES zeros, deflated: a valid .npy of 32 Mi rows."""
+    info = zipfile.ZipInfo("value.npy")
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with archive.open(info, "w", force_zip64=True) as member:
+        header = np.lib.format.header_data_from_array_1_0(np.zeros(0))
+        header["shape"] = (BOMB_BYTES // 8,)
+        np.lib.format.write_array_header_1_0(member, header)
+        chunk = bytes(2**20)
+        for _ in range(BOMB_BYTES // len(chunk)):
+            member.write(chunk)
+
+
+def announced_bomb(archive: zipfile.ZipFile) -> None:
+    """A stored .npy whose header announces BOMB_BYTES but that holds eight bytes."""
+    with archive.open("value.npy", "w") as member:
+        header = np.lib.format.header_data_from_array_1_0(np.zeros(0))
+        header["shape"] = (BOMB_BYTES // 8,)
+        np.lib.format.write_array_header_1_0(member, header)
+        member.write(bytes(8))
+
+
+@pytest.mark.parametrize("bomb", [deflated_bomb, announced_bomb], ids=lambda f: f.__name__)
+def test_an_entry_that_would_inflate_is_never_loaded_whole(
+    bomb: Callable[[zipfile.ZipFile], None], logs: Path, cache: Cache, reads: list[str]
+) -> None:
+    """A small planted entry announcing hundreds of MB is a miss before numpy allocates."""
+    expected = read_runs([logs]).runs
+    read_runs([logs], cache=cache)
+    planted = entries(cache.root, "runs")
+    for path in planted:
+        _replace_value_member(path, bomb)
+        assert path.stat().st_size < BOMB_BYTES // 100
+    reads.clear()
+    tracemalloc.start()
+    try:
+        report = read_runs([logs], cache=cache)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < BOMB_BYTES // 8, f"{peak / 2**20:.0f} MiB traced while reading the entries"
+    assert sorted(reads) == ["keras_csv", "tensorboard"], "nothing may come from a bomb"
+    assert_same_runs(expected, report.runs)
 
 
 class Exploit:

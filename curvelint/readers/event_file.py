@@ -2,12 +2,14 @@
 
 Records are framed (:mod:`~curvelint.readers.record_framing`), regular ones decoded in bulk
 (:mod:`~curvelint.readers.event_batch`), the rest one by one (:mod:`~curvelint.readers.event_wire`,
-protobuf as the fallback). Checksums are checked for records that fail to decode, or for
-all records with ``verify``. A record whose length fails its checksum means the framing from
-there on is garbage: points before it are kept, the file is scanned for the next intact
-record and reading resumes there; so does a length too long for the file when an intact
-record follows it. A truncated tail (a crashed writer) keeps every point before it. Every
-loss is a :class:`~curvelint.readers.base.Skipped` entry with its byte offset.
+protobuf as the fallback), collected into points (:mod:`~curvelint.readers.event_points`) and
+kept if they are scalars (:mod:`~curvelint.readers.event_scalars`). Checksums are checked for
+records that fail to decode, or for all records with ``verify``. A record whose length fails
+its checksum means the framing from there on is garbage: points before it are kept, the file
+is scanned for the next intact record and reading resumes there; so does a length too long
+for the file when an intact record follows it. A truncated tail (a crashed writer) keeps
+every point before it. Every loss is a :class:`~curvelint.readers.base.Skipped` entry with
+its byte offset.
 
 A point is a ``simple_value``, or a tensor whose tag's first metadata names the ``scalars``
 plugin (TF2 writers send metadata with a tag's first value only, as EventAccumulator knows).
@@ -15,128 +17,29 @@ plugin (TF2 writers send metadata with a tag's first value only, as EventAccumul
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from curvelint.readers.base import Skipped
 from curvelint.readers.event_batch import Batch, decode_batch, empty_batch
-from curvelint.readers.event_wire import (
-    NO_VALUE,
-    OTHER,
-    SIMPLE,
-    TENSOR,
-    DecodeError,
-    Event,
-    decode_narrow,
-    decode_protobuf,
-)
+from curvelint.readers.event_points import collect
+from curvelint.readers.event_reading import EventFile, Reading
+from curvelint.readers.event_scalars import SCALARS_PLUGIN, finish
+from curvelint.readers.event_wire import DecodeError, Event, decode_narrow, decode_protobuf
 from curvelint.readers.record_framing import (
     HEADER_BYTES,
-    Buffer,
     data_intact,
     diagnose,
     find_record,
     length_intact,
-    record_intact,
     walk,
 )
 
+__all__ = ["CHUNK_RECORDS", "DECODERS", "SCALARS_PLUGIN", "EventFile", "read_event_file"]
+
 DECODERS = ("fast", "narrow", "protobuf")
 CHUNK_RECORDS = 1 << 16
-SCALARS_PLUGIN = "scalars"
-_GRAPH_RECORDS = frozenset({"graph_def", "meta_graph_def"})
-
-
-@dataclass
-class EventFile:
-    """The scalar points of one event file (columns in logged order) and facts about it.
-
-    ``codes`` index ``tags``. ``records`` counts records decoded as events: 0 means the file
-    is not an event file at all. ``summaries`` counts non-scalar values by plugin or kind.
-    """
-
-    path: Path
-    tags: list[str] = field(default_factory=list)
-    codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    steps: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    wall_times: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
-    values: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
-    records: int = 0
-    file_version: str = ""
-    graph: bool = False
-    summaries: Counter[str] = field(default_factory=Counter)
-    hparams: list[bytes] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Points:
-    """Candidate points of one walked segment, before tags are resolved to scalars or not."""
-
-    tag: np.ndarray
-    tensor: np.ndarray
-    step: np.ndarray
-    wall_time: np.ndarray
-    value: np.ndarray
-    problem: np.ndarray | None = None  # tensors that are not one number; None: there are none
-
-
-@dataclass(frozen=True)
-class _Problem:
-    """A tensor value that is not one number; reported if its tag turns out to be a scalar."""
-
-    offset: int
-    tag: int
-    why: str
-
-
-@dataclass
-class _Reading:
-    """State while one file is read: tag table, first metadata per tag, collected points."""
-
-    path: Path
-    buffer: Buffer
-    decoder: str
-    verify: bool
-    result: EventFile
-    tag_index: dict[str, int] = field(default_factory=dict)
-    first_plugin: dict[int, tuple[int, str]] = field(default_factory=dict)
-    problems: list[_Problem] = field(default_factory=list)
-    parts: list[_Points] = field(default_factory=list)
-    records_before: int = 0
-    damaged_metadata: set[int] = field(default_factory=set)  # offsets, reported once
-
-    def tag(self, name: str) -> int:
-        index = self.tag_index.get(name)
-        if index is None:
-            index = self.tag_index[name] = len(self.result.tags)
-            self.result.tags.append(name)
-        return index
-
-    def metadata(self, record: int, tag: int, plugin: str | None, offset: int) -> None:
-        """Remember the plugin of a tag's first metadata (by record order).
-
-        That one record decides how every later value of its tag is read, so its checksums
-        are checked even without ``verify``: metadata from a damaged record is not trusted.
-        """
-        if plugin is None:
-            return
-        known = self.first_plugin.get(tag)
-        if known is not None and record >= known[0]:
-            return
-        if not record_intact(self.buffer, offset):
-            if offset not in self.damaged_metadata:
-                self.damaged_metadata.add(offset)
-                self.skip(offset, "record fails its checksum: the tag metadata in it is ignored")
-            return
-        self.first_plugin[tag] = (record, plugin)
-
-    def skip(self, offset: int, why: str, count: int = 1) -> None:
-        self.result.skipped.append(Skipped(str(self.path), f"byte {offset}", why, count))
 
 
 def read_event_file(path: Path, *, verify: bool = False, decoder: str = "fast") -> EventFile:
@@ -153,16 +56,16 @@ def read_event_file(path: Path, *, verify: bool = False, decoder: str = "fast") 
     if not buffer:
         result.skipped.append(Skipped(str(path), "", "empty file (0 bytes)"))
         return result
-    reading = _Reading(path, buffer, decoder, verify, result)
+    reading = Reading(path, buffer, decoder, verify, result)
     _walk_file(reading)
-    _finish(reading)
+    finish(reading)
     if result.records == 0 and not any(s.why.startswith("truncated") for s in result.skipped):
         why = "not a TensorBoard event file: no intact record"
         result.skipped[:] = [Skipped(str(path), "", f"{why} ({len(buffer)} bytes)")]
     return result
 
 
-def _walk_file(reading: _Reading) -> None:
+def _walk_file(reading: Reading) -> None:
     """Frame and decode chunk after chunk, resynchronising after corrupt lengths."""
     buffer = reading.buffer
     position = 0
@@ -187,7 +90,7 @@ def _walk_file(reading: _Reading) -> None:
             return
 
 
-def _resync(reading: _Reading, offset: int, why: str) -> int:
+def _resync(reading: Reading, offset: int, why: str) -> int:
     """Skip from a corrupt ``offset`` to the next intact record (or the end), saying so."""
     size = len(reading.buffer)
     found = find_record(reading.buffer, offset + 1)
@@ -198,7 +101,7 @@ def _resync(reading: _Reading, offset: int, why: str) -> int:
     return end
 
 
-def _decode_segment(reading: _Reading, starts: np.ndarray, lengths: np.ndarray) -> int | None:
+def _decode_segment(reading: Reading, starts: np.ndarray, lengths: np.ndarray) -> int | None:
     """Decode framed records; returns the offset of a record whose length is corrupt."""
     if reading.verify:
         starts, lengths, cut = _verified(reading, starts, lengths)
@@ -215,12 +118,12 @@ def _decode_segment(reading: _Reading, starts: np.ndarray, lengths: np.ndarray) 
         cut = int(starts[bad_length])
         starts = starts[:bad_length]
         events = [(index, event) for index, event in events if index < bad_length]
-    _collect(reading, batch, starts, events)
+    collect(reading, batch, starts, events)
     return cut
 
 
 def _verified(
-    reading: _Reading, starts: np.ndarray, lengths: np.ndarray
+    reading: Reading, starts: np.ndarray, lengths: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, int | None]:
     """With ``verify``: records up to the first corrupt length, without corrupt data."""
     keep = np.ones(len(starts), dtype=bool)
@@ -238,7 +141,7 @@ def _verified(
 
 
 def _decode_others(
-    reading: _Reading, batch: Batch, starts: np.ndarray, lengths: np.ndarray
+    reading: Reading, batch: Batch, starts: np.ndarray, lengths: np.ndarray
 ) -> tuple[list[tuple[int, Event]], int | None]:
     """Decode records the batch left, one by one; stop at a record whose length is corrupt."""
     buffer = reading.buffer
@@ -263,217 +166,3 @@ def _decode_others(
                 continue
         events.append((index, event))
     return events, None
-
-
-def _collect(
-    reading: _Reading, batch: Batch, starts: np.ndarray, events: list[tuple[int, Event]]
-) -> None:
-    """Turn one segment's decoded records into candidate points, in record order.
-
-    Runs of batch-decoded records are sliced, not copied one by one; the few records decoded
-    one by one are spliced in between.
-    """
-    count = len(starts)
-    handled = batch.handled[:count]
-    layout_tags = np.array([reading.tag(layout.tag) for layout in batch.layouts], dtype=np.int32)
-    layout_tensor = np.array([layout.tensor for layout in batch.layouts], dtype=bool)
-    for layout, tag in zip(batch.layouts, layout_tags.tolist(), strict=True):
-        if layout.first_record < count:  # layouts seen only past a corrupt record are noise
-            record, offset = layout.first_record, int(starts[layout.first_record])
-            reading.metadata(reading.records_before + record, tag, layout.plugin, offset)
-    pieces = _Pieces()
-    by_index = dict(events)
-    previous = 0
-    for index in [*np.flatnonzero(~handled).tolist(), count]:
-        if index > previous:
-            layouts = batch.layout[previous:index]
-            run = slice(previous, index)
-            pieces.add_run(
-                layout_tags[layouts],
-                layout_tensor[layouts],
-                batch.step[run],
-                batch.wall_time[run],
-                batch.value[run],
-            )
-        event = by_index.get(index)
-        if event is not None:
-            record = reading.records_before + index
-            _note_event(reading, event)
-            _add_event(reading, record, int(starts[index]), event, pieces)
-        previous = index + 1
-    reading.parts.append(pieces.points())
-    reading.records_before += count
-    reading.result.records += int(handled.sum()) + len(events)
-
-
-class _Pieces:
-    """Point columns built from array runs and single points, concatenated once."""
-
-    def __init__(self) -> None:
-        self.runs: list[tuple[np.ndarray, ...]] = []
-        self.pending: list[tuple[int, bool, int, float, float]] = []
-        self.problems: list[int] = []
-        self.count = 0
-
-    def add_run(self, *columns: np.ndarray) -> None:
-        self._flush()
-        self.runs.append(columns)
-        self.count += len(columns[0])
-
-    def add_point(self, tag: int, tensor: bool, step: int, wall_time: float, value: float) -> None:
-        self.pending.append((tag, tensor, step, wall_time, value))
-
-    def mark_problem(self) -> None:
-        """The point about to be added is a tensor that is not one number."""
-        self.problems.append(self.count + len(self.pending))
-
-    def _flush(self) -> None:
-        if not self.pending:
-            return
-        tags, tensors, steps, wall_times, values = zip(*self.pending, strict=True)
-        self.runs.append(
-            (
-                np.array(tags, dtype=np.int32),
-                np.array(tensors, dtype=bool),
-                np.array(steps, dtype=np.int64),
-                np.array(wall_times, dtype=np.float64),
-                np.array(values, dtype=np.float64),
-            )
-        )
-        self.count += len(self.pending)
-        self.pending = []
-
-    def points(self) -> _Points:
-        self._flush()
-        if not self.runs:
-            empty = (np.int32, bool, np.int64, np.float64, np.float64)
-            return _Points(*(np.zeros(0, dtype=dtype) for dtype in empty))
-        if len(self.runs) == 1:
-            columns = list(self.runs[0])
-        else:
-            columns = [np.concatenate(parts) for parts in zip(*self.runs, strict=True)]
-        problem = None
-        if self.problems:
-            problem = np.zeros(self.count, dtype=bool)
-            problem[self.problems] = True
-        return _Points(columns[0], columns[1], columns[2], columns[3], columns[4], problem)
-
-
-def _add_event(reading: _Reading, record: int, offset: int, event: Event, pieces: _Pieces) -> None:
-    for value in event.values:
-        tag = reading.tag(value.tag)
-        reading.metadata(record, tag, value.plugin, offset)
-        if value.kind not in (SIMPLE, TENSOR):
-            continue
-        if value.problem:
-            reading.problems.append(_Problem(offset, tag, value.problem))
-            pieces.mark_problem()
-        pieces.add_point(tag, value.kind == TENSOR, event.step, event.wall_time, value.number)
-
-
-def _note_event(reading: _Reading, event: Event) -> None:
-    """Facts that are not points: file version, graphs, hparams, other summaries."""
-    result = reading.result
-    if event.file_version and not result.file_version:
-        result.file_version = event.file_version
-    if event.what in _GRAPH_RECORDS:
-        result.graph = True
-    for value in event.values:
-        if value.content:
-            result.hparams.append(value.content)
-        if value.kind == OTHER:
-            result.summaries["TF1 histogram/image/audio"] += 1
-        elif value.kind == NO_VALUE and value.plugin:
-            result.summaries[value.plugin] += 1
-
-
-def _finish(reading: _Reading) -> None:
-    """Keep scalar points only: simple values, and tensors of tags the scalars plugin owns."""
-    result = reading.result
-    if not reading.parts:
-        return
-    points = _concatenate(reading.parts)
-    plugins = [reading.first_plugin.get(tag, (0, ""))[1] for tag in range(len(result.tags))]
-    scalar_tags = np.array([plugin == SCALARS_PLUGIN for plugin in plugins], dtype=bool)
-    if result.skipped:  # records were lost: some tag's first record may be among them
-        _read_orphans_as_scalars(reading, points, scalar_tags)
-    keep = ~points.tensor
-    if len(scalar_tags):
-        keep |= scalar_tags[points.tag]
-    _count_other_summaries(reading, points.tag[~keep], plugins)
-    problems = [p for p in reading.problems if scalar_tags[p.tag]]
-    if problems:
-        _skip_problems(reading, problems)
-    if points.problem is not None:
-        keep &= ~points.problem
-    if not keep.all():
-        points = _Points(*(column[keep] for column in _columns(points)))
-    _sort_tags(result, points.tag)
-    result.steps, result.wall_times, result.values = points.step, points.wall_time, points.value
-
-
-def _read_orphans_as_scalars(reading: _Reading, points: _Points, scalar_tags: np.ndarray) -> None:
-    """After damage: a tag left without any metadata whose values are all one-number
-    tensors lost its first record (TF2 writers send metadata with it only); its intact later
-    values are read as scalars rather than lost, and a note says so."""
-    count = len(reading.result.tags)
-    orphans = np.array([tag not in reading.first_plugin for tag in range(count)], dtype=bool)
-    tensors = np.bincount(points.tag[points.tensor], minlength=count)
-    orphans &= tensors > 0
-    if points.problem is not None:
-        orphans &= np.bincount(points.tag[points.problem], minlength=count) == 0
-    for tag in np.flatnonzero(orphans).tolist():
-        scalar_tags[tag] = True
-        reading.result.notes.append(
-            f"{reading.path.name}: {int(tensors[tag])} tensor value(s) of "
-            f"{reading.result.tags[tag]!r} carry no metadata (the record that did is damaged): "
-            "read as scalars"
-        )
-
-
-def _columns(points: _Points) -> tuple[np.ndarray, ...]:
-    return points.tag, points.tensor, points.step, points.wall_time, points.value
-
-
-def _sort_tags(result: EventFile, codes: np.ndarray) -> None:
-    """Tags in sorted order, whichever decoder met them first (as other readers do)."""
-    order = sorted(range(len(result.tags)), key=result.tags.__getitem__)
-    if order == list(range(len(order))):
-        result.codes = codes
-        return
-    new_code = np.empty(len(order), dtype=np.int32)
-    new_code[order] = np.arange(len(order), dtype=np.int32)
-    result.tags = [result.tags[index] for index in order]
-    result.codes = new_code[codes] if len(order) else codes
-
-
-def _concatenate(parts: list[_Points]) -> _Points:
-    if len(parts) == 1:
-        return parts[0]
-    names = ("tag", "tensor", "step", "wall_time", "value")
-    columns = {name: np.concatenate([getattr(part, name) for part in parts]) for name in names}
-    problem = None
-    if any(part.problem is not None for part in parts):
-        problem = np.concatenate(
-            [np.zeros(len(p.tag), bool) if p.problem is None else p.problem for p in parts]
-        )
-    return _Points(**columns, problem=problem)
-
-
-def _count_other_summaries(reading: _Reading, dropped: np.ndarray, plugins: list[str]) -> None:
-    """Tensors that are not scalars (histograms, images, text…), counted by plugin."""
-    if not len(dropped):
-        return
-    counts = np.bincount(dropped, minlength=len(plugins))
-    for tag in np.flatnonzero(counts).tolist():
-        reading.result.summaries[plugins[tag] or "tensor without plugin"] += int(counts[tag])
-
-
-def _skip_problems(reading: _Reading, problems: list[_Problem]) -> None:
-    """One Skipped entry per (tag, problem) for scalars-plugin tensors that are not a number."""
-    grouped: dict[tuple[int, str], list[int]] = {}
-    for problem in problems:
-        grouped.setdefault((problem.tag, problem.why), []).append(problem.offset)
-    for (tag, why), offsets in grouped.items():
-        name = reading.result.tags[tag]
-        reading.skip(offsets[0], f"scalar tensor {name!r} is not one number: {why}", len(offsets))

@@ -19,6 +19,7 @@ from pathlib import Path
 from curvelint.errors import UnreadableError
 from curvelint.readers import step_table
 from curvelint.readers.base import ReadResult, Skipped
+from curvelint.readers.torn_lines import without_torn_last_line
 from curvelint.schema import empty_frame
 
 NAME = "json_lines"
@@ -93,12 +94,22 @@ def sniff(path: Path) -> bool:
     return _first_line_is_a_log(first.rstrip(b"\r"), complete)
 
 
+def _is_object(line: str) -> bool:
+    """A line that parses as a JSON object is whole, line end or not: no cut of a longer
+    object parses."""
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
 def read_records(path: Path, result: ReadResult) -> step_table.Table:
     """Every object line of ``path`` as a table; bad lines are reported, not raised."""
     try:
         text = path.read_bytes().decode("utf-8-sig", errors="replace")
     except OSError as error:
         raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
+    text = without_torn_last_line(text, path, result.skipped, whole=_is_object)
     table = step_table.Table()
     not_json: list[int] = []
     not_objects: list[int] = []

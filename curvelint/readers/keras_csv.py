@@ -7,6 +7,8 @@ for non-finite values (data: kept). Step and epoch are the 0-based epoch as logg
 A file appended to by a resumed or restarted run (``append=True``) may restart its epochs
 or repeat its header: later rows win, as TensorBoard's purge of orphaned data does — when the
 epoch rewinds to ``k``, earlier rows with epoch ≥ ``k`` are superseded, and the notes say so.
+A last row without its newline may be cut mid-write: it is skipped (see
+:mod:`~curvelint.readers.torn_lines`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import EPOCH_UNIT, STEP_UNIT, ReadResult, Skipped
+from curvelint.readers.torn_lines import TORN_WHY, without_torn_last_line
 from curvelint.schema import build_frame
 
 NAME = "keras_csv"
@@ -158,7 +161,15 @@ def _parse_table(
         def on_bad_line(fields: list[str]) -> None:
             bad_lines.append(len(fields))
 
-        table = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=on_bad_line, **options)
+        try:
+            table = pd.read_csv(
+                io.StringIO(text), engine="python", on_bad_lines=on_bad_line, **options
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:  # an open quote
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise UnreadableError(
+                f"{path}: not a table after line {first_line} ({reason})"
+            ) from None
         why = "rows with more fields than the header skipped"
         skipped.append(Skipped(str(path), f"after line {first_line}", why, len(bad_lines)))
     names = [str(c).strip() for c in table.columns]
@@ -201,47 +212,13 @@ def _supersede_rewinds(epochs: np.ndarray, path: Path, result: ReadResult) -> np
     return keep
 
 
-def _without_half_written_line(text: str, path: Path, result: ReadResult) -> str:
-    """CSVLogger ends every row with a newline: a last line without one was cut short by a
-    crashed writer. It is dropped when it has fewer fields than the line before or rewinds
-    the epoch (a cut ``12`` read as epoch ``1`` would supersede every row after epoch 0);
-    otherwise it is read, as a hand-written file's last row."""
-    if text.endswith(("\n", "\r")):
-        return text
-    head, newline, last = text.rpartition("\n")
-    if not newline or not last.strip():
-        return text
-    previous = head.rstrip("\r").rsplit("\n", 1)[-1]
-    separator = detect_separator(previous)
-    last_epoch, previous_epoch = _first_number(last, separator), _first_number(previous, separator)
-    short = last.count(separator) < previous.count(separator)
-    rewinds = last_epoch is not None and previous_epoch is not None and last_epoch <= previous_epoch
-    if not (short or rewinds):
-        return text
-    where = f"line {len(head.splitlines()) + 1}"
-    why = (
-        "half-written last line (no newline; "
-        + ("too few fields" if short else "rewinds the epoch")
-        + ") skipped"
-    )
-    result.skipped.append(Skipped(str(path), where, why))
-    return head + newline
-
-
-def _first_number(line: str, separator: str) -> float | None:
-    try:
-        return float(line.split(separator, 1)[0].strip().strip('"'))
-    except ValueError:
-        return None
-
-
 def _read_file(path: Path) -> ReadResult:
     result = ReadResult(frame=build_frame(tag=[], step=[], value=[], source=str(path)))
     try:
         text = _decode(path.read_bytes())
     except OSError as error:
         raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
-    text = _without_half_written_line(text, path, result)
+    text = without_torn_last_line(text, path, result.skipped, header=True)
     tables = []
     segments = _segments(text, path, result)
     del text  # only the segments are needed: each is freed once parsed (a 100 MB log is one)
@@ -261,7 +238,9 @@ def _read_file(path: Path) -> ReadResult:
     with np.errstate(invalid="ignore"):  # the step is the epoch: finite, within int64
         epoch_logged &= np.abs(epochs) < _EPOCH_LIMIT
     if not epoch_logged.any():
-        raise UnreadableError(f"{path}: no row has a numeric epoch")
+        torn = any(skipped.why == TORN_WHY for skipped in result.skipped)
+        hint = f" (the last {TORN_WHY})" if torn else ""
+        raise UnreadableError(f"{path}: no row has a numeric epoch{hint}")
     if (~epoch_logged).any():
         why = "rows without a numeric epoch skipped"
         result.skipped.append(Skipped(str(path), "", why, int((~epoch_logged).sum())))

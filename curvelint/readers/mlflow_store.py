@@ -13,6 +13,7 @@ and step — MLflow re-logging a point) is one point, not two. ``params/``, ``ta
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import numpy as np
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import ReadResult, Skipped
 from curvelint.readers.metadata_files import read_text_values, read_yaml_mapping
+from curvelint.readers.torn_lines import without_torn_last_line
 from curvelint.schema import build_frame, concat, empty_frame
 
 NAME = "mlflow_store"
@@ -88,6 +90,7 @@ def _read_metric(path: Path, tag: str, result: ReadResult) -> _Points:
     except OSError as error:
         result.skipped.append(Skipped(str(path), "", f"cannot read ({error.strerror or error})"))
         return _Points()
+    text = without_torn_last_line(text, path, result.skipped)
     points = _Points()
     seen: set[str] = set()
     bad: list[int] = []
@@ -119,8 +122,10 @@ def _read_metric(path: Path, tag: str, result: ReadResult) -> _Points:
 
 
 def _tag(path: Path) -> str:
+    """The metric's name: its path below ``metrics/``, bytes that are not UTF-8 escaped."""
     folder = _metrics_folder(path)
-    return path.relative_to(folder).as_posix() if folder is not None else path.name
+    name = path.relative_to(folder).as_posix() if folder is not None else path.name
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
 
 
 def _metadata(run: Path, result: ReadResult) -> None:

@@ -23,6 +23,7 @@ import pandas as pd
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import ReadResult, Skipped
 from curvelint.readers.keras_csv import detect_separator
+from curvelint.readers.torn_lines import without_torn_last_line
 from curvelint.schema import build_frame, concat, empty_frame
 
 NAME = "step_table"
@@ -34,6 +35,8 @@ WALL_TIME_COLUMNS = ("_timestamp", "wall_time")
 MISSING_SPELLINGS = frozenset({"", "na", "n/a", "none", "null", "<na>"})
 # Steps are stored as int64: a step outside that range is damage, not a step.
 STEP_LIMIT = 2**63
+# Integers beyond this are not all exact as float64: such steps are read from the cell itself.
+_EXACT_FLOAT_LIMIT = 2**53
 _SNIFF_BYTES = 1024
 
 
@@ -164,12 +167,19 @@ def _step_values(
     table: Table, roles: Roles, source: Path, result: ReadResult
 ) -> tuple[np.ndarray, np.ndarray]:
     """Integer steps and a mask of rows that have one; the others are reported skipped."""
-    values, logged, _ = numbers(table.columns[roles.step])
+    cells = table.columns[roles.step]
+    values, logged, _ = numbers(cells)
     finite = logged & np.isfinite(values)
-    integral = finite.copy()
-    integral[finite] = (values[finite] == np.round(values[finite])) & (
-        np.abs(values[finite]) < STEP_LIMIT
-    )
+    with np.errstate(invalid="ignore"):
+        exact = finite & (np.abs(values) < _EXACT_FLOAT_LIMIT)
+    integral = exact.copy()
+    integral[exact] = values[exact] == np.round(values[exact])
+    steps = np.zeros(table.rows, dtype=np.int64)
+    steps[integral] = values[integral].astype(np.int64)
+    for index in np.flatnonzero(finite & ~exact).tolist():  # beyond 2**53: read exactly
+        step = _large_step(cells[index])
+        if step is not None:
+            steps[index], integral[index] = step, True
     if not integral.any():
         raise UnreadableError(f"{source}: no row has an integer {roles.step!r}")
     missing = np.flatnonzero(~integral)
@@ -177,9 +187,24 @@ def _step_values(
         where = f"{table.unit} {table.lines[missing[0]]}"
         why = f"rows without an integer {roles.step!r} skipped"
         result.skipped.append(Skipped(str(source), where, why, len(missing)))
-    steps = np.zeros(table.rows, dtype=np.int64)
-    steps[integral] = values[integral].astype(np.int64)
     return steps, integral
+
+
+def _large_step(cell: object) -> int | None:
+    """A step beyond float64's exact integers, from the cell as logged (an int from JSON, the
+    digits of a CSV cell); ``None`` unless it is an integer within int64."""
+    step: int | None = None
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        step = cell
+    elif isinstance(cell, str):
+        try:
+            step = int(cell.strip())
+        except ValueError:
+            value = number(cell)[0]
+            step = int(value) if value.is_integer() else None
+    elif isinstance(cell, float) and cell.is_integer():
+        step = int(cell)
+    return step if step is not None and -STEP_LIMIT <= step < STEP_LIMIT else None
 
 
 def _optional_axis(table: Table, name: str | None) -> np.ndarray:
@@ -267,6 +292,7 @@ def read_csv_table(path: Path, result: ReadResult) -> Table:
         text = _decode(path.read_bytes())
     except OSError as error:
         raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
+    text = without_torn_last_line(text, path, result.skipped, header=True)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise UnreadableError(f"{path}: empty file (no header)")

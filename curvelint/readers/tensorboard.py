@@ -3,8 +3,9 @@
 Every scalar is read: ``simple_value`` (torch, tensorboardX, TF1, Keras 2) and TF2 tensor
 scalars (``tf.summary.scalar``), with no sampling. Histograms, images, text, graphs and
 hparams are counted in ``metadata``, not read as curves. One run's files (a resumed run,
-Keras' ``train/`` and ``validation/`` folders) are merged in file-name order; when a later file
-restarts a curve at or below steps already logged, the later points win, as in TensorBoard.
+Keras' ``train/`` and ``validation/`` folders) are merged in file-name order; points that a
+restarted job orphaned (``SessionLog.START``, torch's ``purge_step``) are purged exactly as
+TensorBoard purges them (:mod:`~curvelint.readers.event_restarts`), folder by folder.
 
 Two series are axes or placeholders rather than curves, and leave the frame with a note:
 an ``epoch`` scalar (HF Trainer's ``train/epoch``, Lightning's ``epoch``) fills the ``epoch``
@@ -27,6 +28,7 @@ from curvelint.errors import UnreadableError
 from curvelint.names import canonical, folder_split
 from curvelint.readers.base import EPOCH_UNIT, STEP_UNIT, ReadResult, Skipped
 from curvelint.readers.event_file import EventFile, read_event_file
+from curvelint.readers.event_restarts import describe, orphaned, purges
 from curvelint.schema import build_frame, concat, empty_frame
 
 NAME = "tensorboard"
@@ -70,8 +72,8 @@ def read(paths: Sequence[Path], *, verify: bool = False) -> ReadResult:
         result.notes.extend(event_file.notes)
     if not any(event_file.records for event_file in files):
         raise UnreadableError(_unreadable_message(files))
+    _purge_orphans(files, result)
     frames = [_file_frame(event_file, result) for event_file in files]
-    _supersede(files, frames, result)
     result.frame = concat(frames)
     result.metadata.update(_metadata(files))
     if _keras_epoch_steps(files):
@@ -190,30 +192,30 @@ def _empty_reason(event_file: EventFile) -> str:
     return "no scalar summaries"
 
 
-def _supersede(files: list[EventFile], frames: list[pd.DataFrame], result: ReadResult) -> None:
-    """Later data wins: a file that restarts a curve drops earlier points from that step on.
-
-    A curve is a tag within a split folder (Keras logs ``epoch_loss`` in both ``train/`` and
-    ``validation/``); within one file every point is kept as logged.
-    """
-    splits = [folder_split(event_file.path.parent.name) for event_file in files]
-    for later, frame in enumerate(frames):
-        if later == 0 or frame.empty:
+def _purge_orphans(files: list[EventFile], result: ReadResult) -> None:
+    """Drop the points a restart orphaned, folder by folder, as TensorBoard does
+    (:mod:`~curvelint.readers.event_restarts`); a note names what was dropped and why."""
+    folders: dict[Path, list[EventFile]] = {}
+    for event_file in files:
+        folders.setdefault(event_file.path.parent, []).append(event_file)
+    for folder_files in folders.values():
+        found = purges(folder_files)
+        if not found:
             continue
-        firsts = frame.groupby("tag", observed=True, sort=False)["step"].first()
-        for tag, first_step in firsts.items():
-            for earlier in range(later):
-                if splits[earlier] != splits[later] or frames[earlier].empty:
-                    continue
-                old = frames[earlier]
-                dropped = (old["tag"] == tag).to_numpy() & (old["step"] >= first_step).to_numpy()
-                if dropped.any():
-                    frames[earlier] = old[~dropped].reset_index(drop=True)
-                    result.notes.append(
-                        f"{_points(int(dropped.sum()))} of {tag!r} from {files[earlier].path.name} "
-                        f"superseded by {files[later].path.name}, which logs it again from "
-                        f"step {first_step} (later data wins)"
-                    )
+        why = describe(folder_files, found)
+        for event_file, dropped in zip(folder_files, orphaned(folder_files, found), strict=True):
+            if not dropped.any():
+                continue
+            tags = sorted({event_file.tags[code] for code in event_file.codes[dropped].tolist()})
+            keep = ~dropped
+            event_file.codes, event_file.steps = event_file.codes[keep], event_file.steps[keep]
+            event_file.values = event_file.values[keep]
+            event_file.wall_times = event_file.wall_times[keep]
+            result.notes.append(
+                f"{event_file.path.name}: {_points(int(dropped.sum()))} of "
+                f"{', '.join(map(repr, tags[:5]))}{' …' if len(tags) > 5 else ''} purged as "
+                f"TensorBoard purges data orphaned by a restart ({why})"
+            )
 
 
 def _metadata(files: list[EventFile]) -> dict[str, Any]:

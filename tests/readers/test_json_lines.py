@@ -111,7 +111,7 @@ def test_damaged_lines_are_skipped_and_the_rest_kept(tmp_path: Path) -> None:
     result = json_lines.read([path])
     assert _series(result.frame, "loss") == [(0, 1.0), (2, 0.5)]
     found = {(s.where, s.why, s.count) for s in result.skipped}
-    assert ("line 5", "not valid JSON (half-written line?)", 1) in found
+    assert ("line 5", "last line has no line end: possibly cut mid-write", 1) in found
     assert ("line 2", "not a JSON object", 1) in found
     assert ("line 3", "rows without an integer 'step' skipped", 1) in found
 
@@ -202,3 +202,22 @@ def test_discovery_groups_each_generic_log_as_its_own_run(tmp_path: Path) -> Non
         ("exp_a", "json_lines"),
         ("exp_b", "step_table"),
     ]
+
+
+def test_steps_near_the_int64_limits_are_read_exactly(tmp_path: Path) -> None:
+    """int64 steps (a step counter in nanoseconds, a hashed id) are steps up to 2**63 - 1;
+    beyond float64's exact integers they are read from the digits, not rounded."""
+    steps = [2**63 - 1, 2**63 - 2, 2**53 + 1, -(2**63), 2**63, -(2**63) - 1]
+    lines = [json.dumps({"step": step, "loss": float(index)}) for index, step in enumerate(steps)]
+    path = _write(tmp_path, "log.jsonl", "\n".join(lines) + "\n")
+    result = json_lines.read([path])
+    assert _series(result.frame, "loss") == [
+        (2**63 - 1, 0.0),
+        (2**63 - 2, 1.0),
+        (2**53 + 1, 2.0),
+        (-(2**63), 3.0),
+    ]
+    (beyond,) = result.skipped  # 2**63 and -2**63 - 1 are not int64
+    assert beyond.where == "line 5" and beyond.count == 2
+    table = _write(tmp_path, "steps.csv", f"step,loss\n{2**63 - 1},0.5\n{2**53 + 1},0.25\n")
+    assert _series(step_table.read([table]).frame, "loss") == [(2**63 - 1, 0.5), (2**53 + 1, 0.25)]

@@ -476,11 +476,16 @@ def test_keras_train_and_validation_folders_give_the_split(tmp_path: Path) -> No
     assert by_split["train"]["source"].unique().tolist() == [str(train)]
 
 
-def test_resumed_run_later_file_wins_where_it_rewinds(tmp_path: Path) -> None:
+def test_resumed_run_merges_files_by_name_and_purges_only_at_a_restart(tmp_path: Path) -> None:
+    """File version 2 purges only at SessionLog.START (see test_tensorboard_restarts): a
+    later file that logs steps again without one keeps both, as TensorBoard shows them."""
     first = _write_events(
         tmp_path / "a", [_simple_event(s, loss=10.0 + s, lr=0.1) for s in range(10)]
     )
-    second = _write_events(tmp_path / "b", [_simple_event(s, loss=20.0 + s) for s in range(6, 12)])
+    restart = event_pb2.Event(step=6, session_log=event_pb2.SessionLog(status=1))
+    second = _write_events(
+        tmp_path / "b", [restart, *(_simple_event(s, loss=20.0 + s) for s in range(6, 12))]
+    )
     run = tmp_path / "run"
     run.mkdir()
     shutil.move(first, run / "events.out.tfevents.1000.host.1.0")
@@ -490,10 +495,15 @@ def test_resumed_run_later_file_wins_where_it_rewinds(tmp_path: Path) -> None:
     loss = _curve(result.frame, "loss")
     assert loss["step"].tolist() == list(range(12))
     assert loss["value"].tolist() == [10.0 + s for s in range(6)] + [20.0 + s for s in range(6, 12)]
-    assert len(_curve(result.frame, "lr")) == 10  # not logged again: kept
-    (note,) = [n for n in result.notes if "superseded" in n]
-    assert "4 points of 'loss' from events.out.tfevents.1000.host.1.0" in note
-    assert "events.out.tfevents.2000.host.1.0" in note and "step 6" in note
+    assert len(_curve(result.frame, "lr")) == 6  # the restart purges every tag from step 6
+    (note,) = [n for n in result.notes if "purged" in n]
+    assert note.startswith("events.out.tfevents.1000.host.1.0: 8 points of 'loss', 'lr'")
+    assert "SessionLog.START at step 6 in events.out.tfevents.2000.host.1.0" in note
+    without_restart = run / "events.out.tfevents.2000.host.1.0"
+    _write_events(tmp_path / "c", [_simple_event(s, loss=20.0 + s) for s in range(6, 12)])
+    shutil.move(_only_file(tmp_path / "c"), without_restart)
+    both = _curve(tensorboard.read(files).frame, "loss")
+    assert both["step"].tolist() == list(range(10)) + list(range(6, 12))
 
 
 def test_epoch_series_becomes_the_epoch_column(tmp_path: Path) -> None:

@@ -7,11 +7,12 @@ import codecs
 import json
 import math
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from curvelint.readers import json_lines, keras_history, trainer_state
+from curvelint.readers import json_file, json_lines, keras_history, trainer_state
 from curvelint.readers.base import ReadResult
 from curvelint.runs import read_runs
 from tests.robustness.helpers import (
@@ -75,6 +76,45 @@ def test_unusable_json_is_one_line(tmp_path: Path, reader: object, name: str, ca
     if isinstance(result, str):
         assert str(path) in result
         assert len(result) < 500
+
+
+@pytest.mark.parametrize(
+    ("reader", "name"),
+    [(trainer_state, "trainer_state.json"), (keras_history, "history.json")],
+    ids=["trainer_state", "keras_history"],
+)
+def test_a_json_file_over_the_limit_is_refused_before_it_is_read(
+    tmp_path: Path, reader: object, name: str
+) -> None:
+    """A (sparse) JSON log one byte over MAX_JSON_BYTES: one line naming the limit, and
+    nothing read: parsing it whole would need gigabytes."""
+    path = tmp_path / name
+    with path.open("wb") as handle:
+        handle.write(b'{"global_step": 1, "log_history": [')
+        handle.truncate(json_file.MAX_JSON_BYTES + 1)
+    tracemalloc.start()
+    try:
+        result = read_or_error(reader, [path], "json: over the size limit")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(result, str)
+    one_line(result)
+    assert str(path) in result and "MAX_JSON_BYTES" in result, result
+    assert peak < 2**20 * 16, f"{peak / 2**20:.0f} MiB traced"
+
+
+def test_a_json_file_just_under_the_limit_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _state([{"loss": 1.0, "step": 1}])
+    monkeypatch.setattr(json_file, "MAX_JSON_BYTES", len(text))
+    path = _write(tmp_path, "trainer_state.json", text)
+    assert _points(read_or_error(trainer_state, [path], "json: at the limit")) == {
+        ("loss", 1, value_key(1.0))
+    }
+    path.write_text(text + " ")
+    assert "MAX_JSON_BYTES" in str(read_or_error(trainer_state, [path], "json: over the limit"))
 
 
 def test_huge_numbers_are_data_and_huge_steps_are_not_steps(tmp_path: Path) -> None:

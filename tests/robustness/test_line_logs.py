@@ -1,5 +1,6 @@
 """Line-oriented logs from the public corpus cut short: Lightning's ``metrics.csv`` and the
-MLflow file store's metric files keep every cell / line that was whole before the cut."""
+MLflow file store's metric files keep every cell / line that was whole before the cut, and a
+last line cut inside its number (Keras' CSVLogger too) is never read as data."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from curvelint.readers import lightning_csv, mlflow_store
-from curvelint.readers.base import ReadResult
+from curvelint.readers import keras_csv, lightning_csv, mlflow_store
+from curvelint.readers.base import Reader, ReadResult
+from curvelint.readers.torn_lines import TORN_WHY
 from tests.robustness.helpers import TALLY, read_or_error, real_files, value_key
 
 LIGHTNING = real_files(lightning_csv.sniff)
@@ -112,3 +114,54 @@ def test_cut_mlflow_metric_files_keep_every_whole_line(path: Path, tmp_path: Pat
         assert not isinstance(result, str) or len(files) == 1, result
         expected = _mlflow_oracle(metric, _whole(text, cut))
         _check(expected, result)
+
+
+KERAS = real_files(keras_csv.sniff)
+TORN_CASES = [
+    *((lightning_csv, path) for path in LIGHTNING),
+    *((keras_csv, path) for path in KERAS),
+    *((mlflow_store, path) for path in MLFLOW_METRICS[:8]),
+]
+
+
+def _last_number_cuts(text: str) -> list[int]:
+    """Offsets inside the last line's last number (at most six), past its first character."""
+    body = text.rstrip("\r\n")
+    start = max(body.rfind("\n"), body.rfind("\r"), body.rfind(","), body.rfind(" ")) + 1
+    return list(range(start + 1, len(body)))[-6:]
+
+
+@pytest.mark.skipif(not TORN_CASES, reason="no line logs in the corpus")
+@pytest.mark.parametrize(
+    ("reader", "path"), TORN_CASES, ids=lambda case: getattr(case, "NAME", None) or case.name
+)
+def test_a_last_line_cut_inside_its_number_is_never_read(
+    reader: Reader, path: Path, tmp_path: Path
+) -> None:
+    """A live or crashed writer read mid-line: the torn value (``4.1`` of ``4.1e-05``) is
+    reported skipped, never read; the file without that line gives exactly the rest."""
+    if path.stat().st_size > 1_000_000:
+        pytest.skip("large file: the cut-line rule is the same")
+    text = path.read_bytes().decode("utf-8", errors="surrogateescape")
+    body = text.rstrip("\r\n")
+    head = body[: max(body.rfind("\n"), body.rfind("\r")) + 1]
+    if reader is mlflow_store:  # the run copied whole: metadata beside the metric file
+        run = path.parents[1]
+        shutil.copytree(run, tmp_path / run.name)
+        target = tmp_path / run.name / "metrics" / path.relative_to(run / "metrics")
+    else:
+        target = tmp_path / "version_0" / path.name
+        target.parent.mkdir()
+    target.write_bytes(head.encode("utf-8", errors="surrogateescape"))
+    without_last = read_or_error(reader, [target], "torn last line: without it")
+    for cut in _last_number_cuts(text):
+        target.write_bytes(text[:cut].encode("utf-8", errors="surrogateescape"))
+        result = read_or_error(reader, [target], "torn last line: cut in its number")
+        if isinstance(without_last, str):
+            assert isinstance(result, str), (cut, result)
+            continue
+        assert not isinstance(result, str), result
+        extra = _points(result) - _points(without_last)
+        assert not extra, (cut, sorted(extra, key=str)[:3])
+        _check(_points(without_last), result)
+        assert any(s.why == TORN_WHY for s in result.skipped), cut
