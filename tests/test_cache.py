@@ -20,7 +20,7 @@ import pytest
 from tensorboard.compat.proto import event_pb2, summary_pb2
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
-from curvelint import cache as cache_module
+from curvelint import cache_keys as cache_module
 from curvelint.cache import Cache, cache_directory, max_bytes
 from curvelint.pipeline import PipelineOptions, analyze_paths
 from curvelint.readers import keras_csv, tensorboard

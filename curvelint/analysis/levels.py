@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from curvelint.analysis.noise import noise_level
+from curvelint.analysis.noise import final_level, noise_level
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -114,8 +114,10 @@ class Curve:
         return min(self.count, max(3, math.ceil(wanted * self.count)))
 
     def final(self, share: float | None = None) -> float:
-        """The final level: the median of the last :meth:`final_count` points."""
-        return float(np.median(self.values[-self.final_count(share) :]))
+        """The final level: the median of the last :meth:`final_count` points (the same
+        function ``compare`` reads, :func:`curvelint.analysis.noise.final_level`)."""
+        level = final_level(self.values, self.final_share if share is None else share)
+        return float("nan") if level is None else level
 
     def difference_noise(self, first_count: int, second_count: int) -> float:
         """The noise of a difference between medians of ``first_count`` and ``second_count``

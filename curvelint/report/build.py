@@ -44,6 +44,7 @@ def series_summary(series: SeriesAnalysis) -> SeriesSummary:
         final_step=series.last_finite_step,
         best_value=series.best_value,
         best_step=series.best_step,
+        final_level=curve.logged(curve.final()) if (curve := series.curve) is not None else None,
         ends_with=None if np.isfinite(last) else _kind(last),
         first_non_finite_step=event.step if event else None,
         first_non_finite_kind=event.kind if event else None,

@@ -52,6 +52,11 @@ _SERIES = _object(
         "final_step": {**_STEP, "description": "step of final_value"},
         "best_value": {**_NUMBER, "description": "best finite value (null when direction is 0)"},
         "best_step": _STEP,
+        "final_level": {
+            **_NUMBER,
+            "description": "median of the last 10 % of the finite values (at least 3): the "
+            "final level reasons and compare quote",
+        },
         "ends_with": {
             "enum": ["nan", "inf", "-inf", None],
             "description": "the very last point's value when it was not finite",

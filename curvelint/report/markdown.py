@@ -92,11 +92,17 @@ def _series_table(report: RunReport) -> list[str]:
                 markdown_text(series.label),
                 points,
                 _final(series),
+                format_value(series.final_level) if series.final_level is not None else "—",
                 _best(series),
                 markdown_text(series.tag, 60),
             )
         )
-    return ["", "### Key numbers", "", *table(["Series", "Points", "Final", "Best", "Tag"], rows)]
+    return [
+        "",
+        "### Key numbers",
+        "",
+        *table(["Series", "Points", "Last", "Final level", "Best", "Tag"], rows),
+    ]
 
 
 def _evidence_value(value: EvidenceValue) -> str:

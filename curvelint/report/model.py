@@ -37,8 +37,10 @@ class ReportOptions:
 
 @dataclass(frozen=True)
 class SeriesSummary(SeriesNamed):
-    """The key numbers of one curve. ``final_*`` is the last finite point; ``ends_with`` says
-    whether the curve's very last point was NaN/inf (``"nan"``, ``"inf"``, ``"-inf"``)."""
+    """The key numbers of one curve. ``final_*`` is the last finite point (the table's Last);
+    ``final_level`` the median of the last 10 % of the finite points, as reasons and
+    ``compare`` use it; ``ends_with`` says whether the curve's very last point was NaN/inf
+    (``"nan"``, ``"inf"``, ``"-inf"``)."""
 
     metric: str
     split: str
@@ -52,6 +54,7 @@ class SeriesSummary(SeriesNamed):
     final_step: int | None
     best_value: float | None
     best_step: int | None
+    final_level: float | None
     ends_with: str | None
     first_non_finite_step: int | None
     first_non_finite_kind: str | None
