@@ -55,7 +55,7 @@ from curvelint import __version__, schema
 from curvelint.atomic import write_atomically
 from curvelint.discover import RunSpec
 from curvelint.readers.base import Skipped
-from curvelint.runs import Run
+from curvelint.run_model import Run
 
 CACHE_DIR_ENV = "CURVELINT_CACHE_DIR"
 MAX_MB_ENV = "CURVELINT_CACHE_MAX_MB"
