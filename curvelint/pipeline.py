@@ -27,6 +27,7 @@ from curvelint.report import output
 from curvelint.report.build import build_run_report, unreadable_report
 from curvelint.report.json_output import JsonObject, dumps
 from curvelint.report.model import (
+    UNREADABLE,
     X_AXES,
     IndexRow,
     ReportOptions,
@@ -35,8 +36,10 @@ from curvelint.report.model import (
     index_row,
 )
 from curvelint.report.paths import folder_names
-from curvelint.report.write import write_run
+from curvelint.report.seed_groups import write_group_plots
+from curvelint.report.write import write_index, write_run
 from curvelint.runs import read_run
+from curvelint.seed_groups.gather import judge_seed_groups
 
 Progress = Callable[[IndexRow | None], None]
 
@@ -47,7 +50,7 @@ class PipelineOptions:
 
     judging: JudgingOptions = field(default_factory=JudgingOptions)
     report: ReportOptions = field(default_factory=ReportOptions)
-    # Seed groups (curvelint.groups): None strips a trailing seed marker, "none" turns them off.
+    # Seed groups (curvelint.seed_groups): None strips a trailing seed marker, "none": no groups.
     group_by: str | None = None
 
 
@@ -356,10 +359,10 @@ def analyze_paths(
                 + "; ".join(f"{s.path}: {s.why}" for s in skipped[:3])
             )
         folder = output.OutputFolder(out)
-        # Imported here: worker processes never need the seed-group code (scipy.stats and all).
-        from curvelint.compare.analyze_groups import write_index_with_groups
-
-        index, summary = write_index_with_groups(folder, specs, rows, documents, skipped, options)
+        verdicts = {row.name: row.verdict for row in rows if row.verdict != UNREADABLE}
+        groups = judge_seed_groups(specs, verdicts, options.group_by, options.judging, cache)
+        shown = write_group_plots(folder, groups, [row.folder for row in rows], options.report)
+        index, summary = write_index(folder, rows, documents, skipped, shown)
         written = folder.written.union(*(o.written for o in outcomes))
         output.finish(out, previous, written)
         if cache is not None:

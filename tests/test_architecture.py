@@ -104,39 +104,29 @@ def import_graph() -> Graph:
     return graph
 
 
+def reachable(graph: Graph, start: str) -> set[str]:
+    """Every module ``start`` imports, directly or through others."""
+    found: set[str] = set()
+    frontier = [start]
+    while frontier:
+        following = [t for node in frontier for t in graph.get(node, ()) if t not in found]
+        found.update(following)
+        frontier = following
+    return found
+
+
 def cycles(graph: Graph) -> list[list[str]]:
-    """One cycle (``a → b → … → a``) through each strongly connected group of modules."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[set[str]] = []
-
-    def visit(node: str) -> None:  # Tarjan's algorithm; the package is small enough to recurse
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for target in sorted(graph.get(node, ())):
-            if target not in index:
-                visit(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], index[target])
-        if low[node] == index[node]:
-            component = set()
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.add(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                components.append(component)
-
+    """One cycle (``a → b → … → a``) through each group of modules that import each other."""
+    reach = {node: reachable(graph, node) for node in graph}
+    seen: set[str] = set()
+    found = []
     for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return [_cycle_in(graph, component) for component in components]
+        if node in seen or node not in reach[node]:
+            continue
+        component = {other for other in reach[node] if node in reach.get(other, set())}
+        seen |= component
+        found.append(_cycle_in(graph, component))
+    return found
 
 
 def _cycle_in(graph: Graph, component: set[str]) -> list[str]:

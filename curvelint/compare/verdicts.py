@@ -7,12 +7,9 @@ tier is a change, not a regression; ``insufficient_data`` on either side is not 
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from curvelint.diagnosis.findings import VERDICT_PRECEDENCE
 from curvelint.report.model import UNREADABLE
 
 VerdictMove = Literal["worse", "better", "same", "changed", "not judged"]
@@ -48,17 +45,3 @@ def verdict_change(base: str, head: str) -> VerdictChange:
     if head_tier == base_tier:
         return VerdictChange(base, head, "changed")
     return VerdictChange(base, head, "worse" if head_tier > base_tier else "better")
-
-
-def tally(verdicts: Iterable[str]) -> str:
-    """``2/3 healthy, 1 not converged``: the most common first, then by precedence."""
-    counts = Counter(verdicts)
-    total = sum(counts.values())
-    order = [UNREADABLE, *(verdict.value for verdict in VERDICT_PRECEDENCE)]
-    ranked = sorted(
-        counts, key=lambda v: (-counts[v], order.index(v) if v in order else len(order))
-    )
-    parts = [f"{counts[v]} {v.replace('_', ' ')}" for v in ranked]
-    if parts:
-        parts[0] = f"{counts[ranked[0]]}/{total} {ranked[0].replace('_', ' ')}"
-    return ", ".join(parts)
