@@ -27,7 +27,6 @@ from curvelint.report import output
 from curvelint.report.build import build_run_report, unreadable_report
 from curvelint.report.json_output import JsonObject, dumps
 from curvelint.report.model import (
-    UNREADABLE,
     X_AXES,
     IndexRow,
     ReportOptions,
@@ -40,6 +39,7 @@ from curvelint.report.seed_groups import write_group_plots
 from curvelint.report.write import write_index, write_run
 from curvelint.runs import read_run
 from curvelint.seed_groups.gather import judge_seed_groups
+from curvelint.verdicts import UNREADABLE
 
 Progress = Callable[[IndexRow | None], None]
 

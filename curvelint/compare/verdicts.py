@@ -10,20 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from curvelint.report.model import UNREADABLE
+from curvelint.verdicts import FACTS
 
 VerdictMove = Literal["worse", "better", "same", "changed", "not judged"]
 
-TIERS: dict[str, int] = {
-    "healthy": 0,
-    "not_converged": 1,
-    "underfitting": 1,
-    "overfitting": 2,
-    "unstable": 2,
-    "stuck": 3,
-    "diverged": 3,
-    UNREADABLE: 4,
-}
+TIERS: dict[str, int] = {n: f.tier for n, f in FACTS.items() if f.tier is not None}
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,11 @@ FROZEN_ACCURACY = (
     "The model predicts one class: check the class balance (oversample rare classes), the "
     "learning rate, and that the labels reach the loss. " + OVERFIT_ONE_BATCH.capitalize() + "."
 )
+EVAL_AT_CEILING = (
+    "Check that no evaluation example is also a training example (deduplicate before "
+    "splitting), that the labels are not derivable from the inputs, and that the eval set is "
+    "large and hard enough to tell models apart."
+)
 ZERO_LOSS = (
     "A loss of exactly 0 is not learning: check for labels leaking into the inputs, a loss "
     "computed on nothing (all labels masked), or a diverged Trainer run whose NaN losses were "

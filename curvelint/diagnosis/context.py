@@ -16,9 +16,9 @@ from curvelint.analysis.results import RunAnalysis, SeriesAnalysis
 from curvelint.diagnosis.curves import Curve
 from curvelint.diagnosis.settings import RuleSettings
 from curvelint.names import EVAL, TEST, TRAIN, is_loss
+from curvelint.readers.base import steps_are_epochs
 
 ACCURACY = "accuracy"
-KERAS_FORMATS = frozenset({"keras_csv"})  # formats whose step is the 0-based epoch
 # Eval metrics tried, in order, when the user names none: the usual "main" numbers.
 EVAL_METRIC_PREFERENCE = ("accuracy", "f1", "auc", "bleu", "rouge1", "mae", "wer", "cer")
 
@@ -139,8 +139,8 @@ class RunContext:
 
     @cached_property
     def steps_are_epochs(self) -> bool:
-        """Keras CSV logs count epochs, not steps."""
-        return str(self.metadata.get("format", "")) in KERAS_FORMATS
+        """The reader said the step counts epochs (Keras CSV, History, TensorBoard callback)."""
+        return steps_are_epochs(self.metadata)
 
     def epoch_at(self, step: int) -> float | None:
         """The epoch at ``step``: from a logged epoch curve, else from the Trainer's final

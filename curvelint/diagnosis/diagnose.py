@@ -1,16 +1,29 @@
 """From a run's analysis to its diagnosis: the first verdict rule that holds, plus every
-secondary finding, sorted most severe first."""
+secondary finding; the verdict's own finding first, then the rest most severe first.
+
+One invariant is enforced here rather than hoped for in each rule: a verdict is never milder
+than the run's error findings. When the curves alone read as a mild verdict (healthy, not
+converged, overfitting…) but a secondary rule found an error — a loss of exactly 0.0, an
+accuracy frozen at a class frequency — the verdict becomes the one that error implies, and
+the curves' own reading is kept as a finding.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from curvelint.analysis.results import RunAnalysis
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.findings import SEVERITY_ORDER, Diagnosis, Finding, Severity, Verdict
+from curvelint.diagnosis.findings import Diagnosis, Finding
 from curvelint.diagnosis.rules import SECONDARY_RULES, VERDICT_RULES
 from curvelint.diagnosis.settings import RuleSettings
+from curvelint.verdicts import FACTS, SEVERITY_ORDER, Severity, Verdict
+
+# The verdict an error finding implies when the curves alone read milder; any other error
+# finding makes the run suspect.
+ERROR_VERDICTS = {"frozen_accuracy": Verdict.STUCK}
 
 
 def diagnose_run(
@@ -21,11 +34,11 @@ def diagnose_run(
     num_classes: int | None = None,
     main_metric: str | None = None,
 ) -> Diagnosis:
-    """The verdict of one run with its reason and every finding, most severe first.
+    """The verdict of one run with its reason and every finding, the verdict's own first.
 
     ``metadata`` is the run's (the Trainer's ``logging_steps``, ``eval_steps``,
-    ``early_stopping_patience``, final ``epoch`` and ``global_step``…; ``format`` tells the
-    step unit). ``num_classes`` sets the random guess's loss, ln C.
+    ``early_stopping_patience``, final ``epoch`` and ``global_step``…; ``step_unit`` says when
+    a step is an epoch). ``num_classes`` sets the random guess's loss, ln C.
     """
     context = RunContext(
         analysis,
@@ -38,8 +51,9 @@ def diagnose_run(
     # Too few points for a shape are too few for the finer findings as well.
     rules = SECONDARY_RULES if verdict is not Verdict.INSUFFICIENT_DATA else ()
     secondary = [finding for rule in rules for finding in rule(context, verdict)]
-    findings = sort_findings([primary, *secondary])
-    return Diagnosis(analysis.run, verdict, primary.message, tuple(findings))
+    verdict, primary, secondary = _never_milder_than_errors(verdict, primary, secondary)
+    findings = (primary, *sort_findings(secondary))
+    return Diagnosis(analysis.run, verdict, primary.message, findings)
 
 
 def _verdict(context: RunContext) -> tuple[Verdict, Finding]:
@@ -51,13 +65,26 @@ def _verdict(context: RunContext) -> tuple[Verdict, Finding]:
     raise AssertionError("insufficient_data must hold for a run without a training curve")
 
 
+def _never_milder_than_errors(
+    verdict: Verdict, primary: Finding, secondary: list[Finding]
+) -> tuple[Verdict, Finding, list[Finding]]:
+    """Escalate a mild verdict beside an error finding (see the module docstring)."""
+    if FACTS[verdict.value].severity is Severity.ERROR:
+        return verdict, primary, secondary
+    errors = [f for f in secondary if f.severity is Severity.ERROR]
+    if not errors:
+        return verdict, primary, secondary
+    error = max(errors, key=lambda f: f.confidence)
+    escalated = ERROR_VERDICTS.get(error.code, Verdict.SUSPECT)
+    reading = f"The curves alone read as {FACTS[verdict.value].words}: {primary.message}"
+    demoted = replace(primary, severity=Severity.INFO, message=reading)
+    rest = [f for f in secondary if f is not error]
+    return escalated, error, [demoted, *rest]
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """Most severe first; within a severity the verdict's finding, then by confidence."""
-    verdicts = {verdict.value for verdict in Verdict}
-    return sorted(
-        findings,
-        key=lambda f: (SEVERITY_ORDER[f.severity], f.code not in verdicts, -f.confidence),
-    )
+    """Most severe first, then most confident; otherwise in the rules' order."""
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], -f.confidence))
 
 
-__all__ = ["Severity", "diagnose_run", "sort_findings"]
+__all__ = ["diagnose_run", "sort_findings"]

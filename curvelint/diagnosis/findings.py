@@ -7,36 +7,12 @@ plots) — no renderer decides anything.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-
-class Verdict(StrEnum):
-    """The primary verdict of a run, in precedence order (the first that holds wins)."""
-
-    DIVERGED = "diverged"
-    STUCK = "stuck"
-    UNSTABLE = "unstable"
-    OVERFITTING = "overfitting"
-    UNDERFITTING = "underfitting"
-    NOT_CONVERGED = "not_converged"
-    HEALTHY = "healthy"
-    INSUFFICIENT_DATA = "insufficient_data"
-
+from curvelint.verdicts import SEVERITY_ORDER, Severity, Verdict
 
 # The order verdicts are listed in, most serious first. The rules check insufficient_data
 # second (after diverged: a NaN is judged however short the log), but list it last.
 VERDICT_PRECEDENCE: tuple[Verdict, ...] = tuple(Verdict)
-
-
-class Severity(StrEnum):
-    """How much a finding matters: ``error`` fails a run, ``warning`` deserves a look."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 EvidenceValue = float | int | str | bool | None
 
@@ -80,5 +56,17 @@ class Diagnosis:
 
     @property
     def primary(self) -> Finding | None:
-        """The finding behind the verdict (its code equals the verdict), if any."""
-        return next((f for f in self.findings if f.code == self.verdict.value), None)
+        """The finding behind the verdict: always the first (a ``suspect`` verdict's is the
+        error finding that made the curves untrustworthy)."""
+        return self.findings[0] if self.findings else None
+
+
+__all__ = [
+    "SEVERITY_ORDER",
+    "VERDICT_PRECEDENCE",
+    "Diagnosis",
+    "EvidenceValue",
+    "Finding",
+    "Severity",
+    "Verdict",
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -42,6 +42,17 @@ class ReadResult:
     skipped: list[Skipped] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+# Metadata key a reader sets to "epoch" when the run's step counts epochs (a Keras CSVLogger
+# row per epoch, Keras' TensorBoard callback's epoch_* tags): reports then say "epoch 15".
+STEP_UNIT = "step_unit"
+EPOCH_UNIT = "epoch"
+
+
+def steps_are_epochs(metadata: Mapping[str, Any]) -> bool:
+    """True when the reader said the run's step is the epoch."""
+    return metadata.get(STEP_UNIT) == EPOCH_UNIT
 
 
 class Reader(Protocol):

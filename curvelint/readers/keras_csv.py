@@ -23,7 +23,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from curvelint.errors import UnreadableError
-from curvelint.readers.base import ReadResult, Skipped
+from curvelint.readers.base import EPOCH_UNIT, STEP_UNIT, ReadResult, Skipped
 from curvelint.schema import build_frame
 
 NAME = "keras_csv"
@@ -309,4 +309,6 @@ def read(paths: Sequence[Path]) -> ReadResult:
     """Read one CSVLogger file (a run is one file)."""
     if len(paths) != 1:
         raise UnreadableError(f"a Keras CSV run is one file, got {len(paths)}")
-    return _read_file(paths[0])
+    result = _read_file(paths[0])
+    result.metadata[STEP_UNIT] = EPOCH_UNIT  # CSVLogger writes one row per epoch
+    return result

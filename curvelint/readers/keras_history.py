@@ -19,7 +19,7 @@ import numpy as np
 from curvelint.errors import UnreadableError
 from curvelint.names import UNSPLIT_METRICS, canonical, direction
 from curvelint.readers import metric_table
-from curvelint.readers.base import ReadResult, Skipped
+from curvelint.readers.base import EPOCH_UNIT, STEP_UNIT, ReadResult, Skipped
 from curvelint.readers.json_file import load_json_file
 from curvelint.schema import build_frame, concat, empty_frame
 
@@ -90,7 +90,7 @@ def read(paths: Sequence[Path]) -> ReadResult:
         raise UnreadableError(f"a Keras history run is one file, got {len(paths)}")
     path = paths[0]
     history = _load(path)
-    result = ReadResult(frame=empty_frame())
+    result = ReadResult(frame=empty_frame(), metadata={STEP_UNIT: EPOCH_UNIT})  # per epoch
     lists = {k: v for k, v in history.items() if isinstance(v, list) and k != EPOCH_KEY}
     others = sorted(k for k in history if k not in lists and k != EPOCH_KEY)
     if others:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from curvelint.errors import UnreadableError
 from curvelint.names import canonical, folder_split
-from curvelint.readers.base import ReadResult, Skipped
+from curvelint.readers.base import EPOCH_UNIT, STEP_UNIT, ReadResult, Skipped
 from curvelint.readers.event_file import EventFile, read_event_file
 from curvelint.schema import build_frame, concat, empty_frame
 
@@ -74,7 +74,22 @@ def read(paths: Sequence[Path], *, verify: bool = False) -> ReadResult:
     _supersede(files, frames, result)
     result.frame = concat(frames)
     result.metadata.update(_metadata(files))
+    if _keras_epoch_steps(files):
+        result.metadata[STEP_UNIT] = EPOCH_UNIT
     return result
+
+
+KERAS_EPOCH_PREFIX = "epoch_"  # Keras' TensorBoard callback: epoch_loss at step = epoch
+KERAS_ITERATION_TAG = re.compile(r"evaluation_\w+_vs_iterations")  # ...beside these
+
+
+def _keras_epoch_steps(files: list[EventFile]) -> bool:
+    """True when every tag is Keras' TensorBoard callback's: ``epoch_*`` tags logged at step =
+    epoch, beside its ``evaluation_*_vs_iterations`` (which count steps, but are extras)."""
+    tags = {tag for event_file in files for tag in event_file.tags}
+    epoch_tags = {tag for tag in tags if tag.startswith(KERAS_EPOCH_PREFIX)}
+    others = tags - epoch_tags
+    return bool(epoch_tags) and all(KERAS_ITERATION_TAG.fullmatch(tag) for tag in others)
 
 
 def _unreadable_message(files: list[EventFile]) -> str:

@@ -7,11 +7,11 @@ from dataclasses import replace
 import numpy as np
 
 from curvelint.analysis.results import RunAnalysis, SeriesAnalysis
-from curvelint.diagnosis.findings import SEVERITY_ORDER, Diagnosis, Finding
+from curvelint.diagnosis.findings import Diagnosis, Finding
 from curvelint.names import is_loss
+from curvelint.readers.base import steps_are_epochs
 from curvelint.report import plot_data
 from curvelint.report.model import (
-    UNREADABLE,
     Overview,
     PlotSpec,
     ReportOptions,
@@ -22,10 +22,9 @@ from curvelint.report.model import (
 from curvelint.report.sparkline import sparkline
 from curvelint.report.x_axis import XMapping, epoch_scale, x_mapping
 from curvelint.runs import Run
+from curvelint.verdicts import UNREADABLE
 
 MAIN_SPLITS = ("train", "eval", "test")
-# Formats whose step is the epoch (one row per epoch): the x axis says so, no second epoch axis.
-EPOCH_STEP_FORMATS = frozenset({"keras_csv", "keras_history"})
 
 
 def series_summary(series: SeriesAnalysis) -> SeriesSummary:
@@ -86,11 +85,6 @@ def overview(run: Run) -> Overview:
     )
 
 
-def sorted_findings(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
-    """Most severe first, then most confident; otherwise in the rules' order."""
-    return tuple(sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], -f.confidence)))
-
-
 def _plots(
     run: Run,
     analysis: RunAnalysis,
@@ -100,7 +94,8 @@ def _plots(
     max_points: int,
 ) -> tuple[tuple[PlotSpec, ...], tuple[str, ...]]:
     """Which series go on which figure; the rest is listed as not plotted."""
-    epochs = None if run.format in EPOCH_STEP_FORMATS else epoch_scale(run.frame)
+    # A run whose step is the epoch says so on its x axis and needs no second epoch axis.
+    epochs = None if steps_are_epochs(run.metadata) else epoch_scale(run.frame)
     context = plot_data.PlotContext(run.name, x_of, epochs, max_points)
     loss_source = main if main is not None and is_loss(main.metric) else main_series(analysis, None)
     loss = [s for s in analysis.series_analyses if loss_source and s.metric == loss_source.metric]
@@ -154,9 +149,9 @@ def build_run_report(
     """The report model of one analysed and diagnosed run."""
     options = options or ReportOptions()
     main = main_series(analysis, options.main_metric)
-    findings = sorted_findings(diagnosis.findings)
+    findings = diagnosis.findings  # ordered once, by the diagnosis: the verdict's own first
     x_of, x_note = x_mapping(run.frame, options.x_axis)
-    if run.format in EPOCH_STEP_FORMATS and x_of.unit == "step":
+    if steps_are_epochs(run.metadata) and x_of.unit == "step":
         x_of = replace(x_of, label="epoch (as logged)")
     plots, unplotted = _plots(run, analysis, main, findings, x_of, options.max_plot_points)
     return RunReport(

@@ -16,18 +16,9 @@ from rich.text import Text
 from curvelint.report.escape import clean_text, shorten
 from curvelint.report.model import IndexRow
 from curvelint.report.numbers import format_at, format_step, format_value
+from curvelint.verdicts import FACTS
 
-VERDICT_STYLES = {
-    "diverged": "bold red",
-    "stuck": "bold red",
-    "unreadable": "bold red",
-    "unstable": "dark_orange",
-    "overfitting": "dark_orange",
-    "underfitting": "yellow",
-    "not_converged": "yellow",
-    "healthy": "green",
-    "insufficient_data": "dim",
-}
+VERDICT_STYLES = {name: facts.style for name, facts in FACTS.items()}
 
 
 def _final(row: IndexRow) -> str:

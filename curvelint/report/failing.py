@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from curvelint.config import Config, fail_on_targets
-from curvelint.report.model import UNREADABLE, IndexRow
+from curvelint.report.model import IndexRow
+from curvelint.verdicts import UNREADABLE
 
 
 @dataclass(frozen=True)

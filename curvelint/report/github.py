@@ -12,9 +12,11 @@ from pathlib import Path
 
 from curvelint.report.escape import workflow_data, workflow_property
 from curvelint.report.model import IndexRow
+from curvelint.verdicts import FACTS, Severity, facts_of
 
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
-QUIET_VERDICTS = frozenset({"healthy", "insufficient_data"})
+# Verdicts of severity info (healthy, insufficient data) need no annotation unless flagged.
+QUIET_VERDICTS = frozenset(n for n, f in FACTS.items() if f.severity is Severity.INFO)
 
 
 def annotation(row: IndexRow, *, flagged: bool, out: Path) -> str | None:
@@ -25,7 +27,7 @@ def annotation(row: IndexRow, *, flagged: bool, out: Path) -> str | None:
     level = "error" if flagged else "warning"
     title = workflow_property(f"curvelint: {row.name}")
     report = (out / row.folder / "report.md").as_posix()
-    message = workflow_data(f"{row.verdict.replace('_', ' ')}: {row.reason} (report: {report})")
+    message = workflow_data(f"{facts_of(row.verdict).words}: {row.reason} (report: {report})")
     return f"::{level} title={title}::{message}"
 
 

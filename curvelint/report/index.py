@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from curvelint.diagnosis.findings import VERDICT_PRECEDENCE
 from curvelint.report.escape import markdown_text
-from curvelint.report.markdown import VERDICT_MARKS, table, verdict_label
-from curvelint.report.model import UNREADABLE, IndexRow, SkippedItem
+from curvelint.report.markdown import table, verdict_label
+from curvelint.report.model import IndexRow, SkippedItem
 from curvelint.report.numbers import format_at, format_step, format_value
 from curvelint.report.paths import link_target
+from curvelint.verdicts import facts_of, verdict_rank
 
 NAME_LIMIT = 60
 REASON_LIMIT = 200
@@ -24,11 +24,9 @@ REPORT_FILE = "report.md"
 def verdict_counts(rows: Sequence[IndexRow]) -> str:
     """``⛔ 1 unreadable · 🔴 1 diverged · 🟢 2 healthy``: the worst verdicts first."""
     counts = Counter(row.verdict for row in rows)
-    order = [UNREADABLE, *(verdict.value for verdict in VERDICT_PRECEDENCE)]
-    ranked = sorted(counts, key=lambda v: order.index(v) if v in order else len(order))
     return " · ".join(
-        f"{VERDICT_MARKS.get(verdict, '⚪')} {counts[verdict]} {verdict.replace('_', ' ')}"
-        for verdict in ranked
+        f"{facts_of(verdict).mark} {counts[verdict]} {facts_of(verdict).words}"
+        for verdict in sorted(counts, key=verdict_rank)
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from curvelint.verdicts import VERDICT_ORDER
+
 SCHEMA_VERSION = 1
 SCHEMA_ID = "https://curvelint.invalid/schema/report-1.json"
 
@@ -103,17 +105,7 @@ _OVERVIEW = _object(
     "Run-level numbers.",
 )
 
-_VERDICTS = [
-    "diverged",
-    "stuck",
-    "unstable",
-    "overfitting",
-    "underfitting",
-    "not_converged",
-    "healthy",
-    "insufficient_data",
-    "unreadable",
-]
+_VERDICTS = list(VERDICT_ORDER)
 
 RUN_PROPERTIES: dict[str, Any] = {
     "schema_version": {"const": SCHEMA_VERSION},

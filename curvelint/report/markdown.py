@@ -20,18 +20,9 @@ from curvelint.report.numbers import (
     format_value,
 )
 from curvelint.report.paths import link_target
+from curvelint.verdicts import FACTS, facts_of
 
-VERDICT_MARKS = {
-    "diverged": "🔴",
-    "stuck": "🔴",
-    "unreadable": "⛔",
-    "unstable": "🟠",
-    "overfitting": "🟠",
-    "underfitting": "🟡",
-    "not_converged": "🟡",
-    "healthy": "🟢",
-    "insufficient_data": "⚪",
-}
+VERDICT_MARKS = {name: facts.mark for name, facts in FACTS.items()}
 SEVERITY_MARKS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 FORMAT_NAMES = {
     "tensorboard": "TensorBoard event files",
@@ -48,7 +39,8 @@ FORMAT_NAMES = {
 
 def verdict_label(verdict: str) -> str:
     """``🟠 overfitting``: a coloured mark that scans at a glance, then the word."""
-    return f"{VERDICT_MARKS.get(verdict, '⚪')} **{verdict.replace('_', ' ')}**"
+    facts = facts_of(verdict)
+    return f"{facts.mark} **{facts.words}**"
 
 
 def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:

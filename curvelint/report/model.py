@@ -20,7 +20,6 @@ FloatArray = npt.NDArray[np.float64]
 XAxis = Literal["step", "epoch", "time"]
 X_AXES: tuple[XAxis, ...] = ("step", "epoch", "time")
 CurveStyle = Literal["dense", "sparse", "exact"]
-UNREADABLE = "unreadable"
 
 EMPTY = np.zeros(0, dtype=np.float64)
 

@@ -11,12 +11,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from curvelint.diagnosis.findings import VERDICT_PRECEDENCE
 from curvelint.report.build import main_series
 from curvelint.report.escape import markdown_text
 from curvelint.report.json_output import JsonObject, json_number
 from curvelint.report.markdown import table, verdict_label
-from curvelint.report.model import UNREADABLE, ReportOptions
+from curvelint.report.model import ReportOptions
 from curvelint.report.numbers import format_value
 from curvelint.report.output import OutputFolder
 from curvelint.report.overlay_data import group_plot
@@ -24,6 +23,7 @@ from curvelint.report.overlays import render_png
 from curvelint.report.paths import folder_names, link_target, name_hash
 from curvelint.seed_groups.judge import GroupResult, SeedGroups
 from curvelint.seed_groups.statistics import Statistic, side_statistic
+from curvelint.verdicts import verdict_rank
 
 GROUPS_FOLDER = "seed-groups"
 NAME_LIMIT = 60
@@ -90,10 +90,7 @@ def tally(verdicts: Iterable[str]) -> str:
     """``2/3 healthy, 1 not converged``: the most common first, then by precedence."""
     counts = Counter(verdicts)
     total = sum(counts.values())
-    order = [UNREADABLE, *(verdict.value for verdict in VERDICT_PRECEDENCE)]
-    ranked = sorted(
-        counts, key=lambda v: (-counts[v], order.index(v) if v in order else len(order))
-    )
+    ranked = sorted(counts, key=lambda v: (-counts[v], verdict_rank(v)))
     parts = [f"{counts[v]} {v.replace('_', ' ')}" for v in ranked]
     if parts:
         parts[0] = f"{counts[ranked[0]]}/{total} {ranked[0].replace('_', ' ')}"

@@ -11,8 +11,9 @@ from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.curves import Curve, exact_tail
-from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, percent
+from curvelint.names import TRAIN
 
 FROZEN_SHARE = 0.2  # an exact repeat must also cover this share of the curve's points
 
@@ -35,35 +36,94 @@ def _since(context: RunContext, curve: Curve, length: int) -> str:
     return context.where(int(curve.steps[curve.count - length]))
 
 
+CEILING = 1.0  # an accuracy logged as a share
+CEILING_PERCENT = 100.0  # ...or as a percentage
+
+
 def check_frozen_accuracy(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
-    """An accuracy that ends repeating one exact value."""
+    """An accuracy that ends repeating one exact value: at its ceiling (every example right:
+    memorised, or a leak on an eval split) or below it (a class frequency: the model predicts
+    the same class whatever the input)."""
     findings = []
     for series in context.accuracy_series:
         frozen = _frozen_tail(context, series)
         if frozen is None:
             continue
         curve, value, length = frozen
-        message = (
+        since = int(curve.steps[curve.count - length])
+        opening = (
             f"{curve.name} is frozen at exactly {number(value)} for the last {length} points "
-            f"(from {_since(context, curve, length)}, {percent(length / curve.count)} of the "
-            "run): the model predicts the same classes whatever the input."
+            f"(from {_since(context, curve, length)}, {percent(length / curve.count)} of the run)"
         )
-        findings.append(
-            Finding(
-                "frozen_accuracy",
-                Severity.WARNING,
-                0.9,
-                message,
-                advice.FROZEN_ACCURACY,
-                {
-                    "value": value,
-                    "points": length,
-                    "since_step": int(curve.steps[curve.count - length]),
-                },
-                series=curve.name,
-            )
-        )
+        evidence: dict[str, EvidenceValue] = {"value": value, "points": length}
+        evidence["since_step"] = since
+        if value in (CEILING, CEILING_PERCENT):
+            findings.append(_at_ceiling(curve, opening, evidence))
+        elif _at_class_frequency(context, series, value):
+            findings.append(_predicts_one_class(curve, opening, evidence))
+        else:
+            findings.append(_settled(curve, opening, evidence))
     return tuple(findings)
+
+
+CHANCE_TOLERANCE = 0.02  # an accuracy this close to 1/C is a random guess's
+
+
+def _at_class_frequency(context: RunContext, series: SeriesAnalysis, value: float) -> bool:
+    """A frozen accuracy a constant prediction gives: no better than where it began (a model
+    that predicts one class never improves on that class's share), or a random guess's 1/C."""
+    first = series.first_value
+    if first is not None and value <= first:
+        return True
+    chance = context.chance
+    return chance is not None and abs(value - 1.0 / chance.classes) <= CHANCE_TOLERANCE
+
+
+def _predicts_one_class(curve: Curve, opening: str, evidence: dict[str, EvidenceValue]) -> Finding:
+    evidence["at"] = "class frequency"
+    message = f"{opening}, no better than where it began: the model predicts the same class "
+    message += "whatever the input, so the accuracy is that class's share of the examples."
+    return Finding(
+        "frozen_accuracy",
+        Severity.ERROR,
+        0.9,
+        message,
+        advice.FROZEN_ACCURACY,
+        evidence,
+        series=curve.name,
+    )
+
+
+def _settled(curve: Curve, opening: str, evidence: dict[str, EvidenceValue]) -> Finding:
+    """Predictions that stopped changing after the model learned: normal late in training,
+    and on a small eval set one example moves the accuracy by a visible step."""
+    evidence["at"] = "settled"
+    message = f"{opening}, well above where it began: the model's predictions on these "
+    message += "examples have stopped changing."
+    return Finding("frozen_accuracy", Severity.INFO, 0.9, message, "", evidence, series=curve.name)
+
+
+def _at_ceiling(curve: Curve, opening: str, evidence: dict[str, EvidenceValue]) -> Finding:
+    """Every example right: memorised on the training split; on an eval split, worth a look
+    for eval examples that are also training examples."""
+    evidence["at"] = "ceiling"
+    if curve.name.endswith(f"/{TRAIN}"):
+        message = f"{opening}, its ceiling: the model gets every training example right — it "
+        message += "has memorised the training set (compare with the eval curves)."
+        return Finding(
+            "accuracy_at_ceiling", Severity.INFO, 0.9, message, "", evidence, series=curve.name
+        )
+    message = f"{opening}, its ceiling: every evaluation example is right, which real data "
+    message += "rarely allows — check that the eval set does not overlap the training set."
+    return Finding(
+        "accuracy_at_ceiling",
+        Severity.WARNING,
+        0.9,
+        message,
+        advice.EVAL_AT_CEILING,
+        evidence,
+        series=curve.name,
+    )
 
 
 def check_constant_loss(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
