@@ -1,5 +1,5 @@
 """What an overlay plot shows (curves of several runs or seed groups on shared axes), decided
-by :mod:`curvelint.report.overlay_data` and ``curvelint.compare`` and only read by
+by :mod:`curvelint.report.overlay_data` and the compare command, and only read by
 :mod:`curvelint.report.overlays`, which draws it."""
 
 from __future__ import annotations
