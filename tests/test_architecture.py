@@ -187,3 +187,26 @@ def test_compare_is_imported_only_by_the_cli() -> None:
         if target == COMPARE or target.startswith(COMPARE + ".")
     }
     assert not outside, f"curvelint.compare imported outside the CLI: {sorted(outside)}"
+
+
+JUDGES = {"analyze_frame": "curvelint.analysis", "diagnose_run": "curvelint.diagnosis"}
+
+
+def _called_name(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    return call.func.attr if isinstance(call.func, ast.Attribute) else None
+
+
+def test_only_the_judging_layer_calls_analysis_and_diagnosis() -> None:
+    calls: dict[str, list[str]] = {name: [] for name in JUDGES}
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            called = _called_name(node) if isinstance(node, ast.Call) else None
+            if called in JUDGES and not name.startswith(JUDGES[called]):
+                calls[called].append(f"{name}:{node.lineno}")
+    for called, sites in calls.items():
+        assert [site.partition(":")[0] for site in sites] == ["curvelint.judging"], (
+            f"{called} is called outside curvelint.judging: {sites}"
+        )
