@@ -66,11 +66,17 @@ def run_metadata(run: Run) -> dict[str, Any]:
     return {**run.metadata, "format": run.format}
 
 
+def analyze_run_frame(name: str, frame: pd.DataFrame, options: JudgingOptions) -> RunAnalysis:
+    """The curve analysis of the run ``name`` of ``frame``, without a verdict (for views of
+    single series, such as the MCP server's)."""
+    return analyze_frame(frame, settings=options.analysis)[name]
+
+
 def judge_frame(
     name: str, frame: pd.DataFrame, metadata: Mapping[str, Any], options: JudgingOptions
 ) -> Judgement:
     """Analyse and diagnose the run ``name`` of ``frame`` (a frame of that run only)."""
-    analysis = analyze_frame(frame, settings=options.analysis)[name]
+    analysis = analyze_run_frame(name, frame, options)
     diagnosis = diagnose_run(
         analysis,
         metadata,

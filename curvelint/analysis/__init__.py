@@ -8,10 +8,9 @@ trend and projection, change-points and labelled segments, events). No rendering
 from __future__ import annotations
 
 from curvelint.analysis.buckets import minmax_buckets
+from curvelint.analysis.levels import Curve, EvalTurn
 from curvelint.analysis.results import (
     ChangePoint,
-    EvalTurn,
-    FinalVersusBest,
     Interval,
     LearningRateDrop,
     LearningRateSchedule,
@@ -31,8 +30,8 @@ from curvelint.analysis.smoothing import smooth
 __all__ = [
     "AnalysisSettings",
     "ChangePoint",
+    "Curve",
     "EvalTurn",
-    "FinalVersusBest",
     "Interval",
     "LearningRateDrop",
     "LearningRateSchedule",

@@ -8,13 +8,16 @@ the series had finite points. Arrays are read-only numpy arrays aligned with ``s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from curvelint.analysis.trend_models import evaluate_model
 from curvelint.names import is_loss
+
+if TYPE_CHECKING:
+    from curvelint.analysis.levels import Curve
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -147,37 +150,6 @@ class Spike:
 
 
 @dataclass(frozen=True, slots=True)
-class FinalVersusBest:
-    """How far the last finite value is from the best one, in the bad direction (>= 0)."""
-
-    absolute: float
-    relative: float | None
-    noise_units: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class EvalTurn:
-    """Where an eval/test curve turned and what came after.
-
-    ``best_step`` is the logged point nearest the vertex of a quadratic fitted around the raw
-    best value (the raw best is ``SeriesAnalysis.best_step``); ``rise_*`` are the worsening
-    from there to the last finite value (positive = worse); ``fraction_after`` is the share
-    of the step span after the turn.
-    """
-
-    best_step: int
-    best_index: int
-    best_value: float
-    points_after: int
-    fraction_after: float
-    final_value: float
-    worst_after: float | None
-    rise_absolute: float
-    rise_relative: float | None
-    rise_noise_units: float | None
-
-
-@dataclass(frozen=True, slots=True)
 class LearningRateDrop:
     """A sudden learning-rate decrease from a stable level: ``factor`` = after / before."""
 
@@ -207,10 +179,10 @@ class SeriesAnalysis:
     """Everything computed for one (run, metric, split) curve.
 
     ``steps``/``values`` are the analysed points (sorted, one per step); ``smoothed`` is the
-    display curve made with ``smoothing``. ``first_value``/``last_value`` are the first and
-    last finite values. ``bucket_size`` is how many points each change-point bucket holds
-    (1 = every point was segmented). ``trend_reason``/``changepoint_reason`` say why a trend
-    or segmentation is missing.
+    display curve. ``first_value``/``last_value`` are the first and last finite values (the
+    raw values a report's table shows), ``best_value`` the best finite one. ``curve`` holds the
+    measures every rule reads (levels, noise, trend, eval turn: :mod:`curvelint.analysis.levels`).
+    ``ignored_tags`` are other tags that map to the same name (the one with most points wins).
     """
 
     run: str
@@ -221,7 +193,6 @@ class SeriesAnalysis:
     direction: int
     n_points: int
     n_finite: int
-    n_duplicate_steps: int
     first_step: int
     last_step: int
     first_value: float | None
@@ -229,21 +200,16 @@ class SeriesAnalysis:
     last_finite_step: int | None
     best_value: float | None
     best_step: int | None
-    final_versus_best: FinalVersusBest | None
     steps: IntArray
     values: FloatArray
     smoothed: FloatArray
-    smoothing: str
-    bucket_size: int
     noise: Noise | None
+    curve: Curve | None
     trend: TrendFit | None
-    trend_reason: str | None
     changepoints: tuple[ChangePoint, ...]
     segments: tuple[Segment, ...]
-    changepoint_reason: str | None
     nonfinite: NonFiniteEvent | None
     spikes: tuple[Spike, ...]
-    eval_turn: EvalTurn | None
 
     @property
     def key(self) -> tuple[str, str]:

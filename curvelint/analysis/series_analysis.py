@@ -8,15 +8,14 @@ import numpy as np
 import numpy.typing as npt
 
 from curvelint.analysis.changepoints import segment_residuals
-from curvelint.analysis.extremes import best_index, eval_turn, final_versus_best
+from curvelint.analysis.extremes import best_index
 from curvelint.analysis.fences import clip_to_fence
+from curvelint.analysis.levels import Curve
 from curvelint.analysis.noise import describe_noise
 from curvelint.analysis.nonfinite import first_nonfinite
 from curvelint.analysis.results import (
     ChangePoint,
-    FinalVersusBest,
     LearningRateDrop,
-    Noise,
     Segment,
     SeriesAnalysis,
     TrendFit,
@@ -28,14 +27,13 @@ from curvelint.analysis.settings import AnalysisSettings
 from curvelint.analysis.smoothing import smooth
 from curvelint.analysis.spikes import detect_spikes
 from curvelint.analysis.trend import fit_trend
-from curvelint.names import EVAL, TEST, direction
+from curvelint.names import direction
 
 _Scalar = TypeVar("_Scalar", bound=np.generic)
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 SCHEDULE_METRICS = frozenset({"learning_rate"})
-TURN_SPLITS = frozenset({EVAL, TEST})
 
 
 def _read_only(array: npt.NDArray[_Scalar]) -> npt.NDArray[_Scalar]:
@@ -80,10 +78,9 @@ def analyze_series(
     )
     nonfinite = first_nonfinite(step_array, value_array)
     fenced = clip_to_fence(value_array[finite], settings.outlier_fence_iqr)
-    trend, trend_reason = _trend(step_array[finite], fenced, metric, sign, settings)
+    trend, _why_no_trend = _trend(step_array[finite], fenced, metric, sign, settings)
     changepoints: tuple[ChangePoint, ...] = ()
     segments: tuple[Segment, ...] = ()
-    changepoint_reason = trend_reason
     if trend is not None:
         context = SeriesContext(
             direction=sign,
@@ -93,7 +90,7 @@ def analyze_series(
             finite_index=finite_index,
             steps=step_array,
         )
-        segments, changepoints, changepoint_reason = _segments(
+        segments, changepoints = _segments(
             step_array[finite].astype(np.float64), fenced, trend, context, settings
         )
         changepoints = explain_changepoints(changepoints, learning_rate_drops, span, settings)
@@ -108,7 +105,6 @@ def analyze_series(
         direction=sign,
         n_points=len(step_array),
         n_finite=len(finite_index),
-        n_duplicate_steps=duplicates,
         first_step=int(step_array[0]),
         last_step=int(step_array[-1]),
         first_value=float(value_array[finite_index[0]]) if len(finite_index) else None,
@@ -116,25 +112,24 @@ def analyze_series(
         last_finite_step=int(step_array[last]) if last is not None else None,
         best_value=float(value_array[best]) if best is not None else None,
         best_step=int(step_array[best]) if best is not None else None,
-        final_versus_best=_final_versus_best(value_array, best, last, sign, noise),
         steps=_read_only(step_array),
         values=_read_only(value_array),
         smoothed=_read_only(smoothed),
-        smoothing=settings.smoothing,
-        bucket_size=max(1, -(-len(finite_index) // settings.changepoint_max_points)),
         noise=noise,
+        curve=Curve.of(
+            f"{metric}/{split}" if split else metric,
+            step_array,
+            value_array,
+            sign,
+            settings.final_window_share,
+        ),
         trend=trend,
-        trend_reason=trend_reason,
         changepoints=changepoints,
         segments=segments,
-        changepoint_reason=changepoint_reason if not segments else None,
         nonfinite=nonfinite,
         spikes=detect_spikes(
             step_array, value_array, noise=noise_level, direction=sign, settings=settings
         ),
-        eval_turn=eval_turn(step_array, value_array, sign, noise_level)
-        if split in TURN_SPLITS
-        else None,
     )
 
 
@@ -155,19 +150,8 @@ def _segments(
     trend: TrendFit,
     context: SeriesContext,
     settings: AnalysisSettings,
-) -> tuple[tuple[Segment, ...], tuple[ChangePoint, ...], str | None]:
+) -> tuple[tuple[Segment, ...], tuple[ChangePoint, ...]]:
     segmentation = segment_residuals(steps, values, trend, settings)
-    if isinstance(segmentation, str):
-        return (), (), segmentation
-    segments, changepoints = label_segments(segmentation, context, settings)
-    return segments, changepoints, None
-
-
-def _final_versus_best(
-    values: FloatArray, best: int | None, last: int | None, sign: int, noise: Noise | None
-) -> FinalVersusBest | None:
-    if best is None or last is None:
-        return None
-    return final_versus_best(
-        float(values[best]), float(values[last]), sign, noise.absolute if noise else 0.0
-    )
+    if isinstance(segmentation, str):  # why there is no segmentation: nothing to show
+        return (), ()
+    return label_segments(segmentation, context, settings)

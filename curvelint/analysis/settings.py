@@ -32,6 +32,9 @@ class AnalysisSettings:
     ema_weight: float = 0.6  # TensorBoard's slider default for "debiased_ema"
     time_constant_fraction: float = 0.02  # time EMA's time constant, fraction of the step span
 
+    # Final level: the median of this share of the last points (at least 3); see levels.
+    final_window_share: float = 0.1
+
     # Long series: trend fits and change-points read equal-count bucket medians above these.
     trend_max_points: int = 120
     changepoint_max_points: int = 300
@@ -112,6 +115,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("time_constant_fraction", 0.0, 1.0),
     ("trend_max_points", 20, 1_000_000),
     ("changepoint_max_points", 20, 1_000_000),
+    ("final_window_share", 0.0, 0.5),
     ("outlier_fence_iqr", 1.0, _INFINITY),
     ("trend_min_points", 5, 1_000_000),
     ("bootstrap_samples", 0, 10_000),

@@ -93,6 +93,14 @@ FROZEN_ACCURACY = (
     "The model predicts one class: check the class balance (oversample rare classes), the "
     "learning rate, and that the labels reach the loss. " + OVERFIT_ONE_BATCH.capitalize() + "."
 )
+TRAIN_AT_CEILING = (
+    "Nothing to fix on its own: judge generalisation by the eval curves, and if the eval loss "
+    "turns up, regularise (dropout, weight decay, data augmentation) or stop earlier."
+)
+ACCURACY_SETTLED = (
+    "Nothing to fix: the predictions no longer change. On a small eval set one example moves "
+    "the accuracy by a visible step, so watch the eval loss, which still moves."
+)
 EVAL_AT_CEILING = (
     "Check that no evaluation example is also a training example (deduplicate before "
     "splitting), that the labels are not derivable from the inputs, and that the eval set is "

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from curvelint.analysis.levels import Curve
 from curvelint.analysis.results import RunAnalysis, SeriesAnalysis
-from curvelint.diagnosis.curves import Curve
 from curvelint.diagnosis.settings import RuleSettings
 from curvelint.names import EVAL, TEST, TRAIN, is_loss
 from curvelint.readers.base import steps_are_epochs
@@ -171,9 +171,7 @@ class RunContext:
 
 
 def _curve(series: SeriesAnalysis | None) -> Curve | None:
-    if series is None or series.n_finite == 0:
-        return None
-    return Curve.of(series)
+    return series.curve if series is not None else None
 
 
 def _epoch_text(epoch: float) -> str:

@@ -20,8 +20,6 @@ class RuleSettings:
     min_loss_points: int = 4
     # Fewer eval points cannot show a turn: overfitting is not judged (eval_too_sparse).
     min_eval_points: int = 3
-    # Final level: median of this share of the last points (at least 3).
-    final_window_share: float = 0.1
 
     # diverged: the loss ends this share above its start, beyond this many noise units (of
     # the difference), or climbs steadily (a lasting rise of the second half, see unstable)
@@ -131,7 +129,6 @@ _INFINITY = float("inf")
 _RANGES: tuple[tuple[str, float, float], ...] = (
     ("min_loss_points", 2, 1_000_000),
     ("min_eval_points", 2, 1_000_000),
-    ("final_window_share", 0.0, 0.5),
     ("blow_up_rise_of_start", 0.0, _INFINITY),
     ("explosion_factor", 1.0, _INFINITY),
     ("climb_factor_of_low", 1.0, _INFINITY),

@@ -1,6 +1,6 @@
-"""What every diagnosis promises the report, whatever the curves: one verdict whose finding
-comes first among its severity, findings sorted most severe first, confidences in [0, 1],
-messages with numbers, and the impossible cases that must never happen."""
+"""What every diagnosis promises the report, whatever the curves: the verdict's own finding
+first, the rest sorted most severe first, a verdict never milder than an error finding,
+confidences in [0, 1], messages with numbers, and the impossible cases that must never happen."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curvelint.diagnosis import SEVERITY_ORDER, Diagnosis, Severity, Verdict
+from curvelint.verdicts import FACTS
 from tests import synthetic
 from tests.diagnosis.helpers import decay, diagnose_curves, flat, straight, subsample
 
@@ -28,15 +29,19 @@ SHAPES = {
 
 def check_contract(diagnosis: Diagnosis) -> None:
     """The invariants every diagnosis must hold."""
-    verdict_findings = [f for f in diagnosis.findings if f.code in VERDICT_CODES]
-    assert [f.code for f in verdict_findings] == [diagnosis.verdict.value]
-    primary = verdict_findings[0]
+    primary = diagnosis.findings[0]
     assert diagnosis.primary is primary
     assert diagnosis.reason == primary.message
-    ranks = [SEVERITY_ORDER[f.severity] for f in diagnosis.findings]
+    verdict_severity = FACTS[diagnosis.verdict.value].severity
+    if primary.code in VERDICT_CODES:
+        assert primary.code == diagnosis.verdict.value
+    else:  # escalated: the error finding that made a mild reading untrustworthy
+        assert primary.severity is Severity.ERROR
+        assert verdict_severity is Severity.ERROR
+    ranks = [SEVERITY_ORDER[f.severity] for f in diagnosis.findings[1:]]
     assert ranks == sorted(ranks)
-    same_rank = [f for f in diagnosis.findings if f.severity is primary.severity]
-    assert same_rank[0] is primary
+    if any(f.severity is Severity.ERROR for f in diagnosis.findings):
+        assert verdict_severity is Severity.ERROR, diagnosis
     for item in diagnosis.findings:
         assert 0.0 <= item.confidence <= 1.0
         assert any(character.isdigit() for character in item.message), item.message

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from curvelint.analysis.levels import Curve
 from curvelint.diagnosis import Severity, Verdict
-from curvelint.diagnosis.curves import Curve
 from curvelint.diagnosis.rules.early_stopping import replay_early_stopping
 from tests import synthetic
 from tests.diagnosis.helpers import (
@@ -91,7 +91,8 @@ def test_eval_stalled_far_above_a_falling_training_loss_is_a_gap() -> None:
 
 def test_replay_counts_patience_like_keras_and_the_trainer() -> None:
     values = np.array([1.0, 0.8, 0.7, 0.7, 0.75, 0.72, 0.69, 0.8])  # 0.7 again is no improvement
-    curve = Curve("loss/eval", np.arange(8), values, 1.0, 0.01)
+    curve = Curve.of("loss/eval", np.arange(8), values, direction=-1)
+    assert curve is not None
     stop = replay_early_stopping(curve, patience=3)
     assert stop is not None
     assert (stop.best_index, stop.stop_index) == (2, 5)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from curvelint.analysis.levels import Curve
 from curvelint.analysis.results import ChangePoint, NonFiniteEvent, RunAnalysis, SeriesAnalysis
 from curvelint.diagnosis.findings import Diagnosis, Finding, Severity, Verdict
 from curvelint.names import direction
@@ -62,7 +63,6 @@ def series(
         direction=sense,
         n_points=len(value_array),
         n_finite=int(finite.sum()),
-        n_duplicate_steps=0,
         first_step=int(step_array[0]),
         last_step=int(step_array[-1]),
         first_value=float(value_array[finite][0]) if finite.any() else None,
@@ -70,21 +70,16 @@ def series(
         last_finite_step=int(step_array[last_finite]) if last_finite is not None else None,
         best_value=float(value_array[best_index]) if best_index is not None else None,
         best_step=int(step_array[best_index]) if best_index is not None else None,
-        final_versus_best=None,
         steps=step_array,
         values=value_array,
         smoothed=np.asarray(smoothed if smoothed is not None else value_array, dtype=np.float64),
-        smoothing="none",
-        bucket_size=1,
         noise=None,
+        curve=Curve.of(f"{metric}/{split}" if split else metric, step_array, value_array, sense),
         trend=None,
-        trend_reason=None,
         changepoints=changepoints,
         segments=(),
-        changepoint_reason=None,
         nonfinite=nonfinite,
         spikes=(),
-        eval_turn=None,
     )
 
 
@@ -153,7 +148,7 @@ def overfitting_diagnosis(name: str, onset_step: int) -> Diagnosis:
         run=name,
         verdict=Verdict.OVERFITTING,
         reason=f"Eval loss turned up at step {onset_step:,} while train loss kept falling.",
-        findings=(info, overfit),
+        findings=(overfit, info),  # as the diagnosis orders them: the verdict's own first
     )
 
 

@@ -12,11 +12,12 @@ from curvelint.report.plot_data import NO_FINITE_NOTE
 from tests.report.builders import diverged_run, overfitting_run
 
 
-def test_findings_are_most_severe_first_and_the_verdict_is_the_diagnosis() -> None:
+def test_findings_keep_the_diagnosis_order_and_the_verdict_is_the_diagnosis() -> None:
     run, analysis, diagnosis = overfitting_run()
     report = build_run_report(run, analysis, diagnosis, folder="overfit")
     assert report.verdict == "overfitting"
     assert report.reason == diagnosis.reason
+    assert report.findings == diagnosis.findings  # ordered once, by the diagnosis
     assert [f.severity for f in report.findings] == [Severity.WARNING, Severity.INFO]
 
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from curvelint.analysis.results import NonFiniteEvent, SeriesAnalysis
-from curvelint.diagnosis import advice
-from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import (
+from curvelint.analysis.levels import (
     Curve,
     margin_confidence,
     scale_of,
     second_half_trend,
     swing_around_trend,
 )
+from curvelint.analysis.results import NonFiniteEvent, SeriesAnalysis
+from curvelint.diagnosis import advice
+from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, percent, times
 
@@ -167,11 +167,9 @@ def _blow_up(context: RunContext) -> Finding | None:
         return None
     settings = context.settings
     start, scale = curve.start(), scale_of(curve)
-    final = curve.final(settings.final_window_share)
+    final = curve.final()
     last = float(curve.values[-1])
-    noise = settings.blow_up_noise_units * curve.difference_noise(
-        1, curve.final_count(settings.final_window_share)
-    )
+    noise = settings.blow_up_noise_units * curve.difference_noise(1, curve.final_count())
     rise = (final - start) / scale
     low = float(np.min(curve.trend()))
     climb = (final - low) / scale
@@ -211,13 +209,11 @@ def _eval_blow_up(context: RunContext) -> Finding | None:
     evals, train, settings = context.eval, context.train, context.settings
     if evals is None or train is None or evals.count < settings.min_eval_points:
         return None
-    start, final = evals.start(), evals.final(settings.final_window_share)
+    start, final = evals.start(), evals.final()
     rise = (final - start) / scale_of(evals)
-    noise = settings.blow_up_noise_units * evals.difference_noise(
-        1, evals.final_count(settings.final_window_share)
-    )
+    noise = settings.blow_up_noise_units * evals.difference_noise(1, evals.final_count())
     train_at_start = train.at_step(int(evals.steps[0]))
-    train_final = train.final(settings.final_window_share)
+    train_final = train.final()
     train_fall = (train_at_start - train_final) / abs(train_at_start) if train_at_start else 0.0
     if (
         rise < settings.blow_up_rise_of_start

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from curvelint.analysis.levels import Curve
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import Curve
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.overfitting import judged_eval
 from curvelint.diagnosis.wording import number, percent

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from curvelint.analysis.levels import Curve
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import Curve
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, percent, signed_percent
 from curvelint.names import is_loss
@@ -38,8 +38,7 @@ def relative_gaps(context: RunContext) -> tuple[float, float, float] | None:
     if np.any(train_levels <= 0):
         return None
     gaps = (evals.values[half:] - train_levels) / train_levels
-    share = context.settings.final_window_share
-    return float(np.median(gaps)), train.final(share), evals.final(share)
+    return float(np.median(gaps)), train.final(), evals.final()
 
 
 def check_eval_better_than_train(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
@@ -81,8 +80,8 @@ def check_train_eval_gap(context: RunContext, verdict: Verdict) -> tuple[Finding
         return ()
     settings = context.settings
     gap, train_final, eval_final = gaps
-    train_fall = _second_half_fall(context.train, settings.final_window_share)
-    eval_fall = _second_half_fall(context.eval, settings.final_window_share)
+    train_fall = _second_half_fall(context.train, context.train.final_share)
+    eval_fall = _second_half_fall(context.eval, context.eval.final_share)
     if (
         gap < settings.train_eval_gap_min
         or train_fall < settings.train_eval_gap_train_fall

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from curvelint.analysis.levels import Curve, exact_tail
 from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import Curve, exact_tail
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, percent
 from curvelint.names import TRAIN
@@ -20,9 +20,9 @@ FROZEN_SHARE = 0.2  # an exact repeat must also cover this share of the curve's 
 
 def _frozen_tail(context: RunContext, series: SeriesAnalysis) -> tuple[Curve, float, int] | None:
     """The curve, repeated value and run length when the curve ends in a long exact repeat."""
-    if series.n_finite < context.settings.constant_min_points:
+    curve = series.curve
+    if curve is None or curve.count < context.settings.constant_min_points:
         return None
-    curve = Curve.of(series)
     tail = exact_tail(curve)
     if tail is None:
         return None
@@ -100,7 +100,15 @@ def _settled(curve: Curve, opening: str, evidence: dict[str, EvidenceValue]) -> 
     evidence["at"] = "settled"
     message = f"{opening}, well above where it began: the model's predictions on these "
     message += "examples have stopped changing."
-    return Finding("frozen_accuracy", Severity.INFO, 0.9, message, "", evidence, series=curve.name)
+    return Finding(
+        "frozen_accuracy",
+        Severity.INFO,
+        0.9,
+        message,
+        advice.ACCURACY_SETTLED,
+        evidence,
+        series=curve.name,
+    )
 
 
 def _at_ceiling(curve: Curve, opening: str, evidence: dict[str, EvidenceValue]) -> Finding:
@@ -111,7 +119,13 @@ def _at_ceiling(curve: Curve, opening: str, evidence: dict[str, EvidenceValue]) 
         message = f"{opening}, its ceiling: the model gets every training example right — it "
         message += "has memorised the training set (compare with the eval curves)."
         return Finding(
-            "accuracy_at_ceiling", Severity.INFO, 0.9, message, "", evidence, series=curve.name
+            "accuracy_at_ceiling",
+            Severity.INFO,
+            0.9,
+            message,
+            advice.TRAIN_AT_CEILING,
+            evidence,
+            series=curve.name,
         )
     message = f"{opening}, its ceiling: every evaluation example is right, which real data "
     message += "rarely allows — check that the eval set does not overlap the training set."
@@ -134,9 +148,9 @@ def check_constant_loss(context: RunContext, verdict: Verdict) -> tuple[Finding,
     """
     findings = []
     for series in context.loss_series:
-        if series.n_finite < context.settings.constant_min_points:
+        curve = series.curve
+        if curve is None or curve.count < context.settings.constant_min_points:
             continue
-        curve = Curve.of(series)
         zeros = np.flatnonzero(curve.values == 0.0)
         if len(zeros) >= max(context.settings.constant_min_points, FROZEN_SHARE * curve.count):
             if verdict is not Verdict.DIVERGED:

@@ -11,9 +11,9 @@ import math
 
 import numpy as np
 
+from curvelint.analysis.levels import margin_confidence
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import Curve, margin_confidence
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, times
 
@@ -55,15 +55,15 @@ def check_exploding_grad_norm(context: RunContext, verdict: Verdict) -> tuple[Fi
     """The grad norm's running median ended many times above its early level (a norm that
     spiked and came back down is a spike; the loss spike finding reports those)."""
     series = context.series(GRAD_NORM)
-    if series is None or series.n_finite < context.settings.min_loss_points:
+    curve = series.curve if series is not None else None
+    if curve is None or curve.count < context.settings.min_loss_points:
         return ()
-    curve = Curve.of(series)
     early = float(np.median(curve.values[: max(1, math.ceil(EARLY_SHARE * curve.count))]))
     trend = curve.trend()
     peak_index = int(np.argmax(trend))
     peak = float(trend[peak_index])
     factor = context.settings.grad_norm_growth_factor
-    final = curve.final(context.settings.final_window_share)
+    final = curve.final()
     if early <= 0 or final < factor * early:
         return ()
     message = (

@@ -3,9 +3,9 @@ problem holds. Its confidence says how far the run stayed from the problem thres
 
 from __future__ import annotations
 
+from curvelint.analysis.levels import margin_confidence, scale_of
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import margin_confidence, scale_of
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.not_converged import late_gain_share
 from curvelint.diagnosis.wording import number, percent, signed_percent
@@ -19,7 +19,7 @@ def check_healthy(context: RunContext) -> Finding | None:
     if curve is None:
         return None
     settings = context.settings
-    start, final = curve.start(), curve.final(settings.final_window_share)
+    start, final = curve.start(), curve.final()
     fall = (start - final) / scale_of(curve)
     late = late_gain_share(context, curve)
     message = (
@@ -46,7 +46,7 @@ def _eval_note(context: RunContext, train_final: float) -> str:
     evals = context.eval
     if evals is None:
         return ""
-    eval_final = evals.final(context.settings.final_window_share)
+    eval_final = evals.final()
     if train_final == 0:
         return f"; {evals.name} ends at {number(evals.logged(eval_final))}"
     gap = (eval_final - train_final) / abs(train_final)

@@ -9,9 +9,9 @@ classes is given: an inferred count is by construction near the first loss.
 
 from __future__ import annotations
 
+from curvelint.analysis.levels import margin_confidence
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import margin_confidence
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, times
 from curvelint.names import is_loss

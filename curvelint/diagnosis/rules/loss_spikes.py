@@ -8,10 +8,10 @@ act on.
 
 from __future__ import annotations
 
+from curvelint.analysis.levels import Curve, scale_of
 from curvelint.analysis.results import SeriesAnalysis, Spike
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import Curve, scale_of
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, times
 

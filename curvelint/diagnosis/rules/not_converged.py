@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from curvelint.analysis.levels import Curve, LateTrend, late_trend, margin_confidence, scale_of
 from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import Curve, LateTrend, late_trend, margin_confidence, scale_of
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, percent
 
@@ -26,7 +26,7 @@ CODE = Verdict.NOT_CONVERGED.value
 def late_gain_share(context: RunContext, curve: Curve) -> float:
     """The late line's gain as a share of the final level (its magnitude, or the curve's
     scale when it ends near zero)."""
-    final = abs(curve.final(context.settings.final_window_share))
+    final = abs(curve.final())
     level = final if final > 0 else scale_of(curve)
     return late_trend(curve, context.settings.late_share).gain / level
 
@@ -35,9 +35,9 @@ def still_improving(context: RunContext, curve: Curve) -> bool:
     """The curve still improves clearly over the last steps (see the module docstring)."""
     settings = context.settings
     late = late_trend(curve, settings.late_share)
-    final = curve.final(settings.final_window_share)
+    final = curve.final()
     margin = settings.not_converged_noise_units * curve.difference_noise(
-        curve.final_count(settings.final_window_share), curve.trend_window()
+        curve.final_count(), curve.trend_window()
     )
     if final >= _best_before_late(curve, late.points) - margin:
         return False  # recovering from a bump, not clearly reaching new lows
@@ -92,7 +92,7 @@ def check_not_converged(context: RunContext) -> Finding | None:
         {
             "late_gain": late.gain,
             "late_gain_share": share,
-            "final": judged.logged(judged.final(context.settings.final_window_share)),
+            "final": judged.logged(judged.final()),
             "projection": series.trend.projection if series.trend else None,
             "projection_step": series.trend.projection_step if series.trend else None,
         },

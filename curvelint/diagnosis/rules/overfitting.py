@@ -9,60 +9,13 @@ both is divergence or instability, not overfitting).
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
-import numpy as np
-
+from curvelint.analysis.levels import Curve, margin_confidence
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import Curve, margin_confidence
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, percent, signed_percent
 
 CODE = Verdict.OVERFITTING.value
-
-
-@dataclass(frozen=True)
-class Turn:
-    """Where an eval curve was best and how much worse it ended (oriented: lower is better)."""
-
-    best_index: int
-    best_step: int
-    best: float
-    final: float
-    rise: float
-    rise_relative: float
-    rise_noise_units: float
-    points_after: int
-
-
-def eval_turn(curve: Curve, final_share: float) -> Turn:
-    """The best point of the trend and the rise from it to the final level.
-
-    Both levels are medians of about ``final_share`` of the evaluations (a single point on a
-    short log, where a wider median would hide a turn of two or three epochs).
-    """
-    count = max(1, math.ceil(final_share * curve.count))
-    window = count | 1
-    trend = curve.trend(window)
-    best_index = int(np.argmin(trend))
-    best = float(trend[best_index])
-    final = float(np.median(curve.values[-count:]))
-    rise = final - best
-    relative = rise / abs(best) if best != 0 else float("inf") if rise > 0 else 0.0
-    noise = curve.difference_noise(window, count)
-    units = rise / noise if noise > 0 else float("inf") if rise > 0 else 0.0
-    return Turn(
-        best_index,
-        int(curve.steps[best_index]),
-        best,
-        final,
-        rise,
-        relative,
-        units,
-        curve.count - 1 - best_index,
-    )
 
 
 def judged_eval(context: RunContext) -> Curve | None:
@@ -80,7 +33,7 @@ def check_overfitting(context: RunContext) -> Finding | None:
     if curve is None or train is None:
         return None
     settings = context.settings
-    turn = eval_turn(curve, settings.final_window_share)
+    turn = curve.eval_turn()
     if (
         turn.points_after < settings.overfit_min_points_after
         or 1.0 - curve.share_of_steps(turn.best_step) < settings.overfit_min_share_after
@@ -89,7 +42,7 @@ def check_overfitting(context: RunContext) -> Finding | None:
     ):
         return None
     train_at_turn = train.at_step(turn.best_step)
-    train_final = train.final(settings.final_window_share)
+    train_final = train.final()
     train_fall = (train_at_turn - train_final) / abs(train_at_turn) if train_at_turn else 0.0
     if train_fall < settings.overfit_min_train_fall:
         return None

@@ -74,7 +74,7 @@ def check_plateau_after_drop(context: RunContext, verdict: Verdict) -> tuple[Fin
     schedule, curve = context.analysis.schedule, context.train
     if schedule is None or curve is None or not schedule.drops:
         return ()
-    final = curve.final(context.settings.final_window_share)
+    final = curve.final()
     for drop in schedule.drops:
         level = curve.at_step(drop.step)
         if curve.share_of_steps(drop.step) > LATE_DROP_SHARE or level <= 0:

@@ -13,9 +13,9 @@ import math
 
 import numpy as np
 
+from curvelint.analysis.levels import Curve, margin_confidence, scale_of
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import Chance, RunContext
-from curvelint.diagnosis.curves import Curve, margin_confidence, scale_of
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, percent, signed_percent
 from curvelint.names import is_loss
@@ -35,7 +35,7 @@ def check_stuck(context: RunContext) -> Finding | None:
 def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
     settings = context.settings
     start, scale = curve.start(), scale_of(curve)
-    final = curve.final(settings.final_window_share)
+    final = curve.final()
     fall = (start - final) / scale
     excursion = float(np.max(np.abs(curve.trend() - start))) / scale
     if abs(fall) > settings.stuck_max_fall_of_start or excursion > settings.stuck_max_dip_of_start:
@@ -75,10 +75,10 @@ def _collapsed_to_chance(context: RunContext, curve: Curve) -> Finding | None:
     settings = context.settings
     if not is_loss(context.train_series_metric):
         return None
-    final = curve.final(settings.final_window_share)
+    final = curve.final()
     evals = context.eval
     # The eval loss averages the whole eval set: the truer level when it was logged.
-    level = evals.final(settings.final_window_share) if evals is not None else final
+    level = evals.final() if evals is not None else final
     chance = plateau_chance(context, level)
     settled = curve.steps >= curve.steps[0] + settings.stuck_settle_share * (
         curve.steps[-1] - curve.steps[0]

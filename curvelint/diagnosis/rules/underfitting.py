@@ -13,15 +13,15 @@ its start is a converged run, not an underfit one).
 
 from __future__ import annotations
 
-from curvelint.diagnosis import advice
-from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import (
+from curvelint.analysis.levels import (
     Curve,
     late_trend,
     margin_confidence,
     scale_of,
     settled_share,
 )
+from curvelint.diagnosis import advice
+from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.not_converged import still_improving
 from curvelint.diagnosis.wording import number, percent
@@ -41,7 +41,7 @@ def _reference(context: RunContext) -> tuple[float, str] | None:
 
 
 def _describe(context: RunContext, curve: Curve, reference: float) -> str:
-    final = curve.final(context.settings.final_window_share)
+    final = curve.final()
     return f"{curve.name} flat at {number(curve.logged(final))} ({percent(final / reference)})"
 
 
@@ -52,7 +52,7 @@ def check_underfitting(context: RunContext) -> Finding | None:
     reference = _reference(context)
     if train is None or reference is None:
         return None
-    if train.start() <= train.final(settings.final_window_share):
+    if train.start() <= train.final():
         return None  # it never fell: stuck or diverged, not underfitting
     curves = [train]
     evals = context.eval
@@ -60,7 +60,7 @@ def check_underfitting(context: RunContext) -> Finding | None:
         curves.append(evals)
     if still_improving(context, curves[-1]):
         return None
-    levels = [curve.final(settings.final_window_share) / reference[0] for curve in curves]
+    levels = [curve.final() / reference[0] for curve in curves]
     lowest = min(levels)
     if lowest < settings.underfit_min_level_of_reference:
         return None
@@ -85,7 +85,7 @@ def check_underfitting(context: RunContext) -> Finding | None:
             "eval_level_of_reference": levels[1] if len(levels) > 1 else None,
             "reference": "chance" if context.chance else "start",
             "settled_share": settled,
-            "final": train.logged(train.final(settings.final_window_share)),
+            "final": train.logged(train.final()),
         },
         series=curves[-1].name,
     )

@@ -14,18 +14,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from curvelint.diagnosis import advice
-from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.curves import (
+from curvelint.analysis.levels import (
     Curve,
     margin_confidence,
     scale_of,
     second_half_trend,
     swing_around_trend,
 )
+from curvelint.diagnosis import advice
+from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.loss_spikes import large_spikes
-from curvelint.diagnosis.rules.overfitting import eval_turn
 from curvelint.diagnosis.wording import number, percent
 
 CODE = Verdict.UNSTABLE.value
@@ -59,8 +58,8 @@ def improved_steadily(context: RunContext, curve: Curve) -> bool:
     settings = context.settings
     if curve.count < settings.min_eval_points:
         return False
-    fell = curve.start() - curve.final(settings.final_window_share)
-    turn = eval_turn(curve, settings.final_window_share)
+    fell = curve.start() - curve.final()
+    turn = curve.eval_turn()
     return (
         fell > settings.stuck_max_dip_of_start * scale_of(curve)
         and turn.rise_relative < settings.overfit_min_rise

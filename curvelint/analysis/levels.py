@@ -1,25 +1,29 @@
-"""Plain numbers about one curve that several rules share: levels, trend, spread, timing.
+"""The measures of one curve that every rule reads: levels, trend, spread, timing, eval turn.
+
+Computed once per series by :func:`curvelint.analysis.analyze_series` (``SeriesAnalysis.curve``
+and ``SeriesAnalysis.eval_turn``); the rules only read them.
 
 Every curve is first *oriented* so that lower is better (a loss as it is, an accuracy
 negated), so each rule is written once for both. Levels are medians of a few points, never a
-single point, because one noisy batch must not decide a verdict; the trend is a centred
-running median over a tenth of the curve, which follows plateaus and steps but ignores noise
-and single spikes. Its window shrinks at the ends instead of repeating the end points, which
-would pull the trend towards whatever the last point happened to be. Differences of levels
-are compared with their own noise: the point noise times sqrt(1/a + 1/b) for medians of a and
-b points.
+single point, because one noisy batch must not decide a verdict: the **start level** is the
+first point (or on a long log the median of the first three when that is higher), the **final
+level** the median of the last ``final_share`` of the points (at least 3). The **trend** is a
+centred running median over a tenth of the curve, which follows plateaus and steps but ignores
+noise and single spikes; its window shrinks at the ends instead of repeating the end points.
+Noise is :func:`curvelint.analysis.noise.noise_level`; differences of levels are compared with
+it: the point noise times sqrt(1/a + 1/b) for medians of a and b points.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from curvelint.analysis.results import SeriesAnalysis
+from curvelint.analysis.noise import noise_level
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -28,25 +32,13 @@ MAD_TO_DEVIATION = 1.4826  # median absolute deviation of a normal sample -> its
 START_POINTS = 3  # long logs: the start level looks at this many first points
 LONG_LOG_POINTS = 30  # ...from this many points on (3 points are then at most a tenth)
 TREND_WINDOW_SHARE = 0.1  # running-median window, share of the points
-SECOND_DIFFERENCE_VARIANCE = 6.0  # var(x[i+1] - 2 x[i] + x[i-1]) = 6 var(x) for white noise
+FINAL_SHARE = 0.1  # the final level: the median of this share of the last points
 
 
-def point_noise(values: FloatArray, fallback: float) -> float:
-    """Robust deviation of single points around a smooth curve, from second differences.
-
-    First differences of a short, steep curve are mostly trend (a 7-epoch validation loss
-    falling 0.04 per epoch would read as noise 0.03); second differences cancel any linear
-    stretch, so they measure the points' scatter even on short logs. ``fallback`` (the
-    analysis' estimate) is used below 5 points.
-    """
-    if len(values) < 5:
-        return fallback
-    second = np.diff(values, 2)
-    centred = np.abs(second - np.median(second))
-    spread = MAD_TO_DEVIATION * float(np.median(centred))
-    if spread == 0.0:  # quantised values (most second differences are exactly 0)
-        spread = float(np.mean(centred)) * math.sqrt(math.pi / 2.0)
-    return spread / math.sqrt(SECOND_DIFFERENCE_VARIANCE)
+def running_median(values: FloatArray, window: int) -> FloatArray:
+    """The centred running median over ``window`` points, its window shrinking at both ends."""
+    rolling = pd.Series(values).rolling(window, center=True, min_periods=1)
+    return rolling.median().to_numpy(dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,22 +54,38 @@ class Curve:
     values: FloatArray
     sign: float
     noise: float
+    final_share: float
+    trend_values: FloatArray
+    turn: EvalTurn | None = None
 
     @classmethod
-    def of(cls, series: SeriesAnalysis) -> Curve:
-        """The finite, oriented points of ``series`` and their point noise."""
-        mask = np.isfinite(series.values)
-        sign = -1.0 if series.direction > 0 else 1.0
-        values = sign * series.values[mask]
-        fallback = series.noise.absolute if series.noise is not None else 0.0
-        split = f"/{series.split}" if series.split else ""
-        return cls(
-            f"{series.metric}{split}",
-            series.steps[mask],
-            values,
-            sign,
-            point_noise(values, fallback),
-        )
+    def of(
+        cls,
+        name: str,
+        steps: IntArray,
+        values: FloatArray,
+        direction: int,
+        final_share: float = FINAL_SHARE,
+    ) -> Curve | None:
+        """The finite points of a series oriented lower-is-better (``direction`` > 0 means
+        higher is better), their noise and trend; None when no point is finite."""
+        mask = np.isfinite(values)
+        if not mask.any():
+            return None
+        sign = -1.0 if direction > 0 else 1.0
+        oriented, finite_steps = sign * values[mask], steps[mask]
+        oriented.setflags(write=False)
+        finite_steps.setflags(write=False)
+        window = max(3, int(TREND_WINDOW_SHARE * len(oriented)) | 1)
+        trend = running_median(oriented, window)
+        trend.setflags(write=False)
+        noise = noise_level(oriented)
+        curve = cls(name, finite_steps, oriented, sign, noise, final_share, trend)
+        return replace(curve, turn=find_eval_turn(curve))
+
+    def eval_turn(self) -> EvalTurn:
+        """Where the curve was best and how much worse it ended (found with the curve)."""
+        return self.turn if self.turn is not None else find_eval_turn(self)
 
     @property
     def count(self) -> int:
@@ -99,12 +107,14 @@ class Curve:
         first = float(self.values[0])
         return max(first, float(np.median(self.values[: self.start_count()])))
 
-    def final_count(self, share: float) -> int:
-        """Points in the final level: ``share`` of them, at least 3 (or all there are)."""
-        return min(self.count, max(3, math.ceil(share * self.count)))
+    def final_count(self, share: float | None = None) -> int:
+        """Points in the final level: ``share`` of them (default the curve's final share), at
+        least 3 (or all there are)."""
+        wanted = self.final_share if share is None else share
+        return min(self.count, max(3, math.ceil(wanted * self.count)))
 
-    def final(self, share: float) -> float:
-        """Where the curve ended: the median of its last :meth:`final_count` points."""
+    def final(self, share: float | None = None) -> float:
+        """The final level: the median of the last :meth:`final_count` points."""
         return float(np.median(self.values[-self.final_count(share) :]))
 
     def difference_noise(self, first_count: int, second_count: int) -> float:
@@ -117,11 +127,11 @@ class Curve:
         return max(3, int(TREND_WINDOW_SHARE * self.count) | 1)
 
     def trend(self, window: int | None = None) -> FloatArray:
-        """The centred running median (``window`` points, default :meth:`trend_window`), its
-        window shrinking at both ends."""
-        size = window or self.trend_window()
-        rolling = pd.Series(self.values).rolling(size, center=True, min_periods=1)
-        return rolling.median().to_numpy(dtype=np.float64)
+        """The centred running median (``window`` points; default :meth:`trend_window`, the
+        one computed with the curve)."""
+        if window is None or window == self.trend_window():
+            return self.trend_values
+        return running_median(self.values, window)
 
     def best(self) -> tuple[int, float]:
         """Index and value of the best (lowest oriented) point."""
@@ -253,3 +263,45 @@ def margin_confidence(value: float, threshold: float) -> float:
         return 0.5
     ratio = threshold / value if value >= threshold else value / threshold
     return round(min(1.0, max(0.5, 1.0 - 0.5 * ratio)), 2)
+
+
+@dataclass(frozen=True, slots=True)
+class EvalTurn:
+    """Where an eval curve was best and how much worse it ended (oriented: lower is better)."""
+
+    best_index: int
+    best_step: int
+    best: float
+    final: float
+    rise: float
+    rise_relative: float
+    rise_noise_units: float
+    points_after: int
+
+
+def find_eval_turn(curve: Curve) -> EvalTurn:
+    """The best point of the trend and the rise from it to the final level.
+
+    Both levels are medians of about ``final_share`` of the evaluations (a single point on a
+    short log, where a wider median would hide a turn of two or three epochs).
+    """
+    count = max(1, math.ceil(curve.final_share * curve.count))
+    window = count | 1
+    trend = curve.trend(window)
+    best_index = int(np.argmin(trend))
+    best = float(trend[best_index])
+    final = float(np.median(curve.values[-count:]))
+    rise = final - best
+    relative = rise / abs(best) if best != 0 else float("inf") if rise > 0 else 0.0
+    noise = curve.difference_noise(window, count)
+    units = rise / noise if noise > 0 else float("inf") if rise > 0 else 0.0
+    return EvalTurn(
+        best_index,
+        int(curve.steps[best_index]),
+        best,
+        final,
+        rise,
+        relative,
+        units,
+        curve.count - 1 - best_index,
+    )
