@@ -71,7 +71,7 @@ from curvelint.cache_keys import (
     run_key,
 )
 from curvelint.discover import RunSpec
-from curvelint.runs import Run
+from curvelint.run_model import Run
 
 PRUNE_TO = 0.8  # a full cache is pruned to this share of its limit
 _SUFFIX = ".npz"

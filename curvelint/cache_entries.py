@@ -16,7 +16,7 @@ import pandas as pd
 from curvelint import schema
 from curvelint.cache_keys import Json, is_json
 from curvelint.readers.base import Skipped
-from curvelint.runs import Run
+from curvelint.run_model import Run
 
 _DTYPE_NAMES = ("object", "str")
 _RUN_FIELDS = ("name", "format", "frame", "skipped", "metadata", "notes", "files")

@@ -379,7 +379,7 @@ def analyze(
     from dataclasses import replace
 
     from curvelint.errors import CurvelintError
-    from curvelint.groups import compile_pattern
+    from curvelint.seed_groups.naming import compile_pattern
 
     _check_choice("--format", output_format, ("table", "json"))
     _check_choice("--x-axis", x_axis, ("step", "epoch", "time"))

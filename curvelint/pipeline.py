@@ -36,8 +36,11 @@ from curvelint.report.model import (
     index_row,
 )
 from curvelint.report.paths import folder_names
-from curvelint.report.write import FOOTER, write_run
+from curvelint.report.seed_groups import write_group_plots
+from curvelint.report.write import FOOTER, write_index, write_run
 from curvelint.runs import read_run
+from curvelint.seed_groups.gather import judge_seed_groups
+from curvelint.verdicts import UNREADABLE
 
 Progress = Callable[[IndexRow | None], None]
 
@@ -48,7 +51,7 @@ class PipelineOptions:
 
     judging: JudgingOptions = field(default_factory=JudgingOptions)
     report: ReportOptions = field(default_factory=ReportOptions)
-    # Seed groups (curvelint.groups): None strips a trailing seed marker, "none" turns them off.
+    # Seed groups (curvelint.seed_groups): None strips a trailing seed marker, "none": no groups.
     group_by: str | None = None
 
 
@@ -357,10 +360,10 @@ def analyze_paths(
                 + "; ".join(f"{s.path}: {s.why}" for s in skipped[:3])
             )
         folder = output.OutputFolder(out)
-        # Imported here: worker processes never need the seed-group code (scipy.stats and all).
-        from curvelint.compare.analyze_groups import write_index_with_groups
-
-        index, summary = write_index_with_groups(folder, specs, rows, documents, skipped, options)
+        verdicts = {row.name: row.verdict for row in rows if row.verdict != UNREADABLE}
+        groups = judge_seed_groups(specs, verdicts, options.group_by, options.judging, cache)
+        shown = write_group_plots(folder, groups, [row.folder for row in rows], options.report)
+        index, summary = write_index(folder, rows, documents, skipped, shown)
         if options.report.html:
             write_html_index(folder, rows, skipped, FOOTER)
         written = folder.written.union(*(o.written for o in outcomes))

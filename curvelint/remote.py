@@ -28,7 +28,7 @@ from curvelint.errors import CurvelintError, UnreadableError
 from curvelint.readers.base import Skipped
 
 if TYPE_CHECKING:
-    from curvelint.runs import ReadReport, Run
+    from curvelint.run_model import ReadReport, Run
 
 INSTALL_HINT = "pip install 'curvelint[remote]'"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")

@@ -3,58 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from curvelint import remote, schema
-from curvelint.configuration import Configuration, configuration
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
 from curvelint.readers import BY_NAME, tensorboard
 from curvelint.readers.base import Reader, ReadResult, Skipped
+from curvelint.run_model import FailedRun, ReadReport, Run
 
 if TYPE_CHECKING:
     from curvelint.cache import Cache
 
-
-@dataclass
-class Run:
-    """One run's points and everything the readers said about it."""
-
-    name: str
-    format: str
-    frame: pd.DataFrame
-    skipped: list[Skipped] = field(default_factory=list)
-    metadata: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    files: tuple[str, ...] = ()
-
-    @property
-    def configuration(self) -> Configuration:
-        """The run's settings as logged, from whichever source logged them
-        (:mod:`curvelint.configuration`)."""
-        return configuration(self.metadata, self.format)
-
-
-@dataclass
-class FailedRun:
-    """A run that could not be read at all, and the one-line reason."""
-
-    name: str
-    format: str
-    error: str
-
-
-@dataclass
-class ReadReport:
-    """Every run found under some paths: those read, those that failed, files skipped."""
-
-    runs: list[Run] = field(default_factory=list)
-    failed: list[FailedRun] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
+# Run, FailedRun and ReadReport live in curvelint.run_model; they are read from here too.
+__all__ = ["FailedRun", "ReadReport", "Run", "read", "read_run", "read_runs"]
 
 
 def _max_loss_step(frame: pd.DataFrame) -> int:

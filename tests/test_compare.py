@@ -16,23 +16,24 @@ from markdown_it import MarkdownIt
 from scipy import stats
 
 from curvelint.compare.build import CompareOptions, compare_paths, parse_threshold
-from curvelint.compare.draw import draw
 from curvelint.compare.json_output import compare_document
 from curvelint.compare.markdown import render_compare
 from curvelint.compare.model import Comparison, PairComparison, SeriesComparison
-from curvelint.compare.stats import (
-    SeriesNumbers,
-    Statistic,
-    compare_statistic,
-    series_numbers,
-    side_statistic,
-)
-from curvelint.compare.verdicts import tally, verdict_change
+from curvelint.compare.stats import compare_statistic
+from curvelint.compare.verdicts import verdict_change
 from curvelint.compare.write import write_comparison
 from curvelint.errors import ConfigError, NoLogsError
 from curvelint.report.json_output import dumps
 from curvelint.report.output import OutputError
+from curvelint.report.overlays import draw
+from curvelint.report.seed_groups import tally
 from curvelint.runs import read_runs
+from curvelint.seed_groups.statistics import (
+    SeriesNumbers,
+    Statistic,
+    series_numbers,
+    side_statistic,
+)
 from tests.test_groups import copy_run, seed_runs
 
 __all__ = ["seed_runs"]  # the session fixture, shared with tests.test_groups

@@ -16,13 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from curvelint.compare.analyze_groups import groups_folder
-from curvelint.compare.seeds import MemberSeries, mean_curve, on_steps
 from curvelint.errors import ConfigError
-from curvelint.groups import DEFAULT_PATTERN, compile_pattern, group_runs, split_name
 from curvelint.pipeline import PipelineOptions, analyze_paths
 from curvelint.report.json_schema import summary_schema
+from curvelint.report.seed_groups import groups_folder
 from curvelint.runs import read_runs
+from curvelint.seed_groups.naming import DEFAULT_PATTERN, compile_pattern, group_runs, split_name
+from curvelint.seed_groups.seeds import MemberSeries, mean_curve, on_steps
 from tests.readers.writers import require, run_writer
 
 # --------------------------------------------------------------------------- real seed runs

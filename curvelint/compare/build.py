@@ -16,13 +16,14 @@ from pathlib import Path
 from curvelint.compare.markdown import percent
 from curvelint.compare.model import Comparison, PairComparison, Regression, Unit, Unreadable
 from curvelint.compare.pairs import compare_pair, match_units
-from curvelint.compare.plot_data import BANDS, comparison_plot
+from curvelint.compare.plot_data import comparison_plot
 from curvelint.compare.sides import load_side
 from curvelint.config import Config
 from curvelint.errors import ConfigError, NoLogsError
-from curvelint.groups import compile_pattern
 from curvelint.judging import JudgingOptions
 from curvelint.report.numbers import format_value
+from curvelint.report.overlay_data import BANDS
+from curvelint.seed_groups.naming import compile_pattern
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from curvelint import __version__
 from curvelint.compare.markdown import RULE
 from curvelint.compare.model import Comparison, PairComparison, SeriesComparison, Unit
-from curvelint.compare.stats import Difference, Statistic
+from curvelint.compare.stats import Difference
 from curvelint.report.json_output import JsonObject, configuration_document, json_number
+from curvelint.report.seed_groups import tally
+from curvelint.seed_groups.statistics import Statistic
 
 SCHEMA_VERSION = 1
 
@@ -67,7 +69,7 @@ def _unit(unit: Unit) -> JsonObject:
                 group.group.members, group.group.seeds, group.member_verdicts, strict=True
             )
         ]
-        document["member_verdicts"] = group.tally
+        document["member_verdicts"] = tally(group.member_verdicts)
         document["diverged"] = list(group.diverged)
         document["not_averaged"] = list(group.omitted)
     return document

@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 
 from curvelint.compare.model import Comparison, PairComparison, SeriesComparison, Unit
-from curvelint.compare.stats import Difference, Statistic
+from curvelint.compare.stats import Difference
 from curvelint.report.escape import markdown_text
 from curvelint.report.markdown import VERDICT_MARKS, table
 from curvelint.report.numbers import format_value
 from curvelint.report.paths import link_target
+from curvelint.report.seed_groups import tally
+from curvelint.seed_groups.statistics import Statistic
 
 NAME_LIMIT = 80
 MAX_ROWS = 12
@@ -112,7 +114,7 @@ def _rows(row: SeriesComparison) -> list[list[str]]:
 def _unit_line(side: str, unit: Unit) -> str:
     text = f"**{side}:** {_name(unit.label)} — {_verdict(unit.verdict)}"
     if unit.group is not None:
-        text += f"; seeds one by one: {unit.group.tally}"
+        text += f"; seeds one by one: {tally(unit.group.member_verdicts)}"
         if unit.group.diverged:
             text += f"; NaN/inf in {', '.join(_name(name) for name in unit.group.diverged)}"
         if unit.group.omitted:

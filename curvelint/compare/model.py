@@ -6,17 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-import numpy as np
-import numpy.typing as npt
-
-from curvelint.compare.judge import GroupResult, Judged
-from curvelint.compare.stats import Difference, Which
+from curvelint.compare.stats import Difference
 from curvelint.compare.verdicts import VerdictChange
 from curvelint.configuration import Configuration, differences
 from curvelint.names import SeriesNamed
-from curvelint.report.model import Curve
+from curvelint.report.overlay_model import OverlayPlot
+from curvelint.seed_groups.judge import GroupResult, Judged
+from curvelint.seed_groups.statistics import Which
 
-FloatArray = npt.NDArray[np.float64]
 Side = Literal["base", "head"]
 
 
@@ -98,49 +95,6 @@ class Regression:
 
     pair: str
     what: str
-
-
-@dataclass(frozen=True)
-class Band:
-    """A shaded range around a curve (the seeds' min–max or the 95 % interval of their mean)."""
-
-    x: FloatArray
-    low: FloatArray
-    high: FloatArray
-    label: str
-
-
-@dataclass(frozen=True)
-class PlotLine:
-    """One curve as drawn: the report's curve (its label is the legend's), colour, dashes and
-    an optional band."""
-
-    curve: Curve
-    colour: str
-    line_style: str
-    band: Band | None = None
-
-
-@dataclass(frozen=True)
-class OverlayPanel:
-    """One set of axes holding curves of several runs or groups."""
-
-    title: str
-    y_label: str
-    lines: tuple[PlotLine, ...]
-    log_y: bool
-
-
-@dataclass(frozen=True)
-class OverlayPlot:
-    """One PNG of overlaid curves."""
-
-    file_name: str
-    title: str
-    alt_text: str
-    x_label: str
-    panels: tuple[OverlayPanel, ...]
-    columns: int = 1
 
 
 @dataclass(frozen=True)

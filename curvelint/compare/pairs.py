@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from curvelint.compare.model import PairComparison, SeriesComparison, Unit
-from curvelint.compare.stats import Which, compare_statistic, side_statistic, worse_by
+from curvelint.compare.stats import compare_statistic, worse_by
 from curvelint.compare.verdicts import verdict_change
 from curvelint.names import direction, is_loss
 from curvelint.report.build import main_series
+from curvelint.seed_groups.statistics import Which, side_statistic
 
 NOT_COMPARED = frozenset({"epoch", "learning_rate", "grad_norm"})
 SPLIT_ORDER = {"train": 0, "eval": 1, "test": 2, "": 3}

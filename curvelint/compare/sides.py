@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from curvelint.compare.judge import GroupError, Judged, judge_group, judge_run
 from curvelint.compare.model import Side, Unit, Unreadable
 from curvelint.configuration import shared
 from curvelint.errors import NoLogsError
-from curvelint.groups import group_runs
-from curvelint.judging import JudgingOptions
+from curvelint.judging import JudgingOptions, judge_run
 from curvelint.runs import Run, read_runs
+from curvelint.seed_groups.judge import GroupError, Judged, judge_group, judged_run
+from curvelint.seed_groups.naming import group_runs
 
 GROUP_SUFFIX = " (seeds)"
 
@@ -43,7 +43,7 @@ def build_units(
 ) -> tuple[Unit, ...]:
     """Judge every run, then every seed group of them (a group whose seeds share no curve
     leaves its runs on their own)."""
-    judged: dict[str, Judged] = {run.name: judge_run(run, judging) for run in runs}
+    judged: dict[str, Judged] = {run.name: judged_run(run, judge_run(run, judging)) for run in runs}
     by_name = {run.name: run for run in runs}
     grouping = group_runs(by_name, pattern)
     units: list[Unit] = []

@@ -1,8 +1,8 @@
-"""Best and final values of a curve, and when a difference between two sides is beyond the noise.
+"""When a difference between two sides' best or final values is beyond the noise.
 
-*Final* is the median of the last 10 % of the finite points (at least 3) — the level the curve
-ended at, not its last noisy point — or the last point itself when that is NaN/inf. *Best* is
-the best finite point. A side with several seeds has the mean of its seeds' values.
+The values themselves (*final*: the median of the last 10 % of the finite points, or the last
+point when that is NaN/inf; *best*: the best finite point; a side with several seeds has the
+mean of its seeds' values) come from :mod:`curvelint.seed_groups.statistics`.
 
 A difference is **beyond the noise** when it is larger than a 95 % margin:
 
@@ -22,48 +22,18 @@ counts; a finite value against a NaN/inf always does.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
-import numpy.typing as npt
 from scipy import stats
 
-from curvelint.analysis.noise import final_level, noise_level
+from curvelint.seed_groups.statistics import Statistic, Which
 
-FloatArray = npt.NDArray[np.float64]
-Which = Literal["best", "final"]
 Basis = Literal["seeds", "noise", "unknown", "non-finite"]
 Change = Literal["worse", "better", "same", "changed", "missing"]
 
-FINAL_SHARE = 0.1
-MEDIAN_EFFICIENCY = 1.2533  # standard error of a median of m normal points: 1.2533 sd / sqrt(m)
 NOISE_Z = 2.0
 CONFIDENCE = 0.975  # two-sided 95 %
-
-
-@dataclass(frozen=True)
-class SeriesNumbers:
-    """One run's numbers for one curve. ``final`` may be NaN/inf (the curve ended so);
-    ``noise`` is None below 3 finite points."""
-
-    best: float | None
-    final: float | None
-    final_points: int
-    noise: float | None
-
-
-@dataclass(frozen=True)
-class Statistic:
-    """One side's best or final value: the mean over its seeds (one value for a single run),
-    each seed's value, and the spread used by the noise rule (the seeds' standard deviation
-    for a group; the standard error from the curve's noise for a single run)."""
-
-    value: float | None
-    per_seed: tuple[float, ...]
-    spread: float | None
-    seeds: int
 
 
 @dataclass(frozen=True)
@@ -80,44 +50,6 @@ class Difference:
     basis: Basis
     beyond_noise: bool
     change: Change
-
-
-def series_numbers(values: FloatArray, direction: int) -> SeriesNumbers:
-    """Best, final level and noise of one curve's values (in step order)."""
-    finite = values[np.isfinite(values)]
-    if len(values) == 0:
-        return SeriesNumbers(None, None, 0, None)
-    best = None
-    if len(finite) and direction:
-        best = float(finite.min() if direction < 0 else finite.max())
-    last = float(values[-1])
-    points = min(len(finite), max(3, math.ceil(FINAL_SHARE * len(finite))))
-    final = last if not math.isfinite(last) else final_level(values, FINAL_SHARE)
-    noise = noise_level(finite) if len(finite) >= 3 else None
-    return SeriesNumbers(best, final, 1 if not math.isfinite(last) else points, noise)
-
-
-def _single_spread(numbers: SeriesNumbers, which: Which) -> float | None:
-    if numbers.noise is None:
-        return None
-    if which == "best":
-        return numbers.noise
-    return MEDIAN_EFFICIENCY * numbers.noise / math.sqrt(max(1, numbers.final_points))
-
-
-def side_statistic(runs: Sequence[SeriesNumbers], which: Which) -> Statistic:
-    """A side's statistic from its runs' numbers (one run, or each seed of a group)."""
-    values = [getattr(numbers, which) for numbers in runs]
-    known = [float("nan") if value is None else float(value) for value in values]
-    if not runs or all(value is None for value in values):
-        return Statistic(None, tuple(known), None, len(runs))
-    if len(runs) == 1:
-        return Statistic(known[0], tuple(known), _single_spread(runs[0], which), 1)
-    with np.errstate(invalid="ignore", over="ignore"):
-        mean = float(np.mean(known))
-    finite = [value for value in known if math.isfinite(value)]
-    spread = float(np.std(finite, ddof=1)) if len(finite) >= 2 else None
-    return Statistic(mean, tuple(known), spread, len(runs))
 
 
 def _finite_seeds(statistic: Statistic) -> int:

@@ -7,12 +7,10 @@ tier is a change, not a regression; ``insufficient_data`` on either side is not 
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from curvelint.verdicts import FACTS, verdict_rank
+from curvelint.verdicts import FACTS
 
 VerdictMove = Literal["worse", "better", "same", "changed", "not judged"]
 
@@ -38,14 +36,3 @@ def verdict_change(base: str, head: str) -> VerdictChange:
     if head_tier == base_tier:
         return VerdictChange(base, head, "changed")
     return VerdictChange(base, head, "worse" if head_tier > base_tier else "better")
-
-
-def tally(verdicts: Iterable[str]) -> str:
-    """``2/3 healthy, 1 not converged``: the most common first, then by precedence."""
-    counts = Counter(verdicts)
-    total = sum(counts.values())
-    ranked = sorted(counts, key=lambda v: (-counts[v], verdict_rank(v)))
-    parts = [f"{counts[v]} {v.replace('_', ' ')}" for v in ranked]
-    if parts:
-        parts[0] = f"{counts[ranked[0]]}/{total} {ranked[0].replace('_', ' ')}"
-    return ", ".join(parts)

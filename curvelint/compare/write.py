@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from curvelint import __version__
-from curvelint.compare.draw import render_png
 from curvelint.compare.json_output import compare_document
 from curvelint.compare.markdown import render_compare
 from curvelint.compare.model import Comparison
 from curvelint.report import output
 from curvelint.report.json_output import dumps
+from curvelint.report.overlays import render_png
 
 MARKDOWN = "compare.md"
 JSON = "compare.json"

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from curvelint.errors import UnreadableError
-from curvelint.readers import step_table
+from curvelint.readers import metric_table
 from curvelint.readers.base import ReadResult, Skipped
 from curvelint.readers.torn_lines import without_torn_last_line
 from curvelint.schema import empty_frame
@@ -27,7 +27,7 @@ LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 JSON_SUFFIX = ".json"
 _SNIFF_BYTES = 4096
 _STEP_KEY = re.compile(
-    rb'"(' + b"|".join(re.escape(k.encode()) for k in step_table.STEP_COLUMNS) + rb')"\s*:\s*-?\d'
+    rb'"(' + b"|".join(re.escape(k.encode()) for k in metric_table.STEP_COLUMNS) + rb')"\s*:\s*-?\d'
 )
 # W&B media and tables (images, histograms) are objects with a "_type": values, not folders.
 MEDIA_TYPE_KEY = "_type"
@@ -68,14 +68,14 @@ def _first_line_is_a_log(first: bytes, complete: bool) -> bool:
     if not isinstance(record, dict):
         return False
     flat = flatten(record)
-    step_key = next((k for k in step_table.STEP_COLUMNS if k in flat), None)
+    step_key = next((k for k in metric_table.STEP_COLUMNS if k in flat), None)
     if step_key is None:
         return False
-    step, kind = step_table.number(flat[step_key])
+    step, kind = metric_table.number(flat[step_key])
     if kind != "value" or not math.isfinite(step) or step != round(step):
         return False
     others = (v for k, v in flat.items() if k != step_key and not k.startswith("_"))
-    return any(step_table.number(v)[1] == "value" and isinstance(v, int | float) for v in others)
+    return any(metric_table.number(v)[1] == "value" and isinstance(v, int | float) for v in others)
 
 
 def sniff(path: Path) -> bool:
@@ -103,14 +103,14 @@ def _is_object(line: str) -> bool:
         return False
 
 
-def read_records(path: Path, result: ReadResult) -> step_table.Table:
+def read_records(path: Path, result: ReadResult) -> metric_table.Table:
     """Every object line of ``path`` as a table; bad lines are reported, not raised."""
     try:
         text = path.read_bytes().decode("utf-8-sig", errors="replace")
     except OSError as error:
         raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
     text = without_torn_last_line(text, path, result.skipped, whole=_is_object)
-    table = step_table.Table()
+    table = metric_table.Table()
     not_json: list[int] = []
     not_objects: list[int] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -142,10 +142,10 @@ def read_lines(
     """Read one JSON Lines file; ``step_column``/``metrics`` are the CLI's overrides."""
     result = ReadResult(frame=empty_frame())
     table = read_records(path, result)
-    roles = step_table.choose_roles(
+    roles = metric_table.choose_roles(
         table.columns, step_column=step_column, metrics=metrics, source=path
     )
-    result.frame = step_table.table_frame(table, roles, path, result)
+    result.frame = metric_table.table_frame(table, roles, path, result)
     return result
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from curvelint.errors import UnreadableError
 from curvelint.names import UNSPLIT_METRICS, canonical, direction
-from curvelint.readers import step_table
+from curvelint.readers import metric_table
 from curvelint.readers.base import EPOCH_UNIT, STEP_UNIT, ReadResult, Skipped
 from curvelint.readers.json_file import load_json_file
 from curvelint.schema import build_frame, concat, empty_frame
@@ -76,10 +76,10 @@ def _explicit_epochs(history: dict[str, object]) -> np.ndarray | None:
     epochs = history.get(EPOCH_KEY)
     if not isinstance(epochs, list):
         return None
-    values, logged, _ = step_table.numbers(epochs)
+    values, logged, _ = metric_table.numbers(epochs)
     if not logged.all() or not np.all(values == np.round(values)):
         return None
-    if np.any(np.abs(values) >= step_table.STEP_LIMIT):
+    if np.any(np.abs(values) >= metric_table.STEP_LIMIT):
         return None
     return values.astype(np.int64)
 
@@ -102,7 +102,7 @@ def read(paths: Sequence[Path]) -> ReadResult:
     explicit = _explicit_epochs(history)
     frames = []
     for key, cells in lists.items():
-        values, logged, bad = step_table.numbers(cells)
+        values, logged, bad = metric_table.numbers(cells)
         if bad.any():
             where = f"{key}[{int(np.flatnonzero(bad)[0])}]"
             result.skipped.append(Skipped(str(path), where, "non-numeric values", int(bad.sum())))

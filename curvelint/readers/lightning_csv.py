@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from curvelint.errors import UnreadableError
-from curvelint.readers import step_table
+from curvelint.readers import metric_table, step_table
 from curvelint.readers.base import ReadResult
 from curvelint.readers.metadata_files import read_yaml_mapping
 from curvelint.schema import empty_frame
@@ -68,9 +68,9 @@ def read(paths: Sequence[Path]) -> ReadResult:
     table = step_table.read_csv_table(path, result)
     if STEP_COLUMN not in table.columns:
         raise UnreadableError(f"{path}: no 'step' column: not a Lightning CSVLogger log")
-    roles = step_table.choose_roles(table.columns, step_column=STEP_COLUMN, source=path)
+    roles = metric_table.choose_roles(table.columns, step_column=STEP_COLUMN, source=path)
     naming = metric_naming(list(table.columns))
-    result.frame = step_table.table_frame(table, roles, path, result, naming)
+    result.frame = metric_table.table_frame(table, roles, path, result, naming)
     hparams_path = path.parent / HPARAMS_FILE
     if hparams_path.is_file():
         hparams = read_yaml_mapping(hparams_path, result.notes)

@@ -20,7 +20,7 @@ from typing import Any
 from google.protobuf.message import DecodeError
 
 from curvelint.errors import UnreadableError
-from curvelint.readers import json_lines, step_table, wandb_records
+from curvelint.readers import json_lines, metric_table, wandb_records
 from curvelint.readers.base import ReadResult, Skipped
 from curvelint.readers.metadata_files import read_json_mapping, read_yaml_mapping
 from curvelint.schema import empty_frame
@@ -100,7 +100,7 @@ class _RunRecords:
     """What the records of one ``.wandb`` file say: history rows and run metadata."""
 
     def __init__(self) -> None:
-        self.table = step_table.Table(unit="record at byte")
+        self.table = metric_table.Table(unit="record at byte")
         self.summary: dict[str, object] = {}
         self.config: dict[str, object] = {}
         self.metadata: dict[str, Any] = {}
@@ -170,15 +170,15 @@ def _read_run_file(path: Path, result: ReadResult) -> None:
     if records.table.rows == 0:
         result.notes.append(f"{path.name}: no history records (nothing was logged)")
         return
-    roles = step_table.choose_roles(records.table.columns, step_column=STEP_KEY, source=path)
-    result.frame = step_table.table_frame(records.table, roles, path, result)
+    roles = metric_table.choose_roles(records.table.columns, step_column=STEP_KEY, source=path)
+    result.frame = metric_table.table_frame(records.table, roles, path, result)
 
 
 def _read_history_lines(path: Path, result: ReadResult) -> None:
     table = json_lines.read_records(path, result)
     step = STEP_KEY if STEP_KEY in table.columns else None
-    roles = step_table.choose_roles(table.columns, step_column=step, source=path)
-    result.frame = step_table.table_frame(table, roles, path, result)
+    roles = metric_table.choose_roles(table.columns, step_column=step, source=path)
+    result.frame = metric_table.table_frame(table, roles, path, result)
 
 
 def _file_metadata(run: Path, result: ReadResult) -> None:

@@ -62,7 +62,7 @@ def render_index(
     sections: Sequence[str] = (),
 ) -> str:
     """The whole index.md; ``rows`` are shown in the order given. ``sections`` are markdown
-    lines placed after the table (the seed groups, :mod:`curvelint.compare.analyze_groups`)."""
+    lines placed after the table (the seed groups, :mod:`curvelint.report.seed_groups`)."""
     plural = "run" if len(rows) == 1 else "runs"
     labels = {row.main_label for row in rows if row.main_label}
     shared = next(iter(labels)) if len(labels) == 1 else None

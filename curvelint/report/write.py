@@ -14,6 +14,7 @@ from curvelint.report.markdown import render_markdown
 from curvelint.report.model import IndexRow, RunReport, SkippedItem
 from curvelint.report.output import OutputFolder
 from curvelint.report.plots import render_png
+from curvelint.report.seed_groups import GroupRow, group_document, render_section
 
 REPORT_MARKDOWN = "report.md"
 REPORT_JSON = "report.json"
@@ -40,10 +41,17 @@ def write_index(
     rows: Sequence[IndexRow],
     documents: Sequence[JsonObject],
     skipped: Sequence[SkippedItem],
+    groups: Sequence[GroupRow] = (),
 ) -> tuple[str, str]:
-    """Write index.md and summary.json; return both texts (for the step summary, stdout)."""
-    index = render_index(rows, skipped, footer=FOOTER)
-    summary = dumps(summary_document(documents, skipped))
+    """Write index.md and summary.json; return both texts (for the step summary, stdout).
+
+    Seed groups, when there are any, get a section of index.md and summary.json's
+    ``seed_groups`` key (see :mod:`curvelint.report.seed_groups`)."""
+    index = render_index(rows, skipped, footer=FOOTER, sections=render_section(groups))
+    document = summary_document(documents, skipped)
+    if groups:
+        document["seed_groups"] = [group_document(row) for row in groups]
+    summary = dumps(document)
     folder.write_text(INDEX, index)
     folder.write_text(SUMMARY, summary)
     return index, summary

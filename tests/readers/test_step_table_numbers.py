@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curvelint.readers.step_table import _cell_numbers, numbers
+from curvelint.readers.metric_table import _cell_numbers, numbers
 
 SPELLINGS = [
     "1",

@@ -19,10 +19,10 @@ from matplotlib.transforms import Bbox
 
 from curvelint.analysis import analyze_frame
 from curvelint.compare.build import compare_paths
-from curvelint.compare.draw import draw as draw_overlay
 from curvelint.diagnosis import diagnose_run
 from curvelint.report.build import build_run_report
 from curvelint.report.model import PlotSpec
+from curvelint.report.overlays import draw as draw_overlay
 from curvelint.report.plots import draw
 from curvelint.runs import Run, read_runs
 from curvelint.schema import build_frame, concat

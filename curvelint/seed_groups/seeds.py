@@ -129,7 +129,7 @@ def mean_curve(members: Sequence[MemberSeries], metric: str, split: str, tag: st
 
 
 def group_frame(run: str, curves: Sequence[MeanCurve]) -> pd.DataFrame:
-    """The group's mean curves as a schema frame of one run, ready for ``analyze_frame``."""
+    """The group's mean curves as a schema frame of one run, ready for ``judge_frame``."""
     lengths = [len(curve.steps) for curve in curves]
     total = sum(lengths)
 

@@ -1,40 +1,29 @@
-"""Seed groups in ``analyze``: an optional "Seed groups" section in index.md and summary.json,
-and one plot per group (the mean of its seeds with a min–max band).
-
-Runs are analysed one by one by the pipeline as before; afterwards the members of each group
-are read again here (in this process, in name order, so the output does not depend on
-``--jobs``) to build the group's mean curves. Without groups nothing changes at all.
+"""Seed groups in ``analyze``'s output: an optional "Seed groups" section in index.md, the
+``seed_groups`` key of summary.json, and one plot per group (the mean of its seeds with a
+min–max band). The groups are judged by :mod:`curvelint.seed_groups`; without groups nothing
+changes at all.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from curvelint.compare.draw import render_png
-from curvelint.compare.judge import GroupResult, judge_group
-from curvelint.compare.plot_data import group_plot
-from curvelint.compare.stats import Statistic, side_statistic
-from curvelint.discover import RunSpec
-from curvelint.errors import CurvelintError
-from curvelint.groups import compile_pattern, group_runs
 from curvelint.report.build import main_series
 from curvelint.report.escape import markdown_text
-from curvelint.report.index import render_index
-from curvelint.report.json_output import JsonObject, dumps, json_number, summary_document
+from curvelint.report.json_output import JsonObject, json_number
 from curvelint.report.markdown import table, verdict_label
-from curvelint.report.model import IndexRow, SkippedItem
+from curvelint.report.model import ReportOptions
 from curvelint.report.numbers import format_value
 from curvelint.report.output import OutputFolder
+from curvelint.report.overlay_data import group_plot
+from curvelint.report.overlays import render_png
 from curvelint.report.paths import folder_names, link_target, name_hash
-from curvelint.report.write import FOOTER, INDEX, SUMMARY, write_index
-from curvelint.runs import read_run
-from curvelint.verdicts import UNREADABLE
-
-if TYPE_CHECKING:
-    from curvelint.pipeline import PipelineOptions
+from curvelint.seed_groups.judge import GroupResult, SeedGroups
+from curvelint.seed_groups.statistics import Statistic, side_statistic
+from curvelint.verdicts import verdict_rank
 
 GROUPS_FOLDER = "seed-groups"
 NAME_LIMIT = 60
@@ -71,42 +60,41 @@ def _row(result: GroupResult, plot: str | None, main: str | None) -> GroupRow:
     return GroupRow(result, key, label, final, best, plot)
 
 
-def seed_group_rows(
+def write_group_plots(
     folder: OutputFolder,
-    specs: Sequence[RunSpec],
-    rows: Sequence[IndexRow],
-    options: PipelineOptions,
+    groups: SeedGroups,
+    run_folders: Sequence[str],
+    options: ReportOptions,
 ) -> list[GroupRow]:
-    """Judge every seed group among the readable runs and write its plot."""
-    pattern = compile_pattern(options.group_by)
-    verdicts = {row.name: row.verdict for row in rows if row.verdict != UNREADABLE}
-    grouping = group_runs(verdicts, pattern)
-    if not grouping.groups:
-        return []
-    by_name = {spec.name: spec for spec in specs}
-    judging = options.judging
-    top = groups_folder([row.folder for row in rows])
-    files = folder_names(group.key for group in grouping.groups)
+    """Write each judged group's plot (next to the runs' folders); return the rows to show."""
+    top = groups_folder(run_folders)
+    files = folder_names(groups.keys)
     found = []
-    for group in grouping.groups:
-        try:
-            runs = [read_run(by_name[name]) for name in group.members]
-            result = judge_group(group, runs, [verdicts[n] for n in group.members], judging)
-        except CurvelintError:  # a member unreadable now, or seeds sharing no curve
-            continue
+    for result in groups.judged:
         spec = group_plot(
             result,
-            f"{files[group.key]}.png",
-            options.report.main_metric,
+            f"{files[result.group.key]}.png",
+            options.main_metric,
             "minmax",
-            options.report.max_plot_points,
+            options.max_plot_points,
         )
         plot = None
         if spec is not None:
             plot = f"{top}/{spec.file_name}"
             folder.write_bytes(plot, render_png(spec))
-        found.append(_row(result, plot, options.report.main_metric))
+        found.append(_row(result, plot, options.main_metric))
     return found
+
+
+def tally(verdicts: Iterable[str]) -> str:
+    """``2/3 healthy, 1 not converged``: the most common first, then by precedence."""
+    counts = Counter(verdicts)
+    total = sum(counts.values())
+    ranked = sorted(counts, key=lambda v: (-counts[v], verdict_rank(v)))
+    parts = [f"{counts[v]} {v.replace('_', ' ')}" for v in ranked]
+    if parts:
+        parts[0] = f"{counts[ranked[0]]}/{total} {ranked[0].replace('_', ' ')}"
+    return ", ".join(parts)
 
 
 def _final_cell(row: GroupRow, with_label: bool) -> str:
@@ -119,7 +107,7 @@ def _final_cell(row: GroupRow, with_label: bool) -> str:
 
 
 def _seeds_cell(row: GroupRow) -> str:
-    text = row.result.tally
+    text = tally(row.result.member_verdicts)
     if row.result.diverged:
         names = ", ".join(markdown_text(name, NAME_LIMIT) for name in row.result.diverged)
         text += f" (NaN/inf: {names})"
@@ -176,7 +164,7 @@ def group_document(row: GroupRow) -> JsonObject:
         ],
         "verdict": result.judged.diagnosis.verdict.value,
         "reason": result.judged.diagnosis.reason,
-        "member_verdicts": result.tally,
+        "member_verdicts": tally(result.member_verdicts),
         "diverged": list(result.diverged),
         "not_averaged": list(result.omitted),
         "main_series": row.main_key,
@@ -184,25 +172,3 @@ def group_document(row: GroupRow) -> JsonObject:
         "best": _statistic(row.best),
         "plot": row.plot,
     }
-
-
-def write_index_with_groups(
-    folder: OutputFolder,
-    specs: Sequence[RunSpec],
-    rows: Sequence[IndexRow],
-    documents: Sequence[JsonObject],
-    skipped: Sequence[SkippedItem],
-    options: PipelineOptions,
-) -> tuple[str, str]:
-    """index.md and summary.json as :func:`write_index` writes them, plus the seed groups
-    section and ``seed_groups`` key when there are groups."""
-    groups = seed_group_rows(folder, specs, rows, options)
-    if not groups:
-        return write_index(folder, rows, documents, skipped)
-    index = render_index(rows, skipped, footer=FOOTER, sections=render_section(groups))
-    document = summary_document(documents, skipped)
-    document["seed_groups"] = [group_document(row) for row in groups]
-    summary = dumps(document)
-    folder.write_text(INDEX, index)
-    folder.write_text(SUMMARY, summary)
-    return index, summary

@@ -15,9 +15,9 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from curvelint.compare.model import OverlayPanel, OverlayPlot, PlotLine
 from curvelint.report.escape import matplotlib_text
 from curvelint.report.layout import place_axes
+from curvelint.report.overlay_model import OverlayPanel, OverlayPlot, PlotLine
 from curvelint.report.plots import DPI, WIDTH_INCHES, mark_non_finite, png_bytes
 
 FloatArray = npt.NDArray[np.float64]

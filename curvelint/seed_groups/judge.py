@@ -1,7 +1,8 @@
-"""Judge runs and seed groups the same way ``analyze`` judges a run.
+"""Judge a seed group the same way ``analyze`` judges a run.
 
 A group is judged twice: as one run — its mean curves analysed and diagnosed under the name
-``<key> (mean of N seeds)`` — and one by one, through its members' own verdicts.
+``<key> (mean of N seeds)`` through :func:`curvelint.judging.judge_frame` — and one by one,
+through its members' own verdicts.
 """
 
 from __future__ import annotations
@@ -11,17 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from curvelint.analysis import RunAnalysis
-from curvelint.analysis.series import SeriesData, iterate_series
-from curvelint.compare.seeds import MeanCurve, MemberSeries, group_frame, mean_curve
-from curvelint.compare.stats import SeriesNumbers, series_numbers
-from curvelint.compare.verdicts import tally
+from curvelint.analysis.series import iterate_series
 from curvelint.diagnosis import Diagnosis
 from curvelint.errors import CurvelintError
-from curvelint.groups import SeedGroup
-from curvelint.judging import JudgingOptions, judge_frame, run_metadata
-from curvelint.judging import judge_run as judge_one
-from curvelint.names import direction
-from curvelint.runs import Run
+from curvelint.judging import Judgement, JudgingOptions, judge_frame, run_metadata
+from curvelint.run_model import Run
+from curvelint.seed_groups.naming import SeedGroup
+from curvelint.seed_groups.seeds import MeanCurve, MemberSeries, group_frame, mean_curve
+from curvelint.seed_groups.statistics import SeriesNumbers, curve_numbers
 
 SeriesKey = tuple[str, str]
 
@@ -59,10 +57,14 @@ class GroupResult:
         names = {name for curve in self.curves for name in curve.diverged}
         return tuple(name for name in self.group.members if name in names)
 
-    @property
-    def tally(self) -> str:
-        """``2/3 healthy, 1 diverged``."""
-        return tally(self.member_verdicts)
+
+@dataclass(frozen=True)
+class SeedGroups:
+    """The keys of every seed group found (the plots are named from all of them, so a group
+    that could not be judged never renames another's) and the groups judged, by key."""
+
+    keys: tuple[str, ...] = ()
+    judged: tuple[GroupResult, ...] = ()
 
 
 def group_run_name(group: SeedGroup) -> str:
@@ -70,14 +72,9 @@ def group_run_name(group: SeedGroup) -> str:
     return f"{group.key} (mean of {len(group.members)} seeds)"
 
 
-def _numbers(series: SeriesData) -> SeriesNumbers:
-    return series_numbers(series.values, direction(series.metric))
-
-
-def judge_run(run: Run, judging: JudgingOptions) -> Judged:
-    """Judge one run as every command does, with its numbers per curve."""
-    judgement = judge_one(run, judging)
-    numbers = {(s.metric, s.split): (_numbers(s),) for s in iterate_series(run.frame)}
+def judged_run(run: Run, judgement: Judgement) -> Judged:
+    """One run's judgement with its numbers per curve (the run is its own single member)."""
+    numbers = {(s.metric, s.split): (curve_numbers(s),) for s in iterate_series(run.frame)}
     return Judged(run.name, judgement.analysis, judgement.diagnosis, numbers)
 
 
@@ -118,6 +115,6 @@ def judge_group(
     )
     name = group_run_name(group)
     judgement = judge_frame(name, group_frame(name, curves), _shared_metadata(runs), judging)
-    numbers = {key: tuple(_numbers(series[key]) for series in by_member) for key in keys}
+    numbers = {key: tuple(curve_numbers(series[key]) for series in by_member) for key in keys}
     judged = Judged(name, judgement.analysis, judgement.diagnosis, numbers)
     return GroupResult(group, judged, tuple(verdicts), curves, omitted)
