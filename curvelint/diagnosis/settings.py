@@ -45,6 +45,10 @@ class RuleSettings:
     stuck_max_dip_of_start: float = 0.1
     stuck_settle_share: float = 0.1
     chance_plateau_tolerance: float = 0.02
+    # stuck at chance, whatever the start: an accuracy whose final level and best stay within
+    # this of a random guess's 1/C, beside a loss within this share of ln C.
+    chance_accuracy_margin: float = 0.05
+    chance_loss_tolerance_with_accuracy: float = 0.1
 
     # unstable: in the second half, the mean swing around the trend is at least this share of
     # the level and of the run's start, and no trend lasts (a straight line moving more than
@@ -139,6 +143,8 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("stuck_max_dip_of_start", 0.0, 1.0),
     ("stuck_settle_share", 0.0, 0.5),
     ("chance_plateau_tolerance", 0.0, 1.0),
+    ("chance_accuracy_margin", 0.0, 1.0),
+    ("chance_loss_tolerance_with_accuracy", 0.0, 1.0),
     ("unstable_min_points", 4, 1_000_000),
     ("unstable_spread_of_level", 0.0, _INFINITY),
     ("unstable_spread_of_start", 0.0, _INFINITY),

@@ -272,3 +272,32 @@ def test_an_eval_loss_rising_while_training_keeps_falling_is_overfitting_not_div
         "eval/loss": (synthetic.logged_steps(10, 30, 30), np.linspace(0.3, 0.55, 10)),
     }
     assert diagnose_curves(curves).verdict is Verdict.OVERFITTING
+
+
+def _blown_up_then_at_chance(accuracy_level: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A first logged loss of 500 (a learning rate far too high), then a noisy loss on
+    ln 10 and an eval accuracy at ``accuracy_level``: what a dead 10-class classifier logs."""
+    rng = np.random.default_rng(7)
+    steps = np.arange(0, 400, 10)
+    train = np.log(10) + rng.normal(0.0, 0.3, len(steps))  # noisy: no steady plateau
+    train[0] = 500.0
+    eval_steps = np.arange(50, 400, 50)
+    return {
+        "train/loss": (steps, train),
+        "eval/loss": (eval_steps, np.log(10) + rng.normal(0.0, 0.04, len(eval_steps))),
+        "eval/accuracy": (eval_steps, accuracy_level + rng.normal(0.0, 0.003, len(eval_steps))),
+    }
+
+
+def test_a_loss_on_ln_c_with_accuracy_at_chance_is_stuck_whatever_its_start() -> None:
+    diagnosis = diagnose_curves(_blown_up_then_at_chance(0.1))
+    assert diagnosis.verdict is Verdict.STUCK
+    primary = diagnosis.findings[0]
+    assert primary.evidence["cause"] == "accuracy_at_chance"
+    assert primary.evidence["classes"] == 10
+    assert "never beat a random guess" in diagnosis.reason
+
+
+def test_an_accuracy_well_above_chance_is_not_stuck_at_chance() -> None:
+    diagnosis = diagnose_curves(_blown_up_then_at_chance(0.6))
+    assert all(f.evidence.get("cause") != "accuracy_at_chance" for f in diagnosis.findings)
