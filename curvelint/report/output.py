@@ -10,16 +10,14 @@ only after checking that its folder, with symbolic links resolved, is inside the
 
 from __future__ import annotations
 
-import functools
 import glob
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from curvelint import __version__
-from curvelint.atomic import write_atomically
+from curvelint.atomic import write_bytes_atomically
 from curvelint.errors import CurvelintError
 
 MANIFEST = ".curvelint-manifest.json"
@@ -29,23 +27,9 @@ class OutputError(CurvelintError):
     """The output folder cannot be used safely (a file, someone else's folder, a link out)."""
 
 
-@functools.cache
-def file_mode() -> int:
-    """The permissions of a new file under the process's umask (reports are meant to be read)."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def write_readable(path: Path, data: bytes) -> None:
-    """Write atomically with the permissions of a new file (not mkstemp's 0600): reports are
-    meant to be read, by a web server or a CI artifact upload as much as by their owner."""
-
-    def write(temporary: Path) -> None:
-        temporary.write_bytes(data)
-        temporary.chmod(file_mode())
-
-    write_atomically(path, write)
+    """Write atomically with the permissions of a new file: reports are meant to be read."""
+    write_bytes_atomically(path, data)
 
 
 def _relative_parts(relative: str) -> tuple[str, ...] | None:
