@@ -38,6 +38,7 @@ from curvelint.report.model import (
 from curvelint.report.paths import folder_names
 from curvelint.report.write import write_run
 from curvelint.runs import Run, read_run
+from curvelint.shown_paths import shown_paths
 
 Progress = Callable[[IndexRow | None], None]
 
@@ -63,7 +64,7 @@ class RunTask:
     out: Path
     options: PipelineOptions
     cache: run_cache.Cache | None = None  # parsed runs and rendered outputs, when used
-    # (local copy, URL) of each URL given: what reports show instead of the temporary copy
+    # (local path, shown form) of each URL or absolute path given: what reports show instead
     urls: tuple[tuple[str, str], ...] = ()
 
 
@@ -351,9 +352,9 @@ def analyze_paths(
     (:mod:`curvelint.cache`); it is not used for URLs, whose copies are new every time.
     """
     options = options or PipelineOptions()
-    paths_text = " ".join(map(str, paths))
+    paths_text = shown_paths(paths)
     with remote.local_paths(paths) as located:
-        if located.urls:
+        if located.copied:
             cache = None
         urls = tuple(located.urls.items())
         specs, found_skipped = _specs(located.paths, out)

@@ -13,6 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from curvelint.analysis.results import RunAnalysis
+from curvelint.choices import BANDS as BANDS
 from curvelint.compare.judge import GroupResult
 from curvelint.compare.model import (
     Band,
@@ -34,7 +35,6 @@ SIDE_COLOURS: dict[Side, str] = {"base": "#1f77b4", "head": "#ff7f0e"}
 SPLIT_STYLES = {"train": "-", "eval": "--", "test": ":"}
 SPLIT_COLOURS = {"train": "#1f77b4", "eval": "#d62728", "test": "#2ca02c"}  # as a run's report
 SPLITS = ("train", "eval", "test")
-BANDS = ("minmax", "interval")
 MAX_PANELS = 6
 CURVES_FILE = "curves.png"
 

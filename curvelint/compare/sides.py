@@ -13,6 +13,7 @@ from curvelint.compare.model import Side, Unit, Unreadable
 from curvelint.errors import NoLogsError
 from curvelint.groups import group_runs
 from curvelint.runs import Run, read_runs
+from curvelint.shown_paths import shown_path
 
 GROUP_SUFFIX = " (seeds)"
 
@@ -32,7 +33,7 @@ def read_side(path: Path | str, side: Side) -> tuple[list[Run], list[Unreadable]
     unreadable = [Unreadable(side, failed.name, failed.error) for failed in report.failed]
     if not report.runs and not unreadable:
         detail = f" ({report.skipped[0]})" if report.skipped else ""
-        raise NoLogsError(f"{side} {path}: no training logs found{detail}")
+        raise NoLogsError(f"{side} {shown_path(path)}: no training logs found{detail}")
     return sorted(report.runs, key=lambda run: run.name), unreadable
 
 
@@ -64,4 +65,4 @@ def load_side(
 ) -> SideResult:
     """Read, judge and group one side."""
     runs, unreadable = read_side(path, side)
-    return SideResult(str(path), build_units(runs, pattern, judging), tuple(unreadable))
+    return SideResult(shown_path(path), build_units(runs, pattern, judging), tuple(unreadable))

@@ -7,33 +7,14 @@ plots) — no renderer decides anything.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-
-class Verdict(StrEnum):
-    """The primary verdict of a run, in precedence order (the first that holds wins)."""
-
-    DIVERGED = "diverged"
-    STUCK = "stuck"
-    UNSTABLE = "unstable"
-    OVERFITTING = "overfitting"
-    UNDERFITTING = "underfitting"
-    NOT_CONVERGED = "not_converged"
-    HEALTHY = "healthy"
-    INSUFFICIENT_DATA = "insufficient_data"
-
+# Defined with the other names users type, where ``--help`` can list them without numpy.
+from curvelint.choices import Severity as Severity
+from curvelint.choices import Verdict as Verdict
 
 # The order verdicts are listed in, most serious first. The rules check insufficient_data
 # second (after diverged: a NaN is judged however short the log), but list it last.
 VERDICT_PRECEDENCE: tuple[Verdict, ...] = tuple(Verdict)
-
-
-class Severity(StrEnum):
-    """How much a finding matters: ``error`` fails a run, ``warning`` deserves a look."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
 
 
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
