@@ -147,7 +147,9 @@ def _write_frame(report: ReadReport, destination: Path) -> None:
             ) from None
         write_atomically(destination, lambda path: frame.to_parquet(path, index=False))
     else:
-        raise _fail(f"--to {destination}: use a .csv or .parquet file name", ExitCode.USAGE)
+        raise _fail(
+            f"--to {shown_path(destination)}: use a .csv or .parquet file name", ExitCode.USAGE
+        )
 
 
 @app.command(
