@@ -2,20 +2,27 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-dev
+# Two stamps in one virtualenv: the runtime (what `pip install curvelint` installs) for the
+# demo, and the dev extra (the test libraries: torch, Lightning, MLflow, W&B, moto…) on top.
+RUNTIME := $(VENV)/.installed-runtime
+STAMP   := $(VENV)/.installed-dev
 
 .PHONY: demo test lint fmt bench fuzz clean venv logs accuracy
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP): $(RUNTIME)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
 venv: $(STAMP)
 
 # The sample logs include two diverged runs on purpose: the demo shows them, it does not fail.
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(BIN)/curvelint analyze sample_logs/ --out reports/ --fail-on never
 
 test: $(STAMP)

@@ -11,10 +11,19 @@ from __future__ import annotations
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from typer.core import TyperCommand
+
+from curvelint import cli_help
+from curvelint.choices import Band, SmoothingMethod, XAxis
+from curvelint.cli_help import HelpCommand, default
+from curvelint.shown_paths import shown_path, shown_paths
+
+try:  # recent typer carries its own copy of click, whose errors it raises
+    from typer._click.exceptions import ClickException
+except ImportError:  # older typer runs on click itself
+    from click.exceptions import ClickException  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from curvelint.cache import Cache
@@ -33,15 +42,10 @@ class ExitCode(IntEnum):
     USAGE = 2
 
 
-EXIT_CODES_HELP = (
-    "Exit codes: 0 fine; 1 a run flagged (--fail-on) or unreadable; 2 usage error or nothing "
-    "to analyze."
-)
-
 app = typer.Typer(
     name="curvelint",
-    help="Offline analyzer for training logs (TensorBoard, HF Trainer, Keras CSV). "
-    + EXIT_CODES_HELP,
+    help=cli_help.APP_HELP,
+    epilog=cli_help.APP_EPILOG,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -62,7 +66,8 @@ CacheOption = Annotated[
         "--cache/--no-cache",
         help="Reuse what was parsed (and, for analyze, rendered) before when the files and "
         "options are unchanged; kept in $CURVELINT_CACHE_DIR, else $XDG_CACHE_HOME/curvelint "
-        "or ~/.cache/curvelint, up to $CURVELINT_CACHE_MAX_MB (default 1024; 0: off).",
+        "or ~/.cache/curvelint, up to $CURVELINT_CACHE_MAX_MB megabytes (1024 unless set; 0: "
+        "no cache).",
     ),
 ]
 
@@ -70,11 +75,20 @@ CacheOption = Annotated[
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 NumClassesOption = Annotated[
     int | None,
-    typer.Option("--num-classes", help="Classes of a classifier: judges the loss against chance."),
+    typer.Option(
+        "--num-classes",
+        metavar="N",
+        help="Classes of a classifier: judges the loss against chance (ln N).",
+    ),
 ]
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", help="Read settings from this file instead of curvelint.toml."),
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Read settings from this file instead of the nearest curvelint.toml (or "
+        "pyproject.toml) at or above the first path given.",
+    ),
 ]
 SettingsOption = Annotated[
     list[str] | None,
@@ -133,23 +147,32 @@ def _write_frame(report: ReadReport, destination: Path) -> None:
             ) from None
         write_atomically(destination, lambda path: frame.to_parquet(path, index=False))
     else:
-        raise _fail(f"--to {destination}: use a .csv or .parquet file name", ExitCode.USAGE)
+        raise _fail(
+            f"--to {shown_path(destination)}: use a .csv or .parquet file name", ExitCode.USAGE
+        )
 
 
-@app.command()
+@app.command(
+    cls=HelpCommand,
+    help=cli_help.FRAME_HELP,
+    short_help=cli_help.FRAME_SHORT,
+    epilog=cli_help.FRAME_EPILOG,
+)
 def frame(
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Log files or folders to read, or URLs (s3://…, gs://…).", metavar="PATHS..."
+            help="Log files or folders to read, or URLs (s3://…, gs://…).", metavar="PATH"
         ),
     ],
     to: Annotated[
-        Path | None, typer.Option("--to", help="Also write the frame to FILE.csv or FILE.parquet.")
+        Path | None,
+        typer.Option(
+            "--to", metavar="FILE", help="Also write the frame to FILE.csv or FILE.parquet."
+        ),
     ] = None,
     cache: CacheOption = True,
 ) -> None:
-    """Read every run under PATHS into the common frame and print what was found."""
     from curvelint.errors import CurvelintError
     from curvelint.runs import read_runs
 
@@ -159,24 +182,11 @@ def frame(
         raise _fail(str(error), ExitCode.USAGE) from None
     if not report.runs and not report.failed:
         reason = f" ({report.skipped[0]})" if report.skipped else ""
-        raise _fail(
-            f"no training logs found under {' '.join(map(str, paths))}{reason}", ExitCode.USAGE
-        )
+        raise _fail(f"no training logs found under {shown_paths(paths)}{reason}", ExitCode.USAGE)
     _print_read_report(report)
     if to is not None:
         _write_frame(report, to)
     raise typer.Exit(int(ExitCode.FLAGGED if report.failed else ExitCode.OK))
-
-
-ANALYZE_HELP = f"""Analyze every run under PATHS and write a report per run into --out.
-
-Writes DIR/<run>/report.md, its PNG plots and report.json, DIR/index.md (one row per run)
-and DIR/summary.json (with --html also DIR/<run>/report.html, DIR/index.html and the scripts
-they load in DIR/assets/). DIR must be new, empty, or an earlier curvelint report (it is then
-replaced cleanly; files curvelint did not write are never touched).
-
-{EXIT_CODES_HELP}
-"""
 
 
 def _overrides(settings: list[str]) -> dict[str, str]:
@@ -191,11 +201,6 @@ def _overrides(settings: list[str]) -> dict[str, str]:
             )
         pairs[key.strip()] = value
     return pairs
-
-
-def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise _fail(f"{option} {value!r}: use one of {', '.join(choices)}", ExitCode.USAGE)
 
 
 def _show_progress(quiet: bool, output_format: str) -> bool:
@@ -282,6 +287,7 @@ def _print_result(
 ) -> None:
     from curvelint.report import github as github_output
 
+    shown = Path(shown_path(out))
     if output_format == "json":
         sys.stdout.write(result.summary_json)
     elif not quiet:
@@ -289,26 +295,31 @@ def _print_result(
 
         terminal = console()
         terminal.print(runs_table(result.rows, policy.flags, terminal.width))
-        terminal.print(f"Reports: {out / 'index.md'}", markup=False, highlight=False)
+        terminal.print(f"Reports: {shown / 'index.md'}", markup=False, highlight=False)
     if github:
         github_output.append_step_summary(result.index_markdown)
-        for line in github_output.workflow_annotations(result.rows, policy.flags, out):
+        for line in github_output.workflow_annotations(result.rows, policy.flags, shown):
             print(line)
 
 
-@app.command(help=ANALYZE_HELP)
+@app.command(
+    cls=HelpCommand,
+    help=cli_help.ANALYZE_HELP,
+    short_help=cli_help.ANALYZE_SHORT,
+    epilog=cli_help.ANALYZE_EPILOG,
+)
 def analyze(
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Log files or folders to analyze, or URLs (s3://…, gs://…).", metavar="PATHS..."
+            help="Log files or folders to analyze, or URLs (s3://…, gs://…).", metavar="PATH"
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = Path(
-        "curvelint-report"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the reports.")
+    ] = Path("curvelint-report"),
     output_format: Annotated[
-        str,
+        Literal["table", "json"],
         typer.Option(
             "--format", help="table: a table of runs on stdout; json: summary.json on stdout."
         ),
@@ -316,12 +327,7 @@ def analyze(
     quiet: QuietOption = False,
     fail_on: Annotated[
         str | None,
-        typer.Option(
-            "--fail-on",
-            metavar="VERDICT[,VERDICT…]",
-            help="Exit 1 when a run gets one of these verdicts (default: diverged), or has a "
-            "finding of this severity (error, warning), or never. Unreadable runs always fail.",
-        ),
+        typer.Option("--fail-on", metavar="VERDICT[,VERDICT…]|LEVEL", help=cli_help.FAIL_ON_HELP),
     ] = None,
     github: Annotated[
         bool,
@@ -333,25 +339,29 @@ def analyze(
     ] = False,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", help="Runs analyzed in parallel processes (default: cores)."),
-    ] = None,
-    smoothing: Annotated[
-        str | None,
         typer.Option(
-            "--smoothing",
-            help="Display smoothing: centered_time_ema (default), time_ema, debiased_ema, none.",
+            "--jobs",
+            "-j",
+            metavar="N",
+            help=default("Runs analyzed in parallel processes.", "the number of cores"),
         ),
     ] = None,
+    smoothing: Annotated[
+        SmoothingMethod | None,
+        typer.Option("--smoothing", help=cli_help.SMOOTHING_HELP),
+    ] = None,
     x_axis: Annotated[
-        str, typer.Option("--x-axis", help="Plot against step (default), epoch or time.")
+        XAxis, typer.Option("--x-axis", help="What the plots' x axis counts.")
     ] = "step",
     main_metric: Annotated[
         str | None,
         typer.Option(
             "--main-metric",
             metavar="METRIC[/SPLIT]",
-            help="The series the index summarises, e.g. loss/eval or accuracy/eval "
-            "(default: the train loss).",
+            help=default(
+                "The series the index summarises, e.g. loss/eval or accuracy/eval.",
+                "the train loss",
+            ),
         ),
     ] = None,
     num_classes: NumClassesOption = None,
@@ -362,8 +372,10 @@ def analyze(
         typer.Option(
             "--group-by",
             metavar="REGEX",
-            help="Seed groups in the index (default: names ending in a seed, e.g. -seed3, "
-            "_s3, /seed_3); 'none': no groups. See `curvelint compare --help`.",
+            help=default(
+                "Seed groups in the index; 'none': no groups. See `curvelint compare --help`.",
+                "names ending in a seed, e.g. -seed3, _s3, /seed_3",
+            ),
         ),
     ] = None,
     cache: CacheOption = True,
@@ -381,8 +393,6 @@ def analyze(
     from curvelint.errors import CurvelintError
     from curvelint.seed_groups.naming import compile_pattern
 
-    _check_choice("--format", output_format, ("table", "json"))
-    _check_choice("--x-axis", x_axis, ("step", "epoch", "time"))
     if jobs is not None and jobs < 1:
         raise _fail(f"--jobs {jobs}: use 1 or more", ExitCode.USAGE)
     try:
@@ -413,21 +423,10 @@ def analyze(
     raise typer.Exit(int(ExitCode.FLAGGED if flagged else ExitCode.OK))
 
 
-COMPARE_HELP = """Compare HEAD against BASE: two runs, or two folders whose runs are matched by
-name (their paths relative to each folder).
-
-Writes DIR/compare.md (ready for a PR comment), DIR/compare.json and DIR/curves.png, and
-prints the summary table (or compare.json with --format json). Runs whose names differ only
-by a trailing seed (-seed3, _s3, seed=3, /seed_3) are also compared as seed groups: the mean
-of their seeds, judged against the seed spread.
-
-Exit codes: 0 no regression; 1 a verdict got worse, a head run is unreadable, or
---fail-if-worse tripped; 2 usage error or nothing matched.
-"""
 FAIL_IF_WORSE = "--fail-if-worse"
 
 
-class _CompareCommand(TyperCommand):
+class _CompareCommand(HelpCommand):
     """Lets ``--fail-if-worse`` stand alone (threshold 0) as well as take ``=THRESHOLD``."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -445,20 +444,25 @@ def _print_comparison(
     from curvelint.compare.markdown import summary_table
 
     typer.echo("\n".join(summary_table(comparison)))
-    typer.echo(f"\nComparison: {out / 'compare.md'}")
+    typer.echo(f"\nComparison: {Path(shown_path(out)) / 'compare.md'}")
 
 
-@app.command(cls=_CompareCommand, help=COMPARE_HELP)
+@app.command(
+    cls=_CompareCommand,
+    help=cli_help.COMPARE_HELP,
+    short_help=cli_help.COMPARE_SHORT,
+    epilog=cli_help.COMPARE_EPILOG,
+)
 def compare(
     base: Annotated[
         str, typer.Argument(help="The reference: a run, a folder of runs, or a URL (s3://…).")
     ],
     head: Annotated[str, typer.Argument(help="The run(s) to judge against BASE.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the comparison.")] = Path(
-        "curvelint-compare"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the comparison.")
+    ] = Path("curvelint-compare"),
     output_format: Annotated[
-        str,
+        Literal["markdown", "json"],
         typer.Option(
             "--format", help="markdown: the summary table on stdout; json: compare.json on stdout."
         ),
@@ -477,8 +481,12 @@ def compare(
         typer.Option(
             "--group-by",
             metavar="REGEX",
-            help="Seed groups: runs whose names match REGEX; the key is REGEX's first capture "
-            "group (other than (?P<seed>…)), else the name without the match. 'none': no groups.",
+            help=default(
+                "Seed groups: runs whose names match REGEX; the key is REGEX's first capture "
+                "group (other than (?P<seed>…)), else the name without the match. 'none': no "
+                "groups.",
+                "names ending in a seed, e.g. -seed3, _s3, seed=3, /seed_3",
+            ),
         ),
     ] = None,
     metrics: Annotated[
@@ -490,11 +498,20 @@ def compare(
         ),
     ] = None,
     band: Annotated[
-        str, typer.Option("--band", help="Seed-group band: minmax (default) or interval (95 %).")
+        Band,
+        typer.Option(
+            "--band",
+            help="A seed group's band in curves.png: minmax (lowest to highest seed) or "
+            "interval (95 % interval of the mean).",
+        ),
     ] = "minmax",
     main_metric: Annotated[
         str | None,
-        typer.Option("--main-metric", metavar="METRIC[/SPLIT]", help="The series listed first."),
+        typer.Option(
+            "--main-metric",
+            metavar="METRIC[/SPLIT]",
+            help=default("The series listed first.", "the train loss"),
+        ),
     ] = None,
     num_classes: NumClassesOption = None,
     config: ConfigOption = None,
@@ -504,8 +521,6 @@ def compare(
     ] = False,
     quiet: QuietOption = False,
 ) -> None:
-    _check_choice("--format", output_format, ("markdown", "json"))
-    _check_choice("--band", band, ("minmax", "interval"))
     from curvelint.compare.build import compare_options, compare_paths
     from curvelint.compare.write import write_comparison
     from curvelint.config import load_config
@@ -575,6 +590,28 @@ def mcp_command(
     serve(Tools(served, _cache(cache), jobs))
 
 
+def _usage_error(error: ClickException) -> int:
+    """Print click's usage error (a bad option or choice, a missing argument) as one line, like
+    curvelint's own errors; return its exit code."""
+    if type(error).__name__ == "NoArgsIsHelpError":  # `curvelint` alone: the help, as typer does
+        error.show()
+        return error.exit_code
+    context = getattr(error, "ctx", None)
+    hint = f" (see '{context.command_path} --help')" if context is not None else ""
+    # typer words a bad choice "Invalid value for '--x': Value error, 'y' is not one of …"
+    message = " ".join(error.format_message().replace("Value error, ", "").split())
+    sys.stderr.write(f"curvelint: error: {message}{hint}\n")
+    return error.exit_code
+
+
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point: runs the app with every error on one line."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(prog_name="curvelint", standalone_mode=False)
+    except ClickException as error:
+        sys.exit(_usage_error(error))
+    except typer.Abort:
+        sys.stderr.write("curvelint: error: aborted\n")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -40,6 +40,7 @@ from curvelint.report.seed_groups import write_group_plots
 from curvelint.report.write import FOOTER, write_index, write_run
 from curvelint.runs import read_run
 from curvelint.seed_groups.gather import judge_seed_groups
+from curvelint.shown_paths import shown_paths
 from curvelint.verdicts import UNREADABLE
 
 Progress = Callable[[IndexRow | None], None]
@@ -64,7 +65,7 @@ class RunTask:
     out: Path
     options: PipelineOptions
     cache: run_cache.Cache | None = None  # parsed runs and rendered outputs, when used
-    # (local copy, URL) of each URL given: what reports show instead of the temporary copy
+    # (local path, shown form) of each URL or absolute path given: what reports show instead
     urls: tuple[tuple[str, str], ...] = ()
 
 
@@ -334,9 +335,9 @@ def analyze_paths(
     (:mod:`curvelint.cache`); it is not used for URLs, whose copies are new every time.
     """
     options = options or PipelineOptions()
-    paths_text = " ".join(map(str, paths))
+    paths_text = shown_paths(paths)
     with remote.local_paths(paths) as located:
-        if located.urls:
+        if located.copied:
             cache = None
         urls = tuple(located.urls.items())
         specs, found_skipped = _specs(located.paths, out)

@@ -26,6 +26,7 @@ import pandas as pd
 
 from curvelint.errors import CurvelintError, UnreadableError
 from curvelint.readers.base import Skipped
+from curvelint.shown_paths import shown_path
 
 if TYPE_CHECKING:
     from curvelint.run_model import ReadReport, Run
@@ -154,16 +155,24 @@ def _copy_one(
 
 @dataclass
 class LocalPaths:
-    """Local stand-ins for some paths and URLs, and how to show a local path as its URL."""
+    """Local stand-ins for some paths and URLs, and how to show a local path as the user gave
+    it. ``urls`` maps each local copy to its URL and each absolute path given to its
+    :func:`~curvelint.shown_paths.shown_path` (what reports show instead)."""
 
     paths: list[Path] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def copied(self) -> bool:
+        """True when some paths are temporary copies of URLs (new every time: not cached)."""
+        return any(is_url(shown) for shown in self.urls.values())
+
     def original(self, text: str) -> str:
-        """``text`` with every local copy's path replaced by the URL it came from."""
-        for local, url in self.urls.items():
-            text = text.replace(local, url)
+        """``text`` with every local copy's path replaced by the URL it came from, and every
+        absolute path given by its shown form (the longest first: one may hold another)."""
+        for local in sorted(self.urls, key=len, reverse=True):
+            text = text.replace(local, self.urls[local])
         return text
 
 
@@ -176,7 +185,10 @@ def local_paths(paths: Sequence[str | Path]) -> Iterator[LocalPaths]:
     try:
         for path in paths:
             if not is_url(path):
-                located.paths.append(Path(path))
+                local = Path(path)
+                located.paths.append(local)
+                if local.is_absolute():
+                    located.urls[str(local)] = shown_path(local)
                 continue
             url = str(path)
             folder = Path(tempfile.mkdtemp(prefix="curvelint-remote-"))

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import EvidenceValue, Finding
+from curvelint.formats import FORMAT_LABELS
 from curvelint.report.escape import markdown_text
 from curvelint.report.model import RunReport, SeriesSummary
 from curvelint.report.numbers import (
@@ -27,18 +28,7 @@ from curvelint.verdicts import FACTS, facts_of
 VERDICT_MARKS = {name: facts.mark for name, facts in FACTS.items()}
 CONFIGURATION_SHOWN = 40  # settings listed in report.md (report.json has up to 500)
 SEVERITY_MARKS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
-FORMAT_NAMES = {
-    "tensorboard": "TensorBoard event files",
-    "trainer_state": "Hugging Face Trainer state",
-    "keras_csv": "Keras CSVLogger",
-    "keras_history": "Keras History JSON",
-    "lightning_csv": "PyTorch Lightning CSVLogger",
-    "mlflow_store": "MLflow file store",
-    "mlflow_sqlite": "MLflow SQLite store",
-    "wandb_run": "Weights & Biases run files",
-    "json_lines": "JSON lines",
-    "step_table": "table by step (CSV)",
-}
+FORMAT_NAMES = FORMAT_LABELS  # one table of format names (curvelint.formats)
 
 
 def verdict_label(verdict: str) -> str:

@@ -13,13 +13,13 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from curvelint.choices import X_AXES as X_AXES
+from curvelint.choices import XAxis as XAxis
 from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import Finding
 from curvelint.names import SeriesNamed
 
 FloatArray = npt.NDArray[np.float64]
-XAxis = Literal["step", "epoch", "time"]
-X_AXES: tuple[XAxis, ...] = ("step", "epoch", "time")
 CurveStyle = Literal["dense", "sparse", "exact"]
 
 EMPTY = np.zeros(0, dtype=np.float64)

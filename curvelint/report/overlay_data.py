@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from curvelint.analysis.results import RunAnalysis
+from curvelint.choices import BANDS as BANDS
 from curvelint.names import is_loss
 from curvelint.report import plot_data
 from curvelint.report.build import main_series
@@ -23,7 +24,6 @@ from curvelint.seed_groups.seeds import MeanCurve
 STEP_AXIS = XMapping("step", "step", np.zeros(0), np.zeros(0))
 SPLIT_COLOURS = {"train": "#1f77b4", "eval": "#d62728", "test": "#2ca02c"}  # as a run's report
 SPLITS = ("train", "eval", "test")
-BANDS = ("minmax", "interval")
 
 LineStyle = tuple[str, str, str]  # legend label, colour, dashes
 
