@@ -88,6 +88,8 @@ def _collapsed_to_chance(context: RunContext, curve: Curve) -> Finding | None:
     # The eval loss averages the whole eval set: the truer level when it was logged.
     level = evals.final() if evals is not None else final
     chance = plateau_chance(context, level)
+    if chance is not None and _accuracy_beats(context, chance):
+        return None  # a loss near ln C beside an accuracy far above 1/C learned something
     settled = curve.steps >= curve.steps[0] + settings.stuck_settle_share * (
         curve.steps[-1] - curve.steps[0]
     )
@@ -150,6 +152,15 @@ def _accuracy_at_chance(context: RunContext, curve: Curve) -> Finding | None:
     )
     distance = abs(accuracy_level - 1 / chance.classes)
     return _finding(loss_curve, message, margin_confidence(distance, margin), evidence)
+
+
+def _accuracy_beats(context: RunContext, chance: Chance) -> bool:
+    """The run's accuracy ended clearly above a random guess's 1/C."""
+    accuracy = _chance_accuracy_series(context)
+    if accuracy is None or accuracy.curve is None:
+        return False
+    level = accuracy.curve.logged(accuracy.curve.final())
+    return level > 1 / chance.classes + 2 * context.settings.chance_accuracy_margin
 
 
 def _chance_accuracy_series(context: RunContext) -> SeriesAnalysis | None:
