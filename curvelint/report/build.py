@@ -161,6 +161,8 @@ def build_run_report(
         format=run.format,
         verdict=diagnosis.verdict.value,
         reason=diagnosis.reason,
+        confidence=diagnosis.confidence,
+        secondary=diagnosis.secondary.value if diagnosis.secondary else None,
         overview=overview(run),
         series=tuple(series_summary(s) for s in _in_plot_order(analysis, plots)),
         main=series_summary(main) if main else None,

@@ -67,6 +67,8 @@ def run_document(report: RunReport) -> JsonObject:
         "format": report.format,
         "verdict": report.verdict,
         "reason": report.reason,
+        "confidence": json_number(report.confidence),
+        "secondary_verdict": report.secondary,
         "overview": {key: json_number(value) for key, value in asdict(report.overview).items()},
         "main_series": report.main.key if report.main else None,
         "series": [

@@ -139,6 +139,16 @@ RUN_PROPERTIES: dict[str, Any] = {
     "format": _text("tensorboard, trainer_state, keras_csv…"),
     "verdict": {"enum": _VERDICTS, "description": "unreadable: the run could not be read"},
     "reason": _text("the verdict in one sentence (for unreadable, the error)"),
+    "confidence": {
+        "type": ["number", "null"],
+        "minimum": 0,
+        "maximum": 1,
+        "description": "how sure the verdict is (its finding's confidence; null if unreadable)",
+    },
+    "secondary_verdict": {
+        "enum": [*_VERDICTS, None],
+        "description": "a second verdict whose definition the run also meets, if any",
+    },
     "overview": _OVERVIEW,
     "main_series": {
         "type": ["string", "null"],

@@ -180,12 +180,20 @@ def _reading(report: RunReport) -> list[str]:
     return lines
 
 
+def _secondary(report: RunReport) -> list[str]:
+    """The second verdict the run also meets, when there is one."""
+    if report.secondary is None:
+        return []
+    return ["", f"Also meets the definition of {verdict_label(report.secondary)} (see Findings)."]
+
+
 def render_markdown(report: RunReport, *, footer: str = "") -> str:
     """The whole report.md of one run."""
     lines = [
         f"# {markdown_text(report.name, 200)}",
         "",
         f"{verdict_label(report.verdict)} — {markdown_text(report.reason)}",
+        *_secondary(report),
         "",
         *_overview(report),
         *_series_table(report),

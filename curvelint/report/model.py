@@ -172,6 +172,8 @@ class RunReport:
     files: tuple[str, ...] = ()
     x_axis_note: str | None = None
     configuration: Configuration = field(default_factory=Configuration)
+    confidence: float | None = None  # the verdict's own finding's
+    secondary: str | None = None  # a second verdict that also holds
 
 
 @dataclass(frozen=True)
