@@ -1,4 +1,4 @@
-"""The labelled benchmark (issue 13): hundreds of real runs in a development and a locked test split.
+"""The labelled benchmark (issue 13): real runs in a development and a locked test split.
 
 One module per job: :mod:`spec` (what a run is), :mod:`data` and :mod:`models` (what it trains),
 one module per library that writes a log (:mod:`torch_loop`, :mod:`trainer_run`,

@@ -12,21 +12,27 @@ import logging
 import multiprocessing
 import shutil
 import sys
-import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
 from tools import curve_checks as cc
-from tools.benchmark_runs import checks, output
+from tools.benchmark_runs import checks, output, readme
 from tools.benchmark_runs.data import load
 from tools.benchmark_runs.families import (
-    common, diverged, healthy, insufficient_data, not_converged, overfitting, stuck, underfitting,
+    common,
+    diverged,
+    healthy,
+    insufficient_data,
+    not_converged,
+    overfitting,
+    stuck,
+    underfitting,
     unstable,
 )  # fmt: skip
 from tools.benchmark_runs.spec import BenchRun
-from tools.benchmark_runs.worker import train_one
 from tools.benchmark_runs.split import PER_VERDICT, SPLITS
+from tools.benchmark_runs.worker import train_one
 
 log = logging.getLogger("benchmark")
 FAMILIES = (diverged, stuck, unstable, overfitting, underfitting, not_converged, healthy,
@@ -50,7 +56,13 @@ def assess(run: BenchRun, root: Path) -> tuple[list[str], output.Verified]:
     data = load(run.data, run.seed)
     context = cc.Context(data.task, data.n_classes, data.majority_rate)
     problems, secondary, also = checks.verify(run, curves, context)
-    return problems, output.Verified(run, secondary, also, cc.summary(curves))
+    digest = output.curve_digest(curves)
+    return problems, output.Verified(run, secondary, also, cc.summary(curves), digest)
+
+
+def on_disk(run: BenchRun, root: Path) -> bool:
+    """True when the run's folder exists."""
+    return (root / run.split / "runs" / run.name).is_dir()
 
 
 def retry_of(run: BenchRun) -> BenchRun:
@@ -62,7 +74,7 @@ def retry_of(run: BenchRun) -> BenchRun:
 
 def process(runs: list[BenchRun], root: Path, jobs: int, reuse: bool) -> tuple[list, list]:
     """Train (unless reused) and assess ``runs``; (verified, failed with problems)."""
-    todo = [r for r in runs if not (reuse and (root / r.split / "runs" / r.name).is_dir())]
+    todo = [r for r in runs if not (reuse and on_disk(r, root))]
     context = multiprocessing.get_context("spawn")
     failed_to_train: dict[str, str] = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -70,8 +82,10 @@ def process(runs: list[BenchRun], root: Path, jobs: int, reuse: bool) -> tuple[l
         for number, future in enumerate(as_completed(futures), start=1):
             run = futures[future]
             try:
-                log.info("[%d/%d] trained %s in %.1fs", number, len(todo), run.name, future.result())
-            except Exception as error:  # noqa: BLE001 - a run that crashes is dropped, not fatal
+                log.info(
+                    "[%d/%d] trained %s in %.1fs", number, len(todo), run.name, future.result()
+                )
+            except Exception as error:
                 failed_to_train[run.name] = f"{type(error).__name__}: {error}"
                 log.warning("[%d/%d] FAILED %s: %s", number, len(todo), run.name, error)
     verified, failed = [], []
@@ -81,7 +95,7 @@ def process(runs: list[BenchRun], root: Path, jobs: int, reuse: bool) -> tuple[l
             continue
         try:
             problems, item = assess(run, root)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             problems, item = [f"unreadable: {error}"], None
         if problems:
             failed.append((run, problems))
@@ -98,6 +112,11 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=None, help="names or name prefixes")
     parser.add_argument("--reuse", action="store_true", help="keep runs already on disk")
     parser.add_argument("--no-retry", action="store_true")
+    parser.add_argument(
+        "--relabel",
+        action="store_true",
+        help="train nothing: re-check the runs on disk and rewrite labels, manifests, README",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     for noisy in ("transformers", "tensorflow", "absl", "keras", "pytorch_lightning", "lightning"):
@@ -105,8 +124,10 @@ def main() -> int:
     runs = all_runs()
     if args.only:
         runs = [r for r in runs if any(r.name.startswith(p) for p in args.only)]
-    verified, failed = process(runs, args.out, args.jobs, args.reuse)
-    if failed and not args.no_retry:
+    if args.relabel:
+        runs = [r for r in runs + [retry_of(r) for r in runs] if on_disk(r, args.out)]
+    verified, failed = process(runs, args.out, args.jobs, args.reuse or args.relabel)
+    if failed and not args.no_retry and not args.relabel:
         for run, problems in failed:
             log.info("retrying %s (%s)", run.name, "; ".join(problems))
         retries = [retry_of(r) for r, _ in failed]
@@ -133,8 +154,11 @@ def write_splits(verified: list[output.Verified], root: Path) -> None:
             if path.name not in names:
                 shutil.rmtree(path)
         output.write_labels(items, split_dir / "labels.csv")
+        output.write_curve_digests({v.run.name: v.digest for v in items}, split_dir / output.CURVES)
         output.write_manifest(split_dir)
         print(f"## {split}\n\n{output.verdict_table([v.run for v in items])}\n")  # noqa: T201
+    templates = [t for family in FAMILIES for t in family.TEMPLATES]
+    readme.write(verified, templates, root / "README.md")
 
 
 if __name__ == "__main__":

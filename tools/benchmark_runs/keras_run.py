@@ -45,7 +45,9 @@ def _body(arch: Arch, data: Data) -> list[Any]:
     else:
         prefix = [keras.layers.Reshape((data.n_features, 1))]
     if arch.kind == "cnn":
-        conv = keras.layers.Conv2D if (not tokens and data.n_features == 64) else keras.layers.Conv1D
+        conv = (
+            keras.layers.Conv2D if (not tokens and data.n_features == 64) else keras.layers.Conv1D
+        )
         pool = (
             keras.layers.GlobalAveragePooling2D
             if conv is keras.layers.Conv2D

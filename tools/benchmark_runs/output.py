@@ -30,6 +30,7 @@ class Verified:
     secondary: str
     also: str
     summary: str
+    digest: str = ""
 
 
 def _dataset(run: BenchRun) -> str:
@@ -66,7 +67,8 @@ def write_labels(verified: Sequence[Verified], path: Path) -> None:
 def write_manifest(split_dir: Path) -> None:
     """``sha256sum``-style lines for every file of the split (``sha256sum -c`` checks it)."""
     lines = []
-    for path in sorted(p for p in split_dir.rglob("*") if p.is_file() and p.name != MANIFEST):
+    files = (p for p in split_dir.rglob("*") if p.is_file() and p.name != MANIFEST)
+    for path in sorted(files):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         lines.append(f"{digest}  {path.relative_to(split_dir).as_posix()}")
     (split_dir / MANIFEST).write_text("\n".join(lines) + "\n")
@@ -83,3 +85,28 @@ def verdict_table(runs: Sequence[BenchRun]) -> str:
     totals = [sum(counts[v, f] for v in VERDICTS) for f in FORMATS]
     lines.append("| **total** | " + " | ".join(map(str, totals)) + f" | {sum(totals)} |")
     return "\n".join(lines)
+
+
+CURVES = "CURVES.sha256"
+
+
+def curve_digest(curves: object) -> str:
+    """A digest of a run's curves (roles, steps, values to 6 significant digits).
+
+    Event files carry wall times and host names and ``trainer_state.json`` carries run times,
+    so a regenerated run never matches byte for byte; its curves do when training is
+    deterministic, and this digest is what a regeneration is compared on.
+    """
+    series = getattr(curves, "series", {})
+    text = []
+    for role in sorted(series):
+        steps, values = series[role]
+        text.append(
+            role + ":" + ",".join(f"{s:g}={v:.6g}" for s, v in zip(steps, values, strict=True))
+        )
+    return hashlib.sha256("\n".join(text).encode()).hexdigest()
+
+
+def write_curve_digests(digests: dict[str, str], path: Path) -> None:
+    """``CURVES.sha256``: one ``digest  run`` line per run, sorted."""
+    path.write_text("".join(f"{digests[name]}  {name}\n" for name in sorted(digests)))

@@ -56,7 +56,9 @@ def _model(run: BenchRun, data: Data) -> nn.Module:
 
 def _records(x: np.ndarray, y: np.ndarray, bert: bool) -> list[dict[str, torch.Tensor]]:
     key = "input_ids" if bert else "inputs"
-    return [{key: torch.from_numpy(a), "labels": torch.as_tensor(b)} for a, b in zip(x, y, strict=True)]
+    return [
+        {key: torch.from_numpy(a), "labels": torch.as_tensor(b)} for a, b in zip(x, y, strict=True)
+    ]
 
 
 def _accuracy(prediction: Any) -> dict[str, float]:

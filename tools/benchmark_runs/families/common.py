@@ -7,9 +7,11 @@ round-robin, and gives each run its own seed and a logging cadence drawn from th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from tools.benchmark_runs.data import load
 from tools.benchmark_runs.spec import (
     FORMATS,
     KERAS_CSV,
@@ -26,6 +28,7 @@ from tools.benchmark_runs.split import FIRST_SEED
 from tools.tiny_data import DataSpec
 
 KERAS_KINDS = ("linear", "mlp", "cnn", "lstm", "gru")
+KERAS_MIN_EPOCHS = 20
 Variant = tuple[Arch, DataSpec]
 Builder = Callable[[str, Arch, DataSpec, int], Train]
 
@@ -77,6 +80,17 @@ def cadence(train: Train, fmt: str, seed: int) -> Train:
     return train
 
 
+def enough_points(train: Train, data: DataSpec, seed: int) -> Train:
+    """At least ~15 logged train points and ~8 evaluations, whatever the data set's size."""
+    n_train = len(load(data, seed).x_train)
+    total = train.max_steps or train.epochs * math.ceil(n_train / train.batch_size)
+    log_every = max(1, min(train.log_every, total // 15))
+    eval_every = train.eval_every
+    if (eval_every and total // eval_every < 8) or (not eval_every and train.epochs < 8):
+        eval_every = max(1, total // 8)
+    return replace(train, log_every=log_every, eval_every=eval_every)
+
+
 def _interleave(groups: list[list[Variant | tuple]]) -> list:
     out: list = []
     for i in range(max((len(g) for g in groups), default=0)):
@@ -107,8 +121,10 @@ def make_run(
 ) -> BenchRun:
     """The run of ``template`` for one format, variant and seed."""
     train = template.build(fmt, arch, data, seed)
+    if keras(fmt) and template.verdict not in ("diverged", "insufficient_data"):
+        train = replace(train, epochs=max(train.epochs, KERAS_MIN_EPOCHS))  # ≥ 20 logged rows
     if not template.key.startswith("few_"):
-        train = cadence(train, fmt, seed)
+        train = enough_points(cadence(train, fmt, seed), data, seed)
     data_name = data.name.replace("_", "")
     name = f"{template.verdict}-{SHORT_FORMAT[fmt]}-{template.key}-{arch.kind}-{data_name}-s{seed}"
     return BenchRun(

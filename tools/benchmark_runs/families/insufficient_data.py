@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from tools.benchmark_runs.families.common import (
-    CANCER, CNN, DIGITS, FRIEDMAN, GRU, IRIS, LSTM, MLP, MOONS, REGRESSION, REVERSE, SEQ2SEQ,
-    TOKENS, TRANSFORMER, WINE, Template, keras,
+    CANCER,
+    CNN,
+    DIGITS,
+    FRIEDMAN,
+    GRU,
+    IRIS,
+    LSTM,
+    MLP,
+    MOONS,
+    REGRESSION,
+    REVERSE,
+    SEQ2SEQ,
+    TOKENS,
+    TRANSFORMER,
+    WINE,
+    Template,
+    keras,
 )  # fmt: skip
 from tools.benchmark_runs.spec import Arch, Train
 from tools.tiny_data import DataSpec
@@ -20,12 +35,28 @@ def _few(fmt: str, arch: Arch, data: DataSpec, seed: int) -> Train:
 
 TEMPLATES = [
     Template(
-        "few_points", "insufficient_data",
+        "few_points",
+        "insufficient_data",
         "stopped after 20-40 steps (or 1-3 Keras epochs): 1-3 logged points",
-        {"dev": [(MLP, DIGITS), (CNN, DIGITS), (LSTM, TOKENS), (TRANSFORMER, TOKENS),
-                 (MLP, REGRESSION), (MLP, MOONS), (MLP, IRIS), (MLP, CANCER)],
-         "test": [(GRU, TOKENS), (MLP, WINE), (SEQ2SEQ, REVERSE), (MLP, FRIEDMAN),
-                  (CNN, DIGITS)]},
+        {
+            "dev": [
+                (MLP, DIGITS),
+                (CNN, DIGITS),
+                (LSTM, TOKENS),
+                (TRANSFORMER, TOKENS),
+                (MLP, REGRESSION),
+                (MLP, MOONS),
+                (MLP, IRIS),
+                (MLP, CANCER),
+            ],
+            "test": [
+                (GRU, TOKENS),
+                (MLP, WINE),
+                (SEQ2SEQ, REVERSE),
+                (MLP, FRIEDMAN),
+                (CNN, DIGITS),
+            ],
+        },
         _few,
     ),
 ]
