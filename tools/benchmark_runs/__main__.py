@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tools import curve_checks as cc
-from tools.benchmark_runs import checks, output, readme
+from tools.benchmark_runs import checks, extras, output, readme
 from tools.benchmark_runs.data import load
 from tools.benchmark_runs.families import (
     common,
@@ -46,7 +46,7 @@ def all_runs() -> list[BenchRun]:
     for split in SPLITS:
         for index, family in enumerate(FAMILIES):
             runs += common.expand(family.TEMPLATES, split, PER_VERDICT[split], 40 * index)
-    return runs
+    return runs + extras.runs()
 
 
 def assess(run: BenchRun, root: Path) -> tuple[list[str], output.Verified]:

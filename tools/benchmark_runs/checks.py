@@ -118,6 +118,19 @@ def healthy_plateau(curves: cc.Curves, context: cc.Context) -> list[str]:
     return problems + cc._smooth_eval(curves, 0.12)
 
 
+def erratic(curves: cc.Curves, context: cc.Context) -> list[str]:
+    """A second condition ``unstable``: erratic losses or grad-norm spikes, whatever the trend."""
+    train, evals = curves.values(cc.TRAIN_LOSS), curves.values(cc.EVAL_LOSS)
+    norms = curves.values(cc.GRAD_NORM)
+    spiky = len(norms) > 5 and np.max(norms) >= 10 * np.median(norms)
+    if cc.jitter(cc.later(train)) >= 0.07 or cc.jitter(cc.later(evals)) >= 0.1 or spiky:
+        return []
+    return ["not erratic"]
+
+
+# A secondary label is confirmed by its symptom alone (the primary already explains the rest).
+SECONDARY_CHECKS = {"unstable": erratic}
+
 CHECKS = {
     **cc.CHECKS,
     "diverged": diverged,
@@ -131,7 +144,8 @@ def verify(run: BenchRun, curves: cc.Curves, context: cc.Context) -> tuple[list[
     """(problems with the label, the secondary label that holds, the other verdicts met)."""
     problems = CHECKS[run.check or run.verdict](curves, context)
     secondary = ""
-    if run.secondary and not CHECKS[run.secondary](curves, context):
+    secondary_check = SECONDARY_CHECKS.get(run.secondary, CHECKS.get(run.secondary))
+    if secondary_check and not secondary_check(curves, context):
         secondary = run.secondary
     also = [
         verdict

@@ -53,14 +53,15 @@ def _body(arch: Arch, data: Data) -> list[Any]:
             if conv is keras.layers.Conv2D
             else keras.layers.GlobalAveragePooling1D
         )
-        return prefix + [
+        return [
+            *prefix,
             conv(w, 3, padding="same", activation=arch.activation),
             conv(w, 3, padding="same", activation=arch.activation),
             pool(),
             keras.layers.Dropout(arch.dropout),
         ]
     cell = keras.layers.LSTM if arch.kind == "lstm" else keras.layers.GRU
-    return prefix + [cell(w), keras.layers.Dropout(arch.dropout)]
+    return [*prefix, cell(w), keras.layers.Dropout(arch.dropout)]
 
 
 def _optimizer(train: Train) -> Any:
@@ -110,9 +111,11 @@ def train(run: BenchRun, run_dir: Path) -> None:
     classifier = data.task != "regression"
     head_init = "zeros" if run.arch.zero_head else "glorot_uniform"
     model = keras.Sequential(
-        [keras.Input(data.x_train.shape[1:], dtype=str(data.x_train.dtype))]
-        + _body(run.arch, data)
-        + [keras.layers.Dense(data.n_classes or 1, kernel_initializer=head_init)]
+        [
+            keras.Input(data.x_train.shape[1:], dtype=str(data.x_train.dtype)),
+            *_body(run.arch, data),
+            keras.layers.Dense(data.n_classes or 1, kernel_initializer=head_init),
+        ]
     )
     model.compile(
         optimizer=_optimizer(run.train),

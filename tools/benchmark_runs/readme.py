@@ -35,8 +35,7 @@ def _mechanisms(templates: Sequence[Template], items: Sequence[Verified]) -> str
              "|---|---|---|---:|---:|"]  # fmt: skip
     for t in templates:
         key = t.key
-        dev = sum(n for (split, k), n in made.items() if split == "dev" and k.startswith(key))
-        test = sum(n for (split, k), n in made.items() if split == "test" and k.startswith(key))
+        dev, test = made["dev", key], made["test", key]
         lines.append(f"| {t.verdict} | {t.mechanism} (`{key}`) | {t.secondary or '–'} "
                      f"| {dev} | {test} |")  # fmt: skip
     return "\n".join(lines)
