@@ -58,12 +58,13 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
     dev_data = {r.data.name for r in dev}
     new_arch = sorted({r.arch.kind for r in test} - dev_arch)
     new_data = sorted({r.data.name for r in test} - dev_data)
+    with_tb = sum(v.run.train.tb_logs for v in items if v.run.fmt == "trainer_state")
     text = f"""# Labelled benchmark (issue 13)
 
 {len(items)} real training runs ({len(dev)} development, {len(test)} locked test) for measuring
 curvelint's verdicts on runs nobody tuned them on. Each run is a tiny randomly initialised
 model trained on the CPU; its log was written by the real library: torch `SummaryWriter`
-(`tensorboard`), `transformers.Trainer` (`trainer_state`: `trainer_state.json`, a quarter of
+(`tensorboard`), `transformers.Trainer` (`trainer_state`: `trainer_state.json`, {with_tb} of
 them also with the Trainer's TensorBoard logs in `runs/`), Keras 3 `CSVLogger` (`keras_csv`) and
 Keras' `TensorBoard` callback (`keras_tensorboard`), PyTorch Lightning `CSVLogger`
 (`lightning_csv`: `lightning_logs/version_0/metrics.csv`).
