@@ -45,8 +45,10 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python -m benchmarks.run
 
-# Regenerate (and check) sample_logs/ and tests/labelled/ by training tiny models on CPU.
-# Not part of CI: it needs torch, transformers, keras and tensorflow-cpu in a separate venv.
+# Regenerate (and check) sample_logs/, tests/labelled/ and tests/benchmark/ by training tiny
+# models on CPU (niced: the benchmark's ~260 runs take ~20 min on 2 shared cores).
+# Not part of CI: it needs torch, transformers, keras, tensorflow-cpu and pytorch-lightning in
+# a separate venv.
 GEN := .venv-gen/bin
 $(GEN)/.installed: tools/requirements-generate.txt
 	$(PYTHON) -m venv .venv-gen
@@ -57,6 +59,7 @@ $(GEN)/.installed: tools/requirements-generate.txt
 logs: $(GEN)/.installed
 	$(GEN)/python -m tools.generate_sample_logs
 	$(GEN)/python -m tools.generate_labelled_runs
+	nice -n 15 $(GEN)/python -m tools.benchmark_runs --jobs 2
 
 # Coverage-guided fuzzing of every reader (atheris installed on demand; not part of CI).
 fuzz: $(STAMP)
