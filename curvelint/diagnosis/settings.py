@@ -28,6 +28,9 @@ class RuleSettings:
     blow_up_rise_of_start: float = 0.5
     blow_up_noise_units: float = 3.0
     explosion_factor: float = 10.0
+    # ...or a classifier's loss whose final level is this many times a random guess's ln C,
+    # its trend over the second half never back below half of that: a finite explosion.
+    chance_explosion_factor: float = 10.0
     # A steady climb also diverges when it ends at this many times its low and at least the
     # second share of its start above it: a loss that fell 95 % and climbs back to half its
     # start has multiplied by ten, whatever share of the start that is.
@@ -135,6 +138,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("min_eval_points", 2, 1_000_000),
     ("blow_up_rise_of_start", 0.0, _INFINITY),
     ("explosion_factor", 1.0, _INFINITY),
+    ("chance_explosion_factor", 1.0, _INFINITY),
     ("climb_factor_of_low", 1.0, _INFINITY),
     ("climb_min_rise_of_start", 0.0, _INFINITY),
     ("blow_up_noise_units", 0.0, _INFINITY),

@@ -301,3 +301,24 @@ def test_a_loss_on_ln_c_with_accuracy_at_chance_is_stuck_whatever_its_start() ->
 def test_an_accuracy_well_above_chance_is_not_stuck_at_chance() -> None:
     diagnosis = diagnose_curves(_blown_up_then_at_chance(0.6))
     assert all(f.evidence.get("cause") != "accuracy_at_chance" for f in diagnosis.findings)
+
+
+def test_a_classifier_loss_tens_of_times_a_random_guess_that_stays_there_is_diverged() -> None:
+    """A bounded network under an absurd learning rate: no NaN, a loss near 300 from the first
+    logged point on (no rise to see), swinging there, accuracy on chance among 3 classes."""
+    rng = np.random.default_rng(3)
+    steps = np.arange(0, 300, 5)
+    loss = 300.0 + rng.normal(0.0, 60.0, len(steps))
+    accuracy = 0.33 + rng.normal(0.0, 0.02, len(steps))
+    diagnosis = diagnose_curves({"train/loss": (steps, loss), "train/accuracy": (steps, accuracy)})
+    assert diagnosis.verdict is Verdict.DIVERGED
+    assert diagnosis.findings[0].evidence["cause"] == "far_above_chance"
+    assert diagnosis.findings[0].evidence["classes"] == 3
+
+
+def test_a_high_loss_that_came_back_is_not_far_above_chance() -> None:
+    steps = np.arange(0, 300, 5)
+    loss = np.where(steps < 100, 300.0, 0.5)
+    accuracy = np.where(steps < 100, 0.33, 0.9)
+    diagnosis = diagnose_curves({"train/loss": (steps, loss), "train/accuracy": (steps, accuracy)})
+    assert all(f.evidence.get("cause") != "far_above_chance" for f in diagnosis.findings)
