@@ -133,6 +133,13 @@ class RunContext:
         """The training objective's metric name ('' when there is none)."""
         return self.train_series.metric if self.train_series is not None else ""
 
+    @property
+    def schedule_over(self) -> bool:
+        """The logged learning rate ended at a small share of its peak: the run is over."""
+        schedule = self.analysis.schedule
+        ratio = schedule.final_over_peak if schedule is not None else None
+        return ratio is not None and ratio <= self.settings.schedule_over_ratio
+
     def series(self, metric: str, split: str = "") -> SeriesAnalysis | None:
         """A series of the run by canonical name."""
         return self.analysis.series(metric, split)

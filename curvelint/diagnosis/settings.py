@@ -77,6 +77,9 @@ class RuleSettings:
     # made 90 % of their fall by this share of the steps — or any time, when they barely
     # fell (end at or above the third share).
     underfit_min_level_of_reference: float = 0.4
+    # A learning rate that ended at this share of its peak or less: the schedule is over, so a
+    # slow late fall is not "not converged" (more steps at ~0 learning rate gain nothing).
+    schedule_over_ratio: float = 0.05
     underfit_plateau_by: float = 0.5
     underfit_barely_fell_level: float = 0.8
 
@@ -161,6 +164,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("overfit_min_share_after", 0.0, 1.0),
     ("overfit_min_train_fall", 0.0, 1.0),
     ("underfit_min_level_of_reference", 0.0, 1.0),
+    ("schedule_over_ratio", 0.0, 1.0),
     ("underfit_plateau_by", 0.0, 1.0),
     ("underfit_barely_fell_level", 0.0, 1.0),
     ("late_share", 0.01, 0.5),

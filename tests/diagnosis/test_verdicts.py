@@ -322,3 +322,30 @@ def test_a_high_loss_that_came_back_is_not_far_above_chance() -> None:
     accuracy = np.where(steps < 100, 0.33, 0.9)
     diagnosis = diagnose_curves({"train/loss": (steps, loss), "train/accuracy": (steps, accuracy)})
     assert all(f.evidence.get("cause") != "far_above_chance" for f in diagnosis.findings)
+
+
+def _decayed_learning_rate(points: int) -> tuple[np.ndarray, np.ndarray]:
+    """A linear decay from 1e-3 to 0: the schedule of a run that is over."""
+    steps = np.arange(points, dtype=np.int64)
+    return steps, np.linspace(1e-3, 0.0, points)
+
+
+def test_a_loss_still_falling_when_the_learning_rate_reached_zero_is_not_not_converged() -> None:
+    curves = {
+        "train/loss": straight(300, 2.3, 1.2, noise=0.01),
+        "eval/loss": subsample(straight(300, 2.3, 1.25, noise=0.01, seed=1), 15),
+    }
+    assert diagnose_curves(curves).verdict is Verdict.NOT_CONVERGED  # the schedule unknown
+    curves["learning_rate"] = _decayed_learning_rate(300)
+    assert diagnose_curves(curves).verdict is not Verdict.NOT_CONVERGED
+
+
+def test_a_language_model_plateau_as_the_learning_rate_decays_is_not_underfitting() -> None:
+    """No accuracy (not a classifier), so no random guess to call the plateau high against."""
+    curves = {
+        "train/loss": decay(500, 2.3, 1.6, rate=10, noise=0.01),
+        "eval/loss": subsample(decay(500, 2.3, 1.65, rate=10, noise=0.01, seed=1), 25),
+    }
+    assert diagnose_curves(curves).verdict is Verdict.UNDERFITTING
+    curves["learning_rate"] = _decayed_learning_rate(500)
+    assert diagnose_curves(curves).verdict is not Verdict.UNDERFITTING
