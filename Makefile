@@ -38,8 +38,15 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix curvelint tests benchmarks tools fuzz
 
 # Precision and recall of the verdicts on the labelled real runs in tests/labelled/.
+# The locked test split (tests/benchmark/test) is scored, never tuned on; the public corpus is
+# scored against our own labels (tests/labelled/public.csv) when ../shared is beside the clone.
 accuracy: $(STAMP)
-	$(BIN)/python -m curvelint.evaluate tests/labelled
+	$(BIN)/python -m curvelint.evaluate tests/labelled tests/benchmark/dev tests/benchmark/test
+	@if [ -d ../shared/corpus/public ]; then \
+	  $(BIN)/curvelint analyze ../shared/corpus/public --out .accuracy-public --format json \
+	    --fail-on never --quiet > /dev/null && \
+	  echo && echo "## public corpus (tests/labelled/public.csv)" && echo && \
+	  $(BIN)/python -m tools.score_public .accuracy-public/summary.json; fi
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
@@ -68,4 +75,4 @@ fuzz: $(STAMP)
 	$(BIN)/python fuzz/fuzz_readers.py -max_total_time=300 -rss_limit_mb=2048 .fuzz-corpus
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .fuzz-corpus reports curvelint-report curvelint-compare
+	rm -rf $(VENV) .accuracy-public build *.egg-info .pytest_cache .mypy_cache .ruff_cache .fuzz-corpus reports curvelint-report curvelint-compare

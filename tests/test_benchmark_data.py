@@ -45,7 +45,9 @@ def test_verdicts_are_curvelint_verdicts_and_every_one_is_present(split: str) ->
     labelled = [row["verdict"] for row in rows(split)]
     secondary = [row["secondary"] for row in rows(split) if row["secondary"]]
     assert set(labelled) | set(secondary) <= valid
-    assert set(labelled) == valid
+    # suspect is a mild reading overruled by an error finding (a loss of exactly 0): no
+    # mechanism here makes one, so it is the one verdict the benchmark does not cover.
+    assert set(labelled) == valid - {Verdict.SUSPECT.value}
 
 
 @pytest.mark.parametrize("split", SPLITS)
