@@ -17,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from curvelint.report.epoch_ticks import epoch_ticks
 from curvelint.report.escape import matplotlib_text
 from curvelint.report.layout import place_axes
 from curvelint.report.model import Curve, EpochScale, Panel, PlotSpec
@@ -172,18 +173,19 @@ def draw_panel(axes: Axes, panel: Panel, *, titled: bool = True) -> None:
         axes.legend(fontsize=8.5, loc="best", framealpha=0.85)
 
 
-def _epoch_axis(axes: Axes, scale: EpochScale) -> None:
-    steps, epochs = scale.steps, scale.epochs
-
-    def to_epoch(x: npt.ArrayLike) -> npt.ArrayLike:
-        return np.interp(np.asarray(x, dtype=np.float64), steps, epochs)
-
-    def to_step(x: npt.ArrayLike) -> npt.ArrayLike:
-        return np.interp(np.asarray(x, dtype=np.float64), epochs, steps)
-
-    secondary = axes.secondary_xaxis("top", functions=(to_epoch, to_step))
-    secondary.set_xlabel("epoch", fontsize=9)
+def epoch_axis(axes: Axes, scale: EpochScale) -> Axes:
+    """An epoch axis along the top whose ticks sit at the steps where the log says that epoch
+    (no extrapolated or clamped mapping: each tick is placed from the logged pairs)."""
+    ticks = epoch_ticks(scale.steps, scale.epochs)
+    secondary = axes.secondary_xaxis("top")
+    secondary.set_xticks(list(ticks.steps), list(ticks.labels))
+    label = "epoch"
+    if ticks.restarts:
+        shown = ", ".join(f"{step:,}" for step in ticks.restarts[:3])
+        label = f"epoch as logged (restarts at step {shown})"
+    secondary.set_xlabel(label, fontsize=9)
     secondary.tick_params(labelsize=8.5)
+    return secondary
 
 
 def draw(spec: PlotSpec) -> Figure:
@@ -201,7 +203,7 @@ def draw(spec: PlotSpec) -> Figure:
         axes.set_xlabel(matplotlib_text(spec.x_label))
     if spec.epoch_scale is not None:
         for axes in grid[0]:
-            _epoch_axis(axes, spec.epoch_scale)
+            epoch_axis(axes, spec.epoch_scale)
     title = figure.suptitle(
         matplotlib_text(spec.title, TITLE_LIMIT), fontsize=13, fontweight="bold"
     )
