@@ -90,7 +90,8 @@ class Curve:
     smoothed_x: FloatArray
     smoothed_y: FloatArray
     best: tuple[float, float, int] | None
-    non_finite_x: FloatArray
+    non_finite_x: FloatArray  # one per pixel column at most
+    non_finite_count: int = 0  # how many points were NaN or inf (before the reduction)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from curvelint.analysis.buckets import minmax_buckets
 from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis.findings import Finding
 from curvelint.report.model import Curve, CurveStyle, EpochScale, Panel, PlotSpec, Shade
 from curvelint.report.numbers import format_value
+from curvelint.report.pixel_columns import m4_indices, one_per_column
 from curvelint.report.x_axis import XMapping
 
 FloatArray = npt.NDArray[np.float64]
@@ -32,6 +32,7 @@ EXACT_METRICS = frozenset({"learning_rate"})
 ONSET_KEY = "onset_step"
 EARLY_SHARE = 0.05  # the first 5 % of the x range may hold a transient the y range leaves out
 OFF_SCALE_FACTOR = 2.0  # ...when it reaches over twice the height of everything after it
+PIXEL_COLUMNS = 1000  # a figure's width in pixels (plots.WIDTH_INCHES × plots.DPI)
 NO_FINITE_NOTE = "no finite value: every point is NaN or inf"
 
 
@@ -63,11 +64,14 @@ def curve_style(series: SeriesAnalysis) -> CurveStyle:
 
 
 def curve(series: SeriesAnalysis, x_of: XMapping, max_points: int) -> Curve:
-    """One series as a plotted curve, down-sampled for the PNG without losing excursions."""
-    steps, values = minmax_buckets(series.steps, series.values, max_points)
-    stride = max(1, len(series.steps) // max(1, max_points))
+    """One series as a plotted curve, reduced to what ``max_points`` pixel columns can show
+    (M4: every spike, dip and NaN gap stays)."""
+    columns = max(1, min(max_points, PIXEL_COLUMNS))
+    x = x_of(series.steps)
+    kept = m4_indices(x, series.values, columns)
     finite = np.isfinite(series.smoothed)
-    smoothed_steps, smoothed = series.steps[finite][::stride], series.smoothed[finite][::stride]
+    smoothed_x, smoothed = x[finite], series.smoothed[finite]
+    kept_smoothed = m4_indices(smoothed_x, smoothed, columns)
     best = None
     if series.best_step is not None and series.best_value is not None:
         best = (float(x_of([series.best_step])[0]), series.best_value, series.best_step)
@@ -76,12 +80,13 @@ def curve(series: SeriesAnalysis, x_of: XMapping, max_points: int) -> Curve:
         metric=series.metric,
         split=series.split,
         style=curve_style(series),
-        x=x_of(steps),
-        y=np.asarray(values, dtype=np.float64),
-        smoothed_x=x_of(smoothed_steps),
-        smoothed_y=np.asarray(smoothed, dtype=np.float64),
+        x=x[kept],
+        y=np.asarray(series.values[kept], dtype=np.float64),
+        smoothed_x=smoothed_x[kept_smoothed],
+        smoothed_y=np.asarray(smoothed[kept_smoothed], dtype=np.float64),
         best=best,
-        non_finite_x=x_of(series.steps[~np.isfinite(series.values)]),
+        non_finite_x=one_per_column(x[~np.isfinite(series.values)], columns),
+        non_finite_count=int(np.count_nonzero(~np.isfinite(series.values))),
     )
 
 
@@ -188,7 +193,8 @@ def _panels(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> tu
 
 def metrics_plot(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> PlotSpec:
     """One small panel per metric (accuracy, F1, …), two columns."""
-    panels = _panels(groups, context)
+    columns = 1 if len(groups) == 1 else 2
+    panels = _panels(groups, replace(context, max_points=context.max_points // columns))
     return PlotSpec(
         file_name="metrics.png",
         title=f"{context.run}: metrics",
@@ -196,7 +202,7 @@ def metrics_plot(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) 
         x_label=context.x_of.label,
         panels=panels,
         epoch_scale=context.secondary,
-        columns=1 if len(panels) == 1 else 2,
+        columns=columns,
     )
 
 

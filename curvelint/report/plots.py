@@ -110,7 +110,8 @@ def _draw_curve(axes: Axes, curve: Curve, colour: str) -> None:
             label=f"best {label}: {format_value(y)} at step {step:,}",
         )
     if len(curve.non_finite_x):
-        mark_non_finite(axes, curve.non_finite_x, f"NaN/inf in {label} ({len(curve.non_finite_x)})")
+        count = curve.non_finite_count or len(curve.non_finite_x)
+        mark_non_finite(axes, curve.non_finite_x, f"NaN/inf in {label} ({count:,})")
 
 
 def _draw_marks(axes: Axes, panel: Panel) -> None:
