@@ -11,6 +11,7 @@ from curvelint.diagnosis.findings import Diagnosis, Finding
 from curvelint.names import is_loss
 from curvelint.readers.base import steps_are_epochs
 from curvelint.report import plot_data
+from curvelint.report.changes import Change
 from curvelint.report.model import (
     Overview,
     PlotSpec,
@@ -93,13 +94,16 @@ def _plots(
     findings: tuple[Finding, ...],
     x_of: XMapping,
     max_points: int,
-) -> tuple[tuple[PlotSpec, ...], tuple[str, ...]]:
-    """Which series go on which figure; the rest is listed as not plotted."""
+) -> tuple[tuple[PlotSpec, ...], tuple[str, ...], tuple[Change, ...]]:
+    """Which series go on which figure, the rest listed as not plotted; the change-points the
+    loss plot marks."""
     # A run whose step is the epoch says so on its x axis and needs no second epoch axis.
     epochs = None if steps_are_epochs(run.metadata) else epoch_scale(run.frame)
     context = plot_data.PlotContext(run.name, x_of, epochs, max_points)
     loss_source = main if main is not None and is_loss(main.metric) else main_series(analysis, None)
     loss = [s for s in analysis.series_analyses if loss_source and s.metric == loss_source.metric]
+    shaded = plot_data.shaded_series(findings)
+    loss += [s for s in analysis.series_analyses if s.key in shaded and s not in loss]
     loss_keys = {s.key for s in loss}
     optimizer = {
         metric: [s for s in analysis.series_analyses if s.metric == metric]
@@ -118,13 +122,15 @@ def _plots(
         else:
             unplotted.append(f"{series.metric}/{series.split}" if series.split else series.metric)
     plots: list[PlotSpec] = []
+    changes: tuple[Change, ...] = ()
     if loss:
-        plots.append(plot_data.loss_plot(loss, findings, context))
+        loss_spec, changes = plot_data.loss_plot(loss, findings, context)
+        plots.append(loss_spec)
     if groups:
         plots.append(plot_data.metrics_plot(groups, context))
     if optimizer:
         plots.append(plot_data.optimizer_plot(optimizer, context))
-    return tuple(plots), tuple(unplotted)
+    return tuple(plots), tuple(unplotted), changes
 
 
 def _in_plot_order(analysis: RunAnalysis, plots: tuple[PlotSpec, ...]) -> list[SeriesAnalysis]:
@@ -154,7 +160,7 @@ def build_run_report(
     x_of, x_note = x_mapping(run.frame, options.x_axis)
     if steps_are_epochs(run.metadata) and x_of.unit == "step":
         x_of = replace(x_of, label="epoch (as logged)")
-    plots, unplotted = _plots(run, analysis, main, findings, x_of, options.max_plot_points)
+    plots, unplotted, changes = _plots(run, analysis, main, findings, x_of, options.max_plot_points)
     return RunReport(
         name=run.name,
         folder=folder,
@@ -173,6 +179,7 @@ def build_run_report(
         files=run.files,
         x_axis_note=x_note,
         configuration=run.configuration,
+        changes=changes,
     )
 
 

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import Finding
 from curvelint.names import SeriesNamed
+from curvelint.report.changes import Change
 
 FloatArray = npt.NDArray[np.float64]
 XAxis = Literal["step", "epoch", "time"]
@@ -92,6 +93,7 @@ class Curve:
     best: tuple[float, float, int] | None
     non_finite_x: FloatArray  # one per pixel column at most
     non_finite_count: int = 0  # how many points were NaN or inf (before the reduction)
+    best_label: str = ""  # "best (smoothed): 0.52 at epoch 3", in the unit of the x axis
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ class RunReport:
     files: tuple[str, ...] = ()
     x_axis_note: str | None = None
     configuration: Configuration = field(default_factory=Configuration)
+    changes: tuple[Change, ...] = ()  # the change-points drawn on the loss plot
 
 
 @dataclass(frozen=True)

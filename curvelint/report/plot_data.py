@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis.findings import Finding
+from curvelint.report.changes import Change, significant_changes
 from curvelint.report.model import Curve, CurveStyle, EpochScale, Panel, PlotSpec, Shade
 from curvelint.report.numbers import format_value
 from curvelint.report.pixel_columns import m4_indices, one_per_column
@@ -63,6 +64,28 @@ def curve_style(series: SeriesAnalysis) -> CurveStyle:
     return "dense"
 
 
+def where(x_of: XMapping, step: float) -> str:
+    """``step 2,600`` or ``epoch 22``, in the unit of the plot's x axis."""
+    if x_of.unit == "epoch" or x_of.label.startswith("epoch"):
+        return f"epoch {format_value(float(x_of([step])[0]))}"
+    return f"step {int(step):,}"
+
+
+def best_point(series: SeriesAnalysis, style: CurveStyle) -> tuple[int, float] | None:
+    """(step, value) worth a star: the best evaluation, or the best of the smoothed line of a
+    dense curve (a single noisy batch's minimum is not the best the model reached)."""
+    if series.best_step is None or series.best_value is None or series.direction == 0:
+        return None
+    if style != "dense":
+        return series.best_step, series.best_value
+    finite = np.flatnonzero(np.isfinite(series.smoothed))
+    if len(finite) == 0:
+        return None
+    scores = series.smoothed[finite] * series.direction
+    at = finite[int(np.argmax(scores))]
+    return int(series.steps[at]), float(series.smoothed[at])
+
+
 def curve(series: SeriesAnalysis, x_of: XMapping, max_points: int) -> Curve:
     """One series as a plotted curve, reduced to what ``max_points`` pixel columns can show
     (M4: every spike, dip and NaN gap stays)."""
@@ -72,14 +95,21 @@ def curve(series: SeriesAnalysis, x_of: XMapping, max_points: int) -> Curve:
     finite = np.isfinite(series.smoothed)
     smoothed_x, smoothed = x[finite], series.smoothed[finite]
     kept_smoothed = m4_indices(smoothed_x, smoothed, columns)
+    style = curve_style(series)
     best = None
-    if series.best_step is not None and series.best_value is not None:
-        best = (float(x_of([series.best_step])[0]), series.best_value, series.best_step)
+    best_label = ""
+    found = best_point(series, style)
+    if found is not None:
+        step, value = found
+        best = (float(x_of([step])[0]), value, step)
+        smoothed_note = " (smoothed)" if style == "dense" else ""
+        name = series.split or "logged"
+        best_label = f"best {name}{smoothed_note}: {format_value(value)} at {where(x_of, step)}"
     return Curve(
         label=series.split or "logged",
         metric=series.metric,
         split=series.split,
-        style=curve_style(series),
+        style=style,
         x=x[kept],
         y=np.asarray(series.values[kept], dtype=np.float64),
         smoothed_x=smoothed_x[kept_smoothed],
@@ -87,6 +117,7 @@ def curve(series: SeriesAnalysis, x_of: XMapping, max_points: int) -> Curve:
         best=best,
         non_finite_x=one_per_column(x[~np.isfinite(series.values)], columns),
         non_finite_count=int(np.count_nonzero(~np.isfinite(series.values))),
+        best_label=best_label,
     )
 
 
@@ -155,26 +186,37 @@ def onset_shades(findings: tuple[Finding, ...], end_step: int, x_of: XMapping) -
         onset = finding.evidence.get(ONSET_KEY)
         if isinstance(onset, int | float) and not isinstance(onset, bool) and onset < end_step:
             start, end = x_of([onset, end_step])
-            label = f"{finding.code.replace('_', ' ')} from step {int(onset):,}"
+            label = f"{finding.code.replace('_', ' ')} from {where(x_of, onset)}"
             shades.append(Shade(float(start), float(end), label))
     return tuple(shades)
 
 
+def shaded_series(findings: tuple[Finding, ...]) -> set[tuple[str, str]]:
+    """The (metric, split) of each finding that shades a range: the curve that caused it must
+    be drawn on the same panel."""
+    keys = set()
+    for finding in findings:
+        if finding.series and isinstance(finding.evidence.get(ONSET_KEY), int | float):
+            metric, _, split = finding.series.partition("/")
+            keys.add((metric, split))
+    return keys
+
+
 def loss_plot(
     loss: list[SeriesAnalysis], findings: tuple[Finding, ...], context: PlotContext
-) -> PlotSpec:
-    """The main loss figure: every split of the loss metric, with its marks."""
+) -> tuple[PlotSpec, tuple[Change, ...]]:
+    """The main loss figure: every split of the loss metric (and any curve whose finding
+    shades a range), its significant change-points and the shaded ranges; and those changes."""
     x_of = context.x_of
     ordered = _ordered(loss)
-    panel = _panel(ordered[0].metric, ordered, x_of, context.max_points)
-    marked = next((s for s in ordered if s.changepoints), None)
-    changepoints = (
-        tuple(float(x) for x in x_of([c.step for c in marked.changepoints])) if marked else ()
-    )
+    metric = ordered[0].metric
+    panel = _panel(metric, ordered, x_of, context.max_points)
+    panel = replace(panel, curves=tuple(_named(c, metric) for c in panel.curves))
+    changes = tuple(change for s in ordered for change in significant_changes(s))
+    changepoints = tuple(float(x) for x in x_of([c.step for c in changes])) if changes else ()
     end_step = max(s.last_step for s in ordered)
     panel = replace(panel, changepoints=changepoints, shades=onset_shades(findings, end_step, x_of))
-    metric = ordered[0].metric
-    return PlotSpec(
+    spec = PlotSpec(
         file_name="loss.png",
         title=f"{context.run}: {metric}",
         alt_text=f"{metric} of {context.run}",
@@ -182,6 +224,16 @@ def loss_plot(
         panels=(panel,),
         epoch_scale=context.secondary,
     )
+    return spec, changes
+
+
+def _named(curve: Curve, metric: str) -> Curve:
+    """A curve of another metric on the panel says which metric it is."""
+    if curve.metric == metric:
+        return curve
+    name = f"{curve.metric}/{curve.split}" if curve.split else curve.metric
+    best_label = curve.best_label.replace(f"best {curve.label}", f"best {name}", 1)
+    return replace(curve, label=name, best_label=best_label)
 
 
 def _panels(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> tuple[Panel, ...]:

@@ -21,7 +21,6 @@ from curvelint.report.epoch_ticks import epoch_ticks
 from curvelint.report.escape import matplotlib_text
 from curvelint.report.layout import place_axes
 from curvelint.report.model import Curve, EpochScale, Panel, PlotSpec
-from curvelint.report.numbers import format_value
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -96,7 +95,7 @@ def _draw_curve(axes: Axes, curve: Curve, colour: str) -> None:
             label=label,
         )
     if curve.best is not None:
-        x, y, step = curve.best
+        x, y, _ = curve.best
         axes.plot(
             [x],
             [y],
@@ -107,7 +106,7 @@ def _draw_curve(axes: Axes, curve: Curve, colour: str) -> None:
             markeredgecolor="black",
             markeredgewidth=0.8,
             zorder=5,
-            label=f"best {label}: {format_value(y)} at step {step:,}",
+            label=matplotlib_text(curve.best_label or f"best {label}", 80),
         )
     if len(curve.non_finite_x):
         count = curve.non_finite_count or len(curve.non_finite_x)
