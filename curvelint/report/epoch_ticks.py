@@ -47,6 +47,7 @@ def tick_interval(total_epochs: float) -> float:
 
 
 def _label(epoch: float) -> str:
+    epoch = epoch + 0.0  # no "-0"
     return f"{epoch:g}" if abs(epoch) < 1e6 else f"{epoch:,.0f}"
 
 

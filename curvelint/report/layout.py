@@ -25,6 +25,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.ticker import ScalarFormatter
 
+from curvelint.report.legend_place import is_outside
+
 EDGE_POINTS = 5.0  # free space at the figure's edges and between neighbouring panels
 TITLE_PAD_POINTS = 6.0  # matplotlib's axes.titlepad
 MIN_AXES_SHARE = 0.25  # an axes never shrinks below this share of its slot
@@ -172,6 +174,9 @@ def margins(renderer: RendererBase, axes: Axes) -> Margins:
     if titles:
         top += max(titles) + _points(renderer, TITLE_PAD_POINTS)
     top += _secondary_height(renderer, axes)
+    legend = axes.get_legend()
+    if is_outside(legend):
+        right += legend.get_window_extent(renderer).width + gap  # type: ignore[union-attr]
     return Margins(left, right, top, bottom)
 
 

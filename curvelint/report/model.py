@@ -120,6 +120,7 @@ class Panel:
         None  # set when an early transient would flatten the rest
     )
     off_scale: str | None = None  # says what the y limits cut off
+    scale_note: str | None = None  # how small the shown change is ("flat: values span 0.04 %")
 
 
 @dataclass(frozen=True)

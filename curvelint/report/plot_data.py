@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis.findings import Finding
+from curvelint.names import direction
 from curvelint.report.changes import Change, significant_changes
 from curvelint.report.model import Curve, CurveStyle, EpochScale, Panel, PlotSpec, Shade
 from curvelint.report.numbers import format_value
@@ -34,6 +35,8 @@ ONSET_KEY = "onset_step"
 EARLY_SHARE = 0.05  # the first 5 % of the x range may hold a transient the y range leaves out
 OFF_SCALE_FACTOR = 2.0  # ...when it reaches over twice the height of everything after it
 PIXEL_COLUMNS = 1000  # a figure's width in pixels (plots.WIDTH_INCHES × plots.DPI)
+MIN_RELATIVE_SPAN = 0.02  # a y range never shows less than 2 % of the values' level
+ZOOM_NOTE_SHARE = 0.2  # a zoomed axis whose span is under 20 % of the level says so
 NO_FINITE_NOTE = "no finite value: every point is NaN or inf"
 
 
@@ -151,6 +154,40 @@ def y_window(curves: tuple[Curve, ...]) -> tuple[float, float] | None:
     return low - 0.05 * span, high + 0.15 * span
 
 
+def scale_of_change(curves: tuple[Curve, ...]) -> tuple[tuple[float, float] | None, str | None]:
+    """Y limits and a note that keep the size of a change honest on a linear axis.
+
+    A curve whose values span less than ``MIN_RELATIVE_SPAN`` of their level is drawn in a
+    range of that height around them, so it looks flat; an axis that auto-zooms away from zero
+    onto a span under ``ZOOM_NOTE_SHARE`` of the level says how small that span is."""
+    values = np.concatenate([c.y[np.isfinite(c.y)] for c in curves] or [np.zeros(0)])
+    if len(values) < 2:
+        return None, None
+    low, high = float(values.min()), float(values.max())
+    level = max(abs(low), abs(high))
+    if level == 0 or (low <= 0 <= high) or is_fraction_score(curves, low, high):
+        return None, None
+    share = (high - low) / level
+    shown = f"{format_percent(share)} of their level"
+    if share < MIN_RELATIVE_SPAN:
+        middle, half = (low + high) / 2, MIN_RELATIVE_SPAN * level / 2
+        return (middle - half, middle + half), f"flat: values span {shown}"
+    if share < ZOOM_NOTE_SHARE:
+        return None, f"y axis zoomed: values span {shown}"
+    return None, None
+
+
+def is_fraction_score(curves: tuple[Curve, ...], low: float, high: float) -> bool:
+    """An accuracy-like score in [0, 1]: its change is measured against 1, not its level
+    (0.985 → 0.990 is a third fewer errors), so it is never flattened."""
+    return low >= 0 and high <= 1 and all(direction(c.metric) > 0 for c in curves)
+
+
+def format_percent(share: float) -> str:
+    """``0.043 %`` or ``4.3 %``: two significant digits."""
+    return f"{share * 100:.2g} %" if share * 100 < 10 else f"{share * 100:.0f} %"
+
+
 def _ordered(series: list[SeriesAnalysis]) -> list[SeriesAnalysis]:
     return sorted(series, key=lambda s: (SPLIT_ORDER.get(s.split, 4), s.split))
 
@@ -168,6 +205,9 @@ def _panel(title: str, series: list[SeriesAnalysis], x_of: XMapping, max_points:
             if np.isfinite(c.y).any()
         )
         off_scale = f"early points off scale (up to {format_value(highest)})"
+    scale_note = None
+    if not log_y and limits is None:
+        limits, scale_note = scale_of_change(curves)
     return Panel(
         title=title,
         y_label=title,
@@ -176,6 +216,7 @@ def _panel(title: str, series: list[SeriesAnalysis], x_of: XMapping, max_points:
         note=NO_FINITE_NOTE if empty else None,
         y_limits=limits,
         off_scale=off_scale,
+        scale_note=scale_note,
     )
 
 

@@ -15,11 +15,13 @@ import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
 
 from curvelint.report.epoch_ticks import epoch_ticks
 from curvelint.report.escape import matplotlib_text
 from curvelint.report.layout import place_axes
+from curvelint.report.legend_place import place_legend
 from curvelint.report.model import Curve, EpochScale, Panel, PlotSpec
 
 FloatArray = npt.NDArray[np.float64]
@@ -29,6 +31,7 @@ DPI = 100
 LOSS_HEIGHT_INCHES = 4.8
 PANEL_HEIGHT_INCHES = 2.9
 TITLE_LIMIT = 90
+SHARED_X_SHARE = 0.5  # panels share an x axis when each spans half the widest range or more
 SPLIT_COLOURS = {"train": "#1f77b4", "eval": "#d62728", "test": "#2ca02c"}
 OTHER_COLOURS = ("#6a3d9a", "#ff7f00", "#8c564b", "#17becf")
 NON_FINITE_COLOUR = "#b2182b"
@@ -82,8 +85,15 @@ def _draw_curve(axes: Axes, curve: Curve, colour: str) -> None:
             linewidth=2.2,
             label=f"{label} (smoothed)",
         )
-    elif curve.style == "exact":
-        axes.plot(curve.x, _finite_or_nan(curve.y), color=colour, linewidth=2.0, label=label)
+    elif curve.style == "exact":  # a schedule holds its value until the next logged change
+        axes.plot(
+            curve.x,
+            _finite_or_nan(curve.y),
+            color=colour,
+            linewidth=2.0,
+            drawstyle="steps-post",
+            label=label,
+        )
     else:
         axes.plot(
             curve.x,
@@ -167,10 +177,12 @@ def draw_panel(axes: Axes, panel: Panel, *, titled: bool = True) -> None:
         axes.set_yticks([])
     if titled:
         axes.set_title(matplotlib_text(panel.title.replace("_", " "), 60), fontsize=11, loc="left")
+    if panel.scale_note:
+        axes.set_title(matplotlib_text(panel.scale_note), fontsize=8.5, loc="right", color="0.3")
     axes.set_ylabel(matplotlib_text(panel.y_label.replace("_", " "), 40))
     axes.grid(True, alpha=0.3, linewidth=0.6)
     if axes.get_legend_handles_labels()[0]:
-        axes.legend(fontsize=8.5, loc="best", framealpha=0.85)
+        axes.legend(fontsize=8.5, loc="upper right", framealpha=0.85)
 
 
 def epoch_axis(axes: Axes, scale: EpochScale) -> Axes:
@@ -188,26 +200,65 @@ def epoch_axis(axes: Axes, scale: EpochScale) -> Axes:
     return secondary
 
 
+def shares_x(panels: tuple[Panel, ...]) -> bool:
+    """Whether the panels can share one x axis: their x ranges are alike (a panel logged per
+    epoch is not squeezed into a corner of a panel logged per step)."""
+    spans = []
+    for panel in panels:
+        xs = [c.x[np.isfinite(c.x)] for c in panel.curves if len(c.x)]
+        if xs:
+            joined = np.concatenate(xs)
+            spans.append((float(joined.min()), float(joined.max())))
+    if len(spans) < 2:
+        return True
+    lows, highs = zip(*spans, strict=True)
+    widest = max(highs) - min(lows)
+    return widest <= 0 or all((high - low) >= SHARED_X_SHARE * widest for low, high in spans)
+
+
+def _lowest_visible(grid: np.ndarray) -> list[Axes]:
+    """The lowest drawn axes of each column: where a shared x axis shows its labels."""
+    lowest = []
+    for column in grid.T:
+        shown = [axes for axes in column if axes.get_visible()]
+        if shown:
+            lowest.append(shown[-1])
+    return lowest
+
+
+def place_legends(figure: Figure, grid: np.ndarray, title: Text) -> None:
+    """Legends off the data: a free corner, else outside on the right (then lay out again)."""
+    for _ in range(2):
+        inside = [place_legend(axes) for axes in grid.flat if axes.get_visible()]
+        if all(inside):
+            return
+        place_axes(figure, grid, title)
+
+
 def draw(spec: PlotSpec) -> Figure:
     """A new Figure (on its own Agg canvas) holding every panel of ``spec``."""
     rows = math.ceil(len(spec.panels) / spec.columns)
     height = LOSS_HEIGHT_INCHES if rows == 1 else PANEL_HEIGHT_INCHES * rows + 0.6
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     FigureCanvasAgg(figure)
-    grid = figure.subplots(rows, spec.columns, squeeze=False, sharex=True)
+    shared = shares_x(spec.panels)
+    grid = figure.subplots(rows, spec.columns, squeeze=False, sharex=shared)
     for axes, panel in zip(grid.flat, spec.panels, strict=False):
         draw_panel(axes, panel, titled=len(spec.panels) > 1)
     for axes in list(grid.flat)[len(spec.panels) :]:
         axes.set_visible(False)
-    for axes in grid[-1]:
+    for axes in _lowest_visible(grid) if shared else grid.flat:
+        axes.xaxis.set_tick_params(labelbottom=True)
         axes.set_xlabel(matplotlib_text(spec.x_label))
     if spec.epoch_scale is not None:
-        for axes in grid[0]:
-            epoch_axis(axes, spec.epoch_scale)
+        for axes in grid[0] if shared else grid.flat:
+            if axes.get_visible():
+                epoch_axis(axes, spec.epoch_scale)
     title = figure.suptitle(
         matplotlib_text(spec.title, TITLE_LIMIT), fontsize=13, fontweight="bold"
     )
     place_axes(figure, grid, title)
+    place_legends(figure, grid, title)
     return figure
 
 
