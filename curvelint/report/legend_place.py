@@ -9,6 +9,8 @@ the layout leaves room for it on the right (:func:`curvelint.report.layout.margi
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.legend import Legend
@@ -16,7 +18,17 @@ from matplotlib.lines import Line2D
 from matplotlib.path import Path
 from matplotlib.transforms import Bbox
 
-CANDIDATES = (
+Location = Literal[
+    "upper right",
+    "upper left",
+    "lower left",
+    "lower right",
+    "center right",
+    "center left",
+    "upper center",
+    "lower center",
+]
+CANDIDATES: tuple[Location, ...] = (
     "upper right",
     "upper left",
     "lower left",

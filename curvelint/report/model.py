@@ -34,6 +34,7 @@ class ReportOptions:
     main_metric: str | None = None  # "loss", "loss/eval", "accuracy/eval"…
     max_plot_points: int = 2000
     html: bool = False  # also an interactive report.html per run and an index.html
+    plot_metrics: tuple[str, ...] = ()  # --plot: the metrics.png panels ("metric[/split]")
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ class RunReport:
     x_axis_note: str | None = None
     configuration: Configuration = field(default_factory=Configuration)
     changes: tuple[Change, ...] = ()  # the change-points drawn on the loss plot
+    unknown_plots: tuple[str, ...] = ()  # --plot names this run does not have
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ breaks where the log has no value; markers for non-finite points keep one per co
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -30,9 +32,9 @@ def column_of(x: FloatArray, columns: int) -> IntArray:
     return np.clip(position.astype(np.int64), 0, columns - 1)
 
 
-def _firsts(groups: IntArray, items: IntArray, *keys: npt.ArrayLike) -> IntArray:
-    """The first item of each group, after sorting by group then by ``keys`` (last key first)."""
-    order = np.lexsort((*keys, groups)) if keys else np.argsort(groups, kind="stable")
+def _firsts(groups: IntArray, items: IntArray, key: npt.NDArray[Any] | None = None) -> IntArray:
+    """The first item of each group, after sorting by group, then by ``key`` if given."""
+    order = np.lexsort((key, groups)) if key is not None else np.argsort(groups, kind="stable")
     ordered = groups[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     return items[order][starts]

@@ -1,4 +1,5 @@
-"""What the plots mark, in words: the change-points drawn as dotted lines on loss.png."""
+"""What the plots mark, in words: the change-points drawn as dotted lines on loss.png, and
+the ``--plot`` choices a run could not honour."""
 
 from __future__ import annotations
 
@@ -17,3 +18,11 @@ def changepoint_lines(report: RunReport) -> list[str]:
             f"- {where}, {markdown_text(change.series)}: {markdown_text(change.description)}"
         )
     return lines
+
+
+def unknown_plot_lines(report: RunReport) -> list[str]:
+    """``--plot`` names the run does not have, said where the plots are."""
+    if not report.unknown_plots:
+        return []
+    names = ", ".join(markdown_text(name) for name in report.unknown_plots)
+    return ["", f"Asked to plot but not logged in this run: {names}."]

@@ -13,6 +13,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
+from matplotlib.axes._secondary_axes import SecondaryAxis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -185,7 +186,7 @@ def draw_panel(axes: Axes, panel: Panel, *, titled: bool = True) -> None:
         axes.legend(fontsize=8.5, loc="upper right", framealpha=0.85)
 
 
-def epoch_axis(axes: Axes, scale: EpochScale) -> Axes:
+def epoch_axis(axes: Axes, scale: EpochScale) -> SecondaryAxis:
     """An epoch axis along the top whose ticks sit at the steps where the log says that epoch
     (no extrapolated or clamped mapping: each tick is placed from the logged pairs)."""
     ticks = epoch_ticks(scale.steps, scale.epochs)
