@@ -79,15 +79,16 @@ def covers_data(axes: Axes, legend: Legend) -> bool:
 
 
 def place_legend(axes: Axes) -> bool:
-    """Move the legend of ``axes`` to a free spot; False when it had to go outside."""
+    """Move the legend of ``axes`` to a free spot; True when it had to go outside just now
+    (the layout must make room for it)."""
     legend = axes.get_legend()
-    if legend is None:
-        return True
+    if legend is None or is_outside(legend):
+        return False
     for location in CANDIDATES:
         legend.set_loc(location)
         if not covers_data(axes, legend):
-            return True
+            return False
     legend.set_loc("upper left")
     legend.set_bbox_to_anchor((1.01, 1.0), transform=axes.transAxes)
     legend.set_gid(OUTSIDE_GID)
-    return False
+    return True

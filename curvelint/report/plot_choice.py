@@ -1,6 +1,6 @@
 """Which metrics get a panel on metrics.png: the user's ``--plot`` choice, else a default.
 
-By default every metric with a direction (accuracy, F1, IoU…) and then any other curve that is
+By default the reward of an RL run, then every metric with a direction (accuracy, F1, IoU…) and then any other curve that is
 not bookkeeping (a reward, a KL term, an IoU whose name says nothing) fill up to
 ``MAX_METRIC_PANELS`` panels; runtimes, throughputs and memory are listed as not plotted.
 ``--plot METRIC`` (repeatable, or ``plot = [...]`` in curvelint.toml) names the panels
@@ -16,11 +16,19 @@ from curvelint.names import is_loss
 
 MAX_METRIC_PANELS = 6
 NOT_METRICS = frozenset({"epoch", "learning_rate", "grad_norm"})
+OBJECTIVE = "reward"  # what reinforcement learning maximises: its panels come first
 BOOKKEEPING = ("runtime", "per_second", "flos", "memory", "time", "samples", "tokens")
 
 
 def series_name(series: SeriesAnalysis) -> str:
     return f"{series.metric}/{series.split}" if series.split else series.metric
+
+
+def objective_rank(metric: str) -> int:
+    """0 for the reward itself, 1 for a curve about the reward, 2 for any other."""
+    if metric.startswith(OBJECTIVE):
+        return 0
+    return 1 if OBJECTIVE in metric else 2
 
 
 def is_bookkeeping(metric: str) -> bool:
@@ -33,7 +41,10 @@ def _default(
 ) -> tuple[dict[str, list[SeriesAnalysis]], list[str]]:
     groups: dict[str, list[SeriesAnalysis]] = {}
     unplotted: list[str] = []
-    ranked = sorted(candidates, key=lambda s: (is_loss(s.metric), s.direction == 0, s.metric))
+    ranked = sorted(
+        candidates,
+        key=lambda s: (is_loss(s.metric), objective_rank(s.metric), s.direction == 0, s.metric),
+    )
     for series in ranked:
         wanted = series.direction != 0 or not is_bookkeeping(series.metric)
         if wanted and (series.metric in groups or len(groups) < MAX_METRIC_PANELS):

@@ -217,6 +217,13 @@ def shares_x(panels: tuple[Panel, ...]) -> bool:
     return widest <= 0 or all((high - low) >= SHARED_X_SHARE * widest for low, high in spans)
 
 
+def in_steps(panel: Panel, scale: EpochScale) -> bool:
+    """Whether the panel's x values live on the steps of the epoch scale (a panel logged per
+    epoch, on its own x axis, gets no second epoch axis)."""
+    highest = max((float(np.nanmax(c.x)) for c in panel.curves if len(c.x)), default=0.0)
+    return highest >= 0.5 * float(scale.steps[-1])
+
+
 def _lowest_visible(grid: np.ndarray) -> list[Axes]:
     """The lowest drawn axes of each column: where a shared x axis shows its labels."""
     lowest = []
@@ -228,10 +235,11 @@ def _lowest_visible(grid: np.ndarray) -> list[Axes]:
 
 
 def place_legends(figure: Figure, grid: np.ndarray, title: Text) -> None:
-    """Legends off the data: a free corner, else outside on the right (then lay out again)."""
-    for _ in range(2):
-        inside = [place_legend(axes) for axes in grid.flat if axes.get_visible()]
-        if all(inside):
+    """Legends off the data: a free corner, else outside on the right (then lay out again,
+    and look again: the axes moved). A legend only ever moves out, so this ends."""
+    for _ in range(grid.size + 1):
+        moved_out = [place_legend(axes) for axes in grid.flat if axes.get_visible()]
+        if not any(moved_out):
             return
         place_axes(figure, grid, title)
 
@@ -252,8 +260,8 @@ def draw(spec: PlotSpec) -> Figure:
         axes.xaxis.set_tick_params(labelbottom=True)
         axes.set_xlabel(matplotlib_text(spec.x_label))
     if spec.epoch_scale is not None:
-        for axes in grid[0] if shared else grid.flat:
-            if axes.get_visible():
+        for axes, panel in zip(grid[0] if shared else grid.flat, spec.panels, strict=False):
+            if shared or in_steps(panel, spec.epoch_scale):
                 epoch_axis(axes, spec.epoch_scale)
     title = figure.suptitle(
         matplotlib_text(spec.title, TITLE_LIMIT), fontsize=13, fontweight="bold"
