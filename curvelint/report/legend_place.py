@@ -1,10 +1,13 @@
-"""Put each legend where no data lies: a free corner of the axes, else outside on the right.
+"""Put each legend where no data lies: a free corner, else room made above the data, else
+outside on the right.
 
 matplotlib's ``loc="best"`` weighs overlaps and settles for the least bad spot, so a legend
 still covers points. Here every candidate position is measured after the layout against the
 drawn lines (their segments, not only vertices), markers and texts in display pixels; the
-first position that touches none wins. When none is free the legend moves outside the axes and
+first position that touches none wins. When none is free the top of the y axis is raised once
+so the legend fits above the data; when it is too tall for that it moves outside the axes and
 the layout leaves room for it on the right (:func:`curvelint.report.layout.margins`).
+Change-point lines cross the whole height and may be covered.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ CANDIDATES: tuple[Location, ...] = (
     "lower center",
 )
 OUTSIDE_GID = "legend-outside"
+HEADROOM_GID = "legend-headroom"
+MAX_HEADROOM = 0.4  # a legend taller than this share of its axes goes outside instead
+MARKS = ("change-point",)  # drawn across the whole height: a legend may cover them
 PAD_PIXELS = 3.0
 
 
@@ -72,22 +78,50 @@ def covers_data(axes: Axes, legend: Legend) -> bool:
     """Whether ``legend`` as placed now covers a line, marker or text of ``axes``."""
     renderer = axes.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     box = legend.get_window_extent(renderer).padded(PAD_PIXELS)
-    if any(_line_hits(line, box) for line in axes.get_lines()):
+    lines = [line for line in axes.get_lines() if not str(line.get_label()).endswith(MARKS)]
+    if any(_line_hits(line, box) for line in lines):
         return True
     texts = [text for text in axes.texts if text.get_visible() and text.get_text()]
     return any(text.get_window_extent(renderer).overlaps(box) for text in texts)
 
 
+def _free_spot(axes: Axes, legend: Legend, candidates: tuple[Location, ...]) -> bool:
+    for location in candidates:
+        legend.set_loc(location)
+        if not covers_data(axes, legend):
+            return True
+    return False
+
+
+def make_headroom(axes: Axes, legend: Legend) -> bool:
+    """Raise the top of the y axis so the legend fits above the data; False when the legend
+    is too tall for that (over ``MAX_HEADROOM`` of the axes)."""
+    renderer = axes.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    share = (legend.get_window_extent(renderer).height + 2 * PAD_PIXELS) / axes.bbox.height
+    if share > MAX_HEADROOM:
+        return False
+    low, high = axes.get_ylim()
+    if axes.get_yscale() == "log":
+        low_log, high_log = np.log10(low), np.log10(high)
+        axes.set_ylim(low, 10 ** (low_log + (high_log - low_log) / (1 - share - 0.04)))
+    else:
+        axes.set_ylim(low, low + (high - low) / (1 - share - 0.04))
+    legend.set_gid(HEADROOM_GID)
+    return True
+
+
 def place_legend(axes: Axes) -> bool:
-    """Move the legend of ``axes`` to a free spot; True when it had to go outside just now
-    (the layout must make room for it)."""
+    """Move the legend of ``axes`` to a free spot (a corner; else raise the y axis' top once
+    to make one; else outside). True when the axes changed so that the layout must be done
+    again."""
     legend = axes.get_legend()
     if legend is None or is_outside(legend):
         return False
-    for location in CANDIDATES:
-        legend.set_loc(location)
-        if not covers_data(axes, legend):
-            return False
+    if _free_spot(axes, legend, CANDIDATES):
+        return False
+    if legend.get_gid() != HEADROOM_GID and make_headroom(axes, legend):
+        _free_spot(axes, legend, ("upper right", "upper left"))
+        return True
     legend.set_loc("upper left")
     legend.set_bbox_to_anchor((1.01, 1.0), transform=axes.transAxes)
     legend.set_gid(OUTSIDE_GID)

@@ -1,8 +1,8 @@
 """Which metrics get a panel on metrics.png: the user's ``--plot`` choice, else a default.
 
-By default the reward of an RL run, then every metric with a direction (accuracy, F1, IoU…) and then any other curve that is
-not bookkeeping (a reward, a KL term, an IoU whose name says nothing) fill up to
-``MAX_METRIC_PANELS`` panels; runtimes, throughputs and memory are listed as not plotted.
+By default the reward of an RL run, then every metric with a direction (accuracy, F1, IoU…),
+then any other curve that is not bookkeeping (a KL term, an IoU whose name says nothing) fill
+up to ``MAX_METRIC_PANELS`` panels; runtimes, throughputs and memory are listed as not plotted.
 ``--plot METRIC`` (repeatable, or ``plot = [...]`` in curvelint.toml) names the panels
 instead, in its order: ``metric`` for every split of it, ``metric/split`` for one.
 """
