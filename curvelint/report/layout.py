@@ -29,6 +29,7 @@ from curvelint.report.legend_place import is_outside
 
 EDGE_POINTS = 5.0  # free space at the figure's edges and between neighbouring panels
 TITLE_PAD_POINTS = 6.0  # matplotlib's axes.titlepad
+MIN_TITLE_POINTS = 7.0
 MIN_AXES_SHARE = 0.25  # an axes never shrinks below this share of its slot
 
 
@@ -180,6 +181,15 @@ def margins(renderer: RendererBase, axes: Axes) -> Margins:
     return Margins(left, right, top, bottom)
 
 
+def fit_width(renderer: RendererBase, text: Text, room: float) -> None:
+    """Shrink ``text``'s font until it fits ``room`` pixels (a long run name in a figure
+    title would otherwise be cut at both edges); never below ``MIN_TITLE_POINTS``."""
+    width = _extent(renderer, text)[0]
+    size = float(text.get_fontsize())
+    if width > room > 0:
+        text.set_fontsize(max(MIN_TITLE_POINTS, size * room / width))
+
+
 def _spans(total: float, before: Sequence[float], after: Sequence[float]) -> tuple[float, float]:
     """(size of each slot, scale of the margins) so that margins and slots fill ``total``."""
     count = len(before)
@@ -215,6 +225,7 @@ def place_axes(figure: Figure, grid: np.ndarray, title: Text | None = None) -> N
     tops = [_largest(m.top for (r, _), m in found.items() if r == i) for i in range(rows)]
     bottoms = [_largest(m.bottom for (r, _), m in found.items() if r == i) for i in range(rows)]
     if title is not None and title.get_text():
+        fit_width(renderer, title, width - 2 * _points(renderer, EDGE_POINTS))
         gap = _points(renderer, EDGE_POINTS)
         title.set_y(1.0 - gap / height)
         title.set_verticalalignment("top")

@@ -82,6 +82,19 @@ def draw_panel(axes: Axes, panel: OverlayPanel, *, titled: bool) -> None:
         _draw_line(axes, line)
     if panel.log_y:
         axes.set_yscale("log")
+    if panel.y_limits is not None:
+        axes.set_ylim(*panel.y_limits)
+    if panel.off_scale:
+        axes.text(
+            0.01,
+            0.98,
+            "↑ " + matplotlib_text(panel.off_scale),
+            transform=axes.transAxes,
+            ha="left",
+            va="top",
+            fontsize=8.5,
+            color="0.3",
+        )
     if titled:
         axes.set_title(matplotlib_text(panel.title, 60), fontsize=11, loc="left")
     axes.set_ylabel(matplotlib_text(panel.y_label.replace("_", " "), 40))

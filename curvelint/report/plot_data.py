@@ -186,6 +186,19 @@ def format_percent(share: float) -> str:
     return f"{share * 100:.2g} %" if share * 100 < 10 else f"{share * 100:.0f} %"
 
 
+def y_range(curves: tuple[Curve, ...]) -> tuple[tuple[float, float] | None, str | None]:
+    """Linear y limits leaving out an early transient, and the note saying what they cut."""
+    limits = y_window(curves)
+    if limits is None:
+        return None, None
+    highest = max(
+        float(np.nanmax(np.where(np.isfinite(c.y), c.y, np.nan)))
+        for c in curves
+        if np.isfinite(c.y).any()
+    )
+    return limits, f"early points off scale (up to {format_value(highest)})"
+
+
 def _ordered(series: list[SeriesAnalysis]) -> list[SeriesAnalysis]:
     return sorted(series, key=lambda s: (SPLIT_ORDER.get(s.split, 4), s.split))
 
@@ -194,15 +207,7 @@ def _panel(title: str, series: list[SeriesAnalysis], x_of: XMapping, max_points:
     curves = tuple(curve(s, x_of, max_points) for s in _ordered(series))
     empty = all(not np.isfinite(c.y).any() for c in curves)
     log_y = wants_log_scale(curves)
-    limits = None if log_y else y_window(curves)
-    off_scale = None
-    if limits is not None:
-        highest = max(
-            float(np.nanmax(np.where(np.isfinite(c.y), c.y, np.nan)))
-            for c in curves
-            if np.isfinite(c.y).any()
-        )
-        off_scale = f"early points off scale (up to {format_value(highest)})"
+    limits, off_scale = (None, None) if log_y else y_range(curves)
     scale_note = None
     if not log_y and limits is None:
         limits, scale_note = scale_of_change(curves)

@@ -201,3 +201,16 @@ def test_panels_of_different_cadence_get_their_own_x_axis() -> None:
     same = replace(spec, panels=(panel, replace(panel, title="again")), columns=1)
     first, second = _x_ranges(_drawn(same))
     assert first == second
+
+
+def test_a_long_title_fits_the_figure(sample_logs: Path) -> None:
+    from dataclasses import replace
+
+    path = next(p for p in sorted(sample_logs.iterdir()) if p.is_dir())
+    spec = report_of(path).plots[0]
+    figure = _drawn(replace(spec, title="W" * 88 + ": loss"))
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    title = figure.get_suptitle()
+    assert title.startswith("WWW")
+    box = figure._suptitle.get_window_extent(renderer)  # type: ignore[union-attr]
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.width
