@@ -22,6 +22,7 @@ from curvelint.report.model import (
     SkippedItem,
 )
 from curvelint.report.plot_choice import metric_panels
+from curvelint.report.plot_notes import STEPS_ARE_EPOCHS
 from curvelint.report.sparkline import sparkline
 from curvelint.report.x_axis import XMapping, epoch_scale, x_mapping
 from curvelint.runs import Run
@@ -161,7 +162,7 @@ def build_run_report(
     findings = diagnosis.findings  # ordered once, by the diagnosis: the verdict's own first
     x_of, x_note = x_mapping(run.frame, options.x_axis)
     if steps_are_epochs(run.metadata) and x_of.unit == "step":
-        x_of = replace(x_of, label="epoch (as logged)")
+        x_of = replace(x_of, label=STEPS_ARE_EPOCHS)
     chosen = _plots(run, analysis, main, findings, x_of, options)
     return RunReport(
         name=run.name,

@@ -6,14 +6,17 @@ from __future__ import annotations
 from curvelint.report.escape import markdown_text
 from curvelint.report.model import RunReport
 
+STEPS_ARE_EPOCHS = "epoch (as logged)"  # the x label of a run whose step is the epoch
+
 
 def changepoint_lines(report: RunReport) -> list[str]:
     """A short list under the plots naming each dotted line: its step and what changed."""
     if not report.changes:
         return []
     lines = ["", "Dotted lines on the loss plot mark where a curve changed (change-points):", ""]
+    steps_are_epochs = bool(report.plots) and report.plots[0].x_label == STEPS_ARE_EPOCHS
     for change in report.changes:
-        where = f"step {change.step:,}"
+        where = f"{'epoch' if steps_are_epochs else 'step'} {change.step:,}"
         lines.append(
             f"- {where}, {markdown_text(change.series)}: {markdown_text(change.description)}"
         )

@@ -214,3 +214,20 @@ def test_a_long_title_fits_the_figure(sample_logs: Path) -> None:
     assert title.startswith("WWW")
     box = figure._suptitle.get_window_extent(renderer)  # type: ignore[union-attr]
     assert box.x0 >= 0 and box.x1 <= figure.bbox.width
+
+
+def test_change_points_are_named_in_report_md_and_json(corpus: Path) -> None:
+    from curvelint.report.json_output import run_document
+    from curvelint.report.markdown import render_markdown
+
+    report = _corpus_report(corpus, "tfevents/action-emotion-nan")
+    text = render_markdown(report)
+    assert "Dotted lines on the loss plot mark where a curve changed" in text
+    for change in report.changes:
+        assert f"- step {change.step:,}, loss/train: shifted " in text
+    listed = run_document(report)["changepoints"]
+    assert [item["step"] for item in listed] == [c.step for c in report.changes]  # type: ignore[index]
+    assert all(
+        item["after"] in {"falling", "plateau", "rising", "spike_and_recovery", "blow_up"}
+        for item in listed
+    )  # type: ignore[index]
