@@ -115,3 +115,18 @@ def test_ticks_between_logged_pairs_are_interpolated() -> None:
     assert ticks.labels[:3] == ("0", "0.25", "0.5") or "1" in ticks.labels
     assert step_of_epoch(1.5, steps, epochs) == 200.0
     assert step_of_epoch(2.5, steps, epochs) is None
+
+
+def test_an_epoch_x_axis_counts_on_across_restarts(corpus: Path) -> None:
+    from curvelint.report.x_axis import x_mapping
+
+    path = corpus / "trainer_state" / "whisper-tiny-nbailab"
+    if not path.exists():
+        pytest.skip("whisper-tiny-nbailab is not in the corpus")
+    frame = read_one(path).frame
+    mapping, note = x_mapping(frame, "epoch")
+    assert note is None and mapping.unit == "epoch"
+    assert mapping.label == "epoch (counted on across restarts)"
+    assert np.all(np.diff(mapping.positions) >= 0)
+    # 0.05 + 5.06 + 1.06 epochs before the three restarts, then 4.01 logged at the end
+    assert mapping.positions[-1] == pytest.approx(0.05 + 5.06 + 1.06 + 4.01, abs=0.02)
