@@ -169,7 +169,8 @@ def scale_of_change(curves: tuple[Curve, ...]) -> tuple[tuple[float, float] | No
     shown = f"{format_percent(share)} of their level"
     if share < MIN_RELATIVE_SPAN:
         middle, half = (low + high) / 2, MIN_RELATIVE_SPAN * level / 2
-        return (middle - half, middle + half), f"flat: values span {shown}"
+        note = f"constant at {format_value(low)}" if share == 0 else f"flat: values span {shown}"
+        return (middle - half, middle + half), note
     if share < ZOOM_NOTE_SHARE:
         return None, f"y axis zoomed: values span {shown}"
     return None, None
