@@ -91,6 +91,7 @@ def _options(
     x_axis: str,
     main_metric: str | None,
     num_classes: int | None,
+    plot: tuple[str, ...] = (),
 ) -> tuple[PipelineOptions, FailPolicy]:
     """The configuration (file, then --set), with the command-line options on top."""
     from curvelint.config import load_config
@@ -100,7 +101,12 @@ def _options(
     config = load_config(_local_start(paths), config_file, overrides)
     policy = fail_policy(chosen_fail_on(fail_on, config))
     options = pipeline_options(
-        config, smoothing=smoothing, x_axis=x_axis, main_metric=main_metric, num_classes=num_classes
+        config,
+        smoothing=smoothing,
+        x_axis=x_axis,
+        main_metric=main_metric,
+        num_classes=num_classes,
+        plot=plot,
     )
     return options, policy
 
@@ -194,6 +200,15 @@ def analyze(
         ),
     ] = None,
     num_classes: NumClassesOption = None,
+    plot: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--plot",
+            metavar="METRIC[/SPLIT]",
+            help="A panel of metrics.png (repeat for more), e.g. --plot mean_iou --plot "
+            "reward/train; replaces the automatic choice (config: plot = [...]).",
+        ),
+    ] = None,
     config: ConfigOption = None,
     settings: SettingsOption = None,
     group_by: Annotated[
@@ -234,6 +249,7 @@ def analyze(
             x_axis,
             main_metric,
             num_classes,
+            tuple(plot or ()),
         )
         compile_pattern(group_by)  # a bad --group-by fails before any work
         options = replace(options, group_by=group_by, report=replace(options.report, html=html))

@@ -52,6 +52,7 @@ class Config:
     num_classes: int | None = None
     main_metric: str | None = None
     fail_on: str = "diverged"
+    plot: tuple[str, ...] = ()  # the metrics.png panels, "metric" or "metric/split"
     source: Path | None = None
 
     def __post_init__(self) -> None:
@@ -66,7 +67,7 @@ class Config:
         return Config(**values)
 
 
-OPTIONS = ("num_classes", "main_metric", "fail_on")
+OPTIONS = ("num_classes", "main_metric", "fail_on", "plot")
 
 
 def fail_on_targets(fail_on: str) -> tuple[frozenset[Severity], frozenset[Verdict]]:

@@ -98,6 +98,7 @@ def pipeline_options(
     x_axis: str = "step",
     main_metric: str | None = None,
     num_classes: int | None = None,
+    plot: tuple[str, ...] = (),
 ) -> PipelineOptions:
     """The configuration with the command line's options on top (they win)."""
     if x_axis not in X_AXES:
@@ -105,7 +106,9 @@ def pipeline_options(
     judging = JudgingOptions.from_config(
         config, smoothing=smoothing, main_metric=main_metric, num_classes=num_classes
     )
-    report = ReportOptions(x_axis=x_axis, main_metric=judging.main_metric)
+    report = ReportOptions(
+        x_axis=x_axis, main_metric=judging.main_metric, plot_metrics=plot or config.plot
+    )
     return PipelineOptions(judging=judging, report=report)
 
 

@@ -51,7 +51,9 @@ def pair_panel(
     lines = _unit_lines(pair.base, "base", metric, band, max_points)
     lines += _unit_lines(pair.head, "head", metric, band, max_points)
     curves = tuple(line.curve for line in lines)
-    return OverlayPanel(pair.name, metric, tuple(lines), plot_data.wants_log_scale(curves))
+    log_y = plot_data.wants_log_scale(curves)
+    limits, off_scale = (None, None) if log_y else plot_data.y_range(curves)
+    return OverlayPanel(pair.name, metric, tuple(lines), log_y, limits, off_scale)
 
 
 def comparison_plot(

@@ -131,6 +131,27 @@ CONFIGURATION = _object(
 
 _VERDICTS = list(VERDICT_ORDER)
 
+_CHANGEPOINT = _object(
+    {
+        "series": _text('the curve that changed, e.g. "loss/train"'),
+        "step": {"type": "integer", "description": "the first step of the new stretch"},
+        "shift": {"type": "number", "description": "jump of the level from the trend"},
+        "shift_noise_units": {"type": "number", "description": "the shift over the noise"},
+        "before": {
+            "type": ["string", "null"],
+            "description": "how the curve moved before: falling, plateau, rising, "
+            "spike_and_recovery, blow_up",
+        },
+        "after": {"type": ["string", "null"], "description": "how the curve moved after"},
+        "learning_rate_drop_step": {
+            "type": ["integer", "null"],
+            "description": "the learning-rate drop that explains it, if one was logged",
+        },
+        "description": _text("what changed, in words"),
+    },
+    "A change-point drawn as a dotted line on loss.png.",
+)
+
 RUN_PROPERTIES: dict[str, Any] = {
     "schema_version": {"const": SCHEMA_VERSION},
     "tool": _TOOL,
@@ -157,6 +178,7 @@ RUN_PROPERTIES: dict[str, Any] = {
     "series": {"type": "array", "items": _SERIES},
     "findings": {"type": "array", "items": _FINDING},
     "plots": {"type": "array", "items": {"type": "string"}, "description": "PNG file names"},
+    "changepoints": {"type": "array", "items": _CHANGEPOINT},
     "skipped": {"type": "array", "items": _SKIPPED},
     "notes": {"type": "array", "items": {"type": "string"}},
     "configuration": CONFIGURATION,

@@ -23,6 +23,7 @@ from curvelint.report.numbers import (
     format_value,
 )
 from curvelint.report.paths import link_target
+from curvelint.report.plot_notes import changepoint_lines, unknown_plot_lines
 from curvelint.verdicts import FACTS, facts_of
 
 VERDICT_MARKS = {name: facts.mark for name, facts in FACTS.items()}
@@ -138,6 +139,7 @@ def _plots(report: RunReport) -> list[str]:
         lines += ["", f"*Note: {markdown_text(report.x_axis_note)}.*"]
     for plot in report.plots:
         lines += ["", f"![{markdown_text(plot.alt_text, 200)}]({link_target(plot.file_name)})"]
+    lines += changepoint_lines(report) + unknown_plot_lines(report)
     if report.unplotted:
         names = ", ".join(markdown_text(name) for name in report.unplotted)
         lines += ["", f"Not plotted: {names}."]

@@ -102,7 +102,9 @@ def group_plot(
             lines.append(line)
     lines = one_band_label(lines, band_label(group, band))
     curves = tuple(line.curve for line in lines)
-    panel = OverlayPanel(group.judged.name, metric, tuple(lines), plot_data.wants_log_scale(curves))
+    log_y = plot_data.wants_log_scale(curves)
+    limits, off_scale = (None, None) if log_y else plot_data.y_range(curves)
+    panel = OverlayPanel(group.judged.name, metric, tuple(lines), log_y, limits, off_scale)
     return OverlayPlot(
         file_name=file_name,
         title=f"{group.judged.name}: {metric}",
