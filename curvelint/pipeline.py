@@ -183,8 +183,10 @@ def _outputs_key(task: RunTask) -> tuple[str, run_cache.Fingerprint] | None:
     if found is None:
         return None
     run_key = run_cache.run_key(task.spec, found, {})
-    where = {"out": str(task.out), "folder": task.folder}
-    return run_cache.outputs_key(run_key, task.options, where), found
+    # Not the output folder: files are stored relative to it and written into any --out, so a
+    # second analyze into a new folder copies them too. The run's folder name is in the files'
+    # names (and the report's links), so it stays in the key.
+    return run_cache.outputs_key(run_key, task.options, {"folder": task.folder}), found
 
 
 def _reuse(task: RunTask, key: str) -> RunOutcome | None:
