@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from curvelint.cache import Cache
     from curvelint.compare.model import Comparison
     from curvelint.compare.write import Written
+    from curvelint.dask_executor import DaskExecutor
     from curvelint.pipeline import PipelineOptions, PipelineResult
     from curvelint.report.failing import FailPolicy
     from curvelint.runs import ReadReport
@@ -65,6 +66,38 @@ CacheOption = Annotated[
         "or ~/.cache/curvelint, up to $CURVELINT_CACHE_MAX_MB (default 1024; 0: off).",
     ),
 ]
+
+ExecutorOption = Annotated[
+    str,
+    typer.Option(
+        "--executor",
+        help="local: processes on this machine (--jobs); dask: one task per run on the Dask "
+        "cluster at --scheduler (pip install 'curvelint[dask]'; docs/scale.md).",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", metavar="ADDRESS", help="The Dask scheduler, tcp://HOST:8786."),
+]
+
+
+def _executor(name: str, scheduler: str | None) -> DaskExecutor | None:
+    """The cluster to run on, or None for this machine; a bad combination is a usage error."""
+    _check_choice("--executor", name, ("local", "dask"))
+    if name == "local":
+        if scheduler is not None:
+            raise _fail("--scheduler needs --executor dask", ExitCode.USAGE)
+        return None
+    if not scheduler:
+        raise _fail("--executor dask needs --scheduler tcp://HOST:8786", ExitCode.USAGE)
+    from curvelint.dask_executor import DaskError, DaskExecutor, check_installed
+
+    try:
+        check_installed()
+    except DaskError as error:
+        raise _fail(str(error), ExitCode.USAGE) from None
+    return DaskExecutor(scheduler)
+
 
 # Options that analyze and compare share, declared once.
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
@@ -148,13 +181,22 @@ def frame(
         Path | None, typer.Option("--to", help="Also write the frame to FILE.csv or FILE.parquet.")
     ] = None,
     cache: CacheOption = True,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="Runs read in parallel processes (default: cores)."),
+    ] = None,
+    executor: ExecutorOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Read every run under PATHS into the common frame and print what was found."""
     from curvelint.errors import CurvelintError
     from curvelint.runs import read_runs
 
+    if jobs is not None and jobs < 1:
+        raise _fail(f"--jobs {jobs}: use 1 or more", ExitCode.USAGE)
+    cluster = _executor(executor, scheduler)
     try:
-        report = read_runs(paths, cache=_cache(cache))
+        report = read_runs(paths, cache=_cache(cache), jobs=jobs, executor=cluster)
     except CurvelintError as error:
         raise _fail(str(error), ExitCode.USAGE) from None
     if not report.runs and not report.failed:
@@ -214,11 +256,12 @@ def _run_pipeline(
     jobs: int,
     progress: bool,
     cache: Cache | None = None,
+    executor: DaskExecutor | None = None,
 ) -> PipelineResult:
     from curvelint.pipeline import analyze_paths
 
     if not progress:
-        return analyze_paths(paths, out, options, jobs=jobs, cache=cache)
+        return analyze_paths(paths, out, options, jobs=jobs, cache=cache, executor=executor)
     from curvelint.report.console import console, progress_bar
 
     with progress_bar(console()) as bar:
@@ -231,6 +274,7 @@ def _run_pipeline(
             on_start=lambda total: bar.update(task, total=total),
             progress=lambda row: bar.advance(task),
             cache=cache,
+            executor=executor,
         )
 
 
@@ -375,6 +419,8 @@ def analyze(
             "hover, smoothing slider) that open offline.",
         ),
     ] = False,
+    executor: ExecutorOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     from dataclasses import replace
 
@@ -385,6 +431,7 @@ def analyze(
     _check_choice("--x-axis", x_axis, ("step", "epoch", "time"))
     if jobs is not None and jobs < 1:
         raise _fail(f"--jobs {jobs}: use 1 or more", ExitCode.USAGE)
+    cluster = _executor(executor, scheduler)
     try:
         options, policy = _options(
             paths,
@@ -405,6 +452,7 @@ def analyze(
             jobs or _default_jobs(),
             _show_progress(quiet, output_format),
             _cache(cache),
+            cluster,
         )
     except CurvelintError as error:
         raise _fail(str(error), ExitCode.USAGE) from None
