@@ -22,10 +22,10 @@ from typing import TypeVar
 from curvelint.discover import RunSpec
 
 MIN_POOL_RUNS = 4
-# Measured on the benchmark sweep: about 25 MB/s of small event files read per core, and about
-# 0.05 s to fork two workers and send the frames back; below 4 MB the pool is not worth it.
-MIN_POOL_BYTES = 4 * 1024 * 1024
-_CHUNKS_PER_WORKER = 4  # a few chunks per worker: balanced, without a round trip per run
+# Measured on the benchmark sweep (76 MB of event files, 200 runs): one process reads about
+# 85 MB/s; forking two workers and sending 1.6 M points back as arrays costs about 0.15 s, so
+# below ~8 MB (0.1 s of reading) a pool is not worth it.
+MIN_POOL_BYTES = 8 * 1024 * 1024
 
 _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")
@@ -63,27 +63,50 @@ def pool_context() -> BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _balanced(sizes: Sequence[int], parts: int) -> list[list[int]]:
+    """Positions split into ``parts`` lists of about equal total size (largest first, each to
+    the lightest list), each list in ascending position order."""
+    bins: list[list[int]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for position in sorted(range(len(sizes)), key=lambda p: -sizes[p]):
+        lightest = loads.index(min(loads))
+        bins[lightest].append(position)
+        loads[lightest] += sizes[position]
+    return [sorted(positions) for positions in bins]
+
+
+def _apply(function: Callable[[_Item], _Result], items: list[_Item]) -> list[_Result]:
+    return [function(item) for item in items]
+
+
 def map_in_order(
     function: Callable[[_Item], _Result],
     items: Sequence[_Item],
     sizes: Sequence[int],
     jobs: int,
+    here: Callable[[_Item], _Result] | None = None,
 ) -> list[_Result]:
-    """``[function(item) for item in items]``, in a pool of ``jobs`` processes when worth it.
-
-    ``function`` and the items must pickle (a module-level function, a ``functools.partial``).
-    The largest items start first; the results come back in the items' order.
+    """``[function(item) for item in items]``, over ``jobs`` processes when worth it: this one
+    (with ``here`` instead of ``function`` when given: no need to pack results for a trip)
+    and ``jobs - 1`` workers, each given a share of about equal size (this process would only
+    wait otherwise). ``function`` and the items must pickle (a module-level function, a
+    ``functools.partial``); the results come back in the items' order.
     """
+    here = here or function
     if not worth_a_pool(sizes, jobs):
-        return [function(item) for item in items]
-    order = sorted(range(len(items)), key=lambda position: -sizes[position])
-    workers = min(jobs, len(items))
-    chunk = max(1, len(items) // (workers * _CHUNKS_PER_WORKER))
+        return [here(item) for item in items]
+    shares = _balanced(sizes, min(jobs, len(items)))
+    by_position: dict[int, _Result] = {}
     with warnings.catch_warnings():
         # Python 3.12+ warns about forking with native threads alive; only OpenBLAS' are, and
         # they are fork-aware (pool_context forks only without other Python threads).
         warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks")
-        with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
-            results = list(pool.map(function, [items[p] for p in order], chunksize=chunk))
-    by_position = dict(zip(order, results, strict=True))
+        with ProcessPoolExecutor(len(shares) - 1, mp_context=pool_context()) as pool:
+            futures = [
+                pool.submit(_apply, function, [items[p] for p in share]) for share in shares[1:]
+            ]
+            mine = _apply(here, [items[p] for p in shares[0]])
+            by_position.update(zip(shares[0], mine, strict=True))
+            for share, future in zip(shares[1:], futures, strict=True):
+                by_position.update(zip(share, future.result(), strict=True))
     return [by_position[position] for position in range(len(items))]

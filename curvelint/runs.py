@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from curvelint import parallel, remote, remote_runs, schema
+from curvelint import frame_parcel, parallel, remote, remote_runs, schema
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
 from curvelint.readers import BY_NAME, tensorboard
@@ -118,12 +118,15 @@ def read_runs(
     with remote.local_paths(paths) as located:
         report = ReadReport()
         specs = _discovered(located, report)
-        outcomes = parallel.map_in_order(
-            functools.partial(_read_outcome, cache=cache),
+        sizes = [parallel.input_bytes(spec) for spec in specs]
+        parcels = parallel.map_in_order(
+            functools.partial(_read_parcelled, cache=cache),
             specs,
-            [parallel.input_bytes(spec) for spec in specs],
+            sizes,
             parallel.default_jobs() if jobs is None else jobs,
+            here=functools.partial(_read_outcome, cache=cache),
         )
+        outcomes = [_unparcelled(parcel) for parcel in parcels]
         return remote.relabel(_gathered(report, outcomes), located)
 
 
@@ -146,6 +149,27 @@ def _read_outcome(spec: RunSpec, cache: Cache | None) -> _Outcome:
         why = "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")"
         return Skipped(str(spec.root), "", why)
     return run
+
+
+@dataclass(frozen=True)
+class _Parcelled:
+    """A run read in a worker process, its frame as plain arrays (quicker to send back)."""
+
+    run: Run  # with an empty frame
+    frame: frame_parcel.FrameParcel | pd.DataFrame
+
+
+def _read_parcelled(spec: RunSpec, cache: Cache | None) -> _Outcome | _Parcelled:
+    outcome = _read_outcome(spec, cache)
+    if not isinstance(outcome, Run):
+        return outcome
+    return _Parcelled(replace(outcome, frame=pd.DataFrame()), frame_parcel.pack(outcome.frame))
+
+
+def _unparcelled(outcome: _Outcome | _Parcelled) -> _Outcome:
+    if isinstance(outcome, _Parcelled):
+        return replace(outcome.run, frame=frame_parcel.unpack(outcome.frame))
+    return outcome
 
 
 def _read_fetched(spec: RunSpec, urls: tuple[tuple[str, str], ...]) -> _Outcome:
