@@ -235,10 +235,19 @@ def _compute_on_cluster(
 ) -> list[RunOutcome]:
     """Outcomes in the order of ``tasks``, rendered on a cluster and written here (once each,
     whichever worker finally rendered it), then kept in this process's cache."""
-    rendered = executor.map(render_fetched_run, tasks, lambda done: progress(done.outcome.row))
+    rendered = executor.map(
+        render_fetched_run,
+        [_on_workers(task) for task in tasks],
+        lambda done: progress(done.outcome.row),
+    )
     return [
         _write(task, _outputs_key(task), run) for task, run in zip(tasks, rendered, strict=True)
     ]
+
+
+def _on_workers(task: RunTask) -> RunTask:
+    spec, shown = remote_runs.on_workers(task.spec)
+    return replace(task, spec=spec, urls=(*task.urls, *shown.items()))
 
 
 def _seed_groups(

@@ -11,6 +11,7 @@ full local copy, and the reports name the URL, never a temporary folder.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,6 +33,27 @@ def head_mirror(paths: Sequence[str | Path]) -> Iterator[remote.LocalPaths]:
         yield located
 
 
+def on_workers(spec: RunSpec) -> tuple[RunSpec, dict[str, str]]:
+    """The run with absolute paths (a worker's working folder is not this process's), and how
+    to show them as given: a shared file system must hold them at the same place."""
+    shown: dict[str, str] = {}
+
+    def absolute(path: Path) -> Path:
+        if path.is_absolute():
+            return path
+        resolved = Path(os.path.abspath(path))
+        shown[str(resolved)] = str(path)
+        return resolved
+
+    moved = replace(
+        spec,
+        root=absolute(spec.root),
+        files=tuple(map(absolute, spec.files)),
+        companions=tuple(map(absolute, spec.companions)),
+    )
+    return moved, shown
+
+
 def _root_of(path: Path, urls: Mapping[str, str]) -> str | None:
     text = str(path)
     return next((root for root in urls if text == root or text.startswith(root + "/")), None)
@@ -41,18 +63,21 @@ def _root_of(path: Path, urls: Mapping[str, str]) -> str | None:
 def fetched_run(
     spec: RunSpec, urls: Mapping[str, str]
 ) -> Iterator[tuple[RunSpec, remote.LocalPaths]]:
-    """The run with its remote files downloaded here, and how to show its paths as URLs.
+    """The run with its remote files downloaded here, and how to show its paths as given.
 
-    ``urls`` maps each mirror root to its URL; a run under none of them is local and comes
-    back as it is. Raises :class:`UnreadableError` (naming the URL) when a file cannot be
-    downloaded. The downloads are removed on exit.
+    ``urls`` maps each mirror root to its URL (and absolute paths to how they were given, see
+    :func:`on_workers`); a run under no URL is local and comes back as it is. Raises
+    :class:`UnreadableError` (naming the URL) when a file cannot be downloaded. The downloads
+    are removed on exit.
     """
     files = (*spec.files, *spec.companions)
-    root = _root_of(spec.root, urls) or next(
-        (found for path in files if (found := _root_of(path, urls))), None
+    remote_roots = {root: url for root, url in urls.items() if remote.is_url(url)}
+    shown = {root: text for root, text in urls.items() if root not in remote_roots}
+    root = _root_of(spec.root, remote_roots) or next(
+        (found for path in files if (found := _root_of(path, remote_roots))), None
     )
     if root is None:
-        yield spec, remote.LocalPaths()
+        yield spec, remote.LocalPaths(urls=shown)
         return
     url = urls[root]
     folder = Path(tempfile.mkdtemp(prefix="curvelint-remote-"))
@@ -80,6 +105,6 @@ def fetched_run(
             files=tuple(map(moved, spec.files)),
             companions=tuple(map(moved, spec.companions)),
         )
-        yield local, remote.LocalPaths(urls={str(local_root): url})
+        yield local, remote.LocalPaths(urls={**shown, str(local_root): url})
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -113,8 +113,12 @@ def read_runs(
         with remote_runs.head_mirror(paths) as located:
             report = ReadReport()
             specs = _discovered(located, report)
-            read = functools.partial(_read_fetched, urls=tuple(located.urls.items()))
-            return remote.relabel(_gathered(report, executor.map(read, specs)), located)
+            on_workers = [remote_runs.on_workers(spec) for spec in specs]
+            outcomes = executor.map(
+                _read_fetched,
+                [(spec, (*located.urls.items(), *shown.items())) for spec, shown in on_workers],
+            )
+            return remote.relabel(_gathered(report, outcomes), located)
     with remote.local_paths(paths) as located:
         report = ReadReport()
         specs = _discovered(located, report)
@@ -172,16 +176,20 @@ def _unparcelled(outcome: _Outcome | _Parcelled) -> _Outcome:
     return outcome
 
 
-def _read_fetched(spec: RunSpec, urls: tuple[tuple[str, str], ...]) -> _Outcome:
+def _read_fetched(work: tuple[RunSpec, tuple[tuple[str, str], ...]]) -> _Outcome:
     """:func:`_read_outcome` on a Dask worker, which first fetches a remote run's own files."""
-    with remote_runs.fetched_run(spec, dict(urls)) as (local, shown):
-        outcome = _read_outcome(local, None)
-        if isinstance(outcome, Run):
-            return remote.relabel_run(outcome, shown)
-        if isinstance(outcome, FailedRun):
-            outcome.error = shown.original(outcome.error)
-            return outcome
-        return replace(outcome, path=shown.original(outcome.path))
+    spec, urls = work
+    try:
+        with remote_runs.fetched_run(spec, dict(urls)) as (local, shown):
+            outcome = _read_outcome(local, None)
+            if isinstance(outcome, Run):
+                return remote.relabel_run(outcome, shown)
+            if isinstance(outcome, FailedRun):
+                outcome.error = shown.original(outcome.error)
+                return outcome
+            return replace(outcome, path=shown.original(outcome.path))
+    except CurvelintError as error:  # a remote file that cannot be downloaded
+        return FailedRun(spec.name, spec.format, str(error))
 
 
 def _gathered(report: ReadReport, outcomes: Sequence[_Outcome]) -> ReadReport:

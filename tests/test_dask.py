@@ -68,23 +68,27 @@ def test_frame_on_the_cluster_equals_a_local_read(sweep: Path, cluster: Any) -> 
 
 
 def test_the_cli_runs_on_a_scheduler_address(sweep: Path, tmp_path: Path, cluster: Any) -> None:
-    """The real CLI as a subprocess, pointed at the cluster's scheduler by address."""
+    """The real CLI as a subprocess, pointed at the cluster's scheduler by address, with a
+    path relative to its own folder (not the workers'): the reports name it as given."""
     from tests.test_cli_analyze import curvelint as run_cli
 
     env = {"CURVELINT_CACHE_MAX_MB": "0"}
+    here = sweep.parent
     done = run_cli(
-        "analyze", str(sweep), "--out", "dask", "--fail-on", "never",
+        "analyze", "sweep", "--out", str(tmp_path / "dask"), "--fail-on", "never",
         "--executor", "dask", "--scheduler", cluster.scheduler_address,
-        cwd=tmp_path, env=env,
+        cwd=here, env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    plain = run_cli("analyze", str(sweep), "--out", "plain", "--fail-on", "never", "--jobs", "1",
-                    cwd=tmp_path, env=env)  # fmt: skip
+    plain = run_cli("analyze", "sweep", "--out", str(tmp_path / "plain"), "--fail-on", "never",
+                    "--jobs", "1", cwd=here, env=env)  # fmt: skip
     assert plain.returncode == 0, plain.stderr
     assert output_files(tmp_path / "dask") == output_files(tmp_path / "plain")
-    framed = run_cli("frame", str(sweep), "--executor", "dask", "--scheduler",
-                     cluster.scheduler_address, cwd=tmp_path, env=env)  # fmt: skip
+    framed = run_cli("frame", "sweep", "--executor", "dask", "--scheduler",
+                     cluster.scheduler_address, cwd=here, env=env)  # fmt: skip
+    local = run_cli("frame", "sweep", "--jobs", "1", cwd=here, env=env)
     assert framed.returncode == 0 and "lr0-seed0" in framed.stdout, framed.stderr
+    assert framed.stdout == local.stdout
     unreachable = run_cli("analyze", str(sweep), "--out", "x", "--executor", "dask",
                           "--scheduler", "tcp://127.0.0.1:9", cwd=tmp_path, env=env)  # fmt: skip
     assert unreachable.returncode == 2 and "Traceback" not in unreachable.stderr
