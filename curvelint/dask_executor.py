@@ -102,7 +102,8 @@ class DaskExecutor:
                     if progress is not None:
                         progress(result)
             except distributed.KilledWorker as error:
-                raise DaskError(f"a run kept killing Dask workers, given up: {error}") from None
+                first = (str(error).strip().splitlines() or ["KilledWorker"])[0]
+                raise DaskError(f"a run kept killing Dask workers, given up: {first}") from None
             finally:
                 client.cancel(futures)
         return [results[index] for index in range(len(items))]
@@ -119,7 +120,8 @@ def _check_workers(client: Any) -> None:
     if not found:
         raise DaskError(f"the Dask cluster at {client.scheduler.address} has no workers")
     for worker, environment in sorted(found.items()):
-        if tuple(environment[0:1]) != here[0:1] or tuple(map(tuple, environment[1])) != here[1]:
+        code, libraries = environment
+        if (code, tuple(map(tuple, libraries))) != here:
             raise DaskError(
                 f"Dask worker {worker} runs other curvelint code or library versions than "
                 "this process: install the same versions there"
