@@ -1,11 +1,12 @@
 """Many independent runs at once on this machine: a process pool, results in the input's order.
 
-Reading a sweep of small files costs little per run, so the pool must cost less still: where
-the platform has it and this process runs no other Python thread, workers are forked (they
-inherit the imported readers instead of importing them again, a few milliseconds instead of
-about a second each); otherwise they are spawned. Native threads (OpenBLAS' pool) re-create
-themselves after a fork. Below :data:`MIN_POOL_RUNS` runs or :data:`MIN_POOL_BYTES` of input
-a pool costs more than it saves, and everything runs here.
+Reading a sweep of small files costs little per run, so the pool must cost less still: its
+workers are forked (they inherit the imported readers; a spawned worker would spend about a
+second importing them, more than reading most sweeps takes), which is done only where the
+platform has ``fork`` and this process runs no other Python thread (a forked lock held by
+another thread would never be released; native threads such as OpenBLAS' pool re-create
+themselves after a fork). Otherwise, and below :data:`MIN_POOL_RUNS` runs or
+:data:`MIN_POOL_BYTES` of input, everything runs in this process.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import threading
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing.context import BaseContext
 from typing import TypeVar
 
 from curvelint.discover import RunSpec
@@ -50,17 +50,15 @@ def input_bytes(spec: RunSpec) -> int:
     return total
 
 
+def can_fork() -> bool:
+    """The platform forks, and no other Python thread could hold a lock across the fork."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def worth_a_pool(sizes: Sequence[int], jobs: int) -> bool:
     """True when several workers would finish ``sizes`` bytes of runs sooner than one."""
-    return jobs > 1 and len(sizes) >= MIN_POOL_RUNS and sum(sizes) >= MIN_POOL_BYTES
-
-
-def pool_context() -> BaseContext:
-    """``fork`` when it is safe and available (no other Python thread), else ``spawn``."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    enough = jobs > 1 and len(sizes) >= MIN_POOL_RUNS and sum(sizes) >= MIN_POOL_BYTES
+    return enough and can_fork()
 
 
 def _balanced(sizes: Sequence[int], parts: int) -> list[list[int]]:
@@ -99,9 +97,10 @@ def map_in_order(
     by_position: dict[int, _Result] = {}
     with warnings.catch_warnings():
         # Python 3.12+ warns about forking with native threads alive; only OpenBLAS' are, and
-        # they are fork-aware (pool_context forks only without other Python threads).
+        # they are fork-aware (can_fork: no other Python thread).
         warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks")
-        with ProcessPoolExecutor(len(shares) - 1, mp_context=pool_context()) as pool:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(len(shares) - 1, mp_context=context) as pool:
             futures = [
                 pool.submit(_apply, function, [items[p] for p in share]) for share in shares[1:]
             ]

@@ -55,7 +55,7 @@ def test_a_pool_reads_the_same_runs_in_the_same_order(
     reader_pids.unlink()
     monkeypatch.setattr(parallel, "MIN_POOL_BYTES", 0)  # these small runs, in a pool anyway
     pooled = read_runs([sweep], jobs=2)
-    if parallel.pool_context().get_start_method() == "fork":  # spawned workers are unpatched
+    if parallel.can_fork():
         assert len(pids(reader_pids)) == 2, "this process and one worker each read a share"
     assert [run.name for run in pooled.runs] == [run.name for run in serial.runs]
     for one, two in zip(pooled.runs, serial.runs, strict=True):
@@ -75,7 +75,25 @@ def test_few_or_small_runs_are_read_here(sweep: Path, reader_pids: Path) -> None
     assert pids(reader_pids) == {os.getpid()}
     assert not parallel.worth_a_pool([10**9] * 3, jobs=4), "fewer than MIN_POOL_RUNS"
     assert not parallel.worth_a_pool([10**9] * 8, jobs=1)
-    assert parallel.worth_a_pool([parallel.MIN_POOL_BYTES] * 8, jobs=2)
+    assert parallel.worth_a_pool([parallel.MIN_POOL_BYTES] * 8, jobs=2) == parallel.can_fork()
+
+
+def test_with_another_thread_running_nothing_is_forked(
+    sweep: Path, reader_pids: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process with other threads (a server) reads serially rather than fork under them."""
+    import threading
+
+    monkeypatch.setattr(parallel, "MIN_POOL_BYTES", 0)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        read_runs([sweep], jobs=2)
+    finally:
+        stop.set()
+        other.join()
+    assert pids(reader_pids) == {os.getpid()}
 
 
 def test_frame_takes_jobs_on_the_command_line(sweep: Path, tmp_path: Path) -> None:
