@@ -240,3 +240,18 @@ def test_without_the_extra_the_error_is_one_line(tmp_path: Path) -> None:
 def test_no_scheduler_is_a_one_line_error() -> None:
     with pytest.raises(DaskError, match="needs --scheduler"):
         DaskExecutor().map(len, ["a"])
+
+
+def test_workers_with_other_code_are_refused(
+    sweep: Path, tmp_path: Path, cluster: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their plots could differ: nothing is submitted, nothing written, one line says why."""
+    from curvelint import cache_keys
+
+    monkeypatch.setattr(cache_keys, "code_fingerprint", lambda: "an edited checkout")
+    with (
+        distributed.Client(cluster) as client,
+        pytest.raises(DaskError, match="runs other curvelint code"),
+    ):
+        analyze_paths([sweep], tmp_path / "out", executor=DaskExecutor(client=client))
+    assert not (tmp_path / "out" / "lr0-seed0").exists()
