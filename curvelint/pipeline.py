@@ -1,8 +1,10 @@
 """Many runs end to end: discover → (per run: read → analyze → diagnose → render) → index.
 
-Each run is one task, run in this process (``jobs=1``) or in a pool of processes; a task
-returns a small :class:`RunOutcome` and the index and summary are assembled here in run-name
-order, so the output of ``--jobs 4`` is byte-for-byte the output of ``--jobs 1``. A run that
+Each run is one task (:mod:`curvelint.run_task`), run in this process (``jobs=1``), in a pool
+of processes, or on a Dask cluster (``executor``, :mod:`curvelint.dask_executor`: workers
+render, this process writes); a task returns a small :class:`RunOutcome` and the index and
+summary are assembled here in run-name order, so the output of ``--jobs 4`` or of a cluster is
+byte-for-byte the output of ``--jobs 1``. A run that
 cannot be read or analysed (a :class:`CurvelintError`) becomes an ``unreadable`` row; any other
 exception is a bug and keeps its traceback.
 """
