@@ -15,17 +15,21 @@ from curvelint.shown_paths import shown_path
 
 if TYPE_CHECKING:
     from curvelint.cache import Cache
+    from curvelint.dask_executor import DaskExecutor
     from curvelint.pipeline import PipelineOptions, PipelineResult
     from curvelint.report.failing import FailPolicy
 
 from curvelint.cli_app import (
     CacheOption,
     ConfigOption,
+    ExecutorOption,
     ExitCode,
     NumClassesOption,
     QuietOption,
+    SchedulerOption,
     SettingsOption,
     _cache,
+    _executor,
     _fail,
     _overrides,
     app,
@@ -48,11 +52,12 @@ def _run_pipeline(
     jobs: int,
     progress: bool,
     cache: Cache | None = None,
+    executor: DaskExecutor | None = None,
 ) -> PipelineResult:
     from curvelint.pipeline import analyze_paths
 
     if not progress:
-        return analyze_paths(paths, out, options, jobs=jobs, cache=cache)
+        return analyze_paths(paths, out, options, jobs=jobs, cache=cache, executor=executor)
     from curvelint.report.console import console, progress_bar
 
     with progress_bar(console()) as bar:
@@ -65,6 +70,7 @@ def _run_pipeline(
             on_start=lambda total: bar.update(task, total=total),
             progress=lambda row: bar.advance(task),
             cache=cache,
+            executor=executor,
         )
 
 
@@ -231,6 +237,8 @@ def analyze(
             "hover, smoothing slider) that open offline.",
         ),
     ] = False,
+    executor: ExecutorOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     from dataclasses import replace
 
@@ -239,6 +247,7 @@ def analyze(
 
     if jobs is not None and jobs < 1:
         raise _fail(f"--jobs {jobs}: use 1 or more", ExitCode.USAGE)
+    cluster = _executor(executor, scheduler)
     try:
         options, policy = _options(
             paths,
@@ -260,6 +269,7 @@ def analyze(
             jobs or _default_jobs(),
             _show_progress(quiet, output_format),
             _cache(cache),
+            cluster,
         )
     except CurvelintError as error:
         raise _fail(str(error), ExitCode.USAGE) from None

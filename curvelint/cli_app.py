@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -16,6 +16,7 @@ from curvelint import cli_help
 
 if TYPE_CHECKING:
     from curvelint.cache import Cache
+    from curvelint.dask_executor import DaskExecutor
 
 
 class ExitCode(IntEnum):
@@ -54,6 +55,37 @@ CacheOption = Annotated[
         "no cache).",
     ),
 ]
+
+ExecutorOption = Annotated[
+    Literal["local", "dask"],
+    typer.Option(
+        "--executor",
+        help="local: processes on this machine (--jobs); dask: one task per run on the Dask "
+        "cluster at --scheduler (pip install 'curvelint[dask]'; docs/scale.md).",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", metavar="ADDRESS", help="The Dask scheduler, tcp://HOST:8786."),
+]
+
+
+def _executor(name: str, scheduler: str | None) -> DaskExecutor | None:
+    """The cluster to run on, or None for this machine; a bad combination is a usage error."""
+    if name == "local":
+        if scheduler is not None:
+            raise _fail("--scheduler needs --executor dask", ExitCode.USAGE)
+        return None
+    if not scheduler:
+        raise _fail("--executor dask needs --scheduler tcp://HOST:8786", ExitCode.USAGE)
+    from curvelint.dask_executor import DaskError, DaskExecutor, check_installed
+
+    try:
+        check_installed()
+    except DaskError as error:
+        raise _fail(str(error), ExitCode.USAGE) from None
+    return DaskExecutor(scheduler)
+
 
 # Options that analyze and compare share, declared once.
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]

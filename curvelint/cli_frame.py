@@ -8,13 +8,22 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from curvelint import cli_help
-from curvelint.cli_help import HelpCommand
+from curvelint.cli_help import HelpCommand, default
 from curvelint.shown_paths import shown_path, shown_paths
 
 if TYPE_CHECKING:
     from curvelint.runs import ReadReport
 
-from curvelint.cli_app import CacheOption, ExitCode, _cache, _fail, app
+from curvelint.cli_app import (
+    CacheOption,
+    ExecutorOption,
+    ExitCode,
+    SchedulerOption,
+    _cache,
+    _executor,
+    _fail,
+    app,
+)
 
 
 def _print_read_report(report: ReadReport) -> None:
@@ -82,12 +91,27 @@ def frame(
         ),
     ] = None,
     cache: CacheOption = True,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            help=default("Runs read in parallel processes.", "the number of cores"),
+        ),
+    ] = None,
+    executor: ExecutorOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     from curvelint.errors import CurvelintError
     from curvelint.runs import read_runs
 
+    if jobs is not None and jobs < 1:
+        raise _fail(f"--jobs {jobs}: use 1 or more", ExitCode.USAGE)
+    cluster = _executor(executor, scheduler)
+
     try:
-        report = read_runs(paths, cache=_cache(cache))
+        report = read_runs(paths, cache=_cache(cache), jobs=jobs, executor=cluster)
     except CurvelintError as error:
         raise _fail(str(error), ExitCode.USAGE) from None
     if not report.runs and not report.failed:

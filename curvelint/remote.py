@@ -36,6 +36,7 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\\]")
 _MAX_NAME_BYTES = 255
 _COPY_CHUNK = 1024 * 1024
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def is_url(path: str | Path) -> bool:
@@ -94,9 +95,16 @@ def _relative_parts(path: str, root: str) -> list[str] | None:
     return None if any(part is None for part in parts) else [p for p in parts if p]
 
 
-def _copy(filesystem: Any, source: str, target: Path) -> None:
+def _copy(filesystem: Any, source: str, target: Path, head_bytes: int | None = None) -> None:
+    """Copy ``source`` to ``target``; with ``head_bytes``, only its start (enough to tell its
+    format), except for a SQLite database, which is only readable whole."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with filesystem.open(source, "rb") as remote_file, target.open("xb") as local_file:
+        if head_bytes is not None:
+            head = remote_file.read(head_bytes)
+            local_file.write(head)
+            if not head.startswith(_SQLITE_HEADER):
+                return
         shutil.copyfileobj(remote_file, local_file, _COPY_CHUNK)
 
 
@@ -115,11 +123,13 @@ def fetch_to_local(
     *,
     storage_options: Mapping[str, Any] | None = None,
     skipped: list[Skipped] | None = None,
+    head_bytes: int | None = None,
 ) -> Path:
     """Copy every file under ``url`` into ``destination/<last component of url>`` and return
     that path (a folder, or a file when the URL is one). Without ``destination`` a new
     temporary folder is made: the caller removes it. Files that cannot be copied are added to
-    ``skipped``; raises :class:`UnreadableError` when the URL cannot be listed at all."""
+    ``skipped``; with ``head_bytes`` only the start of each file is copied. Raises
+    :class:`UnreadableError` when the URL cannot be listed at all."""
     filesystem, root = _filesystem(url, storage_options)
     files = _listing(filesystem, root, url)
     if not files:
@@ -128,7 +138,7 @@ def fetch_to_local(
     local_root = folder / _base_name(root)
     problems = skipped if skipped is not None else []
     if files == [root]:
-        _copy_one(filesystem, root, local_root, url, problems)
+        _copy_one(filesystem, root, local_root, url, problems, head_bytes)
         return local_root
     local_root.mkdir(parents=True, exist_ok=True)
     for path in files:
@@ -138,15 +148,20 @@ def fetch_to_local(
         if target is None:
             problems.append(Skipped(shown, "", "unsafe object name (.., empty or too long)"))
             continue
-        _copy_one(filesystem, path, target, shown, problems)
+        _copy_one(filesystem, path, target, shown, problems, head_bytes)
     return local_root
 
 
 def _copy_one(
-    filesystem: Any, source: str, target: Path, shown: str, problems: list[Skipped]
+    filesystem: Any,
+    source: str,
+    target: Path,
+    shown: str,
+    problems: list[Skipped],
+    head_bytes: int | None = None,
 ) -> None:
     try:
-        _copy(filesystem, source, target)
+        _copy(filesystem, source, target, head_bytes)
     except (FileExistsError, NotADirectoryError, IsADirectoryError):
         problems.append(Skipped(shown, "", "clashes with another object's name: not copied"))
     except Exception as error:  # backend-specific download errors (botocore, aiohttp…)
@@ -177,9 +192,13 @@ class LocalPaths:
 
 
 @contextmanager
-def local_paths(paths: Sequence[str | Path]) -> Iterator[LocalPaths]:
+def local_paths(
+    paths: Sequence[str | Path], *, head_bytes: int | None = None
+) -> Iterator[LocalPaths]:
     """Local paths for ``paths``: local ones as given, URLs copied into temporary folders
-    that are removed on exit. A URL that cannot be read becomes a skipped entry."""
+    that are removed on exit (only each file's start with ``head_bytes``: enough to discover
+    the runs, see :mod:`curvelint.remote_runs`). A URL that cannot be read becomes a skipped
+    entry."""
     located = LocalPaths()
     temporary: list[Path] = []
     try:
@@ -194,7 +213,7 @@ def local_paths(paths: Sequence[str | Path]) -> Iterator[LocalPaths]:
             folder = Path(tempfile.mkdtemp(prefix="curvelint-remote-"))
             temporary.append(folder)
             try:
-                local = fetch_to_local(url, folder, skipped=located.skipped)
+                local = fetch_to_local(url, folder, skipped=located.skipped, head_bytes=head_bytes)
             except CurvelintError as error:
                 located.skipped.append(Skipped(url, "", str(error).removeprefix(f"{url}: ")))
                 continue
