@@ -52,7 +52,10 @@ def judged_curves(context: RunContext) -> list[Curve]:
     batch_noise_only = evals is not None and (
         improved_steadily(context, evals) or check_overfitting(context) is not None
     )
-    if train is not None and train.count >= minimum and not batch_noise_only:
+    # A policy-gradient run's reward is a per-batch sample of returns, noisy by nature: its
+    # problems show as a lasting fall (diverged, stuck), not as swings.
+    sampled_reward = context.judged_by_reward
+    if train is not None and train.count >= minimum and not (batch_noise_only or sampled_reward):
         curves.append(train)
     return curves
 
