@@ -349,3 +349,15 @@ def test_a_language_model_plateau_as_the_learning_rate_decays_is_not_underfittin
     assert diagnose_curves(curves).verdict is Verdict.UNDERFITTING
     curves["learning_rate"] = _decayed_learning_rate(500)
     assert diagnose_curves(curves).verdict is not Verdict.UNDERFITTING
+
+
+def test_a_policy_gradient_run_is_judged_by_its_reward_not_its_zero_loss() -> None:
+    """GRPO: the loss sits on 0 by design (often logged as exactly 0.0); the reward rises."""
+    rng = np.random.default_rng(5)
+    steps = np.arange(0, 400, 2)
+    loss = np.where(rng.random(len(steps)) < 0.6, 0.0, rng.normal(0.0, 0.01, len(steps)))
+    reward = 0.1 + 0.2 * (1 - np.exp(-steps / 60)) + rng.normal(0.0, 0.05, len(steps))
+    diagnosis = diagnose_curves({"train/loss": (steps, loss), "train/reward": (steps, reward)})
+    assert diagnosis.verdict not in (Verdict.STUCK, Verdict.SUSPECT)
+    assert diagnosis.findings[0].series == "reward/train"
+    assert all(f.code != "zero_loss" for f in diagnosis.findings)
