@@ -148,6 +148,16 @@ def _in_plot_order(analysis: RunAnalysis, plots: tuple[PlotSpec, ...]) -> list[S
     return sorted(analysis.series_analyses, key=lambda s: rank.get(s.key, len(rank)))
 
 
+def _ignored_tag_notes(analysis: RunAnalysis) -> list[str]:
+    """Tags that map to a series already taken by another tag (the one with most points)."""
+    return [
+        f"{', '.join(repr(tag) for tag in series.ignored_tags)} not analysed: {series.tag!r} "
+        f"is also {series.metric}/{series.split or '-'} and has more points"
+        for series in analysis.series_analyses
+        if series.ignored_tags
+    ]
+
+
 def build_run_report(
     run: Run,
     analysis: RunAnalysis,
@@ -180,7 +190,7 @@ def build_run_report(
         plots=chosen.plots,
         unplotted=chosen.unplotted,
         skipped=tuple(SkippedItem(s.path, s.where, s.why, s.count) for s in run.skipped),
-        notes=tuple(run.notes),
+        notes=(*run.notes, *_ignored_tag_notes(analysis)),
         files=run.files,
         x_axis_note=x_note,
         configuration=run.configuration,

@@ -143,3 +143,18 @@ def test_an_early_transient_is_left_off_a_linear_y_axis_and_said_so() -> None:
     after_start = loss[steps >= 50]  # everything after the first 5 % of the steps is shown
     assert low < after_start.min() and after_start.max() < high < 25.0
     assert panel.off_scale is not None and "25" in panel.off_scale
+
+
+def test_a_tag_left_out_for_a_longer_one_of_the_same_name_is_noted() -> None:
+    from curvelint.analysis import analyze_frame
+    from curvelint.diagnosis import diagnose_run
+    from curvelint.runs import Run
+    from tests.synthetic import power_law_decay, series_frame
+
+    frame = series_frame(
+        {"loss": power_law_decay(100), "train/loss": power_law_decay(300)}, run="twice"
+    )
+    analysis = analyze_frame(frame)["twice"]
+    run = Run("twice", "step_table", frame)
+    report = build_run_report(run, analysis, diagnose_run(analysis), folder="twice")
+    assert any("'loss' not analysed: 'train/loss'" in note for note in report.notes)
