@@ -19,6 +19,7 @@ from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Diagnosis, Finding
 from curvelint.diagnosis.rules import SECONDARY_RULES, VERDICT_RULES
 from curvelint.diagnosis.settings import RuleSettings
+from curvelint.diagnosis.tailoring import hints_of, tailor
 from curvelint.verdicts import FACTS, SEVERITY_ORDER, Severity, Verdict
 
 # The verdict an error finding implies when the curves alone read milder; any other error
@@ -52,7 +53,11 @@ def diagnose_run(
     rules = SECONDARY_RULES if verdict is not Verdict.INSUFFICIENT_DATA else ()
     secondary = [finding for rule in rules for finding in rule(context, verdict)]
     verdict, primary, secondary = _never_milder_than_errors(verdict, primary, secondary)
-    findings = (primary, *sort_findings(secondary))
+    hints = hints_of(analysis, context.metadata)
+    findings = tuple(
+        replace(finding, recommendation=tailor(finding.recommendation, hints))
+        for finding in (primary, *sort_findings(secondary))
+    )
     return Diagnosis(analysis.run, verdict, primary.message, findings)
 
 

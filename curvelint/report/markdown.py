@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import EvidenceValue, Finding
 from curvelint.report.escape import markdown_text
+from curvelint.report.evidence_labels import evidence_label, evidence_text
 from curvelint.report.model import RunReport, SeriesSummary
 from curvelint.report.numbers import (
     format_at,
     format_duration,
-    format_evidence,
     format_step,
     format_value,
 )
@@ -105,9 +105,9 @@ def _series_table(report: RunReport) -> list[str]:
     ]
 
 
-def _evidence_value(value: EvidenceValue) -> str:
+def _evidence_value(key: str, value: EvidenceValue) -> str:
     """Numbers are ours to spell; strings may quote a log (a tag name), so they are escaped."""
-    text = format_evidence(value)
+    text = evidence_text(key, value)
     return markdown_text(text) if isinstance(value, str) else text
 
 
@@ -123,7 +123,8 @@ def _finding(finding: Finding) -> list[str]:
     ]
     if finding.evidence:
         rows = (
-            (markdown_text(key), _evidence_value(value)) for key, value in finding.evidence.items()
+            (markdown_text(evidence_label(key)), _evidence_value(key, value))
+            for key, value in finding.evidence.items()
         )
         lines += ["", *table(["Evidence", "Value"], rows)]
     if finding.recommendation:
