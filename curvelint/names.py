@@ -91,6 +91,9 @@ _METRIC_ALIASES = {
     "epoch": "epoch",
 }
 
+# Every canonical metric name the aliases lead to.
+CANONICAL_METRICS = frozenset(_METRIC_ALIASES.values())
+
 # Direction of improvement. Unknown metrics are guessed from their name (see direction()).
 LOWER_IS_BETTER = frozenset(
     {"loss", "mae", "mse", "rmse", "perplexity", "wer", "cer", "error", "nll", "mape"}

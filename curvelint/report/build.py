@@ -184,6 +184,7 @@ def build_run_report(
         files=run.files,
         x_axis_note=x_note,
         configuration=run.configuration,
+        step_unit="epoch" if steps_are_epochs(run.metadata) else "step",
     )
 
 

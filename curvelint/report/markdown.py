@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import EvidenceValue, Finding
+from curvelint.report.alt_text import ALT_LIMIT, plot_alt_text
 from curvelint.report.escape import markdown_text
 from curvelint.report.evidence_labels import evidence_label, evidence_text
 from curvelint.report.model import RunReport, SeriesSummary
@@ -148,7 +149,8 @@ def _plots(report: RunReport) -> list[str]:
     if report.x_axis_note:
         lines += ["", f"*Note: {markdown_text(report.x_axis_note)}.*"]
     for plot in report.plots:
-        lines += ["", f"![{markdown_text(plot.alt_text, 200)}]({link_target(plot.file_name)})"]
+        alt = markdown_text(plot_alt_text(plot), ALT_LIMIT)
+        lines += ["", f"![{alt}]({link_target(plot.file_name)})"]
     if report.unplotted:
         names = ", ".join(markdown_text(name) for name in report.unplotted)
         lines += ["", f"Not plotted: {names}."]
