@@ -144,8 +144,19 @@ def _diverged(hints: AdviceHints, knobs: _Knobs) -> str:
 
 
 def _stuck(hints: AdviceHints, knobs: _Knobs) -> str:
+    logged = (
+        f"the logged peak is {number(hints.peak_learning_rate)}: "
+        if hints.peak_learning_rate is not None
+        else ""
+    )
+    usual = (
+        "; for a transformer, 1e-5 to 5e-5 usually works"
+        if hints.transformer
+        else "; Adam's default is 1e-3"
+    )
     return (
-        f"Check the learning rate ({learning_rate_advice(hints)}); "
+        f"Check the learning rate ({logged}too high a rate stalls the loss, too low a rate "
+        f"barely moves it{usual}); "
         + advice.OVERFIT_ONE_BATCH
         + "; make sure the labels match the inputs."
     )

@@ -17,8 +17,11 @@ def _curve_words(curve: Curve, x_label: str) -> str | None:
         return f"{curve.label}: no finite point"
     x, y = curve.x[finite], curve.y[finite]
     start, end = float(y[0]), float(y[-1])
-    move = "rises" if end > start else "falls" if end < start else "stays"
-    words = f"{curve.label} {move} from {number(start)} to {number(end)}"
+    if number(start) == number(end):
+        words = f"{curve.label} stays at {number(end)}"
+    else:
+        move = "rises" if end > start else "falls"
+        words = f"{curve.label} {move} from {number(start)} to {number(end)}"
     if len(x) > 1:
         unit = x_label.split(" (")[0]
         words += f" ({unit} {number(float(x[0]))}–{number(float(x[-1]))})"

@@ -43,6 +43,7 @@ class OverlayPanel:
     y_label: str
     lines: tuple[PlotLine, ...]
     log_y: bool
+    y_limits: tuple[float, float] | None = None  # set when an early spike would flatten the rest
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ def draw_panel(axes: Axes, panel: OverlayPanel, *, titled: bool) -> None:
         _draw_line(axes, line)
     if panel.log_y:
         axes.set_yscale("log")
+    if panel.y_limits is not None:
+        axes.set_ylim(*panel.y_limits)
     if titled:
         axes.set_title(matplotlib_text(panel.title, 60), fontsize=11, loc="left")
     axes.set_ylabel(matplotlib_text(panel.y_label.replace("_", " "), 40))

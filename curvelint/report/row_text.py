@@ -52,6 +52,9 @@ def short_reason(reason: str, limit: int = SHORT_REASON) -> str:
         if m.start() <= room and not text[m.end() :].startswith(("%", "x ", "×"))
     ]
     cut = words[-1] if words else room
+    opened = text.rfind("(", 0, cut)
+    if not _balanced(text[:cut]) and opened >= room // 2:
+        cut = opened  # end before a parenthesis the cut would leave open
     return text[:cut].rstrip(" ,;:(") + ELLIPSIS
 
 
