@@ -19,6 +19,7 @@ import numpy as np
 GROUPED_FROM, GROUPED_BELOW = 1e3, 1e9
 # Decimals tried, in order, until a share that is not exactly 0 or 100 % stops reading as one.
 _MAX_PERCENT_DECIMALS = 4
+_NEGLIGIBLE_PERCENT = 0.5 * 10.0**-_MAX_PERCENT_DECIMALS  # rounding noise, not a change
 
 
 def _non_finite(value: float) -> str | None:
@@ -76,6 +77,8 @@ def percent(share: float) -> str:
     if special is not None:
         return f"{special} %"
     value = 100.0 * abs(share)
+    if value < _NEGLIGIBLE_PERCENT:
+        return "0 %"
     decimals = 1 if value < 10.0 and round(value, 1) != round(value) else 0
     while decimals < _MAX_PERCENT_DECIMALS and _misleads(value, decimals):
         decimals += 1

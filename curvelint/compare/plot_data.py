@@ -38,7 +38,7 @@ MIN_POINTS_FOR_LIMITS = 10
 LOG_RATIO = 30.0  # the bulk's high / low from which the axis is logarithmic
 LOG_PADDING = 1.15
 PADDING = 0.06
-SPIKE_FACTOR = 1.5  # the full range must exceed the bulk's by this to cut the axis
+SPIKE_FACTOR = 3.0  # the full range must exceed the bulk's this many times to cut the axis
 
 SIDE_COLOURS: dict[Side, str] = {"base": "#1f77b4", "head": "#ff7f0e"}
 SPLIT_STYLES = {"train": "-", "eval": "--", "test": ":"}

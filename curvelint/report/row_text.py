@@ -45,17 +45,24 @@ def short_reason(reason: str, limit: int = SHORT_REASON) -> str:
     clauses = [m.start() for m in _CLAUSE_ENDS.finditer(text) if m.start() <= room]
     good = [end for end in clauses if end >= room // 2 and _balanced(text[:end])]
     if good:
-        return text[: good[-1]].rstrip(" ,;:") + ELLIPSIS
+        return _ended(text[: good[-1]])
     words = [
         m.start()
         for m in _WORD_GAP.finditer(text)
         if m.start() <= room and not text[m.end() :].startswith(("%", "x ", "×"))
     ]
-    cut = words[-1] if words else room
+    wordy = [cut for cut in words if not text[:cut].rstrip(" ,;:(")[-1:].isdigit()]
+    cut = (wordy or words or [room])[-1]
     opened = text.rfind("(", 0, cut)
     if not _balanced(text[:cut]) and opened >= room // 2:
         cut = opened  # end before a parenthesis the cut would leave open
-    return text[:cut].rstrip(" ,;:(") + ELLIPSIS
+    return _ended(text[:cut])
+
+
+def _ended(prefix: str) -> str:
+    """``prefix…``; ``1.63 …`` after a number, so the ellipsis never reads as more digits."""
+    kept = prefix.rstrip(" ,;:(")
+    return kept + (" " if kept[-1:].isdigit() else "") + ELLIPSIS
 
 
 def _balanced(text: str) -> bool:
