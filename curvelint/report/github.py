@@ -61,18 +61,19 @@ def workflow_annotations(
 
 
 def summary_notice(counts: Counter[str]) -> str | None:
-    """``::notice title=curvelint::27 runs not converged, 3 overfitting: see the summary``."""
+    """``::notice title=curvelint::27 runs not converged: see the job summary…``, or
+    ``31 runs to look at: 10 unstable, 8 not converged…`` for several verdicts."""
     if not counts:
         return None
-    parts = [
-        f"{count} {'run' if count == 1 else 'runs'} {facts_of(verdict).words}"
-        if position == 0
-        else f"{count} {facts_of(verdict).words}"
-        for position, (verdict, count) in enumerate(
-            sorted(counts.items(), key=lambda item: (verdict_rank(item[0]), item[0]))
-        )
-    ]
-    text = ", ".join(parts) + ": see the job summary (index.md) for each run's reason"
+    total = sum(counts.values())
+    runs = "run" if total == 1 else "runs"
+    ordered = sorted(counts.items(), key=lambda item: (verdict_rank(item[0]), item[0]))
+    if len(ordered) == 1:
+        text = f"{total} {runs} {facts_of(ordered[0][0]).words}"
+    else:
+        parts = ", ".join(f"{count} {facts_of(verdict).words}" for verdict, count in ordered)
+        text = f"{total} {runs} to look at ({parts})"
+    text += ": see the job summary (index.md) for each run's reason"
     return f"::notice title={workflow_property('curvelint')}::{workflow_data(text)}"
 
 
