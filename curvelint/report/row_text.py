@@ -16,6 +16,8 @@ from curvelint.report.model import IndexRow
 
 SHORT_REASON = 100
 ELLIPSIS = "…"
+# A clause boundary is preferred to a word boundary when it keeps this share of the room.
+CLAUSE_SHARE = 0.6
 # Where a reason may be cut, best first: after a clause, then before a parenthesis, then
 # between words. A cut never splits "0.0258", "2,600" or "-4.3 %".
 _CLAUSE_ENDS = re.compile(r"[;:](?=\s)|\.(?=\s)|,(?=\s)(?!\d)")
@@ -43,7 +45,7 @@ def short_reason(reason: str, limit: int = SHORT_REASON) -> str:
         return text
     room = limit - len(ELLIPSIS)
     clauses = [m.start() for m in _CLAUSE_ENDS.finditer(text) if m.start() <= room]
-    good = [end for end in clauses if end >= room // 2 and _balanced(text[:end])]
+    good = [end for end in clauses if end >= CLAUSE_SHARE * room and _balanced(text[:end])]
     if good:
         return _ended(text[: good[-1]])
     words = [
