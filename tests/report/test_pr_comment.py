@@ -107,7 +107,7 @@ def test_the_index_is_compact_and_each_reason_short(tmp_path: Path) -> None:
     rows = _rows(index)
     assert len(rows) == len(documents)
     for row, document in zip(rows, documents, strict=True):
-        assert len(row) <= 270, row
+        assert len(row) <= 230, row
         reason = row.rstrip(" |").rsplit(" | ", 1)[-1].replace("\\", "")
         assert len(reason) <= 100
         whole = document["reason"]
