@@ -172,3 +172,21 @@ def test_the_corpus_comparison_that_read_as_a_regression(tmp_path: Path) -> None
     keys = [row.key for row in pair.series]
     assert len(keys) == len(set(keys)) and not any("vs_iterations" in k for k in keys), keys
     assert "eval" in {line.curve.label.split()[-1] for line in comparison.plot.panels[0].lines}  # type: ignore[union-attr]
+
+
+def test_the_corpus_comparison_whose_plot_hid_a_4_vs_6_difference() -> None:
+    """nbeats: one early spike near 900 used to set a linear axis that hid head's 6.1 against
+    base's 4.2; ``ptl_loss`` and ``loss/eval`` are one curve."""
+    base, head = CORPUS / "tfevents" / "nbeats-v0", CORPUS / "tfevents" / "nbeats-v14"
+    if not (base.is_dir() and head.is_dir()):
+        pytest.skip("the public corpus is absent")
+    comparison = compare_paths(base, head)
+    (pair,) = comparison.pairs
+    keys = [row.key for row in pair.series]
+    assert "loss/eval" in keys and not any("ptl" in key for key in keys), keys
+    assert comparison.plot is not None
+    (panel,) = comparison.plot.panels
+    assert {line.curve.label for line in panel.lines} >= {"base eval", "head eval"}
+    assert panel.y_limits is not None
+    low, high = panel.y_limits
+    assert low < 4.2 and 6.2 < high < 20, panel.y_limits
