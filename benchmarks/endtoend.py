@@ -1,4 +1,5 @@
-"""``curvelint analyze`` of the sweep, end to end: --jobs 1, --jobs 2, and a cached rerun.
+"""``curvelint analyze`` of the sweep, end to end: --jobs 1, --jobs 2, a cached rerun, and
+``--executor dask`` on a running cluster of 1 and 2 single-threaded workers.
 
 Each cold run gets a fresh workspace (a copy of the sweep, an empty ``--out`` and an empty
 ``XDG_CACHE_HOME``) so that whatever cache curvelint keeps, in the output folder or in the
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks import dask_cluster
 from benchmarks.datasets import DATA_ROOT, Dataset
 from benchmarks.measure import CACHE_DIR_ENV, REPO_ROOT, Finished, Sample, run_process
 from benchmarks.plan import curvelint_command, help_text, subcommand_missing
@@ -27,7 +29,10 @@ JOBS_1 = "curvelint analyze --jobs 1 (process)"
 JOBS_2 = "curvelint analyze --jobs 2 (process)"
 CACHED = "curvelint analyze again, unchanged (cached)"
 LOSSLINT_CHECK = "losslint check (process)"
-TOOLS = (JOBS_1, JOBS_2, CACHED, LOSSLINT_CHECK)
+DASK_1 = "curvelint analyze --executor dask, 1 worker × 1 thread"
+DASK_2 = "curvelint analyze --executor dask, 2 workers × 1 thread"
+DASK_WORKERS = {DASK_1: 1, DASK_2: 2}
+TOOLS = (JOBS_1, JOBS_2, CACHED, LOSSLINT_CHECK, DASK_1, DASK_2)
 
 # Text outputs are compared after masking what legitimately differs between two runs.
 TEXT_SUFFIXES = frozenset({".md", ".json", ".html", ".htm", ".txt", ".csv", ".svg", ".xml"})
@@ -50,6 +55,7 @@ class AnalyzeResults:
     samples: dict[str, list[Sample]] = field(default_factory=lambda: {t: [] for t in TOOLS})
     jobs_identical: bool | None = None
     cached_identical: bool | None = None
+    dask_identical: bool | None = None
     differences: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -230,6 +236,27 @@ def _analyze_round(session: _Session) -> None:
     _record(results, "first vs cached run", differences)
 
 
+def _dask_round(session: _Session) -> None:
+    """`analyze --executor dask` against a running cluster of 1 and 2 workers; the outputs
+    are compared with the --jobs 1 run's."""
+    results = session.results
+    why = dask_cluster.missing()
+    if not why and "--executor" not in help_text("analyze")[1]:
+        why = "`curvelint analyze` has no --executor option"
+    reference = snapshot(session.base / "jobs1" / "out")
+    for tool, workers in DASK_WORKERS.items():
+        if why:
+            session.add(tool, Sample("n/a", why))
+            continue
+        workspace = session.workspace(f"dask{workers}")
+        with dask_cluster.running(workers, workspace.root / "cluster", workspace.env()) as address:
+            argv = [*_analyze_argv(None), "--executor", "dask", "--scheduler", address]
+            sample = session.run(tool, argv, workspace)
+        differences = compare(reference, snapshot(workspace.out))
+        results.dask_identical = _merge(results.dask_identical, differences, sample)
+        _record(results, f"dask vs --jobs 1, {tool}", differences)
+
+
 def _losslint_round(session: _Session) -> None:
     script = Path(sys.executable).with_name("losslint")
     if not script.is_file():
@@ -259,6 +286,7 @@ def measure_analyze(
         print(f" round {round_index + 1}/{rounds}", flush=True)
         if not missing and (round_index == 0 or _wants_another(results.samples[JOBS_1], slow_s)):
             _analyze_round(session)
+            _dask_round(session)
         if round_index == 0 or _wants_another(results.samples[LOSSLINT_CHECK], slow_s):
             _losslint_round(session)
         shutil.rmtree(session.base, ignore_errors=True)

@@ -289,6 +289,7 @@ def write(
         else {
             "jobs_identical": analyze.jobs_identical,
             "cached_identical": analyze.cached_identical,
+            "dask_identical": analyze.dask_identical,
             "differences": analyze.differences,
             "notes": analyze.notes,
         },

@@ -140,6 +140,9 @@ def _identical(value: bool | None, requirement: str, differences: list[str]) -> 
     return Target(requirement, measured, _verdict(value))
 
 
+DASK_FACTOR = 1.3  # issue 16: 2 Dask workers of 1 thread within 1.3x of --jobs 2
+
+
 def _analyze_targets(rows: Sequence[Row], analyze: AnalyzeResults | None) -> list[Target]:
     group = endtoend.GROUP
     parallel = find(rows, group, endtoend.JOBS_2)
@@ -164,6 +167,17 @@ def _analyze_targets(rows: Sequence[Row], analyze: AnalyzeResults | None) -> lis
             analyze.cached_identical if analyze else None,
             "the cached rerun's output is identical to the first's",
             [d for d in differences if d.startswith("first")],
+        ),
+        _factor(
+            find(rows, group, endtoend.DASK_2),
+            parallel,
+            "Dask, 2 workers × 1 thread, within 1.3× of --jobs 2",
+            lambda factor: factor >= 1 / DASK_FACTOR,
+        ),
+        _identical(
+            analyze.dask_identical if analyze else None,
+            "Dask output identical to --jobs 1 (timestamps ignored)",
+            [d for d in differences if d.startswith("dask")],
         ),
     ]
 

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 
+@functools.cache
+def file_mode() -> int:
+    """The permissions of a new file under the process's umask (0644 under the usual 022)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(temporary_path)`` in ``path``'s folder, then rename over ``path``."""
+    """Call ``write(temporary_path)`` in ``path``'s folder, then rename over ``path``.
+
+    The file gets the permissions of any new file (mkstemp's are 0600): reports and frames are
+    meant to be read, by a web server or a CI artifact upload as much as by their owner.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )
-    os.close(descriptor)
+    try:
+        os.fchmod(descriptor, file_mode())
+    finally:
+        os.close(descriptor)
     temporary_path = Path(temporary)
     try:
         write(temporary_path)

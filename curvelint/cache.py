@@ -14,9 +14,9 @@ A run's key is a SHA-256 of everything its content depends on: the cache layout,
 version and a digest of its code (every module's content, so an edited checkout never reuses
 stale results), the run's name, format, root and files as given, each
 file's resolved path, size, modification and change times (ns) and inode, and the reader options.
-An output entry adds every analysis, rule and report option, the output folder, the run's
-folder name and the versions of the libraries that compute and draw (numpy, pandas, scipy,
-matplotlib, Pillow, ruptures).
+An output entry adds every analysis, rule and report option, the run's folder name (not the
+output folder: files are kept relative to it, so any ``--out`` reuses them) and the versions
+of the libraries that compute and draw (numpy, pandas, scipy, matplotlib, Pillow, ruptures).
 
 Entries are untrusted: a cache file could be damaged, foreign or planted. They hold no pickle
 (``numpy.load(allow_pickle=False)``; JSON metadata is stored as a byte array inside the same

@@ -31,6 +31,7 @@ from curvelint.analysis.settings import AnalysisSettings
 from curvelint.diagnosis.findings import Severity, Verdict
 from curvelint.diagnosis.settings import RuleSettings
 from curvelint.errors import ConfigError
+from curvelint.shown_paths import shown_path
 
 CONFIG_FILE = "curvelint.toml"
 PYPROJECT = "pyproject.toml"
@@ -51,6 +52,7 @@ class Config:
     num_classes: int | None = None
     main_metric: str | None = None
     fail_on: str = "diverged"
+    plot: tuple[str, ...] = ()  # the metrics.png panels, "metric" or "metric/split"
     source: Path | None = None
 
     def __post_init__(self) -> None:
@@ -65,7 +67,7 @@ class Config:
         return Config(**values)
 
 
-OPTIONS = ("num_classes", "main_metric", "fail_on")
+OPTIONS = ("num_classes", "main_metric", "fail_on", "plot")
 
 
 def fail_on_targets(fail_on: str) -> tuple[frozenset[Severity], frozenset[Verdict]]:
@@ -128,25 +130,26 @@ def _read_table(path: Path, *, required: bool) -> dict[str, Any] | None:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such configuration file") from None
+        raise ConfigError(f"{shown_path(path)}: no such configuration file") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
+        why = getattr(error, "strerror", None) or error  # an OSError's str holds the full path
+        raise ConfigError(f"{shown_path(path)}: cannot read the configuration: {why}") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise ConfigError(f"{shown_path(path)}: invalid TOML: {error}") from None
     if path.name != PYPROJECT:
         return document
     table = document.get("tool", {}).get("curvelint")
     if table is None and required:
-        raise ConfigError(f"{path}: no [tool.curvelint] table")
+        raise ConfigError(f"{shown_path(path)}: no [tool.curvelint] table")
     if table is not None and not isinstance(table, dict):
-        raise ConfigError(f"{path}: tool.curvelint must be a table")
+        raise ConfigError(f"{shown_path(path)}: tool.curvelint must be a table")
     return table
 
 
 def _flatten(table: Mapping[str, Any], source: Path | None) -> dict[str, Any]:
     """``{"rules": {"a": 1}, "num_classes": 3}`` -> ``{"rules.a": 1, "num_classes": 3}``,
     every key and value checked."""
-    where = str(source) if source is not None else "configuration"
+    where = shown_path(source) if source is not None else "configuration"
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key in SECTIONS:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from curvelint.errors import CurvelintError
+from curvelint.formats import formats_read
 from curvelint.readers import BY_NAME, READERS, keras_csv, tensorboard
 from curvelint.readers.base import Reader, Skipped
 
@@ -186,7 +187,7 @@ def discover(paths: Sequence[Path]) -> Discovery:
         files = list(_regular_files(root, discovery.skipped)) if root.is_dir() else [root]
         found = _specs(_group(files, discovery.skipped))
         if root.is_file() and not found:
-            why = "not a training log curvelint can read (TensorBoard, Trainer state, Keras CSV)"
+            why = f"not a training log curvelint can read ({formats_read()})"
             discovery.skipped.append(Skipped(str(root), "", why))
         prefix = root.name + "/" if len(paths) > 1 and root.is_dir() else ""
         for item, name in zip(found, _names(found, root), strict=True):

@@ -19,6 +19,7 @@ from pathlib import Path
 from curvelint.config import Config, load_config
 from curvelint.diagnosis import Diagnosis, Verdict
 from curvelint.errors import CurvelintError
+from curvelint.evaluate_report import render_evaluation
 from curvelint.judging import JudgingOptions, judge_run
 from curvelint.runs import Run, read_runs
 
@@ -36,6 +37,7 @@ class LabelledRun:
     format: str = ""
     mechanism: str = ""
     notes: str = ""
+    secondary: Verdict | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Outcome:
     label: LabelledRun
     predicted: Verdict | None
     reason: str
+    confidence: float = 0.0
+    secondary: Verdict | None = None
 
     @property
     def agrees(self) -> bool:
@@ -70,6 +74,16 @@ class VerdictScore:
     def recall(self) -> float | None:
         """Share of the runs labelled with this verdict that were given it."""
         return self.correct / self.support if self.support else None
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Verdicts given with a confidence in [low, high): how many, and how many were right."""
+
+    low: float
+    high: float
+    count: int
+    correct: int
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,50 @@ class Evaluation:
         return tuple(outcome for outcome in self.outcomes if not outcome.agrees)
 
     @property
+    def missed_failures(self) -> tuple[Outcome, ...]:
+        """Runs labelled stuck or diverged and called healthy."""
+        failures = (Verdict.STUCK, Verdict.DIVERGED)
+        return tuple(
+            o
+            for o in self.outcomes
+            if o.label.verdict in failures and o.predicted is Verdict.HEALTHY
+        )
+
+    @property
+    def lenient_agreement(self) -> float:
+        """Share of runs whose verdict is the label or its secondary, or whose label is the
+        verdict's secondary (a run that shows two conditions)."""
+        if not self.outcomes:
+            return 0.0
+        hits = sum(
+            o.agrees
+            or (o.predicted is not None and o.predicted is o.label.secondary)
+            or (o.secondary is not None and o.secondary is o.label.verdict)
+            for o in self.outcomes
+        )
+        return hits / len(self.outcomes)
+
+    def confusion(self) -> dict[Verdict, dict[Verdict | None, int]]:
+        """Label → predicted verdict (None: the run failed) → count."""
+        table: dict[Verdict, dict[Verdict | None, int]] = {}
+        for o in self.outcomes:
+            row = table.setdefault(o.label.verdict, {})
+            row[o.predicted] = row.get(o.predicted, 0) + 1
+        return table
+
+    def calibration(self, edges: tuple[float, ...] = (0.9, 0.7, 0.5, 0.0)) -> list[Calibration]:
+        """Per confidence band (from each edge up to the previous one): runs and right ones."""
+        bands = []
+        upper = 1.01
+        for lower in edges:
+            inside = [o for o in self.outcomes if lower <= o.confidence < upper]
+            bands.append(
+                Calibration(lower, min(upper, 1.0), len(inside), sum(o.agrees for o in inside))
+            )
+            upper = lower
+        return bands
+
+    @property
     def healthy_divergences(self) -> tuple[Outcome, ...]:
         """Runs labelled diverged and called healthy: the mistake that must never happen."""
         return tuple(
@@ -131,6 +189,9 @@ def read_labels(root: Path) -> list[LabelledRun]:
             raise CurvelintError(
                 f"{path}:{line}: verdict {verdict!r} is not one of {sorted(valid)}"
             )
+        second = (row.get("secondary") or "").strip()
+        if second and second not in valid:
+            raise CurvelintError(f"{path}:{line}: secondary {second!r} is not a verdict")
         labels.append(
             LabelledRun(
                 name=(row.get("run") or "").strip(),
@@ -138,6 +199,7 @@ def read_labels(root: Path) -> list[LabelledRun]:
                 format=(row.get("format") or "").strip(),
                 mechanism=(row.get("mechanism") or "").strip(),
                 notes=(row.get("notes") or "").strip(),
+                secondary=Verdict(second) if second else None,
             )
         )
     return labels
@@ -154,7 +216,9 @@ def _outcome(label: LabelledRun, folder: Path, config: Config) -> Outcome:
         failures = "; ".join(f.error for f in report.failed) or "no readable run"
         return Outcome(label, None, f"expected one run, read {len(report.runs)}: {failures}")
     diagnosis = diagnose(report.runs[0], config)
-    return Outcome(label, diagnosis.verdict, diagnosis.reason)
+    return Outcome(
+        label, diagnosis.verdict, diagnosis.reason, diagnosis.confidence, diagnosis.secondary
+    )
 
 
 def evaluate(root: Path, config: Config | None = None) -> Evaluation:
@@ -166,54 +230,18 @@ def evaluate(root: Path, config: Config | None = None) -> Evaluation:
     return Evaluation(tuple(outcomes))
 
 
-def _share(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.0f} %"
-
-
-def format_table(evaluation: Evaluation) -> str:
-    """The per-verdict table in markdown, then the overall agreement line."""
-    lines = [
-        "| verdict | precision | recall | support |",
-        "|---|---:|---:|---:|",
-    ]
-    for score in evaluation.scores:
-        lines.append(
-            f"| {score.verdict.value} | {_share(score.precision)} | {_share(score.recall)} "
-            f"| {score.support} |"
-        )
-    agreed = sum(o.agrees for o in evaluation.outcomes)
-    lines.append("")
-    lines.append(
-        f"Agreement on the primary verdict: {agreed}/{len(evaluation.outcomes)} "
-        f"({_share(evaluation.agreement)}); diverged runs called healthy: "
-        f"{len(evaluation.healthy_divergences)}."
-    )
-    return "\n".join(lines)
-
-
-def format_disagreements(evaluation: Evaluation) -> str:
-    """One line per run whose verdict is not its label, with the reason given."""
-    lines = []
-    for outcome in evaluation.disagreements:
-        predicted = outcome.predicted.value if outcome.predicted else "error"
-        lines.append(
-            f"- {outcome.label.name}: labelled {outcome.label.verdict.value}, got {predicted} "
-            f"— {outcome.reason}"
-        )
-    return "\n".join(lines) if lines else "No disagreements."
-
-
-def write_report(evaluation: Evaluation) -> None:
-    """The command's output: the table, then the disagreements (the one place that prints)."""
-    sys.stdout.write(format_table(evaluation) + "\n\n" + format_disagreements(evaluation) + "\n")
-
-
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m curvelint.evaluate",
         description="Diagnose labelled runs and print per-verdict precision and recall.",
     )
-    parser.add_argument("root", type=Path, nargs="?", default=Path("tests/labelled"))
+    parser.add_argument(
+        "roots",
+        type=Path,
+        nargs="*",
+        default=[Path("tests/labelled")],
+        help="folders holding labels.csv and runs/ (each scored on its own)",
+    )
     parser.add_argument("--config", type=Path, default=None, help="configuration file")
     parser.add_argument(
         "--set",
@@ -231,13 +259,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parse(argv)
     try:
         overrides = dict(_split_override(item) for item in arguments.overrides)
-        config = load_config(arguments.root, arguments.config, overrides)
-        evaluation = evaluate(arguments.root, config)
+        evaluations = []
+        for root in arguments.roots:
+            config = load_config(root, arguments.config, overrides)
+            evaluations.append((root, evaluate(root, config)))
     except CurvelintError as error:
         sys.stderr.write(f"curvelint.evaluate: error: {error}\n")
         return 2
-    write_report(evaluation)
-    return 1 if any(o.predicted is None for o in evaluation.outcomes) else 0
+    sys.stdout.write("\n\n".join(render_evaluation(str(root), e) for root, e in evaluations))
+    failed = any(o.predicted is None for _, e in evaluations for o in e.outcomes)
+    return 1 if failed else 0
 
 
 def _split_override(item: str) -> tuple[str, str]:

@@ -99,7 +99,20 @@ LOWER_IS_BETTER = frozenset(
     {"loss", "mae", "mse", "rmse", "perplexity", "wer", "cer", "error", "nll", "mape"}
 )
 HIGHER_IS_BETTER = frozenset(
-    {"accuracy", "f1", "precision", "recall", "auc", "bleu", "iou", "dice", "mcc", "map", "r2"}
+    {
+        "accuracy",
+        "f1",
+        "precision",
+        "recall",
+        "auc",
+        "bleu",
+        "iou",
+        "dice",
+        "mcc",
+        "map",
+        "r2",
+        "reward",  # reinforcement learning (GRPO, PPO): the reward should rise
+    }
 )
 _LOWER_HINTS = ("loss", "error", "err", "mae", "mse", "rmse", "perplexity", "wer", "cer", "nll")
 _HIGHER_HINTS = ("acc", "f1", "precision", "recall", "auc", "bleu", "rouge", "iou", "dice", "mcc")

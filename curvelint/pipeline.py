@@ -1,82 +1,58 @@
 """Many runs end to end: discover → (per run: read → analyze → diagnose → render) → index.
 
-Each run is one task, run in this process (``jobs=1``) or in a pool of processes; a task
-returns a small :class:`RunOutcome` and the index and summary are assembled here in run-name
-order, so the output of ``--jobs 4`` is byte-for-byte the output of ``--jobs 1``. A run that
+Each run is one task (:mod:`curvelint.run_task`), run in this process (``jobs=1``), in a pool
+of processes, or on a Dask cluster (``executor``, :mod:`curvelint.dask_executor`: workers
+render, this process writes); a task returns a small :class:`RunOutcome` and the index and
+summary are assembled here in run-name order, so the output of ``--jobs 4`` or of a cluster is
+byte-for-byte the output of ``--jobs 1``. A run that
 cannot be read or analysed (a :class:`CurvelintError`) becomes an ``unreadable`` row; any other
 exception is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from curvelint import cache as run_cache
-from curvelint import remote
+from curvelint import parallel, remote, remote_runs
 from curvelint.config import Config
 from curvelint.discover import RunSpec, discover
-from curvelint.errors import ConfigError, CurvelintError, NoLogsError
-from curvelint.judging import JudgingOptions, judge_run
+from curvelint.errors import ConfigError, NoLogsError
+from curvelint.judging import JudgingOptions
 from curvelint.report import output
-from curvelint.report.build import build_run_report, unreadable_report
 from curvelint.report.html_index import write_html_index
 from curvelint.report.json_output import JsonObject, dumps
 from curvelint.report.model import (
     X_AXES,
     IndexRow,
     ReportOptions,
-    RunReport,
     SkippedItem,
-    index_row,
 )
 from curvelint.report.paths import folder_names
 from curvelint.report.seed_groups import write_group_plots
-from curvelint.report.write import FOOTER, write_index, write_run
-from curvelint.runs import read_run
+from curvelint.report.write import FOOTER, write_index
+from curvelint.run_task import PipelineOptions as PipelineOptions  # its home for callers
+from curvelint.run_task import RenderedRun, RunOutcome, judge_fetched_groups, render_fetched_run
+from curvelint.run_task import RunTask as RunTask
+from curvelint.run_task import render_run as render_run
 from curvelint.seed_groups.gather import judge_seed_groups
+from curvelint.seed_groups.judge import SeedGroups
+from curvelint.shown_paths import shown_paths
 from curvelint.verdicts import UNREADABLE
 
+if TYPE_CHECKING:
+    from curvelint.dask_executor import DaskExecutor
+
+default_jobs = parallel.default_jobs  # where the command line has always found it
+
 Progress = Callable[[IndexRow | None], None]
-
-
-@dataclass(frozen=True)
-class PipelineOptions:
-    """Everything that shapes the output; picklable, so each worker gets the same copy."""
-
-    judging: JudgingOptions = field(default_factory=JudgingOptions)
-    report: ReportOptions = field(default_factory=ReportOptions)
-    # Seed groups (curvelint.seed_groups): None strips a trailing seed marker, "none": no groups.
-    group_by: str | None = None
-
-
-@dataclass(frozen=True)
-class RunTask:
-    """One run to process and where its files go."""
-
-    spec: RunSpec
-    folder: str
-    out: Path
-    options: PipelineOptions
-    cache: run_cache.Cache | None = None  # parsed runs and rendered outputs, when used
-    # (local copy, URL) of each URL given: what reports show instead of the temporary copy
-    urls: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    """What a task sends back: the index row, report.json's content and the files written.
-    A run with no points at all has no row, only ``skipped``."""
-
-    row: IndexRow | None
-    document: JsonObject | None
-    written: tuple[str, ...] = ()
-    skipped: SkippedItem | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +73,7 @@ def pipeline_options(
     x_axis: str = "step",
     main_metric: str | None = None,
     num_classes: int | None = None,
+    plot: tuple[str, ...] = (),
 ) -> PipelineOptions:
     """The configuration with the command line's options on top (they win)."""
     if x_axis not in X_AXES:
@@ -104,43 +81,15 @@ def pipeline_options(
     judging = JudgingOptions.from_config(
         config, smoothing=smoothing, main_metric=main_metric, num_classes=num_classes
     )
-    report = ReportOptions(x_axis=x_axis, main_metric=judging.main_metric)
+    report = ReportOptions(
+        x_axis=x_axis, main_metric=judging.main_metric, plot_metrics=plot or config.plot
+    )
     return PipelineOptions(judging=judging, report=report)
 
 
-def _report(task: RunTask) -> RunReport | SkippedItem:
-    spec, shown = task.spec, remote.LocalPaths(urls=dict(task.urls))
-    try:
-        run = read_run(spec, task.cache)
-    except CurvelintError as error:
-        return unreadable_report(
-            spec.name, spec.format, shown.original(str(error)), folder=task.folder
-        )
-    run = remote.relabel_run(run, shown)
-    if run.frame.empty:  # as read_runs does: a log without a single point is not a run
-        return SkippedItem(
-            shown.original(str(spec.root)),
-            "",
-            "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")",
-            1,
-        )
-    try:
-        judgement = judge_run(run, task.options.judging)
-    except CurvelintError as error:
-        return unreadable_report(
-            spec.name, run.format, shown.original(str(error)), folder=task.folder
-        )
-    return build_run_report(
-        run,
-        judgement.analysis,
-        judgement.diagnosis,
-        folder=task.folder,
-        options=task.options.report,
-    )
-
-
 def process_run(task: RunTask) -> RunOutcome:
-    """Read, analyse, diagnose and render one run (in a worker process or in this one).
+    """Read, analyse, diagnose and render one run (in a worker process or in this one) and
+    write its files.
 
     With a cache, the outputs of a run whose files and options are unchanged are written again
     from it, and fresh outputs are stored (see :mod:`curvelint.cache`).
@@ -150,29 +99,19 @@ def process_run(task: RunTask) -> RunOutcome:
         reused = _reuse(task, key[0])
         if reused is not None:
             return reused
-    report = _report(task)
-    if isinstance(report, SkippedItem):
-        outcome = RunOutcome(row=None, document=None, skipped=report)
-        contents: dict[str, bytes] = {}
-    else:
-        folder = _RecordingFolder(task.out)
-        document = write_run(folder, report, html=task.options.report.html)
-        outcome = RunOutcome(index_row(report), document, tuple(sorted(folder.written)))
-        contents = folder.contents
+    return _write(task, key, render_run(task))
+
+
+def _write(
+    task: RunTask, key: tuple[str, run_cache.Fingerprint] | None, rendered: RenderedRun
+) -> RunOutcome:
+    """Write a rendered run's files into ``task.out`` and keep them in the cache."""
+    folder = output.OutputFolder(task.out)
+    for name, data in rendered.contents.items():
+        folder.write_bytes(name, data)
     if key is not None:
-        _keep(task, key, outcome, contents)
-    return outcome
-
-
-@dataclass
-class _RecordingFolder(output.OutputFolder):
-    """An output folder that also keeps the bytes it wrote (for the cache)."""
-
-    contents: dict[str, bytes] = field(default_factory=dict)
-
-    def write_bytes(self, relative: str, data: bytes) -> None:
-        super().write_bytes(relative, data)
-        self.contents[relative] = data
+        _keep(task, key, rendered.outcome, rendered.contents)
+    return rendered.outcome
 
 
 def _outputs_key(task: RunTask) -> tuple[str, run_cache.Fingerprint] | None:
@@ -183,8 +122,10 @@ def _outputs_key(task: RunTask) -> tuple[str, run_cache.Fingerprint] | None:
     if found is None:
         return None
     run_key = run_cache.run_key(task.spec, found, {})
-    where = {"out": str(task.out), "folder": task.folder}
-    return run_cache.outputs_key(run_key, task.options, where), found
+    # Not the output folder: files are stored relative to it and written into any --out, so a
+    # second analyze into a new folder copies them too. The run's folder name is in the files'
+    # names (and the report's links), so it stays in the key.
+    return run_cache.outputs_key(run_key, task.options, {"folder": task.folder}), found
 
 
 def _reuse(task: RunTask, key: str) -> RunOutcome | None:
@@ -242,15 +183,9 @@ def _keep(
     task.cache.store_outputs(digest, stored)
 
 
-def default_jobs() -> int:
-    """The number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _run_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> list[RunOutcome]:
+def _run_tasks(
+    tasks: Sequence[RunTask], jobs: int, progress: Progress, executor: DaskExecutor | None = None
+) -> list[RunOutcome]:
     """Outcomes in the order of ``tasks``, whatever order the workers finish in.
 
     Runs whose outputs are in the cache are written here first; no worker starts for them.
@@ -263,20 +198,13 @@ def _run_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> list[
             outcomes[position] = reused
             progress(reused.row)
     missing = [position for position in range(len(tasks)) if position not in outcomes]
-    computed = _compute_tasks([tasks[position] for position in missing], jobs, progress)
+    todo = [tasks[position] for position in missing]
+    if executor is not None:
+        computed = _compute_on_cluster(todo, executor, progress)
+    else:
+        computed = _compute_tasks(todo, jobs, progress)
     outcomes.update(zip(missing, computed, strict=True))
     return [outcomes[position] for position in range(len(tasks))]
-
-
-def _input_bytes(spec: RunSpec) -> int:
-    """The size of a run's files: how long it will take, roughly."""
-    total = 0
-    for path in (*spec.files, *spec.companions):
-        try:
-            total += path.stat().st_size
-        except OSError:
-            continue
-    return total
 
 
 def _compute_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> list[RunOutcome]:
@@ -291,7 +219,9 @@ def _compute_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> l
     context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
     # Largest runs first: a big run started last would keep one worker busy while the others
     # idle. The outcomes go back into the tasks' order, so the output does not change.
-    order = sorted(range(len(tasks)), key=lambda position: -_input_bytes(tasks[position].spec))
+    order = sorted(
+        range(len(tasks)), key=lambda position: -parallel.input_bytes(tasks[position].spec)
+    )
     with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context) as pool:
         futures: dict[Future[RunOutcome], int] = {
             pool.submit(process_run, tasks[position]): position for position in order
@@ -304,6 +234,42 @@ def _compute_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> l
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return [results[position] for position in range(len(tasks))]
+
+
+def _compute_on_cluster(
+    tasks: Sequence[RunTask], executor: DaskExecutor, progress: Progress
+) -> list[RunOutcome]:
+    """Outcomes in the order of ``tasks``, rendered on a cluster and written here (once each,
+    whichever worker finally rendered it), then kept in this process's cache."""
+    rendered = executor.map(
+        render_fetched_run,
+        [_on_workers(task) for task in tasks],
+        lambda done: progress(done.outcome.row),
+    )
+    return [
+        _write(task, _outputs_key(task), run) for task, run in zip(tasks, rendered, strict=True)
+    ]
+
+
+def _on_workers(task: RunTask) -> RunTask:
+    spec, shown = remote_runs.on_workers(task.spec)
+    return replace(task, spec=spec, urls=(*task.urls, *shown.items()))
+
+
+def _seed_groups(
+    specs: Sequence[RunSpec],
+    verdicts: dict[str, str],
+    options: PipelineOptions,
+    cache: run_cache.Cache | None,
+    executor: DaskExecutor | None,
+    urls: tuple[tuple[str, str], ...],
+) -> SeedGroups:
+    """The seed groups, judged here, or on a worker when their files are only there."""
+    if executor is None or not urls:
+        return judge_seed_groups(specs, verdicts, options.group_by, options.judging, cache)
+    task = functools.partial(judge_fetched_groups, verdicts=verdicts, options=options, urls=urls)
+    (groups,) = executor.map(task, [tuple(specs)])
+    return groups
 
 
 def _specs(paths: Sequence[Path], out: Path) -> tuple[list[RunSpec], list[SkippedItem]]:
@@ -324,6 +290,7 @@ def analyze_paths(
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
     cache: run_cache.Cache | None = None,
+    executor: DaskExecutor | None = None,
 ) -> PipelineResult:
     """Analyse every run under ``paths`` and write the reports below ``out``.
 
@@ -332,11 +299,15 @@ def analyze_paths(
     there is nothing to analyse and :class:`OutputError` when ``out`` cannot be used; both
     before anything is written. ``cache`` keeps parsed runs and rendered outputs between calls
     (:mod:`curvelint.cache`); it is not used for URLs, whose copies are new every time.
+    With ``executor`` (:class:`curvelint.dask_executor.DaskExecutor`) each run is read,
+    analysed and rendered on a Dask worker, URLs fetched there (only the start of each file is
+    read here, to find the runs), and the files are written here: the same output as locally.
     """
     options = options or PipelineOptions()
-    paths_text = " ".join(map(str, paths))
-    with remote.local_paths(paths) as located:
-        if located.urls:
+    paths_text = shown_paths(paths)
+    mirror = remote_runs.head_mirror if executor is not None else remote.local_paths
+    with mirror(paths) as located:
+        if located.copied:
             cache = None
         urls = tuple(located.urls.items())
         specs, found_skipped = _specs(located.paths, out)
@@ -350,7 +321,7 @@ def analyze_paths(
         tasks = [RunTask(spec, folders[spec.name], out, options, cache, urls) for spec in specs]
         if on_start is not None:
             on_start(len(tasks))
-        outcomes = _run_tasks(tasks, jobs, progress or (lambda row: None))
+        outcomes = _run_tasks(tasks, jobs, progress or (lambda row: None), executor)
         rows = tuple(o.row for o in outcomes if o.row is not None)
         documents = tuple(o.document for o in outcomes if o.document is not None)
         skipped += [o.skipped for o in outcomes if o.skipped is not None]
@@ -361,7 +332,7 @@ def analyze_paths(
             )
         folder = output.OutputFolder(out)
         verdicts = {row.name: row.verdict for row in rows if row.verdict != UNREADABLE}
-        groups = judge_seed_groups(specs, verdicts, options.group_by, options.judging, cache)
+        groups = _seed_groups(specs, verdicts, options, cache, executor, urls)
         shown = write_group_plots(folder, groups, [row.folder for row in rows], options.report)
         index, summary = write_index(folder, rows, documents, skipped, shown)
         if options.report.html:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from curvelint.errors import CurvelintError, UnreadableError
 from curvelint.readers.base import Skipped
+from curvelint.shown_paths import shown_path
 
 if TYPE_CHECKING:
     from curvelint.run_model import ReadReport, Run
@@ -35,6 +36,7 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\\]")
 _MAX_NAME_BYTES = 255
 _COPY_CHUNK = 1024 * 1024
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def is_url(path: str | Path) -> bool:
@@ -93,9 +95,16 @@ def _relative_parts(path: str, root: str) -> list[str] | None:
     return None if any(part is None for part in parts) else [p for p in parts if p]
 
 
-def _copy(filesystem: Any, source: str, target: Path) -> None:
+def _copy(filesystem: Any, source: str, target: Path, head_bytes: int | None = None) -> None:
+    """Copy ``source`` to ``target``; with ``head_bytes``, only its start (enough to tell its
+    format), except for a SQLite database, which is only readable whole."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with filesystem.open(source, "rb") as remote_file, target.open("xb") as local_file:
+        if head_bytes is not None:
+            head = remote_file.read(head_bytes)
+            local_file.write(head)
+            if not head.startswith(_SQLITE_HEADER):
+                return
         shutil.copyfileobj(remote_file, local_file, _COPY_CHUNK)
 
 
@@ -114,11 +123,13 @@ def fetch_to_local(
     *,
     storage_options: Mapping[str, Any] | None = None,
     skipped: list[Skipped] | None = None,
+    head_bytes: int | None = None,
 ) -> Path:
     """Copy every file under ``url`` into ``destination/<last component of url>`` and return
     that path (a folder, or a file when the URL is one). Without ``destination`` a new
     temporary folder is made: the caller removes it. Files that cannot be copied are added to
-    ``skipped``; raises :class:`UnreadableError` when the URL cannot be listed at all."""
+    ``skipped``; with ``head_bytes`` only the start of each file is copied. Raises
+    :class:`UnreadableError` when the URL cannot be listed at all."""
     filesystem, root = _filesystem(url, storage_options)
     files = _listing(filesystem, root, url)
     if not files:
@@ -127,7 +138,7 @@ def fetch_to_local(
     local_root = folder / _base_name(root)
     problems = skipped if skipped is not None else []
     if files == [root]:
-        _copy_one(filesystem, root, local_root, url, problems)
+        _copy_one(filesystem, root, local_root, url, problems, head_bytes)
         return local_root
     local_root.mkdir(parents=True, exist_ok=True)
     for path in files:
@@ -137,15 +148,20 @@ def fetch_to_local(
         if target is None:
             problems.append(Skipped(shown, "", "unsafe object name (.., empty or too long)"))
             continue
-        _copy_one(filesystem, path, target, shown, problems)
+        _copy_one(filesystem, path, target, shown, problems, head_bytes)
     return local_root
 
 
 def _copy_one(
-    filesystem: Any, source: str, target: Path, shown: str, problems: list[Skipped]
+    filesystem: Any,
+    source: str,
+    target: Path,
+    shown: str,
+    problems: list[Skipped],
+    head_bytes: int | None = None,
 ) -> None:
     try:
-        _copy(filesystem, source, target)
+        _copy(filesystem, source, target, head_bytes)
     except (FileExistsError, NotADirectoryError, IsADirectoryError):
         problems.append(Skipped(shown, "", "clashes with another object's name: not copied"))
     except Exception as error:  # backend-specific download errors (botocore, aiohttp…)
@@ -154,35 +170,50 @@ def _copy_one(
 
 @dataclass
 class LocalPaths:
-    """Local stand-ins for some paths and URLs, and how to show a local path as its URL."""
+    """Local stand-ins for some paths and URLs, and how to show a local path as the user gave
+    it. ``urls`` maps each local copy to its URL and each absolute path given to its
+    :func:`~curvelint.shown_paths.shown_path` (what reports show instead)."""
 
     paths: list[Path] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def copied(self) -> bool:
+        """True when some paths are temporary copies of URLs (new every time: not cached)."""
+        return any(is_url(shown) for shown in self.urls.values())
+
     def original(self, text: str) -> str:
-        """``text`` with every local copy's path replaced by the URL it came from."""
-        for local, url in self.urls.items():
-            text = text.replace(local, url)
+        """``text`` with every local copy's path replaced by the URL it came from, and every
+        absolute path given by its shown form (the longest first: one may hold another)."""
+        for local in sorted(self.urls, key=len, reverse=True):
+            text = text.replace(local, self.urls[local])
         return text
 
 
 @contextmanager
-def local_paths(paths: Sequence[str | Path]) -> Iterator[LocalPaths]:
+def local_paths(
+    paths: Sequence[str | Path], *, head_bytes: int | None = None
+) -> Iterator[LocalPaths]:
     """Local paths for ``paths``: local ones as given, URLs copied into temporary folders
-    that are removed on exit. A URL that cannot be read becomes a skipped entry."""
+    that are removed on exit (only each file's start with ``head_bytes``: enough to discover
+    the runs, see :mod:`curvelint.remote_runs`). A URL that cannot be read becomes a skipped
+    entry."""
     located = LocalPaths()
     temporary: list[Path] = []
     try:
         for path in paths:
             if not is_url(path):
-                located.paths.append(Path(path))
+                local = Path(path)
+                located.paths.append(local)
+                if local.is_absolute():
+                    located.urls[str(local)] = shown_path(local)
                 continue
             url = str(path)
             folder = Path(tempfile.mkdtemp(prefix="curvelint-remote-"))
             temporary.append(folder)
             try:
-                local = fetch_to_local(url, folder, skipped=located.skipped)
+                local = fetch_to_local(url, folder, skipped=located.skipped, head_bytes=head_bytes)
             except CurvelintError as error:
                 located.skipped.append(Skipped(url, "", str(error).removeprefix(f"{url}: ")))
                 continue

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from curvelint import remote, schema
+from curvelint import frame_parcel, parallel, remote, remote_runs, schema
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
 from curvelint.readers import BY_NAME, tensorboard
@@ -17,6 +19,7 @@ from curvelint.run_model import FailedRun, ReadReport, Run
 
 if TYPE_CHECKING:
     from curvelint.cache import Cache
+    from curvelint.dask_executor import DaskExecutor
 
 # Run, FailedRun and ReadReport live in curvelint.run_model; they are read from here too.
 __all__ = ["FailedRun", "ReadReport", "Run", "read", "read_run", "read_runs"]
@@ -87,35 +90,116 @@ def _read_run(spec: RunSpec) -> Run:
     return Run(spec.name, used_format, frame, result.skipped, result.metadata, result.notes, files)
 
 
-def read_runs(paths: Sequence[str | Path], *, cache: Cache | None = None) -> ReadReport:
+def read_runs(
+    paths: Sequence[str | Path],
+    *,
+    cache: Cache | None = None,
+    jobs: int | None = None,
+    executor: DaskExecutor | None = None,
+) -> ReadReport:
     """Discover and read every run under ``paths``; one bad run never stops the others.
 
     A path given as a URL string (``s3://bucket/logs``, any fsspec protocol) is copied to a
     temporary folder first (:mod:`curvelint.remote`); names and paths stay relative to it.
     ``cache`` (see :func:`read_run`) is not used for URLs: their copies are new every time.
+    Runs are read in ``jobs`` processes (default: the cores available) when that is quicker
+    (:mod:`curvelint.parallel`), or on a Dask cluster with ``executor``
+    (:mod:`curvelint.dask_executor`), whose workers fetch URLs themselves. The report is the
+    same either way, in the order of discovery.
     """
     if any(remote.is_url(path) for path in paths):
         cache = None
+    if executor is not None:
+        with remote_runs.head_mirror(paths) as located:
+            report = ReadReport()
+            specs = _discovered(located, report)
+            on_workers = [remote_runs.on_workers(spec) for spec in specs]
+            outcomes = executor.map(
+                _read_fetched,
+                [(spec, (*located.urls.items(), *shown.items())) for spec, shown in on_workers],
+            )
+            return remote.relabel(_gathered(report, outcomes), located)
     with remote.local_paths(paths) as located:
-        report = _read_local(located.paths, cache)
-        report.skipped[:0] = located.skipped
-        return remote.relabel(report, located)
+        report = ReadReport()
+        specs = _discovered(located, report)
+        sizes = [parallel.input_bytes(spec) for spec in specs]
+        parcels = parallel.map_in_order(
+            functools.partial(_read_parcelled, cache=cache),
+            specs,
+            sizes,
+            parallel.default_jobs() if jobs is None else jobs,
+            here=functools.partial(_read_outcome, cache=cache),
+        )
+        outcomes = [_unparcelled(parcel) for parcel in parcels]
+        return remote.relabel(_gathered(report, outcomes), located)
 
 
-def _read_local(paths: Sequence[Path], cache: Cache | None) -> ReadReport:
-    discovery = discover(list(paths))
-    report = ReadReport(skipped=list(discovery.skipped))
-    for spec in discovery.runs:
-        try:
-            run = read_run(spec, cache)
-        except CurvelintError as error:
-            report.failed.append(FailedRun(spec.name, spec.format, str(error)))
-            continue
-        if len(run.frame) == 0:
-            why = "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")"
-            report.skipped.append(Skipped(str(spec.root), "", why))
-            continue
-        report.runs.append(run)
+def _discovered(located: remote.LocalPaths, report: ReadReport) -> list[RunSpec]:
+    discovery = discover(list(located.paths))
+    report.skipped[:] = [*located.skipped, *discovery.skipped]
+    return discovery.runs
+
+
+_Outcome = Run | FailedRun | Skipped
+
+
+def _read_outcome(spec: RunSpec, cache: Cache | None) -> _Outcome:
+    """One run read (in a worker process or in this one): the run, its failure, or a skip."""
+    try:
+        run = read_run(spec, cache)
+    except CurvelintError as error:
+        return FailedRun(spec.name, spec.format, str(error))
+    if len(run.frame) == 0:
+        why = "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")"
+        return Skipped(str(spec.root), "", why)
+    return run
+
+
+@dataclass(frozen=True)
+class _Parcelled:
+    """A run read in a worker process, its frame as plain arrays (quicker to send back)."""
+
+    run: Run  # with an empty frame
+    frame: frame_parcel.FrameParcel | pd.DataFrame
+
+
+def _read_parcelled(spec: RunSpec, cache: Cache | None) -> _Outcome | _Parcelled:
+    outcome = _read_outcome(spec, cache)
+    if not isinstance(outcome, Run):
+        return outcome
+    return _Parcelled(replace(outcome, frame=pd.DataFrame()), frame_parcel.pack(outcome.frame))
+
+
+def _unparcelled(outcome: _Outcome | _Parcelled) -> _Outcome:
+    if isinstance(outcome, _Parcelled):
+        return replace(outcome.run, frame=frame_parcel.unpack(outcome.frame))
+    return outcome
+
+
+def _read_fetched(work: tuple[RunSpec, tuple[tuple[str, str], ...]]) -> _Outcome:
+    """:func:`_read_outcome` on a Dask worker, which first fetches a remote run's own files."""
+    spec, urls = work
+    try:
+        with remote_runs.fetched_run(spec, dict(urls)) as (local, shown):
+            outcome = _read_outcome(local, None)
+            if isinstance(outcome, Run):
+                return remote.relabel_run(outcome, shown)
+            if isinstance(outcome, FailedRun):
+                outcome.error = shown.original(outcome.error)
+                return outcome
+            return replace(outcome, path=shown.original(outcome.path))
+    except CurvelintError as error:  # a remote file that cannot be downloaded
+        return FailedRun(spec.name, spec.format, str(error))
+
+
+def _gathered(report: ReadReport, outcomes: Sequence[_Outcome]) -> ReadReport:
+    for outcome in outcomes:
+        if isinstance(outcome, Run):
+            report.runs.append(outcome)
+        elif isinstance(outcome, FailedRun):
+            report.failed.append(outcome)
+        else:
+            report.skipped.append(outcome)
     return report
 
 

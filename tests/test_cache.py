@@ -481,6 +481,27 @@ def test_a_second_analyze_copies_the_outputs_without_reading_or_drawing(
     )
 
 
+def test_a_new_output_folder_reuses_the_outputs_byte_for_byte(
+    logs: Path, cache: Cache, tmp_path: Path, reads: list[str], renders: list[str]
+) -> None:
+    """The outputs entry is keyed by content and options, not by --out: a second analyze
+    into another folder draws nothing and writes what an uncached analysis writes."""
+    analyze_paths([logs], tmp_path / "out1", cache=cache)
+    assert renders
+    reads.clear()
+    renders.clear()
+    second = analyze_paths([logs], tmp_path / "out2", cache=cache)
+    assert reads == [] and renders == []
+    plain = analyze_paths([logs], tmp_path / "out3")
+    assert output_files(tmp_path / "out2") == output_files(tmp_path / "out3")
+    assert output_files(tmp_path / "out1") == output_files(tmp_path / "out3")
+    assert (second.rows, second.documents) == (plain.rows, plain.documents)
+    assert (second.index_markdown, second.summary_json) == (
+        plain.index_markdown,
+        plain.summary_json,
+    )
+
+
 def test_the_cached_outputs_equal_an_uncached_analysis(
     logs: Path, cache: Cache, tmp_path: Path
 ) -> None:

@@ -151,13 +151,15 @@ def test_tuning_options_reach_the_report(mixed: Path, tmp_path: Path) -> None:
     ("arguments", "message"),
     [
         (["analyze", "empty"], "no training logs found under empty"),
-        (["analyze", "good", "--format", "xml"], "--format 'xml': use one of table, json"),
+        (["analyze", "good", "--format", "xml"], "'xml' is not one of 'table', 'json'"),
         (["analyze", "good", "--out", "a-file"], "is a file, not a folder"),
         (["analyze", "good", "--set", "fail_on"], "--set 'fail_on': use KEY=VALUE"),
         (["analyze", "good", "--fail-on", "exploded"], "fail_on = 'exploded' is unknown"),
         (["analyze", "good", "--jobs", "0"], "--jobs 0: use 1 or more"),
-        (["analyze", "good", "--x-axis", "wall"], "--x-axis 'wall': use one of step, epoch, time"),
-        (["analyze", "good", "--smoothing", "gauss"], "smoothing 'gauss' is unknown"),
+        (["analyze", "good", "--x-axis", "wall"], "'wall' is not one of 'step', 'epoch', 'time'"),
+        (["analyze", "good", "--smoothing", "gauss"], "'gauss' is not one of 'centered_time_ema'"),
+        (["analyze", "good", "--bogus"], "No such option: --bogus"),
+        (["analyze"], "Missing argument 'PATH'"),
     ],
 )
 def test_exit_2_with_a_one_line_error(

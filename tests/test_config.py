@@ -108,7 +108,8 @@ def test_an_unknown_key_names_the_key_a_guess_and_the_valid_keys(tmp_path: Path)
 
 def test_an_unknown_key_in_a_file_names_the_file(tmp_path: Path) -> None:
     path = _write(tmp_path / "curvelint.toml", "[rules]\nspike_z = 3\n")
-    with pytest.raises(ConfigError, match=rf"^{path}: unknown key 'rules.spike_z'"):
+    # the file, as reports show paths: never this machine's absolute path
+    with pytest.raises(ConfigError, match=rf"^{path.name}: unknown key 'rules.spike_z'"):
         load_config(tmp_path, None, {})
 
 
@@ -132,7 +133,7 @@ def test_an_out_of_range_value_is_refused_by_its_settings(tmp_path: Path) -> Non
 
 def test_broken_toml_and_missing_files_are_one_line_errors(tmp_path: Path) -> None:
     broken = _write(tmp_path / "curvelint.toml", "[rules\n")
-    with pytest.raises(ConfigError, match=rf"^{broken}: invalid TOML"):
+    with pytest.raises(ConfigError, match=rf"^{broken.name}: invalid TOML"):
         load_config(tmp_path, None, {})
     with pytest.raises(ConfigError, match="no such configuration file"):
         load_config(tmp_path, tmp_path / "missing.toml", {})

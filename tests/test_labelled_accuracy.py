@@ -14,7 +14,8 @@ import pytest
 
 from curvelint.config import Config
 from curvelint.diagnosis import Verdict
-from curvelint.evaluate import Evaluation, evaluate, format_table, main, read_labels
+from curvelint.evaluate import Evaluation, evaluate, main, read_labels
+from curvelint.evaluate_report import format_table
 
 LABELLED = Path(__file__).resolve().parent / "labelled"
 AGREEMENT_FLOOR = 0.93
@@ -59,7 +60,9 @@ def test_the_command_prints_the_table_and_the_disagreements(
 ) -> None:
     assert main([str(LABELLED)]) == 0
     output = capsys.readouterr().out
-    assert output.startswith("| verdict | precision | recall | support |\n|---|---:|---:|---:|\n")
+    assert output.startswith(f"## {LABELLED}\n\n| verdict | precision | recall | support |\n")
+    assert "| label \\ verdict |" in output  # the confusion matrix
+    assert "| confidence | verdicts | right |" in output
     agreed = sum(o.agrees for o in evaluation.outcomes)
     assert f"Agreement on the primary verdict: {agreed}/{len(evaluation.outcomes)}" in output
     for outcome in evaluation.disagreements:

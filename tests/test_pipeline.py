@@ -123,12 +123,12 @@ def test_an_unsafe_output_folder_is_refused_before_any_work(logs: Path, tmp_path
 def test_a_run_failing_analysis_with_a_curvelint_error_becomes_unreadable(
     logs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import curvelint.pipeline as pipeline
+    import curvelint.run_task as run_task  # where each run is judged
 
     def failing(*arguments: object) -> None:
         raise CurvelintError("analysis refused this run")
 
-    monkeypatch.setattr(pipeline, "judge_run", failing)
+    monkeypatch.setattr(run_task, "judge_run", failing)
     result = analyze_paths([logs], tmp_path / "out", jobs=1)
     assert {row.verdict for row in result.rows} == {"unreadable"}
     assert any(row.reason == "analysis refused this run" for row in result.rows)

@@ -5,15 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Literal
 
+from curvelint.choices import SMOOTHING_METHODS as SMOOTHING_METHODS
+from curvelint.choices import SmoothingMethod as SmoothingMethod
 from curvelint.errors import ConfigError
 
-SmoothingMethod = Literal["centered_time_ema", "time_ema", "debiased_ema", "none"]
-SMOOTHING_METHODS: tuple[SmoothingMethod, ...] = (
-    "centered_time_ema",
-    "time_ema",
-    "debiased_ema",
-    "none",
-)
 TREND_FAMILIES = ("power_law", "exponential", "log_power")
 TrendSolver = Literal["least_squares", "gauss_newton"]
 TREND_SOLVERS: tuple[TrendSolver, ...] = ("least_squares", "gauss_newton")

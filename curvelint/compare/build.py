@@ -24,6 +24,7 @@ from curvelint.judging import JudgingOptions
 from curvelint.report.numbers import format_value
 from curvelint.report.overlay_data import BANDS
 from curvelint.seed_groups.naming import compile_pattern
+from curvelint.shown_paths import shown_path
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,8 @@ def compare_paths(
     unreadable = base_side.unreadable + head_side.unreadable
     plot, unplotted = comparison_plot(pairs, options.band, main, options.max_plot_points)
     return Comparison(
-        base_path=str(base),
-        head_path=str(head),
+        base_path=base_side.path,
+        head_path=head_side.path,
         pairs=pairs,
         unmatched_base=matching.unmatched_base,
         unmatched_head=matching.unmatched_head,
@@ -157,6 +158,6 @@ def _nothing_matched(
         return shown or "no readable run"
 
     return (
-        f"no run under {head} matches one under {base} by name "
+        f"no run under {shown_path(head)} matches one under {shown_path(base)} by name "
         f"(base: {names(base_units)}; head: {names(head_units)})"
     )

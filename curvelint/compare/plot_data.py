@@ -7,21 +7,17 @@ line, sparse ones with markers; a seed group is drawn as its mean with a shaded 
 lines and bands are built by :mod:`curvelint.report.overlay_data`, as for ``analyze``'s group
 plots).
 
-The y range is the one that shows base and head apart: one early spike (a first loss of 900
-before a run that lives between 4 and 6) is left above the axes, and a range that spans
-decades is drawn on a log scale.
+The y range is :func:`curvelint.report.plot_data.y_range`'s, as for a run's plots: one early
+spike (a first loss of 900 before a run that lives between 4 and 6) is left above the axes
+and said so, and a range that spans decades is drawn on a log scale.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-import numpy.typing as npt
-
 from curvelint.compare.model import PairComparison, Side, Unit
 from curvelint.report import plot_data
-from curvelint.report.model import Curve
 from curvelint.report.overlay_data import (
     SPLITS,
     band_label,
@@ -30,15 +26,6 @@ from curvelint.report.overlay_data import (
     overlay_line,
 )
 from curvelint.report.overlay_model import OverlayPanel, OverlayPlot, PlotLine
-
-FloatArray = npt.NDArray[np.float64]
-
-EARLY_SHARE = 0.05  # the first share of the steps, where a spike is left off the y range
-MIN_POINTS_FOR_LIMITS = 10
-LOG_RATIO = 30.0  # the bulk's high / low from which the axis is logarithmic
-LOG_PADDING = 1.15
-PADDING = 0.06
-SPIKE_FACTOR = 3.0  # the full range must exceed the bulk's this many times to cut the axis
 
 SIDE_COLOURS: dict[Side, str] = {"base": "#1f77b4", "head": "#ff7f0e"}
 SPLIT_STYLES = {"train": "-", "eval": "--", "test": ":"}
@@ -77,42 +64,10 @@ def pair_panel(
         return None
     lines = _unit_lines(pair.base, "base", metric, band, max_points)
     lines += _unit_lines(pair.head, "head", metric, band, max_points)
-    log_y, limits = y_scale(tuple(line.curve for line in lines))
-    return OverlayPanel(pair.name, metric, tuple(lines), log_y, limits)
-
-
-def y_scale(curves: tuple[Curve, ...]) -> tuple[bool, tuple[float, float] | None]:
-    """A log scale when the curves' bulk spans decades, and y limits that leave out what an
-    early spike adds (None when the whole range reads well)."""
-    bulk = _bulk(curves)
-    if len(bulk) < MIN_POINTS_FOR_LIMITS:
-        return plot_data.wants_log_scale(curves), None
-    low, high = (float(v) for v in np.percentile(bulk, [0.5, 99.5]))
-    everything = np.concatenate([c.y[np.isfinite(c.y)] for c in curves])
-    log_y = low > 0 and high / low >= LOG_RATIO
-    if high <= low:
-        return log_y, None
-    if log_y:
-        limits = (low / LOG_PADDING, high * LOG_PADDING)
-    else:
-        pad = PADDING * (high - low)
-        limits = (low - pad, high + pad)
-    full = float(everything.max() - everything.min())
-    spiky = full > SPIKE_FACTOR * (high - low)
-    return log_y, limits if spiky or log_y else None
-
-
-def _bulk(curves: tuple[Curve, ...]) -> FloatArray:
-    """Every finite value after the first ``EARLY_SHARE`` of each curve's steps, and the
-    smoothed lines whole (a smoothed start is no spike)."""
-    parts = []
-    for curve in curves:
-        finite = np.isfinite(curve.y)
-        x, y = curve.x[finite], curve.y[finite]
-        if len(x):
-            parts.append(y[x >= x.min() + EARLY_SHARE * (x.max() - x.min())])
-        parts.append(curve.smoothed_y[np.isfinite(curve.smoothed_y)][len(curve.smoothed_y) // 10 :])
-    return np.concatenate(parts) if parts else np.zeros(0)
+    curves = tuple(line.curve for line in lines)
+    log_y = plot_data.wants_log_scale(curves)
+    limits, off_scale = (None, None) if log_y else plot_data.y_range(curves)
+    return OverlayPanel(pair.name, metric, tuple(lines), log_y, limits, off_scale)
 
 
 def comparison_plot(

@@ -15,6 +15,7 @@ from curvelint.judging import JudgingOptions, judge_run
 from curvelint.runs import Run, read_runs
 from curvelint.seed_groups.judge import GroupError, Judged, judge_group, judged_run
 from curvelint.seed_groups.naming import group_runs
+from curvelint.shown_paths import shown_path
 
 GROUP_SUFFIX = " (seeds)"
 
@@ -34,7 +35,7 @@ def read_side(path: Path | str, side: Side) -> tuple[list[Run], list[Unreadable]
     unreadable = [Unreadable(side, failed.name, failed.error) for failed in report.failed]
     if not report.runs and not unreadable:
         detail = f" ({report.skipped[0]})" if report.skipped else ""
-        raise NoLogsError(f"{side} {path}: no training logs found{detail}")
+        raise NoLogsError(f"{side} {shown_path(path)}: no training logs found{detail}")
     return sorted(report.runs, key=lambda run: run.name), unreadable
 
 
@@ -67,4 +68,4 @@ def load_side(
 ) -> SideResult:
     """Read, judge and group one side."""
     runs, unreadable = read_side(path, side)
-    return SideResult(str(path), build_units(runs, pattern, judging), tuple(unreadable))
+    return SideResult(shown_path(path), build_units(runs, pattern, judging), tuple(unreadable))

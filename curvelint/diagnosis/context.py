@@ -20,6 +20,7 @@ from curvelint.numbers import epoch_text, format_step
 from curvelint.readers.base import steps_are_epochs
 
 ACCURACY = "accuracy"
+REWARD = "reward"
 # Eval metrics tried, in order, when the user names none: the usual "main" numbers.
 EVAL_METRIC_PREFERENCE = ("accuracy", "f1", "auc", "bleu", "rouge1", "mae", "wer", "cer")
 
@@ -50,8 +51,12 @@ class RunContext:
     @cached_property
     def train_series(self) -> SeriesAnalysis | None:
         """The training objective: the train loss, else a lower-is-better train metric
-        (an MLflow MAE)."""
+        (an MLflow MAE) — or, for a policy-gradient run (GRPO, PPO) whose loss sits near zero by
+        design, its reward, which is what such a run is judged by."""
         loss = self.analysis.main_loss(TRAIN)
+        reward = self.analysis.series(REWARD, TRAIN)
+        if loss is not None and reward is not None and _near_zero_by_design(loss):
+            return reward
         if loss is not None:
             return loss
         lower = [s for s in self.analysis.series_analyses if s.split == TRAIN and s.direction < 0]
@@ -130,9 +135,21 @@ class RunContext:
         return Chance(classes, inferred=True)
 
     @property
+    def judged_by_reward(self) -> bool:
+        """The run is judged by its reward (a policy-gradient run), not by its loss."""
+        return self.train_series is not None and self.train_series.metric == REWARD
+
+    @property
     def train_series_metric(self) -> str:
         """The training objective's metric name ('' when there is none)."""
         return self.train_series.metric if self.train_series is not None else ""
+
+    @property
+    def schedule_over(self) -> bool:
+        """The logged learning rate ended at a small share of its peak: the run is over."""
+        schedule = self.analysis.schedule
+        ratio = schedule.final_over_peak if schedule is not None else None
+        return ratio is not None and ratio <= self.settings.schedule_over_ratio
 
     def series(self, metric: str, split: str = "") -> SeriesAnalysis | None:
         """A series of the run by canonical name."""
@@ -169,6 +186,18 @@ class RunContext:
         if self.train_series is not None:
             return self.train_series.last_step
         return max(series.last_step for series in self.analysis.series_analyses)
+
+
+POLICY_LOSS_MAGNITUDE = 0.1  # a policy-gradient loss stays within this of zero
+
+
+def _near_zero_by_design(loss: SeriesAnalysis) -> bool:
+    """A loss whose points nearly all stay within a small distance of zero: a policy-gradient
+    objective (advantage-weighted, centred on zero), not a loss that falls to a floor."""
+    curve = loss.curve
+    if curve is None:
+        return False
+    return float(np.quantile(np.abs(curve.values), 0.95)) < POLICY_LOSS_MAGNITUDE
 
 
 def _curve(series: SeriesAnalysis | None) -> Curve | None:

@@ -52,13 +52,15 @@ def diagnose_run(
     # Too few points for a shape are too few for the finer findings as well.
     rules = SECONDARY_RULES if verdict is not Verdict.INSUFFICIENT_DATA else ()
     secondary = [finding for rule in rules for finding in rule(context, verdict)]
+    curves_verdict = verdict
     verdict, primary, secondary = _never_milder_than_errors(verdict, primary, secondary)
     hints = hints_of(analysis, context.metadata)
     findings = tuple(
         replace(finding, recommendation=tailor(finding.recommendation, hints))
         for finding in (primary, *sort_findings(secondary))
     )
-    return Diagnosis(analysis.run, verdict, primary.message, findings)
+    second = curves_verdict if verdict is not curves_verdict else _second_verdict(context, verdict)
+    return Diagnosis(analysis.run, verdict, primary.message, findings, second)
 
 
 def _verdict(context: RunContext) -> tuple[Verdict, Finding]:
@@ -68,6 +70,21 @@ def _verdict(context: RunContext) -> tuple[Verdict, Finding]:
             return verdict, finding
     # Only a run without any training curve gets here; insufficient_data always holds then.
     raise AssertionError("insufficient_data must hold for a run without a training curve")
+
+
+NOT_SECONDARY = frozenset({Verdict.HEALTHY, Verdict.INSUFFICIENT_DATA})
+
+
+def _second_verdict(context: RunContext, verdict: Verdict) -> Verdict | None:
+    """The next problem verdict whose rule holds too (healthy and insufficient data are what
+    is left when none does, so they are never secondary)."""
+    if verdict in NOT_SECONDARY:
+        return None
+    later = VERDICT_RULES[[v for v, _ in VERDICT_RULES].index(verdict) + 1 :]
+    for candidate, rule in later:
+        if candidate not in NOT_SECONDARY and rule(context) is not None:
+            return candidate
+    return None
 
 
 def _never_milder_than_errors(

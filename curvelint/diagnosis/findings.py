@@ -45,6 +45,13 @@ class Diagnosis:
     verdict: Verdict
     reason: str
     findings: tuple[Finding, ...] = ()
+    # The next verdict whose rule also holds (a run that shows two conditions), if any.
+    secondary: Verdict | None = None
+
+    @property
+    def confidence(self) -> float:
+        """How sure the verdict is: its own finding's confidence."""
+        return self.findings[0].confidence if self.findings else 0.0
 
     @property
     def severity(self) -> Severity:

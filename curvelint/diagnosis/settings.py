@@ -28,6 +28,9 @@ class RuleSettings:
     blow_up_rise_of_start: float = 0.5
     blow_up_noise_units: float = 3.0
     explosion_factor: float = 10.0
+    # ...or a classifier's loss whose final level is this many times a random guess's ln C,
+    # its trend over the second half never back below half of that: a finite explosion.
+    chance_explosion_factor: float = 10.0
     # A steady climb also diverges when it ends at this many times its low and at least the
     # second share of its start above it: a loss that fell 95 % and climbs back to half its
     # start has multiplied by ten, whatever share of the start that is.
@@ -45,6 +48,10 @@ class RuleSettings:
     stuck_max_dip_of_start: float = 0.1
     stuck_settle_share: float = 0.1
     chance_plateau_tolerance: float = 0.02
+    # stuck at chance, whatever the start: an accuracy whose final level and best stay within
+    # this of a random guess's 1/C, beside a loss within this share of ln C.
+    chance_accuracy_margin: float = 0.05
+    chance_loss_tolerance_with_accuracy: float = 0.1
 
     # unstable: in the second half, the mean swing around the trend is at least this share of
     # the level and of the run's start, and no trend lasts (a straight line moving more than
@@ -70,6 +77,9 @@ class RuleSettings:
     # made 90 % of their fall by this share of the steps — or any time, when they barely
     # fell (end at or above the third share).
     underfit_min_level_of_reference: float = 0.4
+    # A learning rate that ended at this share of its peak or less: the schedule is over, so a
+    # slow late fall is not "not converged" (more steps at ~0 learning rate gain nothing).
+    schedule_over_ratio: float = 0.05
     underfit_plateau_by: float = 0.5
     underfit_barely_fell_level: float = 0.8
 
@@ -131,6 +141,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("min_eval_points", 2, 1_000_000),
     ("blow_up_rise_of_start", 0.0, _INFINITY),
     ("explosion_factor", 1.0, _INFINITY),
+    ("chance_explosion_factor", 1.0, _INFINITY),
     ("climb_factor_of_low", 1.0, _INFINITY),
     ("climb_min_rise_of_start", 0.0, _INFINITY),
     ("blow_up_noise_units", 0.0, _INFINITY),
@@ -139,6 +150,8 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("stuck_max_dip_of_start", 0.0, 1.0),
     ("stuck_settle_share", 0.0, 0.5),
     ("chance_plateau_tolerance", 0.0, 1.0),
+    ("chance_accuracy_margin", 0.0, 1.0),
+    ("chance_loss_tolerance_with_accuracy", 0.0, 1.0),
     ("unstable_min_points", 4, 1_000_000),
     ("unstable_spread_of_level", 0.0, _INFINITY),
     ("unstable_spread_of_start", 0.0, _INFINITY),
@@ -151,6 +164,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("overfit_min_share_after", 0.0, 1.0),
     ("overfit_min_train_fall", 0.0, 1.0),
     ("underfit_min_level_of_reference", 0.0, 1.0),
+    ("schedule_over_ratio", 0.0, 1.0),
     ("underfit_plateau_by", 0.0, 1.0),
     ("underfit_barely_fell_level", 0.0, 1.0),
     ("late_share", 0.01, 0.5),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -11,6 +12,7 @@ from curvelint.diagnosis.findings import Diagnosis, Finding
 from curvelint.names import is_loss
 from curvelint.readers.base import steps_are_epochs
 from curvelint.report import plot_data
+from curvelint.report.changes import Change
 from curvelint.report.model import (
     Overview,
     PlotSpec,
@@ -19,12 +21,23 @@ from curvelint.report.model import (
     SeriesSummary,
     SkippedItem,
 )
+from curvelint.report.plot_choice import metric_panels
+from curvelint.report.plot_notes import STEPS_ARE_EPOCHS
 from curvelint.report.sparkline import sparkline
 from curvelint.report.x_axis import XMapping, epoch_scale, x_mapping
 from curvelint.runs import Run
 from curvelint.verdicts import UNREADABLE
 
 MAIN_SPLITS = ("train", "eval", "test")
+
+
+class ChosenPlots(NamedTuple):
+    """The figures of a run and what they leave out or could not find."""
+
+    plots: tuple[PlotSpec, ...]
+    unplotted: tuple[str, ...]
+    changes: tuple[Change, ...]
+    missing: tuple[str, ...]  # --plot names the run does not have
 
 
 def series_summary(series: SeriesAnalysis) -> SeriesSummary:
@@ -103,39 +116,35 @@ def _plots(
     main: SeriesAnalysis | None,
     findings: tuple[Finding, ...],
     x_of: XMapping,
-    max_points: int,
-) -> tuple[tuple[PlotSpec, ...], tuple[str, ...]]:
-    """Which series go on which figure; the rest is listed as not plotted."""
+    options: ReportOptions,
+) -> ChosenPlots:
+    """Which series go on which figure, the rest listed as not plotted; the change-points the
+    loss plot marks."""
+    max_points, wanted = options.max_plot_points, options.plot_metrics
     # A run whose step is the epoch says so on its x axis and needs no second epoch axis.
     epochs = None if steps_are_epochs(run.metadata) else epoch_scale(run.frame)
     context = plot_data.PlotContext(run.name, x_of, epochs, max_points)
     loss_source = main if main is not None and is_loss(main.metric) else main_series(analysis, None)
     loss = [s for s in analysis.series_analyses if loss_source and s.metric == loss_source.metric]
+    shaded = plot_data.shaded_series(findings)
+    loss += [s for s in analysis.series_analyses if s.key in shaded and s not in loss]
     loss_keys = {s.key for s in loss}
     optimizer = {
         metric: [s for s in analysis.series_analyses if s.metric == metric]
         for metric in plot_data.OPTIMIZER_METRICS
         if analysis.series(metric, "") is not None
     }
-    groups: dict[str, list[SeriesAnalysis]] = {}
-    unplotted: list[str] = []
-    for series in sorted(analysis.series_analyses, key=lambda s: (is_loss(s.metric), s.metric)):
-        if series.key in loss_keys or series.metric in plot_data.NOT_METRICS:
-            continue
-        if series.direction != 0 and (
-            series.metric in groups or len(groups) < plot_data.MAX_METRIC_PANELS
-        ):
-            groups.setdefault(series.metric, []).append(series)
-        else:
-            unplotted.append(f"{series.metric}/{series.split}" if series.split else series.metric)
+    groups, unplotted, missing = metric_panels(analysis.series_analyses, loss_keys, wanted)
     plots: list[PlotSpec] = []
+    changes: tuple[Change, ...] = ()
     if loss:
-        plots.append(plot_data.loss_plot(loss, findings, context))
+        loss_spec, changes = plot_data.loss_plot(loss, findings, context)
+        plots.append(loss_spec)
     if groups:
         plots.append(plot_data.metrics_plot(groups, context))
     if optimizer:
         plots.append(plot_data.optimizer_plot(optimizer, context))
-    return tuple(plots), tuple(unplotted)
+    return ChosenPlots(tuple(plots), unplotted, changes, missing)
 
 
 def _in_plot_order(analysis: RunAnalysis, plots: tuple[PlotSpec, ...]) -> list[SeriesAnalysis]:
@@ -164,27 +173,31 @@ def build_run_report(
     findings = diagnosis.findings  # ordered once, by the diagnosis: the verdict's own first
     x_of, x_note = x_mapping(run.frame, options.x_axis)
     if steps_are_epochs(run.metadata) and x_of.unit == "step":
-        x_of = replace(x_of, label="epoch (as logged)")
-    plots, unplotted = _plots(run, analysis, main, findings, x_of, options.max_plot_points)
+        x_of = replace(x_of, label=STEPS_ARE_EPOCHS)
+    chosen = _plots(run, analysis, main, findings, x_of, options)
     return RunReport(
         name=run.name,
         folder=folder,
         format=run.format,
         verdict=diagnosis.verdict.value,
         reason=diagnosis.reason,
+        confidence=diagnosis.confidence,
+        secondary=diagnosis.secondary.value if diagnosis.secondary else None,
         overview=overview(run),
-        series=tuple(series_summary(s) for s in _in_plot_order(analysis, plots)),
+        series=tuple(series_summary(s) for s in _in_plot_order(analysis, chosen.plots)),
         main=series_summary(main) if main else None,
         sparkline=sparkline(main.steps, main.values) if main else "",
         findings=findings,
-        plots=plots,
-        unplotted=unplotted,
+        plots=chosen.plots,
+        unplotted=chosen.unplotted,
         skipped=tuple(SkippedItem(s.path, s.where, s.why, s.count) for s in run.skipped),
         notes=tuple(run.notes),
         files=run.files,
         x_axis_note=x_note,
         configuration=run.configuration,
         step_unit="epoch" if steps_are_epochs(run.metadata) else "step",
+        changes=chosen.changes,
+        unknown_plots=chosen.missing,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from curvelint import __version__
 from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import Finding
+from curvelint.report.changes import Change
 from curvelint.report.json_schema import SCHEMA_VERSION
 from curvelint.report.model import RunReport, SkippedItem
 
@@ -53,6 +54,12 @@ def _finding(finding: Finding) -> JsonObject:
     }
 
 
+def _change(change: Change) -> JsonObject:
+    document: JsonObject = {key: json_number(value) for key, value in asdict(change).items()}
+    document["description"] = change.description
+    return document
+
+
 def _skipped(item: SkippedItem) -> JsonObject:
     return asdict(item)
 
@@ -67,6 +74,8 @@ def run_document(report: RunReport) -> JsonObject:
         "format": report.format,
         "verdict": report.verdict,
         "reason": report.reason,
+        "confidence": json_number(report.confidence),
+        "secondary_verdict": report.secondary,
         "overview": {key: json_number(value) for key, value in asdict(report.overview).items()},
         "main_series": report.main.key if report.main else None,
         "series": [
@@ -75,6 +84,7 @@ def run_document(report: RunReport) -> JsonObject:
         ],
         "findings": [_finding(finding) for finding in report.findings],
         "plots": [plot.file_name for plot in report.plots],
+        "changepoints": [_change(change) for change in report.changes],
         "skipped": [_skipped(item) for item in report.skipped],
         "notes": list(report.notes),
         "configuration": configuration_document(report.configuration),

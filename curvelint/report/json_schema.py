@@ -131,6 +131,27 @@ CONFIGURATION = _object(
 
 _VERDICTS = list(VERDICT_ORDER)
 
+_CHANGEPOINT = _object(
+    {
+        "series": _text('the curve that changed, e.g. "loss/train"'),
+        "step": {"type": "integer", "description": "the first step of the new stretch"},
+        "shift": {"type": "number", "description": "jump of the level from the trend"},
+        "shift_noise_units": {"type": "number", "description": "the shift over the noise"},
+        "before": {
+            "type": ["string", "null"],
+            "description": "how the curve moved before: falling, plateau, rising, "
+            "spike_and_recovery, blow_up",
+        },
+        "after": {"type": ["string", "null"], "description": "how the curve moved after"},
+        "learning_rate_drop_step": {
+            "type": ["integer", "null"],
+            "description": "the learning-rate drop that explains it, if one was logged",
+        },
+        "description": _text("what changed, in words"),
+    },
+    "A change-point drawn as a dotted line on loss.png.",
+)
+
 RUN_PROPERTIES: dict[str, Any] = {
     "schema_version": {"const": SCHEMA_VERSION},
     "tool": _TOOL,
@@ -139,6 +160,16 @@ RUN_PROPERTIES: dict[str, Any] = {
     "format": _text("tensorboard, trainer_state, keras_csv…"),
     "verdict": {"enum": _VERDICTS, "description": "unreadable: the run could not be read"},
     "reason": _text("the verdict in one sentence (for unreadable, the error)"),
+    "confidence": {
+        "type": ["number", "null"],
+        "minimum": 0,
+        "maximum": 1,
+        "description": "how sure the verdict is (its finding's confidence; null if unreadable)",
+    },
+    "secondary_verdict": {
+        "enum": [*_VERDICTS, None],
+        "description": "a second verdict whose definition the run also meets, if any",
+    },
     "overview": _OVERVIEW,
     "main_series": {
         "type": ["string", "null"],
@@ -147,6 +178,7 @@ RUN_PROPERTIES: dict[str, Any] = {
     "series": {"type": "array", "items": _SERIES},
     "findings": {"type": "array", "items": _FINDING},
     "plots": {"type": "array", "items": {"type": "string"}, "description": "PNG file names"},
+    "changepoints": {"type": "array", "items": _CHANGEPOINT},
     "skipped": {"type": "array", "items": _SKIPPED},
     "notes": {"type": "array", "items": {"type": "string"}},
     "configuration": CONFIGURATION,

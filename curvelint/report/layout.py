@@ -25,8 +25,11 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.ticker import ScalarFormatter
 
+from curvelint.report.legend_place import is_outside
+
 EDGE_POINTS = 5.0  # free space at the figure's edges and between neighbouring panels
 TITLE_PAD_POINTS = 6.0  # matplotlib's axes.titlepad
+MIN_TITLE_POINTS = 7.0
 MIN_AXES_SHARE = 0.25  # an axes never shrinks below this share of its slot
 
 
@@ -172,7 +175,19 @@ def margins(renderer: RendererBase, axes: Axes) -> Margins:
     if titles:
         top += max(titles) + _points(renderer, TITLE_PAD_POINTS)
     top += _secondary_height(renderer, axes)
+    legend = axes.get_legend()
+    if is_outside(legend):
+        right += legend.get_window_extent(renderer).width + gap  # type: ignore[union-attr]
     return Margins(left, right, top, bottom)
+
+
+def fit_width(renderer: RendererBase, text: Text, room: float) -> None:
+    """Shrink ``text``'s font until it fits ``room`` pixels (a long run name in a figure
+    title would otherwise be cut at both edges); never below ``MIN_TITLE_POINTS``."""
+    width = _extent(renderer, text)[0]
+    size = float(text.get_fontsize())
+    if width > room > 0:
+        text.set_fontsize(max(MIN_TITLE_POINTS, size * room / width))
 
 
 def _spans(total: float, before: Sequence[float], after: Sequence[float]) -> tuple[float, float]:
@@ -210,6 +225,7 @@ def place_axes(figure: Figure, grid: np.ndarray, title: Text | None = None) -> N
     tops = [_largest(m.top for (r, _), m in found.items() if r == i) for i in range(rows)]
     bottoms = [_largest(m.bottom for (r, _), m in found.items() if r == i) for i in range(rows)]
     if title is not None and title.get_text():
+        fit_width(renderer, title, width - 2 * _points(renderer, EDGE_POINTS))
         gap = _points(renderer, EDGE_POINTS)
         title.set_y(1.0 - gap / height)
         title.set_verticalalignment("top")

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import EvidenceValue, Finding
+from curvelint.formats import FORMAT_LABELS
 from curvelint.report.alt_text import ALT_LIMIT, plot_alt_text
 from curvelint.report.escape import markdown_text
 from curvelint.report.evidence_labels import evidence_label, evidence_text
@@ -23,23 +24,13 @@ from curvelint.report.numbers import (
     format_value,
 )
 from curvelint.report.paths import link_target
+from curvelint.report.plot_notes import changepoint_lines, unknown_plot_lines
 from curvelint.verdicts import FACTS, facts_of
 
 VERDICT_MARKS = {name: facts.mark for name, facts in FACTS.items()}
 CONFIGURATION_SHOWN = 40  # settings listed in report.md (report.json has up to 500)
 SEVERITY_MARKS = {"error": "🔴", "warning": "🟠", "info": "🔵"}
-FORMAT_NAMES = {
-    "tensorboard": "TensorBoard event files",
-    "trainer_state": "Hugging Face Trainer state",
-    "keras_csv": "Keras CSVLogger",
-    "keras_history": "Keras History JSON",
-    "lightning_csv": "PyTorch Lightning CSVLogger",
-    "mlflow_store": "MLflow file store",
-    "mlflow_sqlite": "MLflow SQLite store",
-    "wandb_run": "Weights & Biases run files",
-    "json_lines": "JSON lines",
-    "step_table": "table by step (CSV)",
-}
+FORMAT_NAMES = FORMAT_LABELS  # one table of format names (curvelint.formats)
 
 
 def verdict_label(verdict: str) -> str:
@@ -151,6 +142,7 @@ def _plots(report: RunReport) -> list[str]:
     for plot in report.plots:
         alt = markdown_text(plot_alt_text(plot), ALT_LIMIT)
         lines += ["", f"![{alt}]({link_target(plot.file_name)})"]
+    lines += changepoint_lines(report) + unknown_plot_lines(report)
     if report.unplotted:
         names = ", ".join(markdown_text(name) for name in report.unplotted)
         lines += ["", f"Not plotted: {names}."]
@@ -193,12 +185,20 @@ def _reading(report: RunReport) -> list[str]:
     return lines
 
 
+def _secondary(report: RunReport) -> list[str]:
+    """The second verdict the run also meets, when there is one."""
+    if report.secondary is None:
+        return []
+    return ["", f"Also meets the definition of {verdict_label(report.secondary)} (see Findings)."]
+
+
 def render_markdown(report: RunReport, *, footer: str = "") -> str:
     """The whole report.md of one run."""
     lines = [
         f"# {markdown_text(report.name, 200)}",
         "",
         f"{verdict_label(report.verdict)} — {markdown_text(report.reason)}",
+        *_secondary(report),
         "",
         *_overview(report),
         *_series_table(report),

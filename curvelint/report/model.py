@@ -13,13 +13,14 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from curvelint.choices import X_AXES as X_AXES
+from curvelint.choices import XAxis as XAxis
 from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import Finding
 from curvelint.names import SeriesNamed
+from curvelint.report.changes import Change
 
 FloatArray = npt.NDArray[np.float64]
-XAxis = Literal["step", "epoch", "time"]
-X_AXES: tuple[XAxis, ...] = ("step", "epoch", "time")
 CurveStyle = Literal["dense", "sparse", "exact"]
 
 EMPTY = np.zeros(0, dtype=np.float64)
@@ -33,6 +34,7 @@ class ReportOptions:
     main_metric: str | None = None  # "loss", "loss/eval", "accuracy/eval"…
     max_plot_points: int = 2000
     html: bool = False  # also an interactive report.html per run and an index.html
+    plot_metrics: tuple[str, ...] = ()  # --plot: the metrics.png panels ("metric[/split]")
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,9 @@ class Curve:
     smoothed_x: FloatArray
     smoothed_y: FloatArray
     best: tuple[float, float, int] | None
-    non_finite_x: FloatArray
+    non_finite_x: FloatArray  # one per pixel column at most
+    non_finite_count: int = 0  # how many points were NaN or inf (before the reduction)
+    best_label: str = ""  # "best (smoothed): 0.52 at epoch 3", in the unit of the x axis
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,7 @@ class Panel:
         None  # set when an early transient would flatten the rest
     )
     off_scale: str | None = None  # says what the y limits cut off
+    scale_note: str | None = None  # how small the shown change is ("flat: values span 0.04 %")
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,10 @@ class RunReport:
     x_axis_note: str | None = None
     configuration: Configuration = field(default_factory=Configuration)
     step_unit: str = "step"
+    confidence: float | None = None  # the verdict's own finding's
+    secondary: str | None = None  # a second verdict that also holds
+    changes: tuple[Change, ...] = ()  # the change-points drawn on the loss plot
+    unknown_plots: tuple[str, ...] = ()  # --plot names this run does not have
 
 
 @dataclass(frozen=True)

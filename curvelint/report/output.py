@@ -10,17 +10,16 @@ only after checking that its folder, with symbolic links resolved, is inside the
 
 from __future__ import annotations
 
-import functools
 import glob
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from curvelint import __version__
-from curvelint.atomic import write_atomically
+from curvelint.atomic import write_bytes_atomically
 from curvelint.errors import CurvelintError
+from curvelint.shown_paths import shown_path
 
 MANIFEST = ".curvelint-manifest.json"
 
@@ -29,23 +28,9 @@ class OutputError(CurvelintError):
     """The output folder cannot be used safely (a file, someone else's folder, a link out)."""
 
 
-@functools.cache
-def file_mode() -> int:
-    """The permissions of a new file under the process's umask (reports are meant to be read)."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def write_readable(path: Path, data: bytes) -> None:
-    """Write atomically with the permissions of a new file (not mkstemp's 0600): reports are
-    meant to be read, by a web server or a CI artifact upload as much as by their owner."""
-
-    def write(temporary: Path) -> None:
-        temporary.write_bytes(data)
-        temporary.chmod(file_mode())
-
-    write_atomically(path, write)
+    """Write atomically with the permissions of a new file: reports are meant to be read."""
+    write_bytes_atomically(path, data)
 
 
 def _relative_parts(relative: str) -> tuple[str, ...] | None:
@@ -70,28 +55,33 @@ def read_manifest(root: Path) -> set[str]:
         files = document["files"]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise OutputError(
-            f"{manifest} is unreadable ({type(error).__name__}): "
-            f"delete {root} or choose another --out"
+            f"{shown_path(root)}/{MANIFEST} is unreadable ({type(error).__name__}): "
+            f"delete {shown_path(root)} or choose another --out"
         ) from None
     if not isinstance(files, list):
-        raise OutputError(f"{manifest} has no list of files: delete {root} or choose another --out")
+        raise OutputError(
+            f"{shown_path(root)}/{MANIFEST} has no list of files: "
+            f"delete {shown_path(root)} or choose another --out"
+        )
     return {name for name in files if isinstance(name, str) and _relative_parts(name)}
 
 
 def prepare(root: Path) -> set[str]:
     """Check ``root`` can be written; return the files curvelint wrote there before."""
     if root.is_symlink() and not root.exists():
-        raise OutputError(f"--out {root} is a broken symbolic link: choose another folder")
+        raise OutputError(
+            f"--out {shown_path(root)} is a broken symbolic link: choose another folder"
+        )
     if not root.exists():
         return set()
     if not root.is_dir():
-        raise OutputError(f"--out {root} is a file, not a folder: choose a folder name")
+        raise OutputError(f"--out {shown_path(root)} is a file, not a folder: choose a folder name")
     if (root / MANIFEST).is_file():
         return read_manifest(root)
     if any(root.iterdir()):
         raise OutputError(
-            f"--out {root} is not empty and was not written by curvelint (no {MANIFEST}): "
-            "choose a new or empty folder"
+            f"--out {shown_path(root)} is not empty and was not written by curvelint "
+            f"(no {MANIFEST}): choose a new or empty folder"
         )
     return set()
 
@@ -111,7 +101,7 @@ class OutputFolder:
         path = self.root.joinpath(*parts)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not _inside(path.parent, self.root):
-            raise OutputError(f"refusing to write {path}: its folder leads outside {self.root}")
+            raise OutputError(f"refusing to write {relative!r}: its folder leads outside --out")
         return path
 
     def write_text(self, relative: str, text: str) -> None:

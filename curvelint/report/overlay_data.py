@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from curvelint.analysis.results import RunAnalysis
+from curvelint.choices import BANDS as BANDS
 from curvelint.names import is_loss
 from curvelint.report import plot_data
 from curvelint.report.build import main_series
@@ -23,7 +24,6 @@ from curvelint.seed_groups.seeds import MeanCurve
 STEP_AXIS = XMapping("step", "step", np.zeros(0), np.zeros(0))
 SPLIT_COLOURS = {"train": "#1f77b4", "eval": "#d62728", "test": "#2ca02c"}  # as a run's report
 SPLITS = ("train", "eval", "test")
-BANDS = ("minmax", "interval")
 
 LineStyle = tuple[str, str, str]  # legend label, colour, dashes
 
@@ -102,7 +102,9 @@ def group_plot(
             lines.append(line)
     lines = one_band_label(lines, band_label(group, band))
     curves = tuple(line.curve for line in lines)
-    panel = OverlayPanel(group.judged.name, metric, tuple(lines), plot_data.wants_log_scale(curves))
+    log_y = plot_data.wants_log_scale(curves)
+    limits, off_scale = (None, None) if log_y else plot_data.y_range(curves)
+    panel = OverlayPanel(group.judged.name, metric, tuple(lines), log_y, limits, off_scale)
     return OverlayPlot(
         file_name=file_name,
         title=f"{group.judged.name}: {metric}",

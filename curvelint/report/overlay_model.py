@@ -43,7 +43,8 @@ class OverlayPanel:
     y_label: str
     lines: tuple[PlotLine, ...]
     log_y: bool
-    y_limits: tuple[float, float] | None = None  # set when an early spike would flatten the rest
+    y_limits: tuple[float, float] | None = None  # leaves out an early transient
+    off_scale: str | None = None  # says what the y limits cut off
 
 
 @dataclass(frozen=True)

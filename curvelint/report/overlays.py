@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from curvelint.report.escape import matplotlib_text
 from curvelint.report.layout import place_axes
 from curvelint.report.overlay_model import OverlayPanel, OverlayPlot, PlotLine
-from curvelint.report.plots import DPI, WIDTH_INCHES, mark_non_finite, png_bytes
+from curvelint.report.plots import DPI, WIDTH_INCHES, mark_non_finite, place_legends, png_bytes
 
 FloatArray = npt.NDArray[np.float64]
 HEIGHT_INCHES = 4.8
@@ -84,12 +84,23 @@ def draw_panel(axes: Axes, panel: OverlayPanel, *, titled: bool) -> None:
         axes.set_yscale("log")
     if panel.y_limits is not None:
         axes.set_ylim(*panel.y_limits)
+    if panel.off_scale:
+        axes.text(
+            0.01,
+            0.98,
+            "↑ " + matplotlib_text(panel.off_scale),
+            transform=axes.transAxes,
+            ha="left",
+            va="top",
+            fontsize=8.5,
+            color="0.3",
+        )
     if titled:
         axes.set_title(matplotlib_text(panel.title, 60), fontsize=11, loc="left")
     axes.set_ylabel(matplotlib_text(panel.y_label.replace("_", " "), 40))
     axes.grid(True, alpha=0.3, linewidth=0.6)
     if axes.get_legend_handles_labels()[0]:
-        axes.legend(fontsize=7.5, loc="best", framealpha=0.8)
+        axes.legend(fontsize=7.5, loc="upper right", framealpha=0.8)
 
 
 def draw(plot: OverlayPlot) -> Figure:
@@ -109,6 +120,7 @@ def draw(plot: OverlayPlot) -> Figure:
         matplotlib_text(plot.title, TITLE_LIMIT), fontsize=13, fontweight="bold"
     )
     place_axes(figure, grid, title)
+    place_legends(figure, grid, title)
     return figure
 
 

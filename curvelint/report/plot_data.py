@@ -12,11 +12,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from curvelint.analysis.buckets import minmax_buckets
 from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis.findings import Finding
+from curvelint.names import direction
+from curvelint.report.changes import Change, significant_changes
 from curvelint.report.model import Curve, CurveStyle, EpochScale, Panel, PlotSpec, Shade
 from curvelint.report.numbers import format_value
+from curvelint.report.pixel_columns import m4_indices, one_per_column
 from curvelint.report.x_axis import XMapping
 
 FloatArray = npt.NDArray[np.float64]
@@ -24,14 +26,15 @@ FloatArray = npt.NDArray[np.float64]
 LOG_RATIO = 30.0  # a panel whose positive values span this factor gets a log y axis
 SPARSE_POINTS = 60  # up to this many points: every point with a marker
 SPARSE_EVAL_POINTS = 300  # eval/test curves keep markers up to this many points
-MAX_METRIC_PANELS = 6
 SPLIT_ORDER = {"train": 0, "eval": 1, "test": 2, "": 3}
 OPTIMIZER_METRICS = ("learning_rate", "grad_norm")
-NOT_METRICS = frozenset({"epoch", *OPTIMIZER_METRICS})
 EXACT_METRICS = frozenset({"learning_rate"})
 ONSET_KEY = "onset_step"
 EARLY_SHARE = 0.05  # the first 5 % of the x range may hold a transient the y range leaves out
 OFF_SCALE_FACTOR = 2.0  # ...when it reaches over twice the height of everything after it
+PIXEL_COLUMNS = 1000  # a figure's width in pixels (plots.WIDTH_INCHES × plots.DPI)
+MIN_RELATIVE_SPAN = 0.02  # a y range never shows less than 2 % of the values' level
+ZOOM_NOTE_SHARE = 0.2  # a zoomed axis whose span is under 20 % of the level says so
 NO_FINITE_NOTE = "no finite value: every point is NaN or inf"
 
 
@@ -62,26 +65,60 @@ def curve_style(series: SeriesAnalysis) -> CurveStyle:
     return "dense"
 
 
+def where(x_of: XMapping, step: float) -> str:
+    """``step 2,600`` or ``epoch 22``, in the unit of the plot's x axis."""
+    if x_of.unit == "epoch" or x_of.label.startswith("epoch"):
+        return f"epoch {format_value(float(x_of([step])[0]))}"
+    return f"step {int(step):,}"
+
+
+def best_point(series: SeriesAnalysis, style: CurveStyle) -> tuple[int, float] | None:
+    """(step, value) worth a star: the best evaluation, or the best of the smoothed line of a
+    dense curve (a single noisy batch's minimum is not the best the model reached)."""
+    if series.best_step is None or series.best_value is None or series.direction == 0:
+        return None
+    if style != "dense":
+        return series.best_step, series.best_value
+    finite = np.flatnonzero(np.isfinite(series.smoothed))
+    if len(finite) == 0:
+        return None
+    scores = series.smoothed[finite] * series.direction
+    at = finite[int(np.argmax(scores))]
+    return int(series.steps[at]), float(series.smoothed[at])
+
+
 def curve(series: SeriesAnalysis, x_of: XMapping, max_points: int) -> Curve:
-    """One series as a plotted curve, down-sampled for the PNG without losing excursions."""
-    steps, values = minmax_buckets(series.steps, series.values, max_points)
-    stride = max(1, len(series.steps) // max(1, max_points))
+    """One series as a plotted curve, reduced to what ``max_points`` pixel columns can show
+    (M4: every spike, dip and NaN gap stays)."""
+    columns = max(1, min(max_points, PIXEL_COLUMNS))
+    x = x_of(series.steps)
+    kept = m4_indices(x, series.values, columns)
     finite = np.isfinite(series.smoothed)
-    smoothed_steps, smoothed = series.steps[finite][::stride], series.smoothed[finite][::stride]
+    smoothed_x, smoothed = x[finite], series.smoothed[finite]
+    kept_smoothed = m4_indices(smoothed_x, smoothed, columns)
+    style = curve_style(series)
     best = None
-    if series.best_step is not None and series.best_value is not None:
-        best = (float(x_of([series.best_step])[0]), series.best_value, series.best_step)
+    best_label = ""
+    found = best_point(series, style)
+    if found is not None:
+        step, value = found
+        best = (float(x_of([step])[0]), value, step)
+        smoothed_note = " (smoothed)" if style == "dense" else ""
+        name = series.split or "logged"
+        best_label = f"best {name}{smoothed_note}: {format_value(value)} at {where(x_of, step)}"
     return Curve(
         label=series.split or "logged",
         metric=series.metric,
         split=series.split,
-        style=curve_style(series),
-        x=x_of(steps),
-        y=np.asarray(values, dtype=np.float64),
-        smoothed_x=x_of(smoothed_steps),
-        smoothed_y=np.asarray(smoothed, dtype=np.float64),
+        style=style,
+        x=x[kept],
+        y=np.asarray(series.values[kept], dtype=np.float64),
+        smoothed_x=smoothed_x[kept_smoothed],
+        smoothed_y=np.asarray(smoothed[kept_smoothed], dtype=np.float64),
         best=best,
-        non_finite_x=x_of(series.steps[~np.isfinite(series.values)]),
+        non_finite_x=one_per_column(x[~np.isfinite(series.values)], columns),
+        non_finite_count=int(np.count_nonzero(~np.isfinite(series.values))),
+        best_label=best_label,
     )
 
 
@@ -115,6 +152,54 @@ def y_window(curves: tuple[Curve, ...]) -> tuple[float, float] | None:
     return low - 0.05 * span, high + 0.15 * span
 
 
+def scale_of_change(curves: tuple[Curve, ...]) -> tuple[tuple[float, float] | None, str | None]:
+    """Y limits and a note that keep the size of a change honest on a linear axis.
+
+    A curve whose values span less than ``MIN_RELATIVE_SPAN`` of their level is drawn in a
+    range of that height around them, so it looks flat; an axis that auto-zooms away from zero
+    onto a span under ``ZOOM_NOTE_SHARE`` of the level says how small that span is."""
+    values = np.concatenate([c.y[np.isfinite(c.y)] for c in curves] or [np.zeros(0)])
+    if len(values) < 2:
+        return None, None
+    low, high = float(values.min()), float(values.max())
+    level = max(abs(low), abs(high))
+    if level == 0 or (low <= 0 <= high) or is_fraction_score(curves, low, high):
+        return None, None
+    share = (high - low) / level
+    shown = f"{format_percent(share)} of their level"
+    if share < MIN_RELATIVE_SPAN:
+        middle, half = (low + high) / 2, MIN_RELATIVE_SPAN * level / 2
+        note = f"constant at {format_value(low)}" if share == 0 else f"flat: values span {shown}"
+        return (middle - half, middle + half), note
+    if share < ZOOM_NOTE_SHARE:
+        return None, f"y axis zoomed: values span {shown}"
+    return None, None
+
+
+def is_fraction_score(curves: tuple[Curve, ...], low: float, high: float) -> bool:
+    """An accuracy-like score in [0, 1]: its change is measured against 1, not its level
+    (0.985 → 0.990 is a third fewer errors), so it is never flattened."""
+    return low >= 0 and high <= 1 and all(direction(c.metric) > 0 for c in curves)
+
+
+def format_percent(share: float) -> str:
+    """``0.043 %`` or ``4.3 %``: two significant digits."""
+    return f"{share * 100:.2g} %" if share * 100 < 10 else f"{share * 100:.0f} %"
+
+
+def y_range(curves: tuple[Curve, ...]) -> tuple[tuple[float, float] | None, str | None]:
+    """Linear y limits leaving out an early transient, and the note saying what they cut."""
+    limits = y_window(curves)
+    if limits is None:
+        return None, None
+    highest = max(
+        float(np.nanmax(np.where(np.isfinite(c.y), c.y, np.nan)))
+        for c in curves
+        if np.isfinite(c.y).any()
+    )
+    return limits, f"early points off scale (up to {format_value(highest)})"
+
+
 def _ordered(series: list[SeriesAnalysis]) -> list[SeriesAnalysis]:
     return sorted(series, key=lambda s: (SPLIT_ORDER.get(s.split, 4), s.split))
 
@@ -123,15 +208,10 @@ def _panel(title: str, series: list[SeriesAnalysis], x_of: XMapping, max_points:
     curves = tuple(curve(s, x_of, max_points) for s in _ordered(series))
     empty = all(not np.isfinite(c.y).any() for c in curves)
     log_y = wants_log_scale(curves)
-    limits = None if log_y else y_window(curves)
-    off_scale = None
-    if limits is not None:
-        highest = max(
-            float(np.nanmax(np.where(np.isfinite(c.y), c.y, np.nan)))
-            for c in curves
-            if np.isfinite(c.y).any()
-        )
-        off_scale = f"early points off scale (up to {format_value(highest)})"
+    limits, off_scale = (None, None) if log_y else y_range(curves)
+    scale_note = None
+    if not log_y and limits is None:
+        limits, scale_note = scale_of_change(curves)
     return Panel(
         title=title,
         y_label=title,
@@ -140,6 +220,7 @@ def _panel(title: str, series: list[SeriesAnalysis], x_of: XMapping, max_points:
         note=NO_FINITE_NOTE if empty else None,
         y_limits=limits,
         off_scale=off_scale,
+        scale_note=scale_note,
     )
 
 
@@ -150,26 +231,37 @@ def onset_shades(findings: tuple[Finding, ...], end_step: int, x_of: XMapping) -
         onset = finding.evidence.get(ONSET_KEY)
         if isinstance(onset, int | float) and not isinstance(onset, bool) and onset < end_step:
             start, end = x_of([onset, end_step])
-            label = f"{finding.code.replace('_', ' ')} from step {int(onset):,}"
+            label = f"{finding.code.replace('_', ' ')} from {where(x_of, onset)}"
             shades.append(Shade(float(start), float(end), label))
     return tuple(shades)
 
 
+def shaded_series(findings: tuple[Finding, ...]) -> set[tuple[str, str]]:
+    """The (metric, split) of each finding that shades a range: the curve that caused it must
+    be drawn on the same panel."""
+    keys = set()
+    for finding in findings:
+        if finding.series and isinstance(finding.evidence.get(ONSET_KEY), int | float):
+            metric, _, split = finding.series.partition("/")
+            keys.add((metric, split))
+    return keys
+
+
 def loss_plot(
     loss: list[SeriesAnalysis], findings: tuple[Finding, ...], context: PlotContext
-) -> PlotSpec:
-    """The main loss figure: every split of the loss metric, with its marks."""
+) -> tuple[PlotSpec, tuple[Change, ...]]:
+    """The main loss figure: every split of the loss metric (and any curve whose finding
+    shades a range), its significant change-points and the shaded ranges; and those changes."""
     x_of = context.x_of
     ordered = _ordered(loss)
-    panel = _panel(ordered[0].metric, ordered, x_of, context.max_points)
-    marked = next((s for s in ordered if s.changepoints), None)
-    changepoints = (
-        tuple(float(x) for x in x_of([c.step for c in marked.changepoints])) if marked else ()
-    )
+    metric = ordered[0].metric
+    panel = _panel(metric, ordered, x_of, context.max_points)
+    panel = replace(panel, curves=tuple(_named(c, metric) for c in panel.curves))
+    changes = tuple(change for s in ordered for change in significant_changes(s))
+    changepoints = tuple(float(x) for x in x_of([c.step for c in changes])) if changes else ()
     end_step = max(s.last_step for s in ordered)
     panel = replace(panel, changepoints=changepoints, shades=onset_shades(findings, end_step, x_of))
-    metric = ordered[0].metric
-    return PlotSpec(
+    spec = PlotSpec(
         file_name="loss.png",
         title=f"{context.run}: {metric}",
         alt_text=f"{metric} of {context.run}",
@@ -177,6 +269,16 @@ def loss_plot(
         panels=(panel,),
         epoch_scale=context.secondary,
     )
+    return spec, changes
+
+
+def _named(curve: Curve, metric: str) -> Curve:
+    """A curve of another metric on the panel says which metric it is."""
+    if curve.metric == metric:
+        return curve
+    name = f"{curve.metric}/{curve.split}" if curve.split else curve.metric
+    best_label = curve.best_label.replace(f"best {curve.label}", f"best {name}", 1)
+    return replace(curve, label=name, best_label=best_label)
 
 
 def _panels(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> tuple[Panel, ...]:
@@ -188,7 +290,8 @@ def _panels(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> tu
 
 def metrics_plot(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> PlotSpec:
     """One small panel per metric (accuracy, F1, …), two columns."""
-    panels = _panels(groups, context)
+    columns = 1 if len(groups) == 1 else 2
+    panels = _panels(groups, replace(context, max_points=context.max_points // columns))
     return PlotSpec(
         file_name="metrics.png",
         title=f"{context.run}: metrics",
@@ -196,7 +299,7 @@ def metrics_plot(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) 
         x_label=context.x_of.label,
         panels=panels,
         epoch_scale=context.secondary,
-        columns=1 if len(panels) == 1 else 2,
+        columns=columns,
     )
 
 

@@ -13,14 +13,17 @@ import math
 import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
+from matplotlib.axes._secondary_axes import SecondaryAxis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
 
+from curvelint.report.epoch_ticks import epoch_ticks
 from curvelint.report.escape import matplotlib_text
 from curvelint.report.layout import place_axes
+from curvelint.report.legend_place import place_legend
 from curvelint.report.model import Curve, EpochScale, Panel, PlotSpec
-from curvelint.report.numbers import format_value
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -29,6 +32,7 @@ DPI = 100
 LOSS_HEIGHT_INCHES = 4.8
 PANEL_HEIGHT_INCHES = 2.9
 TITLE_LIMIT = 90
+SHARED_X_SHARE = 0.5  # panels share an x axis when each spans half the widest range or more
 SPLIT_COLOURS = {"train": "#1f77b4", "eval": "#d62728", "test": "#2ca02c"}
 OTHER_COLOURS = ("#6a3d9a", "#ff7f00", "#8c564b", "#17becf")
 NON_FINITE_COLOUR = "#b2182b"
@@ -82,8 +86,15 @@ def _draw_curve(axes: Axes, curve: Curve, colour: str) -> None:
             linewidth=2.2,
             label=f"{label} (smoothed)",
         )
-    elif curve.style == "exact":
-        axes.plot(curve.x, _finite_or_nan(curve.y), color=colour, linewidth=2.0, label=label)
+    elif curve.style == "exact":  # a schedule holds its value until the next logged change
+        axes.plot(
+            curve.x,
+            _finite_or_nan(curve.y),
+            color=colour,
+            linewidth=2.0,
+            drawstyle="steps-post",
+            label=label,
+        )
     else:
         axes.plot(
             curve.x,
@@ -95,7 +106,7 @@ def _draw_curve(axes: Axes, curve: Curve, colour: str) -> None:
             label=label,
         )
     if curve.best is not None:
-        x, y, step = curve.best
+        x, y, _ = curve.best
         axes.plot(
             [x],
             [y],
@@ -106,10 +117,11 @@ def _draw_curve(axes: Axes, curve: Curve, colour: str) -> None:
             markeredgecolor="black",
             markeredgewidth=0.8,
             zorder=5,
-            label=f"best {label}: {format_value(y)} at step {step:,}",
+            label=matplotlib_text(curve.best_label or f"best {label}", 80),
         )
     if len(curve.non_finite_x):
-        mark_non_finite(axes, curve.non_finite_x, f"NaN/inf in {label} ({len(curve.non_finite_x)})")
+        count = curve.non_finite_count or len(curve.non_finite_x)
+        mark_non_finite(axes, curve.non_finite_x, f"NaN/inf in {label} ({count:,})")
 
 
 def _draw_marks(axes: Axes, panel: Panel) -> None:
@@ -166,24 +178,70 @@ def draw_panel(axes: Axes, panel: Panel, *, titled: bool = True) -> None:
         axes.set_yticks([])
     if titled:
         axes.set_title(matplotlib_text(panel.title.replace("_", " "), 60), fontsize=11, loc="left")
+    if panel.scale_note:
+        axes.set_title(matplotlib_text(panel.scale_note), fontsize=8.5, loc="right", color="0.3")
     axes.set_ylabel(matplotlib_text(panel.y_label.replace("_", " "), 40))
     axes.grid(True, alpha=0.3, linewidth=0.6)
     if axes.get_legend_handles_labels()[0]:
-        axes.legend(fontsize=8.5, loc="best", framealpha=0.85)
+        axes.legend(fontsize=8.5, loc="upper right", framealpha=0.85)
 
 
-def _epoch_axis(axes: Axes, scale: EpochScale) -> None:
-    steps, epochs = scale.steps, scale.epochs
-
-    def to_epoch(x: npt.ArrayLike) -> npt.ArrayLike:
-        return np.interp(np.asarray(x, dtype=np.float64), steps, epochs)
-
-    def to_step(x: npt.ArrayLike) -> npt.ArrayLike:
-        return np.interp(np.asarray(x, dtype=np.float64), epochs, steps)
-
-    secondary = axes.secondary_xaxis("top", functions=(to_epoch, to_step))
-    secondary.set_xlabel("epoch", fontsize=9)
+def epoch_axis(axes: Axes, scale: EpochScale) -> SecondaryAxis:
+    """An epoch axis along the top whose ticks sit at the steps where the log says that epoch
+    (no extrapolated or clamped mapping: each tick is placed from the logged pairs)."""
+    ticks = epoch_ticks(scale.steps, scale.epochs)
+    secondary = axes.secondary_xaxis("top")
+    secondary.set_xticks(list(ticks.steps), list(ticks.labels))
+    label = "epoch"
+    if ticks.restarts:
+        shown = ", ".join(f"{step:,}" for step in ticks.restarts[:3])
+        label = f"epoch as logged (restarts at step {shown})"
+    secondary.set_xlabel(label, fontsize=9)
     secondary.tick_params(labelsize=8.5)
+    return secondary
+
+
+def shares_x(panels: tuple[Panel, ...]) -> bool:
+    """Whether the panels can share one x axis: their x ranges are alike (a panel logged per
+    epoch is not squeezed into a corner of a panel logged per step)."""
+    spans = []
+    for panel in panels:
+        xs = [c.x[np.isfinite(c.x)] for c in panel.curves if len(c.x)]
+        if xs:
+            joined = np.concatenate(xs)
+            spans.append((float(joined.min()), float(joined.max())))
+    if len(spans) < 2:
+        return True
+    lows, highs = zip(*spans, strict=True)
+    widest = max(highs) - min(lows)
+    return widest <= 0 or all((high - low) >= SHARED_X_SHARE * widest for low, high in spans)
+
+
+def in_steps(panel: Panel, scale: EpochScale) -> bool:
+    """Whether the panel's x values live on the steps of the epoch scale (a panel logged per
+    epoch, on its own x axis, gets no second epoch axis)."""
+    highest = max((float(np.nanmax(c.x)) for c in panel.curves if len(c.x)), default=0.0)
+    return highest >= 0.5 * float(scale.steps[-1])
+
+
+def _lowest_visible(grid: np.ndarray) -> list[Axes]:
+    """The lowest drawn axes of each column: where a shared x axis shows its labels."""
+    lowest = []
+    for column in grid.T:
+        shown = [axes for axes in column if axes.get_visible()]
+        if shown:
+            lowest.append(shown[-1])
+    return lowest
+
+
+def place_legends(figure: Figure, grid: np.ndarray, title: Text) -> None:
+    """Legends off the data: a free corner, else outside on the right (then lay out again,
+    and look again: the axes moved). A legend only ever moves out, so this ends."""
+    for _ in range(grid.size + 1):
+        moved_out = [place_legend(axes) for axes in grid.flat if axes.get_visible()]
+        if not any(moved_out):
+            return
+        place_axes(figure, grid, title)
 
 
 def draw(spec: PlotSpec) -> Figure:
@@ -192,20 +250,24 @@ def draw(spec: PlotSpec) -> Figure:
     height = LOSS_HEIGHT_INCHES if rows == 1 else PANEL_HEIGHT_INCHES * rows + 0.6
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     FigureCanvasAgg(figure)
-    grid = figure.subplots(rows, spec.columns, squeeze=False, sharex=True)
+    shared = shares_x(spec.panels)
+    grid = figure.subplots(rows, spec.columns, squeeze=False, sharex=shared)
     for axes, panel in zip(grid.flat, spec.panels, strict=False):
         draw_panel(axes, panel, titled=len(spec.panels) > 1)
     for axes in list(grid.flat)[len(spec.panels) :]:
         axes.set_visible(False)
-    for axes in grid[-1]:
+    for axes in _lowest_visible(grid) if shared else grid.flat:
+        axes.xaxis.set_tick_params(labelbottom=True)
         axes.set_xlabel(matplotlib_text(spec.x_label))
     if spec.epoch_scale is not None:
-        for axes in grid[0]:
-            _epoch_axis(axes, spec.epoch_scale)
+        for axes, panel in zip(grid[0] if shared else grid.flat, spec.panels, strict=False):
+            if shared or in_steps(panel, spec.epoch_scale):
+                epoch_axis(axes, spec.epoch_scale)
     title = figure.suptitle(
         matplotlib_text(spec.title, TITLE_LIMIT), fontsize=13, fontweight="bold"
     )
     place_axes(figure, grid, title)
+    place_legends(figure, grid, title)
     return figure
 
 

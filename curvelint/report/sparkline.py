@@ -2,8 +2,9 @@
 
 The step range is cut into equal-width buckets and each bucket shows the mean of its finite
 values on eight levels; values spanning two decades or more are placed on a log scale so the
-tail of a loss is not flattened into one level. A bucket holding a NaN or ±inf shows ``×``,
-a bucket with no point at all shows a space.
+tail of a loss is not flattened into one level; values spanning under 2 % of their level sit
+on one level, as the plots draw them flat, so a −0.05 % change does not read as a fall. A
+bucket holding a NaN or ±inf shows ``×``, a bucket with no point at all shows a space.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ NON_FINITE = "×"
 EMPTY = " "
 WIDTH = 16
 LOG_SPAN = 100.0
+FLAT_SHARE = 0.02  # values spanning under 2 % of their level draw as a flat line, as the plots
 
 
 def sparkline(steps: npt.ArrayLike, values: npt.ArrayLike, width: int = WIDTH) -> str:
@@ -57,6 +59,6 @@ def _levels(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     low, high = float(values.min()), float(values.max())
     if low > 0 and high / low >= LOG_SPAN:
         values, low, high = np.log10(values), math.log10(low), math.log10(high)
-    if high <= low:
+    if high <= low or (high - low) < FLAT_SHARE * max(abs(low), abs(high)):
         return np.full(len(values), (len(LEVELS) - 1) / 2.0)
     return (values - low) / (high - low) * (len(LEVELS) - 1)

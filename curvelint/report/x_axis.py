@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from curvelint.report.epoch_ticks import continued
 from curvelint.report.model import EpochScale, XAxis
 
 FloatArray = npt.NDArray[np.float64]
@@ -35,6 +36,15 @@ class XMapping:
         return np.interp(x, self.known_steps, self.positions)
 
 
+def logged_table(frame: pd.DataFrame, column: str, aggregate: str) -> tuple[FloatArray, FloatArray]:
+    """Distinct steps with a finite ``column`` value, and that value as logged (one per step)."""
+    known = frame.loc[np.isfinite(frame[column].to_numpy()), ["step", column]]
+    if known.empty:
+        return np.zeros(0), np.zeros(0)
+    table = known.groupby("step", sort=True)[column].agg(aggregate)
+    return table.index.to_numpy(dtype=np.float64), table.to_numpy(dtype=np.float64)
+
+
 def step_table(frame: pd.DataFrame, column: str, aggregate: str) -> tuple[FloatArray, FloatArray]:
     """Distinct steps with a finite ``column`` value, and that value made non-decreasing."""
     known = frame.loc[np.isfinite(frame[column].to_numpy()), ["step", column]]
@@ -47,9 +57,9 @@ def step_table(frame: pd.DataFrame, column: str, aggregate: str) -> tuple[FloatA
 
 
 def epoch_scale(frame: pd.DataFrame) -> EpochScale | None:
-    """The step → epoch table when at least two epochs and two steps are known."""
-    steps, epochs = step_table(frame, "epoch", "max")
-    if len(steps) < 2 or epochs[-1] <= epochs[0]:
+    """The logged step → epoch pairs (restarts of the counter kept) when the epoch moved."""
+    steps, epochs = logged_table(frame, "epoch", "max")
+    if len(steps) < 2 or continued(epochs)[-1] <= epochs[0]:
         return None
     return EpochScale(steps=steps, epochs=epochs)
 
@@ -59,7 +69,9 @@ def x_mapping(frame: pd.DataFrame, wanted: XAxis) -> tuple[XMapping, str | None]
     if wanted == "epoch":
         scale = epoch_scale(frame)
         if scale is not None:
-            return XMapping("epoch", "epoch", scale.steps, scale.epochs), None
+            restarted = bool(np.any(np.diff(scale.epochs) < 0))
+            label = "epoch (counted on across restarts)" if restarted else "epoch"
+            return XMapping("epoch", label, scale.steps, continued(scale.epochs)), None
         return _steps(), "no epochs were logged, so the x axis is the step"
     if wanted == "time":
         steps, times = step_table(frame, "wall_time", "min")

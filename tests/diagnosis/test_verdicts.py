@@ -272,3 +272,92 @@ def test_an_eval_loss_rising_while_training_keeps_falling_is_overfitting_not_div
         "eval/loss": (synthetic.logged_steps(10, 30, 30), np.linspace(0.3, 0.55, 10)),
     }
     assert diagnose_curves(curves).verdict is Verdict.OVERFITTING
+
+
+def _blown_up_then_at_chance(accuracy_level: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A first logged loss of 500 (a learning rate far too high), then a noisy loss on
+    ln 10 and an eval accuracy at ``accuracy_level``: what a dead 10-class classifier logs."""
+    rng = np.random.default_rng(7)
+    steps = np.arange(0, 400, 10)
+    train = np.log(10) + rng.normal(0.0, 0.3, len(steps))  # noisy: no steady plateau
+    train[0] = 500.0
+    eval_steps = np.arange(50, 400, 50)
+    return {
+        "train/loss": (steps, train),
+        "eval/loss": (eval_steps, np.log(10) + rng.normal(0.0, 0.04, len(eval_steps))),
+        "eval/accuracy": (eval_steps, accuracy_level + rng.normal(0.0, 0.003, len(eval_steps))),
+    }
+
+
+def test_a_loss_on_ln_c_with_accuracy_at_chance_is_stuck_whatever_its_start() -> None:
+    diagnosis = diagnose_curves(_blown_up_then_at_chance(0.1))
+    assert diagnosis.verdict is Verdict.STUCK
+    primary = diagnosis.findings[0]
+    assert primary.evidence["cause"] == "accuracy_at_chance"
+    assert primary.evidence["classes"] == 10
+    assert "never beat a random guess" in diagnosis.reason
+
+
+def test_an_accuracy_well_above_chance_is_not_stuck_at_chance() -> None:
+    diagnosis = diagnose_curves(_blown_up_then_at_chance(0.6))
+    assert all(f.evidence.get("cause") != "accuracy_at_chance" for f in diagnosis.findings)
+
+
+def test_a_classifier_loss_tens_of_times_a_random_guess_that_stays_there_is_diverged() -> None:
+    """A bounded network under an absurd learning rate: no NaN, a loss near 300 from the first
+    logged point on (no rise to see), swinging there, accuracy on chance among 3 classes."""
+    rng = np.random.default_rng(3)
+    steps = np.arange(0, 300, 5)
+    loss = 300.0 + rng.normal(0.0, 60.0, len(steps))
+    accuracy = 0.33 + rng.normal(0.0, 0.02, len(steps))
+    diagnosis = diagnose_curves({"train/loss": (steps, loss), "train/accuracy": (steps, accuracy)})
+    assert diagnosis.verdict is Verdict.DIVERGED
+    assert diagnosis.findings[0].evidence["cause"] == "far_above_chance"
+    assert diagnosis.findings[0].evidence["classes"] == 3
+
+
+def test_a_high_loss_that_came_back_is_not_far_above_chance() -> None:
+    steps = np.arange(0, 300, 5)
+    loss = np.where(steps < 100, 300.0, 0.5)
+    accuracy = np.where(steps < 100, 0.33, 0.9)
+    diagnosis = diagnose_curves({"train/loss": (steps, loss), "train/accuracy": (steps, accuracy)})
+    assert all(f.evidence.get("cause") != "far_above_chance" for f in diagnosis.findings)
+
+
+def _decayed_learning_rate(points: int) -> tuple[np.ndarray, np.ndarray]:
+    """A linear decay from 1e-3 to 0: the schedule of a run that is over."""
+    steps = np.arange(points, dtype=np.int64)
+    return steps, np.linspace(1e-3, 0.0, points)
+
+
+def test_a_loss_still_falling_when_the_learning_rate_reached_zero_is_not_not_converged() -> None:
+    curves = {
+        "train/loss": straight(300, 2.3, 1.2, noise=0.01),
+        "eval/loss": subsample(straight(300, 2.3, 1.25, noise=0.01, seed=1), 15),
+    }
+    assert diagnose_curves(curves).verdict is Verdict.NOT_CONVERGED  # the schedule unknown
+    curves["learning_rate"] = _decayed_learning_rate(300)
+    assert diagnose_curves(curves).verdict is not Verdict.NOT_CONVERGED
+
+
+def test_a_language_model_plateau_as_the_learning_rate_decays_is_not_underfitting() -> None:
+    """No accuracy (not a classifier), so no random guess to call the plateau high against."""
+    curves = {
+        "train/loss": decay(500, 2.3, 1.6, rate=10, noise=0.01),
+        "eval/loss": subsample(decay(500, 2.3, 1.65, rate=10, noise=0.01, seed=1), 25),
+    }
+    assert diagnose_curves(curves).verdict is Verdict.UNDERFITTING
+    curves["learning_rate"] = _decayed_learning_rate(500)
+    assert diagnose_curves(curves).verdict is not Verdict.UNDERFITTING
+
+
+def test_a_policy_gradient_run_is_judged_by_its_reward_not_its_zero_loss() -> None:
+    """GRPO: the loss sits on 0 by design (often logged as exactly 0.0); the reward rises."""
+    rng = np.random.default_rng(5)
+    steps = np.arange(0, 400, 2)
+    loss = np.where(rng.random(len(steps)) < 0.6, 0.0, rng.normal(0.0, 0.01, len(steps)))
+    reward = 0.1 + 0.2 * (1 - np.exp(-steps / 60)) + rng.normal(0.0, 0.05, len(steps))
+    diagnosis = diagnose_curves({"train/loss": (steps, loss), "train/reward": (steps, reward)})
+    assert diagnosis.verdict not in (Verdict.STUCK, Verdict.SUSPECT)
+    assert diagnosis.findings[0].series == "reward/train"
+    assert all(f.code != "zero_loss" for f in diagnosis.findings)

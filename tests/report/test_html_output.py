@@ -5,6 +5,7 @@ html and non-html outputs apart, and that the inputs are untouched."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,8 @@ def logs(tmp_path: Path) -> Path:
     folder.mkdir()
     write_keras_csv(folder / "good.csv", falling(), falling(scale=2.1))
     write_keras_csv(folder / "nan.csv", diverging())
+    for path in folder.iterdir():  # settled: files younger than a couple of seconds are not cached
+        os.utime(path, (1.0e9, 1.0e9))
     return folder
 
 

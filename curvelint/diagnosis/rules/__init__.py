@@ -25,6 +25,11 @@ from curvelint.diagnosis.rules.schedule import (
 )
 from curvelint.diagnosis.rules.sparse_eval import check_sparse_eval
 from curvelint.diagnosis.rules.stuck import check_stuck
+from curvelint.diagnosis.rules.trainer_plan import (
+    check_best_checkpoint,
+    check_cut_short,
+    check_selection_metric,
+)
 from curvelint.diagnosis.rules.underfitting import check_underfitting
 from curvelint.diagnosis.rules.unstable import check_unstable
 
@@ -59,4 +64,7 @@ SECONDARY_RULES: tuple[SecondaryRule, ...] = (
     check_frozen_accuracy,
     check_constant_loss,
     check_sparse_eval,
+    check_cut_short,
+    check_best_checkpoint,
+    check_selection_metric,
 )

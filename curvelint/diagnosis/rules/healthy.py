@@ -23,16 +23,19 @@ def check_healthy(context: RunContext) -> Finding | None:
     fall = (start - final) / scale_of(curve)
     late = late_gain_share(context, curve)
     quoted, yardstick, key = late_change_words(context, curve)
+    moved = -quoted * curve.sign  # as logged: a loss that still falls moves down, a reward up
     evidence: dict[str, EvidenceValue] = {
         "start_level": curve.logged(start),
         "final_level": curve.logged(final),
         "fall_of_start": fall,
-        key.replace("late_gain", "late_change"): -quoted,
+        key.replace("late_gain", "late_change"): moved,
         "late_share": settings.late_share,
     }
+    verb = "fell" if curve.sign > 0 else "rose"  # a reward or score rises as the loss falls
+    by = f" {percent(fall)}" if curve.logged(start) != 0 else ""  # no share of a zero start
     message = (
-        f"{curve.name} fell {percent(fall)} from start level {number(curve.logged(start))} to "
-        f"final level {number(curve.logged(final))}, and moved {signed_percent(-quoted)} of its "
+        f"{curve.name} {verb}{by} from start level {number(curve.logged(start))} to "
+        f"final level {number(curve.logged(final))}, and moved {signed_percent(moved)} of its "
         f"{yardstick} over the last {percent(settings.late_share)} of the steps"
         f"{_eval_note(context, final, evidence)}."
     )

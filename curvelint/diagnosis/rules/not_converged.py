@@ -88,8 +88,8 @@ def check_not_converged(context: RunContext) -> Finding | None:
     """Still improving clearly at the end: the eval loss when logged (with the training loss
     falling too), else the training loss."""
     curve, series = context.train, context.train_series
-    if curve is None or series is None:
-        return None
+    if curve is None or series is None or context.schedule_over:
+        return None  # a learning rate decayed to ~0: more steps would gain nothing
     evals = context.eval
     if evals is not None and evals.count >= context.settings.min_eval_points:
         falling = late_trend(curve, context.settings.late_share).gain > 0

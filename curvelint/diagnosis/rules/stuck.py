@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from curvelint.analysis.levels import Curve, margin_confidence, scale_of
+from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import Chance, RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
@@ -29,7 +30,11 @@ def check_stuck(context: RunContext) -> Finding | None:
     curve = context.train
     if curve is None:
         return None
-    return _never_left_start(context, curve) or _collapsed_to_chance(context, curve)
+    return (
+        _never_left_start(context, curve)
+        or _collapsed_to_chance(context, curve)
+        or _accuracy_at_chance(context, curve)
+    )
 
 
 def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
@@ -83,6 +88,8 @@ def _collapsed_to_chance(context: RunContext, curve: Curve) -> Finding | None:
     # The eval loss averages the whole eval set: the truer level when it was logged.
     level = evals.final() if evals is not None else final
     chance = plateau_chance(context, level)
+    if chance is not None and _accuracy_beats(context, chance):
+        return None  # a loss near ln C beside an accuracy far above 1/C learned something
     settled = curve.steps >= curve.steps[0] + settings.stuck_settle_share * (
         curve.steps[-1] - curve.steps[0]
     )
@@ -104,6 +111,78 @@ def _collapsed_to_chance(context: RunContext, curve: Curve) -> Finding | None:
     )
     confidence = margin_confidence(drift, settings.stuck_max_fall_of_start)
     return _finding(curve, message, confidence, evidence)
+
+
+def _accuracy_at_chance(context: RunContext, curve: Curve) -> Finding | None:
+    """A classifier whose accuracy never got past a random guess's 1/C while its loss sits on
+    ln C: stuck, however high the loss started (a learning rate so high that the first steps
+    blew the loss up to hundreds, then the model died into a constant prediction)."""
+    settings = context.settings
+    accuracy = _chance_accuracy_series(context)
+    if accuracy is None or accuracy.curve is None or not is_loss(context.train_series_metric):
+        return None
+    measured = accuracy.curve
+    accuracy_level = measured.logged(measured.final())
+    best = measured.logged(float(np.min(measured.trend())))
+    evals = context.eval
+    loss_curve = evals if evals is not None else curve
+    level = loss_curve.final()
+    chance = _chance_from(context, accuracy_level, level)
+    if chance is None:
+        return None
+    margin = settings.chance_accuracy_margin
+    if accuracy_level > 1 / chance.classes + margin or best > 1 / chance.classes + 2 * margin:
+        return None
+    evidence = _evidence(context, loss_curve, "accuracy_at_chance", loss_curve.start(), level)
+    evidence |= {
+        "accuracy_final_level": accuracy_level,
+        "accuracy_trend_best": best,
+        "classes": chance.classes,
+        "chance_loss": chance.loss,
+        "chance_accuracy": 1 / chance.classes,
+    }
+    how = "inferred" if chance.inferred else "given"
+    message = (
+        f"{accuracy.metric}/{accuracy.split} never beat a random guess: its final level is "
+        f"{number(accuracy_level)} and its trend's best {number(best)}, beside 1/"
+        f"{chance.classes} = {number(1 / chance.classes)} for {chance.classes} classes ({how}), "
+        f"while {loss_curve.name}'s final level {number(loss_curve.logged(level))} sits on "
+        f"ln {chance.classes} = {number(chance.loss)}: the model predicts no better than "
+        f"chance, whatever its start level {number(loss_curve.logged(loss_curve.start()))}."
+    )
+    distance = abs(accuracy_level - 1 / chance.classes)
+    return _finding(loss_curve, message, margin_confidence(distance, margin), evidence)
+
+
+def _accuracy_beats(context: RunContext, chance: Chance) -> bool:
+    """The run's accuracy ended clearly above a random guess's 1/C."""
+    accuracy = _chance_accuracy_series(context)
+    if accuracy is None or accuracy.curve is None:
+        return False
+    level = accuracy.curve.logged(accuracy.curve.final())
+    return level > 1 / chance.classes + 2 * context.settings.chance_accuracy_margin
+
+
+def _chance_accuracy_series(context: RunContext) -> SeriesAnalysis | None:
+    """The eval accuracy (the whole eval set), else the train accuracy."""
+    by_split = {series.split: series for series in context.accuracy_series}
+    return by_split.get("eval") or by_split.get("test") or by_split.get("train")
+
+
+def _chance_from(context: RunContext, accuracy: float, loss: float) -> Chance | None:
+    """The class count both an accuracy level (1/C) and a loss level (ln C) point to."""
+    if context.num_classes is not None:
+        classes, inferred = context.num_classes, False
+    elif accuracy > 0:
+        classes, inferred = round(1 / accuracy), True
+    else:
+        return None
+    if not 2 <= classes <= context.settings.max_inferred_classes:
+        return None
+    tolerance = context.settings.chance_loss_tolerance_with_accuracy
+    if abs(loss - math.log(classes)) > tolerance * math.log(classes):
+        return None
+    return Chance(classes, inferred=inferred)
 
 
 def _evidence(

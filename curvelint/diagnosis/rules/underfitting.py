@@ -57,6 +57,11 @@ def check_underfitting(context: RunContext) -> Finding | None:
         return None
     if train.start() <= train.final():
         return None  # it never fell: stuck or diverged, not underfitting
+    if not context.accuracy_series and context.schedule_over:
+        # Not a classifier, so no random guess to measure "high" against: a plateau reached as
+        # the learning rate decayed to ~0 is where the schedule converged, not too little
+        # capacity (a language model's loss levels off far above zero).
+        return None
     curves = [train]
     evals = context.eval
     if evals is not None and evals.count >= settings.min_eval_points:

@@ -25,6 +25,7 @@ from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.loss_spikes import large_spikes
+from curvelint.diagnosis.rules.overfitting import check_overfitting
 from curvelint.diagnosis.wording import number, percent
 
 CODE = Verdict.UNSTABLE.value
@@ -41,14 +42,20 @@ def check_unstable(context: RunContext) -> Finding | None:
 
 def judged_curves(context: RunContext) -> list[Curve]:
     """The eval loss when it has enough points; the training loss unless the eval loss
-    improved steadily (then the training loss's swings are batch noise)."""
+    improved steadily or turned up as overfitting does (then the training loss's swings are
+    batch noise: a small or label-noisy training set spikes per batch while it memorises)."""
     minimum = context.settings.unstable_min_points
     curves = []
     evals, train = context.eval, context.train
     if evals is not None and evals.count >= minimum:
         curves.append(evals)
-    batch_noise_only = evals is not None and improved_steadily(context, evals)
-    if train is not None and train.count >= minimum and not batch_noise_only:
+    batch_noise_only = evals is not None and (
+        improved_steadily(context, evals) or check_overfitting(context) is not None
+    )
+    # A policy-gradient run's reward is a per-batch sample of returns, noisy by nature: its
+    # problems show as a lasting fall (diverged, stuck), not as swings.
+    sampled_reward = context.judged_by_reward
+    if train is not None and train.count >= minimum and not (batch_noise_only or sampled_reward):
         curves.append(train)
     return curves
 

@@ -1,0 +1,123 @@
+"""``curvelint frame``: every run's points as one table, summarised or written to a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from curvelint import cli_help
+from curvelint.cli_help import HelpCommand, default
+from curvelint.shown_paths import shown_path, shown_paths
+
+if TYPE_CHECKING:
+    from curvelint.runs import ReadReport
+
+from curvelint.cli_app import (
+    CacheOption,
+    ExecutorOption,
+    ExitCode,
+    SchedulerOption,
+    _cache,
+    _executor,
+    _fail,
+    app,
+)
+
+
+def _print_read_report(report: ReadReport) -> None:
+    from curvelint.frame_summary import summarise_series
+
+    for run in report.runs:
+        points = len(run.frame)
+        typer.echo(f"{run.name}  [{run.format}]  {points} points")
+        for line in summarise_series(run):
+            split = f"/{line.split}" if line.split else ""
+            bad = f"  ({line.non_finite} non-finite)" if line.non_finite else ""
+            typer.echo(
+                f"  {line.metric}{split:<7} {line.points:>8} pts  "
+                f"steps {line.first_step}–{line.last_step}{bad}"
+            )
+        for note in run.notes:
+            typer.echo(f"  note: {note}")
+        for skipped in run.skipped:
+            typer.echo(f"  skipped: {skipped}")
+    for failed in report.failed:
+        typer.echo(f"{failed.name}  [{failed.format}]  unreadable: {failed.error}", err=True)
+    for skipped in report.skipped:
+        typer.echo(f"skipped: {skipped}", err=True)
+
+
+def _write_frame(report: ReadReport, destination: Path) -> None:
+    from curvelint import schema
+    from curvelint.atomic import write_atomically
+
+    frame = schema.concat([run.frame for run in report.runs])
+    suffix = destination.suffix.lower()
+    if suffix == ".csv":
+        write_atomically(destination, lambda path: frame.to_csv(path, index=False))
+    elif suffix == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise _fail(
+                "writing parquet needs pyarrow: pip install 'curvelint[parquet]'", ExitCode.USAGE
+            ) from None
+        write_atomically(destination, lambda path: frame.to_parquet(path, index=False))
+    else:
+        raise _fail(
+            f"--to {shown_path(destination)}: use a .csv or .parquet file name", ExitCode.USAGE
+        )
+
+
+@app.command(
+    cls=HelpCommand,
+    help=cli_help.FRAME_HELP,
+    short_help=cli_help.FRAME_SHORT,
+    epilog=cli_help.FRAME_EPILOG,
+)
+def frame(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Log files or folders to read, or URLs (s3://…, gs://…).", metavar="PATH"
+        ),
+    ],
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            "--to", metavar="FILE", help="Also write the frame to FILE.csv or FILE.parquet."
+        ),
+    ] = None,
+    cache: CacheOption = True,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            help=default("Runs read in parallel processes.", "the number of cores"),
+        ),
+    ] = None,
+    executor: ExecutorOption = "local",
+    scheduler: SchedulerOption = None,
+) -> None:
+    from curvelint.errors import CurvelintError
+    from curvelint.runs import read_runs
+
+    if jobs is not None and jobs < 1:
+        raise _fail(f"--jobs {jobs}: use 1 or more", ExitCode.USAGE)
+    cluster = _executor(executor, scheduler)
+
+    try:
+        report = read_runs(paths, cache=_cache(cache), jobs=jobs, executor=cluster)
+    except CurvelintError as error:
+        raise _fail(str(error), ExitCode.USAGE) from None
+    if not report.runs and not report.failed:
+        reason = f" ({report.skipped[0]})" if report.skipped else ""
+        raise _fail(f"no training logs found under {shown_paths(paths)}{reason}", ExitCode.USAGE)
+    _print_read_report(report)
+    if to is not None:
+        _write_frame(report, to)
+    raise typer.Exit(int(ExitCode.FLAGGED if report.failed else ExitCode.OK))

@@ -1,0 +1,67 @@
+"""What the Trainer planned and kept: cut short, the checkpoint to keep, a selection metric that
+kept improving while the eval loss turned up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from curvelint.judging import judge_run
+from curvelint.runs import read_runs
+from tests.diagnosis.helpers import decay, diagnose_curves
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "public"
+
+
+def _curves() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Train falls; eval is lowest at step 200 of 400 and turns up; accuracy keeps rising."""
+    eval_steps = np.arange(50, 401, 50)
+    eval_loss = np.array([0.9, 0.7, 0.6, 0.55, 0.6, 0.68, 0.75, 0.8])
+    accuracy = np.array([0.6, 0.7, 0.75, 0.78, 0.8, 0.81, 0.82, 0.83])
+    return {
+        "train/loss": decay(400, 1.0, 0.05, rate=6, noise=0.005),
+        "eval/loss": (eval_steps, eval_loss),
+        "eval/accuracy": (eval_steps, accuracy),
+    }
+
+
+def _codes(metadata: dict[str, object]) -> dict[str, str]:
+    diagnosis = diagnose_curves(_curves(), metadata)
+    return {f.code: f.message for f in diagnosis.findings}
+
+
+def test_a_run_that_stopped_before_max_steps_was_cut_short() -> None:
+    found = _codes({"global_step": 400, "max_steps": 1000})
+    assert "step 400 of the 1,000" in found["cut_short"]
+    assert "cut_short" not in _codes({"global_step": 1000, "max_steps": 1000})
+
+
+def test_the_kept_checkpoint_is_named_and_an_unsaved_best_is_flagged() -> None:
+    found = _codes({"best_model_checkpoint": "out/checkpoint-400", "save_steps": 300})
+    assert "kept checkpoint-400" in found["best_checkpoint"]
+    assert "lowest at step 200" in found["best_checkpoint"]
+    assert "was not saved (save_steps 300" in found["best_checkpoint"]
+    kept_best = _codes({"best_model_checkpoint": "out/checkpoint-200", "save_steps": 100})
+    assert "keep it" in kept_best["best_checkpoint"]
+
+
+def test_a_task_metric_still_improving_beside_an_eval_loss_turning_up_is_said() -> None:
+    found = _codes({})
+    assert "accuracy/eval kept improving" in found["selection_metric_improving"]
+    curves = _curves()
+    steps, accuracy = curves["eval/accuracy"]
+    curves["eval/accuracy"] = (steps, accuracy[::-1].copy())  # best at the start
+    diagnosis = diagnose_curves(curves)
+    assert all(f.code != "selection_metric_improving" for f in diagnosis.findings)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/public is absent")
+def test_real_trainer_states_say_cut_short_and_which_checkpoint_to_keep() -> None:
+    runs = {run.name: run for run in read_runs([CORPUS / "trainer_state"]).runs}
+    mt5 = judge_run(runs["mt5-az-news"]).diagnosis
+    assert any(f.code == "cut_short" and "7,000 of the 9,411" in f.message for f in mt5.findings)
+    flemish = judge_run(runs["whisper-flemish"]).diagnosis
+    codes = {f.code for f in flemish.findings}
+    assert {"best_checkpoint", "selection_metric_improving"} <= codes

@@ -1,0 +1,233 @@
+"""The plots of real runs, checked on the drawn figures: legends off the data, stars where
+they mean something, schedules as steps, shaded ranges with their curve, flat lines flat,
+significant change-points only, x axes per panel where cadences differ.
+
+Runs: sample_logs and, where ../shared/corpus/public is present, a few public runs whose
+plots were wrong before (named in issue 14).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from curvelint.report.legend_place import covers_data, is_outside
+from curvelint.report.model import PlotSpec, RunReport
+from curvelint.report.plots import draw
+from curvelint.report.sparkline import sparkline
+from tests.report.real_runs import report_of
+
+CORPUS_RUNS = (
+    "trainer_state/neiro-overfit",
+    "trainer_state/aigoncharov-viz",
+    "lightning_csv/lstm-bade03-v14",
+    "keras_csv/braincnn-predict-age",
+    "keras_csv/brats2020-unet",
+    "tfevents/action-emotion-nan",
+)
+
+
+def _corpus_report(corpus: Path, name: str) -> RunReport:
+    path = corpus / name
+    if not path.exists():
+        pytest.skip(f"{name} is not in the corpus")
+    return report_of(path)
+
+
+def _drawn(spec: PlotSpec) -> Figure:
+    figure = draw(spec)
+    figure.canvas.draw()  # type: ignore[no-untyped-call]
+    return figure
+
+
+def _panels(figure: Figure) -> list[Axes]:
+    return [axes for axes in figure.axes if axes.get_visible() and axes.get_ylabel()]
+
+
+def _check_legends(figure: Figure) -> int:
+    """Every legend covers no line, marker or text of its axes, or sits outside them; and it
+    stays inside the figure."""
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    checked = 0
+    for axes in _panels(figure):
+        legend = axes.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        if is_outside(legend):
+            assert not box.overlaps(axes.get_window_extent(renderer))
+        else:
+            assert not covers_data(axes, legend), axes.get_title()
+        assert box.x0 >= 0 and box.x1 <= figure.bbox.width + 0.5
+        assert box.y0 >= 0 and box.y1 <= figure.bbox.height + 0.5
+        checked += 1
+    return checked
+
+
+def test_sample_log_legends_are_off_the_data(sample_logs: Path) -> None:
+    checked = 0
+    for path in sorted(p for p in sample_logs.iterdir() if p.is_dir()):
+        for spec in report_of(path).plots:
+            checked += _check_legends(_drawn(spec))
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("name", CORPUS_RUNS)
+def test_corpus_legends_are_off_the_data(corpus: Path, name: str) -> None:
+    for spec in _corpus_report(corpus, name).plots:
+        _check_legends(_drawn(spec))
+
+
+def test_a_dense_train_curve_gets_its_star_on_the_smoothed_line(corpus: Path) -> None:
+    report = _corpus_report(corpus, "lightning_csv/lstm-bade03-v14")
+    axes = _drawn(report.plots[0]).axes[0]
+    lines = {line.get_label(): line for line in axes.get_lines()}
+    smoothed = lines["train (smoothed)"]
+    star = next(line for label, line in lines.items() if label.startswith("best train"))
+    assert "(smoothed)" in star.get_label()
+    star_y = float(np.asarray(star.get_ydata())[0])
+    raw = np.asarray(lines["_raw train"].get_ydata(), dtype=np.float64)
+    assert star_y == pytest.approx(float(np.nanmin(smoothed.get_ydata())))
+    assert star_y > 5 * float(np.nanmin(raw))  # not the noisiest batch's minimum
+
+
+def test_legend_texts_use_the_axis_unit(corpus: Path) -> None:
+    report = _corpus_report(corpus, "keras_csv/brats2020-unet")
+    assert report.plots[0].x_label == "epoch (as logged)"
+    labels = [
+        line.get_label()
+        for spec in report.plots
+        for axes in _drawn(spec).axes
+        for line in axes.get_lines()
+        if line.get_label().startswith("best")
+    ]
+    assert labels and all(" at epoch " in label for label in labels), labels
+
+
+def test_the_curve_behind_a_shaded_range_is_drawn_with_it(corpus: Path) -> None:
+    report = _corpus_report(corpus, "trainer_state/aigoncharov-viz")
+    axes = _drawn(report.plots[0]).axes[0]
+    shades = [patch for patch in axes.patches if "overfitting" in str(patch.get_label())]
+    assert shades
+    labels = {line.get_label() for line in axes.get_lines()}
+    assert "g0_loss/eval" in labels
+    eval_line = next(line for line in axes.get_lines() if line.get_label() == "g0_loss/eval")
+    start = shades[0].get_x()
+    assert start in np.asarray(eval_line.get_xdata())  # the onset is one of its points
+
+
+def test_schedules_are_drawn_as_steps(sample_logs: Path) -> None:
+    found = 0
+    for path in sorted(p for p in sample_logs.iterdir() if p.is_dir()):
+        for spec in report_of(path).plots:
+            if spec.file_name != "optimizer.png":
+                continue
+            for axes in _drawn(spec).axes:
+                if axes.get_ylabel().startswith("learning rate"):
+                    (line,) = [line for line in axes.get_lines() if line.get_label() == "logged"]
+                    assert line.get_drawstyle() == "steps-post"
+                    found += 1
+    assert found
+
+
+def test_a_flat_loss_looks_flat_and_says_its_span(corpus: Path) -> None:
+    report = _corpus_report(corpus, "keras_csv/braincnn-predict-age")
+    figure = _drawn(report.plots[0])
+    axes = figure.axes[0]
+    smoothed = next(line for line in axes.get_lines() if line.get_label().endswith("(smoothed)"))
+    y = np.asarray(smoothed.get_ydata(), dtype=np.float64)
+    pixels = axes.transData.transform(np.column_stack([smoothed.get_xdata(), y]))[:, 1]
+    assert np.ptp(pixels) < 0.05 * axes.bbox.height  # the -0.05 % change is a flat line
+    low, high = axes.get_ylim()
+    assert (high - low) >= 0.019 * max(abs(low), abs(high))
+    note = axes.get_title(loc="right")
+    assert note.startswith("flat: values span") and "%" in note
+    assert len(set(report.sparkline)) == 1  # and the index's sparkline is flat too
+
+
+def test_a_real_fall_keeps_its_shape_in_the_sparkline() -> None:
+    steps = np.arange(100)
+    assert sparkline(steps, 2.0 - steps / 100.0)[0] == "█"
+    assert len(set(sparkline(steps, 5.794 - steps * 2.5e-5))) == 1
+
+
+def test_only_significant_change_points_are_drawn_and_named(corpus: Path) -> None:
+    report = _corpus_report(corpus, "tfevents/action-emotion-nan")
+    axes = _drawn(report.plots[0]).axes[0]
+    lines = [line for line in axes.get_lines() if "change-point" in line.get_label()]
+    drawn = sorted(float(np.asarray(line.get_xdata())[0]) for line in lines)
+    assert 1 <= len(drawn) <= 4
+    assert sum(x < 50 for x in drawn) <= 2  # not twelve in the first 50 steps
+    assert drawn == [float(change.step) for change in report.changes]
+    for change in report.changes:
+        assert change.series == "loss/train" and abs(change.shift_noise_units) >= 3
+        assert "× the noise" in change.description
+
+
+def _x_ranges(figure: Figure) -> list[tuple[float, float]]:
+    return [axes.get_xlim() for axes in _panels(figure)]
+
+
+def test_panels_of_different_cadence_get_their_own_x_axis() -> None:
+    from dataclasses import replace
+
+    from tests.report.test_plots import _plots
+
+    spec = next(s for s in _plots() if s.file_name == "loss.png")
+    panel = spec.panels[0]
+    per_epoch = replace(
+        panel,
+        title="per epoch",
+        changepoints=(),
+        shades=(),
+        curves=tuple(
+            replace(
+                c,
+                x=c.x / 100.0,
+                smoothed_x=c.smoothed_x / 100.0,
+                non_finite_x=c.non_finite_x / 100.0,
+                best=None,
+            )
+            for c in panel.curves
+        ),
+    )
+    mixed = replace(spec, panels=(panel, per_epoch), columns=1)
+    (steps, epochs) = _x_ranges(_drawn(mixed))
+    assert epochs[1] < 0.2 * steps[1]  # the per-epoch panel fills its own width
+    same = replace(spec, panels=(panel, replace(panel, title="again")), columns=1)
+    first, second = _x_ranges(_drawn(same))
+    assert first == second
+
+
+def test_a_long_title_fits_the_figure(sample_logs: Path) -> None:
+    from dataclasses import replace
+
+    path = next(p for p in sorted(sample_logs.iterdir()) if p.is_dir())
+    spec = report_of(path).plots[0]
+    figure = _drawn(replace(spec, title="W" * 88 + ": loss"))
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    title = figure.get_suptitle()
+    assert title.startswith("WWW")
+    box = figure._suptitle.get_window_extent(renderer)  # type: ignore[union-attr]
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.width
+
+
+def test_change_points_are_named_in_report_md_and_json(corpus: Path) -> None:
+    from curvelint.report.json_output import run_document
+    from curvelint.report.markdown import render_markdown
+
+    report = _corpus_report(corpus, "tfevents/action-emotion-nan")
+    text = render_markdown(report)
+    assert "Dotted lines on the loss plot mark where a curve changed" in text
+    for change in report.changes:
+        assert f"- step {change.step:,}, loss/train: shifted " in text
+    listed = run_document(report)["changepoints"]
+    assert [item["step"] for item in listed] == [c.step for c in report.changes]  # type: ignore[index]
+    assert all(
+        item["after"] in {"falling", "plateau", "rising", "spike_and_recovery", "blow_up"}
+        for item in listed
+    )  # type: ignore[index]

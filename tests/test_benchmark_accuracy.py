@@ -1,0 +1,52 @@
+"""Floors on the labelled benchmark (tests/benchmark/): the development split the rules were
+tuned on, and the locked test split they never were (its figures are measured, not tuned).
+
+The floors sit a little below today's figures (dev 160/173, test 99/111) so that a change that
+makes the verdicts worse fails here; the README shows the full tables from `make accuracy`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from curvelint.evaluate import Evaluation, evaluate
+from curvelint.evaluate_report import format_table
+from curvelint.verdicts import Verdict
+
+BENCHMARK = Path(__file__).resolve().parent / "benchmark"
+FLOORS = {"dev": 0.90, "test": 0.86}
+
+
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def split(request: pytest.FixtureRequest) -> tuple[str, Evaluation]:
+    name = str(request.param)
+    return name, evaluate(BENCHMARK / name)
+
+
+@pytest.mark.slow
+def test_agreement_stays_above_its_floor(split: tuple[str, Evaluation]) -> None:
+    name, evaluation = split
+    assert [o.label.name for o in evaluation.outcomes if o.predicted is None] == []
+    assert evaluation.agreement >= FLOORS[name], format_table(evaluation)
+
+
+@pytest.mark.slow
+def test_no_diverged_run_is_called_healthy_and_every_divergence_is_found(
+    split: tuple[str, Evaluation],
+) -> None:
+    _, evaluation = split
+    assert evaluation.healthy_divergences == ()
+    diverged = next(s for s in evaluation.scores if s.verdict is Verdict.DIVERGED)
+    assert diverged.recall is not None and diverged.recall >= 0.95
+
+
+@pytest.mark.slow
+def test_confident_verdicts_are_mostly_right(split: tuple[str, Evaluation]) -> None:
+    """Of the verdicts given with confidence >= 0.9, at least 88 % are right (the issue's
+    target is 90 %; today's figures are 98 % on dev and 90 % on test)."""
+    _, evaluation = split
+    confident = evaluation.calibration()[0]
+    assert confident.low == 0.9 and confident.count > 0
+    assert confident.correct / confident.count >= 0.88
