@@ -174,8 +174,8 @@ def analyze(
         bool,
         typer.Option(
             "--github",
-            help="Append the index to $GITHUB_STEP_SUMMARY and print ::error/::warning "
-            "annotations for flagged runs.",
+            help="Append the index to $GITHUB_STEP_SUMMARY; print an ::error annotation per "
+            "flagged run, a ::warning per other error verdict, and one ::notice counting the rest.",
         ),
     ] = False,
     jobs: Annotated[

@@ -91,6 +91,9 @@ _METRIC_ALIASES = {
     "epoch": "epoch",
 }
 
+# Every canonical metric name the aliases lead to.
+CANONICAL_METRICS = frozenset(_METRIC_ALIASES.values())
+
 # Direction of improvement. Unknown metrics are guessed from their name (see direction()).
 LOWER_IS_BETTER = frozenset(
     {"loss", "mae", "mse", "rmse", "perplexity", "wer", "cer", "error", "nll", "mape"}
@@ -145,6 +148,9 @@ def canonical(tag: str, folder_split: str = NO_SPLIT) -> tuple[str, str]:
     if len(tag) > MAX_TAG_LENGTH:
         return tag, folder_split or TRAIN
     parts = [p for p in _SEPARATORS.split(tag.strip()) if p]
+    if len(parts) == 1 and " " in parts[0].strip():
+        spoken = _without_split_phrase(parts[0]) if _phrase_split(parts[0]) else parts[0]
+        parts = [p for p in _SEPARATORS.split(spoken) if p]
     split = NO_SPLIT
     remaining: list[str] = []
     for part in parts:
@@ -165,6 +171,31 @@ def canonical(tag: str, folder_split: str = NO_SPLIT) -> tuple[str, str]:
     elif split == NO_SPLIT:
         split = TRAIN
     return metric, split
+
+
+# Words that tie a split into a phrase: "MAE on validation", "loss for the training set".
+_PHRASE_GLUE = frozenset({"on", "in", "for", "of", "the", "at", "over", "during", "set", "data"})
+
+
+def _phrase_split(phrase: str) -> str:
+    """The split a spoken tag names (``MAE on validation after epoch`` -> eval), else ``""``."""
+    words = _normalise(phrase).split("_")
+    return next((_SPLIT_WORDS[word] for word in words if word in _SPLIT_WORDS), NO_SPLIT)
+
+
+def _without_split_phrase(phrase: str) -> str:
+    """``MAE on validation after epoch`` -> ``MAE after epoch/validation``: the split word and
+    the glue words before it leave the name, which then reads as the metric's own words."""
+    words = phrase.split()
+    index = next(i for i, word in enumerate(words) if _normalise(word) in _SPLIT_WORDS)
+    start = index
+    while start > 1 and _normalise(words[start - 1]) in _PHRASE_GLUE:
+        start -= 1
+    end = index + 1
+    while end < len(words) and _normalise(words[end]) in _PHRASE_GLUE - {"on", "in", "at"}:
+        end += 1
+    kept = words[:start] + words[end:]
+    return " ".join(kept) + "/" + words[index] if kept else phrase
 
 
 def _strip_split_affix(name: str) -> tuple[str, str]:

@@ -41,8 +41,8 @@ def _with_companions(spec: RunSpec, primary: ReadResult) -> tuple[ReadResult, st
     primary_step, companion_step = _max_loss_step(primary.frame), _max_loss_step(companion.frame)
     if companion_step > primary_step:
         companion.notes.append(
-            f"the TensorBoard logs reach step {companion_step}, the Trainer state only "
-            f"{primary_step}: read the TensorBoard logs ({len(companion.frame)} points)"
+            f"the TensorBoard logs reach step {companion_step:,}, the Trainer state only "
+            f"{primary_step:,}: read the TensorBoard logs ({len(companion.frame):,} points)"
         )
         companion.metadata = {**primary.metadata, **companion.metadata}
         companion.skipped = primary.skipped + companion.skipped

@@ -39,7 +39,16 @@ def test_the_cli_reports_of_the_sample_logs_keep_every_promise(tmp_path: Path) -
     for document in summary["runs"]:
         if any(f["severity"] == Severity.ERROR for f in document["findings"]):
             assert FACTS[document["verdict"]].mark != FACTS["healthy"].mark
-            row = next(line for line in index.splitlines() if document["folder"] in line)
+            reference = next(
+                line.split("]")[0] + "]"
+                for line in index.splitlines()
+                if line.startswith("[") and document["folder"] in line
+            )
+            row = next(
+                line
+                for line in index.splitlines()
+                if line.endswith(" |") and reference + " |" in line
+            )
             assert FACTS["healthy"].mark not in row
 
 

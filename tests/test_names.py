@@ -36,7 +36,10 @@ SPELLINGS = [
     ("test_loss", "", ("loss", "test")),
     ("predict_loss", "", ("loss", "test")),
     ("eval_f1", "", ("f1", "eval")),
-    ("MAE on validation after epoch", "", ("mae_on_after_epoch", "eval")),
+    ("MAE on validation after epoch", "", ("mae_after_epoch", "eval")),
+    ("loss on the validation set", "", ("loss", "eval")),
+    ("accuracy on test data", "", ("accuracy", "test")),
+    ("MAE loss per step", "", ("mae_loss_per_step", "train")),
     ("train/epoch", "", ("epoch", "")),
 ]
 

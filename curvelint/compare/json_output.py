@@ -84,6 +84,7 @@ def _pair(pair: PairComparison) -> JsonObject:
             "base": pair.verdict.base,
             "head": pair.verdict.head,
             "move": pair.verdict.move,
+            "metrics_improved": pair.verdict.overruled,
         },
         "series": [_series(row) for row in pair.series],
         "configuration_changes": [

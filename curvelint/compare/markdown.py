@@ -14,7 +14,7 @@ from curvelint.compare.model import Comparison, PairComparison, SeriesComparison
 from curvelint.compare.stats import Difference
 from curvelint.report.escape import markdown_text
 from curvelint.report.markdown import VERDICT_MARKS, table
-from curvelint.report.numbers import format_value
+from curvelint.report.numbers import format_value, signed_percent
 from curvelint.report.paths import link_target
 from curvelint.report.seed_groups import tally
 from curvelint.seed_groups.statistics import Statistic
@@ -31,7 +31,7 @@ MOVE_WORDS = {
 }
 BASIS_WORDS = {
     "seeds": "seed spread",
-    "noise": "within-run noise",
+    "noise": "noise",
     "unknown": "noise unknown",
     "non-finite": "NaN/inf",
 }
@@ -46,7 +46,9 @@ RULE = (
     "Within-run noise understates how much seeds differ: compare seed groups for a firm "
     "answer. A seed that logged NaN/inf keeps the group's mean non-finite from there on. "
     "Verdicts are ranked healthy < not converged, underfitting < overfitting, unstable < "
-    "stuck, diverged; a move to a worse rank is a regression."
+    "stuck, diverged; a move to a worse rank is a regression unless the metrics say "
+    "otherwise: when some compared curve improved beyond the noise and none got worse, the "
+    "verdict change is reported, not failed."
 )
 
 
@@ -59,15 +61,16 @@ def _name(name: str) -> str:
 
 
 def percent(share: float) -> str:
-    """``+24.3 %``: a signed share, spelled as the reports spell percentages."""
-    return f"{share * 100:+.1f} %"
+    """``+24 %``, ``-55 %``, ``0 %``: a signed share, spelled as the reports spell it."""
+    return signed_percent(share)
 
 
 def _delta(difference: Difference) -> str:
     if difference.delta is None:
         return "—"
     relative = f" ({percent(difference.relative)})" if difference.relative is not None else ""
-    return f"{difference.delta:+.4g}{relative}"
+    sign = "+" if difference.delta > 0 else ""
+    return f"{sign}{format_value(difference.delta)}{relative}"
 
 
 def _statistic(statistic: Statistic) -> str:
@@ -86,13 +89,21 @@ def _judgement(difference: Difference, tripped: bool) -> str:
         return f"{mark} NaN/inf on both sides"
     if difference.delta == 0.0:
         return f"{mark} identical"
+    size = format_value(abs(difference.delta), 2) if difference.delta is not None else ""
+    noise = _noise_words(difference)
     if not difference.beyond_noise:
-        margin = f" ±{format_value(difference.margin, 2)}" if difference.margin else ""
-        return f"{mark} within noise{margin} ({BASIS_WORDS[difference.basis]})"
-    margin = f", margin {format_value(difference.margin, 2)}" if difference.margin else ""
+        return f"{mark} within the noise ({size} vs {noise})" if noise else f"{mark} no change"
     word = f"**{difference.change}**" if tripped else difference.change
     fails = " — fails `--fail-if-worse`" if tripped else ""
-    return f"{mark} {word} ({BASIS_WORDS[difference.basis]}{margin}){fails}"
+    against = f" ({size} vs {noise})" if noise else ""
+    return f"{mark} {word}, beyond the noise{against}{fails}"
+
+
+def _noise_words(difference: Difference) -> str:
+    """``noise 0.021`` (within-run noise), ``seed spread 0.03``, or '' when unknown."""
+    if difference.margin is None:
+        return ""
+    return f"{BASIS_WORDS[difference.basis]} {format_value(difference.margin, 2)}"
 
 
 def _rows(row: SeriesComparison) -> list[list[str]]:
@@ -125,7 +136,7 @@ def _unit_line(side: str, unit: Unit) -> str:
 
 def _pair_section(pair: PairComparison) -> list[str]:
     lines = ["", f"### {_name(pair.name)}", ""]
-    move = MOVE_WORDS[pair.verdict.move]
+    move = _move(pair)
     lines.append(f"Verdict: {_verdict(pair.verdict.base)} → {_verdict(pair.verdict.head)} ({move})")
     lines += ["", _unit_line("Base", pair.base), _unit_line("Head", pair.head), ""]
     if not pair.series:
@@ -136,6 +147,15 @@ def _pair_section(pair: PairComparison) -> list[str]:
     if len(pair.series) > MAX_ROWS:
         lines += ["", f"{len(pair.series) - MAX_ROWS} more series in compare.json."]
     return lines + configuration_lines(pair)
+
+
+def _move(pair: PairComparison) -> str:
+    if pair.verdict.overruled:
+        return (
+            "reads worse, but the compared curves improved beyond the noise and none got "
+            "worse: not a regression"
+        )
+    return MOVE_WORDS[pair.verdict.move]
 
 
 def _shown(value: str | None) -> str:
@@ -165,6 +185,8 @@ def _summary_cells(pair: PairComparison) -> list[str]:
     verdict = f"{_verdict(pair.verdict.base)} → {_verdict(pair.verdict.head)}"
     if pair.verdict.move in ("worse", "better"):
         verdict += f" ({MOVE_WORDS[pair.verdict.move]})"
+    elif pair.verdict.overruled:
+        verdict += " (the metrics improved)"
     if not pair.series:
         return [_name(pair.name), seeds, verdict, "—", "—", "—"]
     main = pair.series[0].final

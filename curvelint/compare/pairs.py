@@ -7,17 +7,20 @@ relative to its root, or the seed group's key.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from curvelint.compare.model import PairComparison, SeriesComparison, Unit
 from curvelint.compare.stats import compare_statistic, worse_by
-from curvelint.compare.verdicts import verdict_change
-from curvelint.names import direction, is_loss
+from curvelint.compare.verdicts import judged_by_metrics, verdict_change
+from curvelint.names import CANONICAL_METRICS, direction, is_loss
 from curvelint.report.build import main_series
 from curvelint.seed_groups.statistics import Which, side_statistic
 
 NOT_COMPARED = frozenset({"epoch", "learning_rate", "grad_norm"})
+# Fewer equal values than this may be a coincidence, not one curve logged twice.
+MIN_POINTS_TO_MATCH = 3
 SPLIT_ORDER = {"train": 0, "eval": 1, "test": 2, "": 3}
 SeriesKey = tuple[str, str]
 
@@ -66,10 +69,41 @@ def compared_keys(
     ]
     chosen = main_series(base.judged.analysis, main)
     first = chosen.metric if chosen is not None else "loss"
-    return sorted(
+    ordered = sorted(
         keys,
-        key=lambda k: (k[0] != first, not is_loss(k[0]), k[0], SPLIT_ORDER.get(k[1], 4), k[1]),
+        key=lambda k: (
+            k[0] != first,
+            not is_loss(k[0]),
+            k[0] not in CANONICAL_METRICS,
+            k[0],
+            SPLIT_ORDER.get(k[1], 4),
+            k[1],
+        ),
     )
+    return _once_each(ordered, base, head)
+
+
+def _values(unit: Unit, key: SeriesKey) -> tuple[float, ...]:
+    """A curve's finite values, rounded so two logs of one curve (float32 and float64) match."""
+    series = unit.judged.analysis.series(*key)
+    if series is None:
+        return ()
+    return tuple(float(f"{value:.5g}") for value in series.values if math.isfinite(value))
+
+
+def _once_each(keys: list[SeriesKey], base: Unit, head: Unit) -> list[SeriesKey]:
+    """Each curve once: a curve logged under two tags (Keras' ``epoch_loss`` on the validation
+    folder and ``evaluation_loss_vs_iterations``; ``ptl_loss`` and ``loss/eval``) holds the same
+    values on both sides, and only its first name in ``keys`` is kept."""
+    seen: set[tuple[tuple[float, ...], tuple[float, ...]]] = set()
+    kept = []
+    for key in keys:
+        values = (_values(base, key), _values(head, key))
+        if len(values[0]) >= MIN_POINTS_TO_MATCH and values in seen:
+            continue
+        seen.add(values)
+        kept.append(key)
+    return kept
 
 
 def _tripped(row: SeriesComparison, threshold: float | None) -> tuple[Which, ...]:
@@ -111,10 +145,11 @@ def compare_pair(
     """Head against base: the verdicts, and every compared curve."""
     name = base.key if base.key == head.key else f"{base.key} → {head.key}"
     keys = compared_keys(base, head, metrics, main)
+    series = tuple(compare_series(base, head, key, threshold) for key in keys)
     return PairComparison(
         name=name,
         base=base,
         head=head,
-        verdict=verdict_change(base.verdict, head.verdict),
-        series=tuple(compare_series(base, head, key, threshold) for key in keys),
+        verdict=judged_by_metrics(verdict_change(base.verdict, head.verdict), series),
+        series=series,
     )

@@ -1,9 +1,15 @@
 """The data behind curves.png, decided here so drawing only draws.
 
 curves.png overlays the main loss of base (blue) and head (orange) for each compared pair:
-train solid, eval dashed, test dotted; dense curves raw faint under a bold smoothed line,
-sparse ones with markers; a seed group is drawn as its mean with a shaded band (the lines and
-bands are built by :mod:`curvelint.report.overlay_data`, as for ``analyze``'s group plots).
+train solid, eval dashed, test dotted (an eval loss logged under its own name, ``ptl_loss`` or
+``val_total_loss``, is drawn as the eval line); dense curves raw faint under a bold smoothed
+line, sparse ones with markers; a seed group is drawn as its mean with a shaded band (the
+lines and bands are built by :mod:`curvelint.report.overlay_data`, as for ``analyze``'s group
+plots).
+
+The y range is :func:`curvelint.report.plot_data.y_range`'s, as for a run's plots: one early
+spike (a first loss of 900 before a run that lives between 4 and 6) is left above the axes
+and said so, and a range that spans decades is drawn on a log scale.
 """
 
 from __future__ import annotations
@@ -27,13 +33,21 @@ MAX_PANELS = 6
 CURVES_FILE = "curves.png"
 
 
+def _split_metric(unit: Unit, metric: str, split: str) -> str:
+    """``metric`` when the unit logged it in ``split``, else that split's own main loss."""
+    analysis = unit.judged.analysis
+    if analysis.series(metric, split) is not None:
+        return metric
+    other = analysis.main_loss(split)
+    return other.metric if other is not None else metric
+
+
 def _unit_lines(unit: Unit, side: Side, metric: str, band: str, max_points: int) -> list[PlotLine]:
     lines = []
     for split in SPLITS:
         style = (f"{side} {split}", SIDE_COLOURS[side], SPLIT_STYLES[split])
-        line = overlay_line(
-            unit.judged.analysis, unit.group, (metric, split), style, band, max_points
-        )
+        key = (_split_metric(unit, metric, split), split)
+        line = overlay_line(unit.judged.analysis, unit.group, key, style, band, max_points)
         if line is not None:
             lines.append(line)
     if unit.group is None:

@@ -1,4 +1,5 @@
-"""The recommendations, drawn from the Hugging Face course chapters "Debugging the training
+"""The recommendations (the generic text; :mod:`curvelint.diagnosis.tailoring` puts them in
+the run's own terms), drawn from the Hugging Face course chapters "Debugging the training
 pipeline" and "Understanding learning curves", in one place so every finding gives the same
 advice in the same words.
 """
@@ -22,9 +23,9 @@ DIVERGED = (
     "data: " + CHECK_LABELS + "."
 )
 STUCK = (
-    "Check the hyperparameters set by a string default: "
+    "Check the learning rate ("
     + LEARNING_RATE_TRANSFORMERS
-    + "; "
+    + "); "
     + OVERFIT_ONE_BATCH
     + "; make sure the labels match the inputs."
 )

@@ -16,6 +16,7 @@ from curvelint.analysis.levels import Curve
 from curvelint.analysis.results import RunAnalysis, SeriesAnalysis
 from curvelint.diagnosis.settings import RuleSettings
 from curvelint.names import EVAL, TEST, TRAIN, is_loss
+from curvelint.numbers import epoch_text, format_step
 from curvelint.readers.base import steps_are_epochs
 
 ACCURACY = "accuracy"
@@ -172,13 +173,13 @@ class RunContext:
         return None
 
     def where(self, step: int) -> str:
-        """``step 1200 (epoch 2)``, or ``epoch 3`` for logs that count epochs."""
+        """``step 1,200 (epoch 2)``, or ``epoch 3`` for logs that count epochs."""
         if self.steps_are_epochs:
-            return f"epoch {step}"
+            return f"epoch {format_step(step)}"
         epoch = self.epoch_at(step)
         if epoch is None:
-            return f"step {step}"
-        return f"step {step} (epoch {_epoch_text(epoch)})"
+            return f"step {format_step(step)}"
+        return f"step {format_step(step)} (epoch {epoch_text(epoch)})"
 
     def last_step(self) -> int:
         """The last step of the training objective (or of any series)."""
@@ -201,10 +202,3 @@ def _near_zero_by_design(loss: SeriesAnalysis) -> bool:
 
 def _curve(series: SeriesAnalysis | None) -> Curve | None:
     return series.curve if series is not None else None
-
-
-def _epoch_text(epoch: float) -> str:
-    """``2`` for a whole epoch, ``0.13`` or ``2.5`` inside one, ``31`` past ten."""
-    if epoch >= 10 or (epoch >= 1 and abs(epoch - round(epoch)) < 0.05):
-        return f"{epoch:.0f}"
-    return f"{epoch:.2g}"

@@ -19,6 +19,7 @@ from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Diagnosis, Finding
 from curvelint.diagnosis.rules import SECONDARY_RULES, VERDICT_RULES
 from curvelint.diagnosis.settings import RuleSettings
+from curvelint.diagnosis.tailoring import hints_of, tailor
 from curvelint.verdicts import FACTS, SEVERITY_ORDER, Severity, Verdict
 
 # The verdict an error finding implies when the curves alone read milder; any other error
@@ -53,7 +54,11 @@ def diagnose_run(
     secondary = [finding for rule in rules for finding in rule(context, verdict)]
     curves_verdict = verdict
     verdict, primary, secondary = _never_milder_than_errors(verdict, primary, secondary)
-    findings = (primary, *sort_findings(secondary))
+    hints = hints_of(analysis, context.metadata)
+    findings = tuple(
+        replace(finding, recommendation=tailor(finding.recommendation, hints))
+        for finding in (primary, *sort_findings(secondary))
+    )
     second = curves_verdict if verdict is not curves_verdict else _second_verdict(context, verdict)
     return Diagnosis(analysis.run, verdict, primary.message, findings, second)
 

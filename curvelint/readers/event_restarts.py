@@ -190,9 +190,9 @@ def describe(files: list[EventFile], found: list[Purge]) -> str:
     for purge in found:
         where = files[purge.file].path.name
         if purge.tag is None:
-            reason = f"SessionLog.START at step {purge.step} in {where}"
+            reason = f"SessionLog.START at step {purge.step:,} in {where}"
         else:
-            reason = f"{purge.tag!r} rewinds to step {purge.step} in {where} (no file_version)"
+            reason = f"{purge.tag!r} rewinds to step {purge.step:,} in {where} (no file_version)"
         if reason not in reasons:
             reasons.append(reason)
     more = len(reasons) - _MOST_REASONS

@@ -72,12 +72,23 @@ def _kind(value: float) -> str:
 
 def main_series(analysis: RunAnalysis, wanted: str | None) -> SeriesAnalysis | None:
     """The series the index summarises: ``wanted`` (``metric`` or ``metric/split``), else the
-    train loss, else the eval or test loss."""
+    train loss, else the eval or test loss, else a lower-is-better metric."""
     if wanted:
         metric, _, split = wanted.partition("/")
         splits = (split,) if split else (*MAIN_SPLITS, "")
         return next((s for sp in splits if (s := analysis.series(metric, sp)) is not None), None)
-    return next((s for sp in MAIN_SPLITS if (s := analysis.main_loss(sp)) is not None), None)
+    loss = next((s for sp in MAIN_SPLITS if (s := analysis.main_loss(sp)) is not None), None)
+    return loss or _lower_is_better(analysis)
+
+
+def _lower_is_better(analysis: RunAnalysis) -> SeriesAnalysis | None:
+    """A run that logs no loss (an MLflow run logging MAE): its lower-is-better curve with the
+    most finite points, train first — the curve the rules judge as its objective."""
+    for split in MAIN_SPLITS:
+        lower = [s for s in analysis.series_analyses if s.split == split and s.direction < 0]
+        if lower:
+            return max(lower, key=lambda series: series.n_finite)
+    return None
 
 
 def overview(run: Run) -> Overview:
@@ -194,6 +205,7 @@ def build_run_report(
         files=run.files,
         x_axis_note=x_note,
         configuration=run.configuration,
+        step_unit="epoch" if steps_are_epochs(run.metadata) else "step",
         changes=chosen.changes,
         unknown_plots=chosen.missing,
     )

@@ -13,9 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from curvelint.report.escape import clean_text, shorten
+from curvelint.report.escape import clean_text
 from curvelint.report.model import IndexRow
 from curvelint.report.numbers import format_at, format_step, format_value
+from curvelint.report.row_text import distinct_names, short_reason, steps_text
 from curvelint.verdicts import FACTS
 
 VERDICT_STYLES = {name: facts.style for name, facts in FACTS.items()}
@@ -28,9 +29,10 @@ def _final(row: IndexRow) -> str:
 
 
 PIPED_WIDTH = 160  # rich assumes 80 columns when stdout is not a terminal
-REASON_WIDTH = 90
+REASON_WIDTH = 100
 NAME_WIDTH = 40
-REASON_MIN = 12
+# The reason keeps at least this many characters: optional columns are dropped first.
+REASON_MIN = 60
 COLUMNS = ("Run", "Verdict", "Steps", "Series", "Best", "Final", "Curve", "Reason")
 DROPPABLE = ("Series", "Curve", "Best")
 
@@ -41,17 +43,17 @@ def console(*, stderr: bool = False) -> Console:
     return probe if probe.is_terminal else Console(stderr=stderr, width=PIPED_WIDTH)
 
 
-def _cells(row: IndexRow, flagged: bool) -> list[Text]:
+def _cells(row: IndexRow, flagged: bool, name: str) -> list[Text]:
     mark = "✗ " if flagged else ""
     return [
-        Text(shorten(clean_text(row.name), NAME_WIDTH)),
+        Text(name),
         Text(mark + row.verdict.replace("_", " "), style=VERDICT_STYLES.get(row.verdict, "")),
-        Text(format_step(row.last_step)),
+        Text(steps_text(row)),
         Text(clean_text(row.main_label or "—")),
         Text(format_at(row.best_value, row.best_step)),
         Text(_final(row)),
         Text(row.sparkline or "—"),
-        Text(shorten(clean_text(row.reason), REASON_WIDTH)),
+        Text(short_reason(clean_text(row.reason), REASON_WIDTH)),
     ]
 
 
@@ -71,7 +73,8 @@ def runs_table(
     """One line per run: name, verdict (flagged runs marked ✗), steps, the main series' best
     and final values with its sparkline, and the reason, which alone is cut to fit. On a
     narrow terminal the least needed columns (series, curve, best) are left out."""
-    cells = [_cells(row, is_flagged(row)) for row in rows]
+    names = distinct_names([clean_text(row.name) for row in rows], NAME_WIDTH)
+    cells = [_cells(row, is_flagged(row), name) for row, name in zip(rows, names, strict=True)]
     widths = _widths(cells)
     shown = list(range(len(COLUMNS)))
     for optional in DROPPABLE:
@@ -79,6 +82,8 @@ def runs_table(
             break
         shown.remove(COLUMNS.index(optional))
     room = width - sum(widths[i] + 3 for i in shown[:-1]) - 4
+    for row, row_cells in zip(rows, cells, strict=True):  # cut at a clause, not mid-number
+        row_cells[-1] = Text(short_reason(clean_text(row.reason), max(room, REASON_MIN)))
     table = Table(show_header=True, header_style="bold")
     for position in shown:
         last = position == shown[-1]

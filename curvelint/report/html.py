@@ -16,13 +16,13 @@ import numpy as np
 
 from curvelint.diagnosis.findings import EvidenceValue, Finding
 from curvelint.report.escape import clean_text, shorten
+from curvelint.report.evidence_labels import evidence_label, evidence_text
 from curvelint.report.html_data import report_data, script_json
 from curvelint.report.markdown import FORMAT_NAMES, SEVERITY_MARKS
 from curvelint.report.model import RunReport, SeriesSummary
 from curvelint.report.numbers import (
     format_at,
     format_duration,
-    format_evidence,
     format_step,
     format_value,
 )
@@ -136,8 +136,8 @@ def _series_table(report: RunReport) -> list[str]:
     return ["<h3>Key numbers</h3>", *html_table(header, rows, "numbers")]
 
 
-def _evidence_value(value: EvidenceValue) -> str:
-    return html_text(format_evidence(value))
+def _evidence_value(key: str, value: EvidenceValue) -> str:
+    return html_text(evidence_text(key, value))
 
 
 def _finding(finding: Finding) -> list[str]:
@@ -151,7 +151,10 @@ def _finding(finding: Finding) -> list[str]:
         f"<em>({severity}, confidence {finding.confidence:.2f})</em></p>",
     ]
     if finding.evidence:
-        rows = ((html_text(key), _evidence_value(value)) for key, value in finding.evidence.items())
+        rows = (
+            (html_text(evidence_label(key)), _evidence_value(key, value))
+            for key, value in finding.evidence.items()
+        )
         lines += html_table(["Evidence", "Value"], rows, "evidence")
     if finding.recommendation:
         lines.append(f"<p><strong>What to do:</strong> {html_text(finding.recommendation)}</p>")

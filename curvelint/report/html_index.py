@@ -25,6 +25,7 @@ from curvelint.report.model import IndexRow, SkippedItem
 from curvelint.report.numbers import format_at, format_step, format_value
 from curvelint.report.output import OutputFolder
 from curvelint.report.paths import link_target
+from curvelint.report.row_text import steps_text
 
 INDEX_HTML = "index.html"
 REPORT_HTML = "report.html"
@@ -50,7 +51,7 @@ def _cells(row: IndexRow) -> list[str]:
     return [
         f'<a href="{target}">{html_text(row.name, NAME_LIMIT)}</a>',
         verdict_html(row.verdict),
-        format_step(row.last_step),
+        html_text(steps_text(row)),
         html_text(row.main_label or "—"),
         html_text(format_at(row.best_value, row.best_step)),
         html_text(_final(row)),

@@ -1,7 +1,8 @@
 """index.md: one row per run, readable in a PR comment even where images are not uploaded.
 
-Each row links to the run's report and carries a text sparkline of the main curve, so the
-table tells the story without the PNGs.
+A row is short enough to read in a comment (about 200 characters): the verdict, the run
+linked to its report, the span its plots show, the main curve's final value and a text
+sparkline, and a short reason cut at a clause; the whole reason is in the run's report.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from curvelint.report.markdown import table, verdict_label
 from curvelint.report.model import IndexRow, SkippedItem
 from curvelint.report.numbers import format_at, format_step, format_value
 from curvelint.report.paths import link_target
+from curvelint.report.row_text import distinct_names, short_reason, steps_text
 from curvelint.verdicts import facts_of, verdict_rank
 
-NAME_LIMIT = 60
-REASON_LIMIT = 200
+NAME_LIMIT = 44
 REPORT_FILE = "report.md"
 
 
@@ -37,21 +38,28 @@ def _final(row: IndexRow) -> str:
 
 
 def _curve(row: IndexRow) -> str:
-    return f"`{row.sparkline}`" if row.sparkline.strip() else "—"
+    """The main curve's sparkline and where it ends: ```▇▆▅▃▂▁` 0.2353``."""
+    if row.final_value is None and row.ends_with is None:
+        return f"`{row.sparkline}`" if row.sparkline.strip() else "—"
+    final = _final(row).split(" @ ")[0]
+    return f"`{row.sparkline}` {final}" if row.sparkline.strip() else final
 
 
-def _cells(row: IndexRow, with_series: bool) -> list[str]:
-    link = f"[{markdown_text(row.name, NAME_LIMIT)}]({link_target(row.folder, REPORT_FILE)})"
-    cells = [link, verdict_label(row.verdict), format_step(row.last_step)]
-    if with_series:
-        cells.append(markdown_text(row.main_label or "—"))
-    cells += [
-        format_at(row.best_value, row.best_step),
-        _final(row),
-        _curve(row),
-        markdown_text(row.reason, REASON_LIMIT),
+def _cells(row: IndexRow, name: str, number: int) -> list[str]:
+    link = f"[{markdown_text(name)}][{number}]"  # the target is listed below the table
+    return [verdict_label(row.verdict), link, steps_text(row), _curve(row), _reason(row)]
+
+
+def _reason(row: IndexRow) -> str:
+    return markdown_text(short_reason(row.reason))
+
+
+def link_definitions(rows: Sequence[IndexRow]) -> list[str]:
+    """``[3]: run__folder/report.md``: reference links keep the table's rows short."""
+    return [
+        f"[{number}]: {link_target(row.folder, REPORT_FILE)}"
+        for number, row in enumerate(rows, start=1)
     ]
-    return cells
 
 
 def render_index(
@@ -67,11 +75,14 @@ def render_index(
     labels = {row.main_label for row in rows if row.main_label}
     shared = next(iter(labels)) if len(labels) == 1 else None
     main = markdown_text(shared) if shared else ""
-    header = ["Run", "Verdict", "Steps"]
-    header += [f"Best {main}", f"Final {main}"] if shared else ["Series", "Best", "Final"]
-    header += ["Curve", "Reason"]
+    header = ["Verdict", "Run", "Steps", f"{main} → final" if shared else "Curve → final"]
+    header += ["Reason"]
+    names = distinct_names([row.name for row in rows], NAME_LIMIT)
     lines = [f"# curvelint: {len(rows)} {plural}", "", verdict_counts(rows), ""]
-    lines += table(header, (_cells(row, shared is None) for row in rows))
+    lines += ["Each run's report has the whole reason, the findings and the plots.", ""]
+    numbered = zip(rows, names, range(1, len(rows) + 1), strict=True)
+    lines += table(header, (_cells(row, name, number) for row, name, number in numbered))
+    lines += ["", *link_definitions(rows)] if rows else []
     lines += sections
     if skipped:
         lines += ["", f"### Skipped ({len(skipped)})", ""]

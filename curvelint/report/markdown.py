@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import EvidenceValue, Finding
 from curvelint.formats import FORMAT_LABELS
+from curvelint.report.alt_text import ALT_LIMIT, plot_alt_text
 from curvelint.report.escape import markdown_text
+from curvelint.report.evidence_labels import evidence_label, evidence_text
 from curvelint.report.model import RunReport, SeriesSummary
 from curvelint.report.numbers import (
     format_at,
     format_duration,
-    format_evidence,
     format_step,
     format_value,
 )
@@ -96,9 +97,9 @@ def _series_table(report: RunReport) -> list[str]:
     ]
 
 
-def _evidence_value(value: EvidenceValue) -> str:
+def _evidence_value(key: str, value: EvidenceValue) -> str:
     """Numbers are ours to spell; strings may quote a log (a tag name), so they are escaped."""
-    text = format_evidence(value)
+    text = evidence_text(key, value)
     return markdown_text(text) if isinstance(value, str) else text
 
 
@@ -114,7 +115,8 @@ def _finding(finding: Finding) -> list[str]:
     ]
     if finding.evidence:
         rows = (
-            (markdown_text(key), _evidence_value(value)) for key, value in finding.evidence.items()
+            (markdown_text(evidence_label(key)), _evidence_value(key, value))
+            for key, value in finding.evidence.items()
         )
         lines += ["", *table(["Evidence", "Value"], rows)]
     if finding.recommendation:
@@ -138,7 +140,8 @@ def _plots(report: RunReport) -> list[str]:
     if report.x_axis_note:
         lines += ["", f"*Note: {markdown_text(report.x_axis_note)}.*"]
     for plot in report.plots:
-        lines += ["", f"![{markdown_text(plot.alt_text, 200)}]({link_target(plot.file_name)})"]
+        alt = markdown_text(plot_alt_text(plot), ALT_LIMIT)
+        lines += ["", f"![{alt}]({link_target(plot.file_name)})"]
     lines += changepoint_lines(report) + unknown_plot_lines(report)
     if report.unplotted:
         names = ", ".join(markdown_text(name) for name in report.unplotted)

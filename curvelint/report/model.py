@@ -177,6 +177,7 @@ class RunReport:
     files: tuple[str, ...] = ()
     x_axis_note: str | None = None
     configuration: Configuration = field(default_factory=Configuration)
+    step_unit: str = "step"
     confidence: float | None = None  # the verdict's own finding's
     secondary: str | None = None  # a second verdict that also holds
     changes: tuple[Change, ...] = ()  # the change-points drawn on the loss plot
@@ -202,6 +203,10 @@ class IndexRow:
     ends_with: str | None
     sparkline: str
     severity_counts: dict[str, int] = field(default_factory=dict)
+    # The span of the main series (what its plot and sparkline show) and what a step counts.
+    first_step: int | None = None
+    span_last_step: int | None = None
+    step_unit: str = "step"
 
 
 def index_row(report: RunReport) -> IndexRow:
@@ -225,4 +230,7 @@ def index_row(report: RunReport) -> IndexRow:
         ends_with=main.ends_with if main else None,
         sparkline=report.sparkline,
         severity_counts=counts,
+        first_step=main.first_step if main else report.overview.first_step,
+        span_last_step=main.last_step if main else report.overview.last_step,
+        step_unit=report.step_unit,
     )

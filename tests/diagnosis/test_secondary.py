@@ -37,7 +37,7 @@ def test_a_loss_spike_gives_its_step_size_and_recovery() -> None:
     assert spike.evidence["largest_step"] == 1200
     assert spike.evidence["spikes"] == 1
     assert spike.evidence["unrecovered"] == 0
-    assert "recovered by step 1201" in spike.message
+    assert "recovered by step 1,201" in spike.message
     assert spike.severity is Severity.INFO
 
 

@@ -7,7 +7,7 @@ from curvelint.analysis.levels import margin_confidence, scale_of
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
-from curvelint.diagnosis.rules.not_converged import late_gain_share
+from curvelint.diagnosis.rules.not_converged import late_change_words, late_gain_share
 from curvelint.diagnosis.wording import number, percent, signed_percent
 
 CODE = Verdict.HEALTHY.value
@@ -22,20 +22,21 @@ def check_healthy(context: RunContext) -> Finding | None:
     start, final = curve.start(), curve.final()
     fall = (start - final) / scale_of(curve)
     late = late_gain_share(context, curve)
-    moved = -late * curve.sign  # as logged: a loss that still falls moves down, a reward up
+    quoted, yardstick, key = late_change_words(context, curve)
+    moved = -quoted * curve.sign  # as logged: a loss that still falls moves down, a reward up
     evidence: dict[str, EvidenceValue] = {
         "start_level": curve.logged(start),
         "final_level": curve.logged(final),
         "fall_of_start": fall,
-        "late_change_of_final": moved,
+        key.replace("late_gain", "late_change"): moved,
         "late_share": settings.late_share,
     }
     verb = "fell" if curve.sign > 0 else "rose"  # a reward or score rises as the loss falls
     by = f" {percent(fall)}" if curve.logged(start) != 0 else ""  # no share of a zero start
     message = (
         f"{curve.name} {verb}{by} from start level {number(curve.logged(start))} to "
-        f"final level {number(curve.logged(final))}, and moved {signed_percent(moved)} of that "
-        f"level over the last {percent(settings.late_share)} of the steps"
+        f"final level {number(curve.logged(final))}, and moved {signed_percent(moved)} of its "
+        f"{yardstick} over the last {percent(settings.late_share)} of the steps"
         f"{_eval_note(context, final, evidence)}."
     )
     confidence = min(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.wording import format_step
 
 CODE = Verdict.INSUFFICIENT_DATA.value
 
@@ -30,7 +31,7 @@ def check_insufficient_data(context: RunContext) -> Finding | None:
         reason = f"no training loss was logged (only {logged})"
     else:
         span = (
-            f" (steps {int(train.steps[0])}–{int(train.steps[-1])})"
+            f" (steps {format_step(int(train.steps[0]))}–{format_step(int(train.steps[-1]))})"
             if train is not None and train.count > 1
             else ""
         )

@@ -31,6 +31,30 @@ def late_gain_share(context: RunContext, curve: Curve) -> float:
     return late_trend(curve, context.settings.late_share).gain / level
 
 
+# A final level nearer zero than this share of the curve's scale is no yardstick: a change
+# "of its final level" would read as hundreds of percent; the late change is then given as a
+# share of the start level (or of the curve's range when it starts at or below zero).
+MEANINGFUL_FINAL_OF_SCALE = 0.05
+
+
+def late_change_yardstick(curve: Curve) -> tuple[float, str]:
+    """The level a late change is quoted against, and its name: the final level, unless it is
+    near zero or of the other sign than the start (then the start level, or the range)."""
+    final, scale = curve.final(), scale_of(curve)
+    same_side = final * curve.start() > 0
+    if same_side and abs(final) >= MEANINGFUL_FINAL_OF_SCALE * scale:
+        return abs(final), "final level"
+    return scale, "start level" if curve.start() > 0 else "range"
+
+
+def late_change_words(context: RunContext, curve: Curve) -> tuple[float, str, str]:
+    """The late line's gain as a share of :func:`late_change_yardstick`, the yardstick's name
+    and its evidence key (``late_gain_of_final``, ``late_gain_of_start``…)."""
+    level, name = late_change_yardstick(curve)
+    gain = late_trend(curve, context.settings.late_share).gain
+    return gain / level, name, "late_gain_of_" + name.split()[0]
+
+
 def still_improving(context: RunContext, curve: Curve) -> bool:
     """The curve still improves clearly over the last steps (see the module docstring)."""
     settings = context.settings
@@ -78,17 +102,20 @@ def check_not_converged(context: RunContext) -> Finding | None:
         return None
     late = late_trend(judged, context.settings.late_share)
     share = late_gain_share(context, judged)
+    quoted, yardstick, key = late_change_words(context, judged)
     evidence: dict[str, EvidenceValue] = {
         "late_gain": late.gain,
         "late_gain_share": share,
+        key: quoted,
         "late_share": context.settings.late_share,
         "late_gain_errors": late.gain / late.error if 0 < late.error < np.inf else None,
         "final_level": judged.logged(judged.final()),
+        "start_level": judged.logged(judged.start()),
     }
     message = (
         f"{judged.name} still falling at the end: its fitted line fell {number(late.gain)} over "
-        f"the last {percent(context.settings.late_share)} of the steps ({percent(share)} of its "
-        f"final level {number(judged.logged(judged.final()))}{_noise_note(late)})"
+        f"the last {percent(context.settings.late_share)} of the steps ({percent(quoted)} of its "
+        f"{_yardstick_text(judged, yardstick)}{_noise_note(late)})"
         f"{_projection(context, series, evidence)}."
     )
     return Finding(
@@ -100,6 +127,15 @@ def check_not_converged(context: RunContext) -> Finding | None:
         evidence,
         series=judged.name,
     )
+
+
+def _yardstick_text(curve: Curve, name: str) -> str:
+    """``final level 0.972``, ``start level 2.3``, or ``range`` (no single logged value)."""
+    if name == "final level":
+        return f"final level {number(curve.logged(curve.final()))}"
+    if name == "start level":
+        return f"start level {number(curve.logged(curve.start()))}"
+    return name
 
 
 def _noise_note(late: LateTrend) -> str:

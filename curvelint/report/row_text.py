@@ -1,0 +1,94 @@
+"""The short texts a one-line row shows (index.md, the terminal table, annotations): the span a
+run's plots show, and a reason cut at a clause or word boundary, never inside a number.
+
+The whole reason stays in the run's report; a row only has to say enough to decide whether
+to open it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from curvelint.numbers import format_step
+from curvelint.report.model import IndexRow
+
+SHORT_REASON = 100
+ELLIPSIS = "…"
+# A clause boundary is preferred to a word boundary when it keeps this share of the room.
+CLAUSE_SHARE = 0.6
+# Where a reason may be cut, best first: after a clause, then before a parenthesis, then
+# between words. A cut never splits "0.0258", "2,600" or "-4.3 %".
+_CLAUSE_ENDS = re.compile(r"[;:](?=\s)|\.(?=\s)|,(?=\s)(?!\d)")
+_WORD_GAP = re.compile(r"\s+")
+
+
+def steps_text(row: IndexRow) -> str:
+    """``35 epochs`` for a log that counts epochs (0–34 is 35 of them), else the span of steps
+    the run's main curve covers (``0–15,000``), which is what its plots and sparkline show."""
+    first, last = row.first_step, row.span_last_step
+    if last is None:
+        return format_step(row.last_step)
+    first = 0 if first is None else first
+    if row.step_unit == "epoch":
+        count = last + 1 if first == 0 else last
+        return f"{count:,} epoch" + ("" if count == 1 else "s")
+    return f"{format_step(first)}–{format_step(last)}" if first != last else format_step(last)
+
+
+def short_reason(reason: str, limit: int = SHORT_REASON) -> str:
+    """``reason`` when it fits in ``limit`` characters, else its longest prefix that ends at a
+    clause (or, failing that, a word) with ``…``; never cut inside a number."""
+    text = " ".join(reason.split())
+    if len(text) <= limit:
+        return text
+    room = limit - len(ELLIPSIS)
+    clauses = [m.start() for m in _CLAUSE_ENDS.finditer(text) if m.start() <= room]
+    good = [end for end in clauses if end >= CLAUSE_SHARE * room and _balanced(text[:end])]
+    if good:
+        return _ended(text[: good[-1]])
+    words = [
+        m.start()
+        for m in _WORD_GAP.finditer(text)
+        if m.start() <= room and not text[m.end() :].startswith(("%", "x ", "×"))
+    ]
+    wordy = [cut for cut in words if not text[:cut].rstrip(" ,;:(")[-1:].isdigit()]
+    cut = (wordy or words or [room])[-1]
+    opened = text.rfind("(", 0, cut)
+    if not _balanced(text[:cut]) and opened >= room // 2:
+        cut = opened  # end before a parenthesis the cut would leave open
+    return _ended(text[:cut])
+
+
+def _ended(prefix: str) -> str:
+    """``prefix…``; ``1.63 …`` after a number, so the ellipsis never reads as more digits."""
+    kept = prefix.rstrip(" ,;:(")
+    return kept + (" " if kept[-1:].isdigit() else "") + ELLIPSIS
+
+
+def _balanced(text: str) -> bool:
+    return text.count("(") == text.count(")")
+
+
+def distinct_names(names: Sequence[str], width: int) -> list[str]:
+    """Each name cut to ``width`` characters in the middle (``mlflow/artic…/5371314d38a8``),
+    keeping its end, where two runs of one experiment differ; a name that still collides with
+    another keeps more of its end."""
+    shown = [_middle(name, width) for name in names]
+    counts = Counter(shown)
+    return [
+        _tail(name, width) if counts[text] > 1 else text
+        for name, text in zip(names, shown, strict=True)
+    ]
+
+
+def _middle(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
+
+
+def _tail(text: str, width: int) -> str:
+    return text if len(text) <= width else "…" + text[len(text) - width + 1 :]
