@@ -245,9 +245,7 @@ def analyze(
     from curvelint.errors import CurvelintError
     from curvelint.seed_groups.naming import compile_pattern
 
-    if jobs is not None and jobs < 1:
-        raise _fail(f"--jobs {jobs}: use 1 or more", ExitCode.USAGE)
-    cluster = _executor(executor, scheduler)
+    cluster = _executor(executor, scheduler, jobs)
     try:
         options, policy = _options(
             paths,

@@ -70,8 +70,11 @@ SchedulerOption = Annotated[
 ]
 
 
-def _executor(name: str, scheduler: str | None) -> DaskExecutor | None:
-    """The cluster to run on, or None for this machine; a bad combination is a usage error."""
+def _executor(name: str, scheduler: str | None, jobs: int | None = None) -> DaskExecutor | None:
+    """The cluster to run on, or None for this machine; a bad combination (or ``--jobs``
+    below 1) is a usage error."""
+    if jobs is not None and jobs < 1:
+        raise _fail(f"--jobs {jobs}: use 1 or more", ExitCode.USAGE)
     if name == "local":
         if scheduler is not None:
             raise _fail("--scheduler needs --executor dask", ExitCode.USAGE)

@@ -106,9 +106,7 @@ def frame(
     from curvelint.errors import CurvelintError
     from curvelint.runs import read_runs
 
-    if jobs is not None and jobs < 1:
-        raise _fail(f"--jobs {jobs}: use 1 or more", ExitCode.USAGE)
-    cluster = _executor(executor, scheduler)
+    cluster = _executor(executor, scheduler, jobs)
 
     try:
         report = read_runs(paths, cache=_cache(cache), jobs=jobs, executor=cluster)
