@@ -17,9 +17,11 @@ import pytest
 from curvelint.dask_executor import DaskError, DaskExecutor
 from curvelint.pipeline import analyze_paths
 from curvelint.runs import read_runs
+from tests.moto_s3 import moto_s3
 from tests.test_cache import age, output_files, write_csv, write_events
 
 distributed = pytest.importorskip("distributed")
+BUCKET = "curvelint-dask-test"  # its own: moto's buckets are shared by every server it starts
 
 RUNS = 6
 
@@ -140,33 +142,8 @@ def s3() -> Iterator[Any]:
     """A moto S3 server on 127.0.0.1 and a bucket (as in tests/test_remote.py)."""
     pytest.importorskip("s3fs")
     pytest.importorskip("moto.server")
-    import s3fs
-    from moto.server import ThreadedMotoServer
-
-    from tests.test_remote import BUCKET
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL_S3": f"http://{host}:{port}",
-            "NO_PROXY": "127.0.0.1",
-        }.items():
-            patch.setenv(name, value)
-        for name in ("AWS_PROFILE", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-            patch.delenv(name, raising=False)
-        s3fs.S3FileSystem.clear_instance_cache()
-        filesystem = s3fs.S3FileSystem()
-        filesystem.mkdir(BUCKET)
-        try:
-            yield filesystem
-        finally:
-            s3fs.S3FileSystem.clear_instance_cache()
-            server.stop()
+    with moto_s3(BUCKET) as filesystem:
+        yield filesystem
 
 
 def test_workers_read_s3_logs_themselves(
@@ -176,7 +153,6 @@ def test_workers_read_s3_logs_themselves(
     file, the workers fetch the runs, and the reports equal a local run's (URLs named)."""
     from curvelint import remote
     from curvelint.remote_runs import HEAD_BYTES
-    from tests.test_remote import BUCKET
 
     source = tmp_path / "bucket" / "runs"
     for index in range(3):

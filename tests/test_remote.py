@@ -18,6 +18,7 @@ from curvelint import remote
 from curvelint.errors import UnreadableError
 from curvelint.runs import ReadReport, read_runs
 from tests.conftest import CORPUS, tree_hashes
+from tests.moto_s3 import moto_s3
 from tests.readers.writers import run_writer
 
 pytest.importorskip("fsspec")
@@ -81,33 +82,9 @@ def logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def s3(logdir: Path) -> Iterator[Any]:
     """A moto S3 server on 127.0.0.1 with ``logdir`` uploaded under ``s3://BUCKET/logs``."""
-    import s3fs
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL_S3": f"http://{host}:{port}",
-            "NO_PROXY": "127.0.0.1",
-            "no_proxy": "127.0.0.1",
-        }.items():
-            patch.setenv(name, value)
-        for name in ("AWS_PROFILE", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-            patch.delenv(name, raising=False)
-        s3fs.S3FileSystem.clear_instance_cache()
-        filesystem = s3fs.S3FileSystem()
-        filesystem.mkdir(BUCKET)
+    with moto_s3(BUCKET) as filesystem:
         filesystem.put(str(logdir), f"{BUCKET}/logs", recursive=True)
-        try:
-            yield filesystem
-        finally:
-            s3fs.S3FileSystem.clear_instance_cache()
-            server.stop()
+        yield filesystem
 
 
 def _comparable(report: ReadReport, prefix: str) -> dict[str, tuple[str, pd.DataFrame]]:

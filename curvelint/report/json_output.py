@@ -54,8 +54,21 @@ def _finding(finding: Finding) -> JsonObject:
     }
 
 
+CHANGE_DIGITS = 10  # a change-point's shift to 10 significant digits: the last bits of a
+# residual mean depend on summation order, and report.json should not
+
+
+def _rounded(value: object) -> object:
+    if isinstance(value, float) and math.isfinite(value):
+        return float(f"{value:.{CHANGE_DIGITS}g}")
+    return value
+
+
 def _change(change: Change) -> JsonObject:
-    document: JsonObject = {key: json_number(value) for key, value in asdict(change).items()}
+    document: JsonObject = {
+        key: json_number(_rounded(value))  # type: ignore[arg-type]
+        for key, value in asdict(change).items()
+    }
     document["description"] = change.description
     return document
 
