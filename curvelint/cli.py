@@ -52,7 +52,9 @@ app = typer.Typer(
 
 def _fail(message: str, code: ExitCode) -> typer.Exit:
     """Print a one-line error to stderr; return the Exit to raise."""
-    sys.stderr.write(f"curvelint: error: {message}\n")
+    from curvelint.report.escape import terminal_text
+
+    sys.stderr.write(f"curvelint: error: {terminal_text(message)}\n")
     return typer.Exit(int(code))
 
 
@@ -94,26 +96,13 @@ def _cache(use: bool) -> Cache | None:
 
 
 def _print_read_report(report: ReadReport) -> None:
-    from curvelint.frame_summary import summarise_series
+    from curvelint.frame_summary import report_lines
 
-    for run in report.runs:
-        points = len(run.frame)
-        typer.echo(f"{run.name}  [{run.format}]  {points} points")
-        for line in summarise_series(run):
-            split = f"/{line.split}" if line.split else ""
-            bad = f"  ({line.non_finite} non-finite)" if line.non_finite else ""
-            typer.echo(
-                f"  {line.metric}{split:<7} {line.points:>8} pts  "
-                f"steps {line.first_step}–{line.last_step}{bad}"
-            )
-        for note in run.notes:
-            typer.echo(f"  note: {note}")
-        for skipped in run.skipped:
-            typer.echo(f"  skipped: {skipped}")
-    for failed in report.failed:
-        typer.echo(f"{failed.name}  [{failed.format}]  unreadable: {failed.error}", err=True)
-    for skipped in report.skipped:
-        typer.echo(f"skipped: {skipped}", err=True)
+    out, errors = report_lines(report)
+    for line in out:
+        typer.echo(line)
+    for line in errors:
+        typer.echo(line, err=True)
 
 
 def _write_frame(report: ReadReport, destination: Path) -> None:
@@ -379,6 +368,7 @@ def analyze(
     from dataclasses import replace
 
     from curvelint.errors import CurvelintError
+    from curvelint.isolation import failure_lines
     from curvelint.seed_groups.naming import compile_pattern
 
     _check_choice("--format", output_format, ("table", "json"))
@@ -409,6 +399,8 @@ def analyze(
     except CurvelintError as error:
         raise _fail(str(error), ExitCode.USAGE) from None
     _print_result(result, policy, out, output_format=output_format, quiet=quiet, github=github)
+    for line in failure_lines(result.failures, out):
+        sys.stderr.write(line + "\n")
     flagged = any(policy.flags(row) for row in result.rows)
     raise typer.Exit(int(ExitCode.FLAGGED if flagged else ExitCode.OK))
 

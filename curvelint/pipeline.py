@@ -4,7 +4,8 @@ Each run is one task, run in this process (``jobs=1``) or in a pool of processes
 returns a small :class:`RunOutcome` and the index and summary are assembled here in run-name
 order, so the output of ``--jobs 4`` is byte-for-byte the output of ``--jobs 1``. A run that
 cannot be read or analysed (a :class:`CurvelintError`) becomes an ``unreadable`` row; any other
-exception is a bug and keeps its traceback.
+exception is a bug: the run's row says ``failed: …`` and its traceback goes to errors.log
+(:mod:`curvelint.isolation`), while every other run completes.
 """
 
 from __future__ import annotations
@@ -18,15 +19,16 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from curvelint import cache as run_cache
-from curvelint import remote
+from curvelint import isolation, remote
 from curvelint.config import Config
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import ConfigError, CurvelintError, NoLogsError
+from curvelint.isolation import Failure
 from curvelint.judging import JudgingOptions, judge_run
 from curvelint.report import output
 from curvelint.report.build import build_run_report, unreadable_report
 from curvelint.report.html_index import write_html_index
-from curvelint.report.json_output import JsonObject, dumps
+from curvelint.report.json_output import JsonObject, dumps, run_document
 from curvelint.report.model import (
     X_AXES,
     IndexRow,
@@ -77,6 +79,7 @@ class RunOutcome:
     document: JsonObject | None
     written: tuple[str, ...] = ()
     skipped: SkippedItem | None = None
+    failure: Failure | None = None  # the run failed on a bug (its row says so)
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class PipelineResult:
     skipped: tuple[SkippedItem, ...]
     index_markdown: str
     summary_json: str
+    failures: tuple[Failure, ...] = ()
 
 
 def pipeline_options(
@@ -143,8 +147,28 @@ def process_run(task: RunTask) -> RunOutcome:
     """Read, analyse, diagnose and render one run (in a worker process or in this one).
 
     With a cache, the outputs of a run whose files and options are unchanged are written again
-    from it, and fresh outputs are stored (see :mod:`curvelint.cache`).
+    from it, and fresh outputs are stored (see :mod:`curvelint.cache`). Any exception becomes
+    the run's ``failed`` row (:mod:`curvelint.isolation`); the other runs go on.
     """
+    try:
+        return _process_run(task)
+    except Exception as error:  # the traceback is kept in the outcome
+        return failed_outcome(task, error)
+
+
+def failed_outcome(task: RunTask, error: BaseException) -> RunOutcome:
+    """The row (and, if it can be written, the report) of a run that failed on ``error``."""
+    found = isolation.failure(task.spec.name, task.spec.root, error)
+    report = unreadable_report(task.spec.name, task.spec.format, found.reason, folder=task.folder)
+    folder = output.OutputFolder(task.out)
+    try:
+        document = write_run(folder, report)
+    except OSError:  # the output folder itself fails: the index still lists the run
+        document = run_document(report)
+    return RunOutcome(index_row(report), document, tuple(sorted(folder.written)), failure=found)
+
+
+def _process_run(task: RunTask) -> RunOutcome:
     key = _outputs_key(task)
     if key is not None:
         reused = _reuse(task, key[0])
@@ -298,8 +322,12 @@ def _compute_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> l
         }
         try:
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                progress(results[futures[future]].row)
+                position = futures[future]
+                try:
+                    results[position] = future.result()
+                except Exception as error:  # a worker died (killed, out of memory)
+                    results[position] = failed_outcome(tasks[position], error)
+                progress(results[position].row)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -366,8 +394,11 @@ def analyze_paths(
         index, summary = write_index(folder, rows, documents, skipped, shown)
         if options.report.html:
             write_html_index(folder, rows, skipped, FOOTER)
+        failures = [o.failure for o in outcomes if o.failure is not None]
+        if failures:
+            folder.write_text(isolation.ERRORS_LOG, isolation.errors_log(failures))
         written = folder.written.union(*(o.written for o in outcomes))
         output.finish(out, previous, written)
         if cache is not None:
             cache.prune()
-        return PipelineResult(rows, documents, tuple(skipped), index, summary)
+        return PipelineResult(rows, documents, tuple(skipped), index, summary, tuple(failures))

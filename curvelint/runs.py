@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from curvelint import remote, schema
+from curvelint import isolation, remote, schema
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
 from curvelint.readers import BY_NAME, tensorboard
@@ -88,7 +88,8 @@ def _read_run(spec: RunSpec) -> Run:
 
 
 def read_runs(paths: Sequence[str | Path], *, cache: Cache | None = None) -> ReadReport:
-    """Discover and read every run under ``paths``; one bad run never stops the others.
+    """Discover and read every run under ``paths``; one bad run never stops the others (even
+    one that fails on a bug: :mod:`curvelint.isolation`).
 
     A path given as a URL string (``s3://bucket/logs``, any fsspec protocol) is copied to a
     temporary folder first (:mod:`curvelint.remote`); names and paths stay relative to it.
@@ -110,6 +111,10 @@ def _read_local(paths: Sequence[Path], cache: Cache | None) -> ReadReport:
             run = read_run(spec, cache)
         except CurvelintError as error:
             report.failed.append(FailedRun(spec.name, spec.format, str(error)))
+            continue
+        except Exception as error:  # a bug: the traceback is kept (isolation)
+            found = isolation.failure(spec.name, spec.root, error)
+            report.failed.append(FailedRun(spec.name, spec.format, found.reason, found.traceback))
             continue
         if len(run.frame) == 0:
             why = "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")"

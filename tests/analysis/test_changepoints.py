@@ -132,7 +132,6 @@ def test_constant_series_has_one_plateau_and_no_change_point(level: float) -> No
     assert analysis.spikes == ()
 
 
-
 @pytest.mark.parametrize("scale", [1e160, 1e200, 1e300])
 def test_values_near_the_float64_limit_do_not_overflow(scale: float) -> None:
     """A loss of 1e160 squared overflows float64 (``noise**2`` raised OverflowError): the
