@@ -13,6 +13,7 @@ from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
 from curvelint.readers import BY_NAME, tensorboard
 from curvelint.readers.base import Reader, ReadResult, Skipped
+from curvelint.report.escape import shown_text
 from curvelint.run_model import FailedRun, ReadReport, Run
 
 if TYPE_CHECKING:
@@ -82,9 +83,11 @@ def _read_run(spec: RunSpec) -> Run:
         result.notes.append("no readable Trainer state: read its TensorBoard logs instead")
     if spec.companions and used_format == spec.format:
         result, used_format = _with_companions(spec, result)
-    frame = schema.with_run(result.frame, spec.name)
-    files = tuple(str(f) for f in (*spec.files, *spec.companions))
-    return Run(spec.name, used_format, frame, result.skipped, result.metadata, result.notes, files)
+    name = shown_text(spec.name)  # a name that is not UTF-8 could not be written anywhere
+    frame = schema.with_run(result.frame, name)
+    frame["source"] = frame["source"].cat.rename_categories(shown_text)
+    files = tuple(shown_text(str(f)) for f in (*spec.files, *spec.companions))
+    return Run(name, used_format, frame, result.skipped, result.metadata, result.notes, files)
 
 
 def read_runs(paths: Sequence[str | Path], *, cache: Cache | None = None) -> ReadReport:
