@@ -107,22 +107,13 @@ def _print_read_report(report: ReadReport) -> None:
 
 def _write_frame(report: ReadReport, destination: Path) -> None:
     from curvelint import schema
-    from curvelint.atomic import write_atomically
+    from curvelint.errors import CurvelintError
+    from curvelint.frame_output import write_frame
 
-    frame = schema.concat([run.frame for run in report.runs])
-    suffix = destination.suffix.lower()
-    if suffix == ".csv":
-        write_atomically(destination, lambda path: frame.to_csv(path, index=False))
-    elif suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise _fail(
-                "writing parquet needs pyarrow: pip install 'curvelint[parquet]'", ExitCode.USAGE
-            ) from None
-        write_atomically(destination, lambda path: frame.to_parquet(path, index=False))
-    else:
-        raise _fail(f"--to {destination}: use a .csv or .parquet file name", ExitCode.USAGE)
+    try:
+        write_frame(schema.concat([run.frame for run in report.runs]), destination)
+    except CurvelintError as error:
+        raise _fail(str(error), ExitCode.USAGE) from None
 
 
 @app.command()
@@ -398,7 +389,10 @@ def analyze(
         )
     except CurvelintError as error:
         raise _fail(str(error), ExitCode.USAGE) from None
-    _print_result(result, policy, out, output_format=output_format, quiet=quiet, github=github)
+    try:
+        _print_result(result, policy, out, output_format=output_format, quiet=quiet, github=github)
+    except CurvelintError as error:  # a $GITHUB_STEP_SUMMARY that cannot be appended to
+        raise _fail(str(error), ExitCode.USAGE) from None
     for line in failure_lines(result.failures, out):
         sys.stderr.write(line + "\n")
     flagged = any(policy.flags(row) for row in result.rows)
@@ -520,8 +514,11 @@ def compare(
         raise _fail(str(error), ExitCode.USAGE) from None
     if not quiet:
         _print_comparison(comparison, written, out, output_format)
-    if github:
-        github_output.append_step_summary(written.markdown)
+    try:
+        if github:
+            github_output.append_step_summary(written.markdown)
+    except CurvelintError as error:
+        raise _fail(str(error), ExitCode.USAGE) from None
     raise typer.Exit(int(ExitCode.FLAGGED if comparison.regressions else ExitCode.OK))
 
 
@@ -568,5 +565,12 @@ def mcp_command(
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point: Ctrl-C exits 130 and SIGTERM 143, in one line, not a traceback."""
+    from curvelint.interrupts import Stopped, stop_on_signals
+
+    stop_on_signals()
+    try:
+        app()
+    except Stopped as stopped:
+        sys.stderr.write(f"curvelint: stopped ({stopped}); temporary files removed\n")
+        sys.exit(stopped.exit_code)

@@ -11,10 +11,7 @@ exception is a bug: the run's row says ``failed: …`` and its traceback goes to
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
@@ -28,7 +25,7 @@ from curvelint.judging import JudgingOptions, judge_run
 from curvelint.report import output
 from curvelint.report.build import build_run_report, unreadable_report
 from curvelint.report.html_index import write_html_index
-from curvelint.report.json_output import JsonObject, dumps, run_document
+from curvelint.report.json_output import JsonObject, dumps
 from curvelint.report.model import (
     X_AXES,
     IndexRow,
@@ -42,7 +39,10 @@ from curvelint.report.seed_groups import write_group_plots
 from curvelint.report.write import FOOTER, write_index, write_run
 from curvelint.runs import read_run
 from curvelint.seed_groups.gather import judge_seed_groups
+from curvelint.task_pool import default_jobs, run_tasks
 from curvelint.verdicts import UNREADABLE
+
+__all__ = ["PipelineOptions", "PipelineResult", "analyze_paths", "default_jobs", "process_run"]
 
 Progress = Callable[[IndexRow | None], None]
 
@@ -160,11 +160,10 @@ def failed_outcome(task: RunTask, error: BaseException) -> RunOutcome:
     """The row (and, if it can be written, the report) of a run that failed on ``error``."""
     found = isolation.failure(task.spec.name, task.spec.root, error)
     report = unreadable_report(task.spec.name, task.spec.format, found.reason, folder=task.folder)
+    if isinstance(error, output.OutputError):  # --out itself fails: not this run's fault
+        raise error
     folder = output.OutputFolder(task.out)
-    try:
-        document = write_run(folder, report)
-    except OSError:  # the output folder itself fails: the index still lists the run
-        document = run_document(report)
+    document = write_run(folder, report)
     return RunOutcome(index_row(report), document, tuple(sorted(folder.written)), failure=found)
 
 
@@ -266,14 +265,6 @@ def _keep(
     task.cache.store_outputs(digest, stored)
 
 
-def default_jobs() -> int:
-    """The number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _run_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> list[RunOutcome]:
     """Outcomes in the order of ``tasks``, whatever order the workers finish in.
 
@@ -305,33 +296,14 @@ def _input_bytes(spec: RunSpec) -> int:
 
 def _compute_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> list[RunOutcome]:
     """Outcomes in the order of ``tasks``, computed here or in a pool of ``jobs`` processes."""
-    if jobs <= 1 or len(tasks) <= 1:
-        outcomes = []
-        for task in tasks:
-            outcomes.append(process_run(task))
-            progress(outcomes[-1].row)
-        return outcomes
-    results: dict[int, RunOutcome] = {}
-    context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
-    # Largest runs first: a big run started last would keep one worker busy while the others
-    # idle. The outcomes go back into the tasks' order, so the output does not change.
-    order = sorted(range(len(tasks)), key=lambda position: -_input_bytes(tasks[position].spec))
-    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context) as pool:
-        futures: dict[Future[RunOutcome], int] = {
-            pool.submit(process_run, tasks[position]): position for position in order
-        }
-        try:
-            for future in as_completed(futures):
-                position = futures[future]
-                try:
-                    results[position] = future.result()
-                except Exception as error:  # a worker died (killed, out of memory)
-                    results[position] = failed_outcome(tasks[position], error)
-                progress(results[position].row)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-    return [results[position] for position in range(len(tasks))]
+    return run_tasks(
+        tasks,
+        jobs,
+        process_run,
+        failed=failed_outcome,
+        done=lambda outcome: progress(outcome.row),
+        size=lambda task: _input_bytes(task.spec),
+    )
 
 
 def _specs(paths: Sequence[Path], out: Path) -> tuple[list[RunSpec], list[SkippedItem]]:
@@ -340,6 +312,11 @@ def _specs(paths: Sequence[Path], out: Path) -> tuple[list[RunSpec], list[Skippe
     skipped = [SkippedItem(s.path, s.where, s.why, s.count) for s in discovery.skipped]
     real_out = out.resolve()
     specs = [s for s in discovery.runs if not s.root.resolve().is_relative_to(real_out)]
+    if discovery.runs and not specs:  # not "no training logs found": they are all in --out
+        raise NoLogsError(
+            f"the only training logs found are inside --out {out} (curvelint never reads its "
+            "own output folder): move them out or choose another --out"
+        )
     return sorted(specs, key=lambda spec: spec.name), skipped
 
 
@@ -374,31 +351,34 @@ def analyze_paths(
             detail = f" ({skipped[0].path}: {skipped[0].why})" if skipped else ""
             raise NoLogsError(f"no training logs found under {paths_text}{detail}")
         previous = output.prepare(out)
-        folders = folder_names(spec.name for spec in specs)
-        tasks = [RunTask(spec, folders[spec.name], out, options, cache, urls) for spec in specs]
-        if on_start is not None:
-            on_start(len(tasks))
-        outcomes = _run_tasks(tasks, jobs, progress or (lambda row: None))
-        rows = tuple(o.row for o in outcomes if o.row is not None)
-        documents = tuple(o.document for o in outcomes if o.document is not None)
-        skipped += [o.skipped for o in outcomes if o.skipped is not None]
-        if not rows:
-            raise NoLogsError(
-                f"nothing to analyze under {paths_text}: "
-                + "; ".join(f"{s.path}: {s.why}" for s in skipped[:3])
-            )
-        folder = output.OutputFolder(out)
-        verdicts = {row.name: row.verdict for row in rows if row.verdict != UNREADABLE}
-        groups = judge_seed_groups(specs, verdicts, options.group_by, options.judging, cache)
-        shown = write_group_plots(folder, groups, [row.folder for row in rows], options.report)
-        index, summary = write_index(folder, rows, documents, skipped, shown)
-        if options.report.html:
-            write_html_index(folder, rows, skipped, FOOTER)
-        failures = [o.failure for o in outcomes if o.failure is not None]
-        if failures:
-            folder.write_text(isolation.ERRORS_LOG, isolation.errors_log(failures))
-        written = folder.written.union(*(o.written for o in outcomes))
-        output.finish(out, previous, written)
-        if cache is not None:
-            cache.prune()
-        return PipelineResult(rows, documents, tuple(skipped), index, summary, tuple(failures))
+        try:
+            folders = folder_names(spec.name for spec in specs)
+            tasks = [RunTask(spec, folders[spec.name], out, options, cache, urls) for spec in specs]
+            if on_start is not None:
+                on_start(len(tasks))
+            outcomes = _run_tasks(tasks, jobs, progress or (lambda row: None))
+            rows = tuple(o.row for o in outcomes if o.row is not None)
+            documents = tuple(o.document for o in outcomes if o.document is not None)
+            skipped += [o.skipped for o in outcomes if o.skipped is not None]
+            if not rows:
+                raise NoLogsError(
+                    f"nothing to analyze under {paths_text}: "
+                    + "; ".join(f"{s.path}: {s.why}" for s in skipped[:3])
+                )
+            folder = output.OutputFolder(out)
+            verdicts = {row.name: row.verdict for row in rows if row.verdict != UNREADABLE}
+            groups = judge_seed_groups(specs, verdicts, options.group_by, options.judging, cache)
+            shown = write_group_plots(folder, groups, [row.folder for row in rows], options.report)
+            index, summary = write_index(folder, rows, documents, skipped, shown)
+            if options.report.html:
+                write_html_index(folder, rows, skipped, FOOTER)
+            failures = [o.failure for o in outcomes if o.failure is not None]
+            if failures:
+                folder.write_text(isolation.ERRORS_LOG, isolation.errors_log(failures))
+            written = folder.written.union(*(o.written for o in outcomes))
+            output.finish(out, previous, written)
+            if cache is not None:
+                cache.prune()
+            return PipelineResult(rows, documents, tuple(skipped), index, summary, tuple(failures))
+        finally:
+            output.release(out)  # finish released it, unless something failed first

@@ -10,8 +10,9 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from curvelint.report.escape import workflow_data, workflow_property
+from curvelint.report.escape import clean_text, workflow_data, workflow_property
 from curvelint.report.model import IndexRow
+from curvelint.report.output import OutputError
 from curvelint.verdicts import FACTS, Severity, facts_of
 
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
@@ -44,6 +45,12 @@ def append_step_summary(markdown: str) -> bool:
     target = os.environ.get(STEP_SUMMARY_VARIABLE)
     if not target:
         return False
-    with Path(target).open("a", encoding="utf-8") as summary:
-        summary.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    try:
+        with Path(target).open("a", encoding="utf-8") as summary:
+            summary.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    except OSError as error:
+        why = error.strerror or type(error).__name__
+        raise OutputError(
+            f"${STEP_SUMMARY_VARIABLE} {clean_text(target)}: cannot append the summary ({why})"
+        ) from None
     return True
