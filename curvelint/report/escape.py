@@ -17,6 +17,13 @@ _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}()#!|~$@])")
 # Escaped only where a block could start (a list item, a heading, a thematic break).
 _BLOCK_START = re.compile(r"^(\s*(?:\d+)?)([+\-=.])")
 _WHITESPACE = re.compile(r"\s+")
+# What GitHub's autolink extension turns into a link in plain text: a URL scheme it knows
+# (``https://evil.example``), ``www.``, and an e-mail address. A backslash before the ``:`` or
+# the ``.`` stops the first two; an address is linked even with ``\@``, so a zero-width
+# space (an entity, visible in the source) goes before its ``@``.
+_AUTOLINK_SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp)(:)")
+_AUTOLINK_WWW = re.compile(r"(?i)\b(www)(\.)")
+_AUTOLINK_EMAIL = re.compile(r"(?<=[A-Za-z0-9.+_-])(\\@)(?=[A-Za-z0-9])")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -66,13 +73,17 @@ def markdown_text(text: str, limit: int | None = None) -> str:
     """Inline GitHub-flavoured markdown that displays ``text`` literally, on one line.
 
     Safe in paragraphs, headings, list items and table cells: HTML is entity-escaped, markdown
-    punctuation backslash-escaped, and newlines become spaces.
+    punctuation backslash-escaped, newlines become spaces, and bare URLs, ``www.`` and e-mail
+    addresses are kept from becoming links (as GitHub's cmark-gfm renders them).
     """
     line = clean_text(text)
     if limit is not None:
         line = shorten(line, limit)
     line = html.escape(line, quote=False)
     line = _INLINE_SPECIALS.sub(r"\\\1", line)
+    line = _AUTOLINK_SCHEME.sub(r"\1\\\2", line)
+    line = _AUTOLINK_WWW.sub(r"\1\\\2", line)
+    line = _AUTOLINK_EMAIL.sub(r"&#8203;\1", line)
     return _BLOCK_START.sub(lambda match: f"{match.group(1)}\\{match.group(2)}", line, count=1)
 
 
