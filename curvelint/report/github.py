@@ -13,6 +13,7 @@ from pathlib import Path
 from curvelint.report.escape import clean_text, workflow_data, workflow_property
 from curvelint.report.model import IndexRow
 from curvelint.report.output import OutputError
+from curvelint.report.size_limits import fit_step_summary
 from curvelint.verdicts import FACTS, Severity, facts_of
 
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
@@ -45,6 +46,7 @@ def append_step_summary(markdown: str) -> bool:
     target = os.environ.get(STEP_SUMMARY_VARIABLE)
     if not target:
         return False
+    markdown = fit_step_summary(markdown)  # GitHub refuses a step summary over 1 MiB
     try:
         with Path(target).open("a", encoding="utf-8") as summary:
             summary.write(markdown if markdown.endswith("\n") else markdown + "\n")

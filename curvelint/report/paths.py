@@ -20,7 +20,14 @@ SLUG_LIMIT = 64
 HASH_LENGTH = 8
 SEPARATOR = "__"  # stands for "/" so that nested run names stay readable
 RESERVED_FILES = frozenset(
-    {"index.md", "summary.json", "errors.log", ".curvelint-manifest.json", ".curvelint-lock"}
+    {
+        "index.md",
+        "index-full.md",
+        "summary.json",
+        "errors.log",
+        ".curvelint-manifest.json",
+        ".curvelint-lock",
+    }
 )
 _WINDOWS_DEVICES = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
