@@ -161,7 +161,14 @@ def _journal(root: Path, relative: str) -> None:
 def release(root: Path) -> None:
     """Unlock ``root``'s journal if this process holds it (finish does; so may a failure)."""
     descriptor = _HELD.pop(root.resolve(), None)
-    if descriptor is not None:
+    if descriptor is None:
+        return
+    try:
+        if os.fstat(descriptor).st_size == 0:  # nothing was written: leave no journal
+            (root / JOURNAL).unlink(missing_ok=True)
+    except OSError:
+        pass  # best effort: a journal left behind is harmless
+    finally:
         os.close(descriptor)
 
 

@@ -86,7 +86,7 @@ def test_frame_prints_no_line_that_is_a_workflow_command(logs: Path) -> None:
 
 
 def test_a_one_line_error_naming_a_log_file_forges_nothing(tmp_path: Path) -> None:
-    bad = tmp_path / "only" / "::error title=forged::x.csv"
+    bad = tmp_path / "only" / "x\n::error title=forged::x.csv"
     bad.parent.mkdir()
     bad.write_text("loss,accuracy\n0.5,0.1\n0.4,0.2\n")
     completed = _run("frame", str(bad.parent), "--no-cache")
