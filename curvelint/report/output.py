@@ -17,7 +17,6 @@ is left that no manifest lists. Every failure to write is an :class:`OutputError
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import glob
 import json
@@ -29,6 +28,11 @@ from pathlib import Path, PurePosixPath
 from curvelint import __version__
 from curvelint.atomic import temporary_prefix, write_atomically
 from curvelint.errors import CurvelintError
+
+try:
+    import fcntl
+except ImportError:  # not on a POSIX system: no lock, the journal still lists every file
+    fcntl = None  # type: ignore[assignment]
 
 MANIFEST = ".curvelint-manifest.json"
 JOURNAL = ".curvelint-journal"
@@ -126,7 +130,8 @@ def _lock_journal(root: Path) -> int:
     release(root)
     descriptor = os.open(root / JOURNAL, os.O_RDWR | os.O_CREAT | os.O_APPEND, file_mode())
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if fcntl is not None:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(descriptor)
         raise OutputError(
