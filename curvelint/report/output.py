@@ -92,10 +92,12 @@ def read_manifest(root: Path) -> set[str]:
     return {name for name in files if isinstance(name, str) and _relative_parts(name)}
 
 
-def _os_error(root: Path, error: OSError) -> OutputError:
-    where = error.filename if error.filename is not None else root
+def _os_error(root: Path, error: OSError, path: Path | None = None) -> OutputError:
+    where = error.filename if error.filename is not None else (path or root)
     why = error.strerror or type(error).__name__
-    return OutputError(f"--out {root}: cannot write {where} ({why}): choose another folder")
+    return OutputError(
+        f"--out {root}: cannot write {where} ({why}): free space or choose another folder"
+    )
 
 
 def prepare(root: Path) -> set[str]:
@@ -205,7 +207,7 @@ class OutputFolder:
             _journal(self.root, relative)
             write_readable(self.target(relative), data)
         except OSError as error:
-            raise _os_error(self.root, error) from None
+            raise _os_error(self.root, error, self.root / relative) from None
         self.written.add(relative)
 
 
