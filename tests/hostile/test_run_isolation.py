@@ -54,6 +54,9 @@ def _plant(logs: Path, case: str) -> None:
     elif case == "sanitised-name-clash":
         _keras_log(logs / "a:b" / "training.log", 20)
         _keras_log(logs / "a-b-6783a31e" / "training.log", 20)
+    elif case == "seed-group-1e300":  # the group's mean and spread square them too
+        for seed in (1, 2, 3):
+            _keras_log(logs / f"big-seed{seed}" / "training.log", 30, scale=seed * 1e300)
     elif case == "1000-deep":
         _keras_log(_deep(logs / "deep", 1000) / "training.log", 20)
 
@@ -78,7 +81,15 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, byt
     return logs, _good_reports(out)
 
 
-CASES = ("non-utf8-name", "loss-1e160", "loss-1e300", "sanitised-name-clash", "1000-deep")
+CASES = (
+    "non-utf8-name",
+    "loss-1e160",
+    "loss-1e300",
+    "seed-group-1e300",
+    "sanitised-name-clash",
+    "1000-deep",
+)
+PLANTED_RUNS = {"sanitised-name-clash": 2, "seed-group-1e300": 3}
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -103,7 +114,7 @@ def test_a_planted_failure_leaves_the_good_runs_byte_identical(
     assert _same_bytes(reports, expected, logs, source)
     assert (out / "index.md").is_file() and (out / "summary.json").is_file()
     assert manifest_files(out) | {MANIFEST} == written_files(out)
-    assert len(list(out.glob("*/report.md"))) == len(GOOD) + (2 if "clash" in case else 1)
+    assert len(list(out.glob("*/report.md"))) == len(GOOD) + PLANTED_RUNS.get(case, 1)
 
 
 def _same_bytes(
