@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+# mkstemp adds 8 characters and the suffix: a prefix this short keeps the temporary's name
+# within NAME_MAX (255 bytes) whatever the final name's length.
+_PREFIX_BYTES = 200
+
+
+def temporary_prefix(name: str) -> str:
+    """The start of ``name``'s temporary file's name: ``.<name>.``, or for a name too long
+    to take 14 more bytes, its first characters and a hash of the whole."""
+    prefix = f".{name}."
+    if len(os.fsencode(prefix)) <= _PREFIX_BYTES:
+        return prefix
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
+    short = name
+    while len(os.fsencode(f".{short}~{digest}.")) > _PREFIX_BYTES:
+        short = short[:-1]
+    return f".{short}~{digest}."
 
 
 @functools.cache
@@ -25,7 +43,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        prefix=temporary_prefix(path.name), suffix=".tmp", dir=path.parent
     )
     try:
         os.fchmod(descriptor, file_mode())

@@ -91,7 +91,11 @@ class Cache:
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Cache | None:
         """The user's cache, or ``None`` when ``$CURVELINT_CACHE_MAX_MB`` is 0."""
         limit = max_bytes(environ)
-        return cls(cache_directory(environ), limit) if limit > 0 else None
+        try:
+            directory = cache_directory(environ)
+        except (RuntimeError, KeyError):  # no $HOME and no passwd entry: the cache is optional
+            return None
+        return cls(directory, limit) if limit > 0 else None
 
     def __repr__(self) -> str:
         return f"Cache({str(self.root)!r}, {self.limit_bytes})"

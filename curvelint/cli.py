@@ -41,9 +41,15 @@ def _usage_error(error: ClickException) -> int:
 
 def main() -> None:
     """Console entry point: runs the app with every error on one line."""
+    from curvelint.interrupts import Stopped, stop_on_signals
+
     command = typer.main.get_command(app)
+    stop_on_signals()  # Ctrl-C exits 130 and SIGTERM 143, in one line, not a traceback
     try:
         code = command.main(prog_name="curvelint", standalone_mode=False)
+    except Stopped as stopped:
+        sys.stderr.write(f"curvelint: stopped ({stopped}); temporary files removed\n")
+        sys.exit(stopped.exit_code)
     except ClickException as error:
         sys.exit(_usage_error(error))
     except typer.Abort:

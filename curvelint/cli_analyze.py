@@ -271,6 +271,13 @@ def analyze(
         )
     except CurvelintError as error:
         raise _fail(str(error), ExitCode.USAGE) from None
-    _print_result(result, policy, out, output_format=output_format, quiet=quiet, github=github)
+    from curvelint.isolation import failure_lines
+
+    try:
+        _print_result(result, policy, out, output_format=output_format, quiet=quiet, github=github)
+    except CurvelintError as error:  # a $GITHUB_STEP_SUMMARY that cannot be appended to
+        raise _fail(str(error), ExitCode.USAGE) from None
+    for line in failure_lines(result.failures, out):
+        sys.stderr.write(line + "\n")
     flagged = any(policy.flags(row) for row in result.rows)
     raise typer.Exit(int(ExitCode.FLAGGED if flagged else ExitCode.OK))

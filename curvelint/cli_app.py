@@ -41,7 +41,9 @@ app = typer.Typer(
 
 def _fail(message: str, code: ExitCode) -> typer.Exit:
     """Print a one-line error to stderr; return the Exit to raise."""
-    sys.stderr.write(f"curvelint: error: {message}\n")
+    from curvelint.report.escape import terminal_text
+
+    sys.stderr.write(f"curvelint: error: {terminal_text(message)}\n")
     return typer.Exit(int(code))
 
 

@@ -149,6 +149,9 @@ def compare(
         raise _fail(str(error), ExitCode.USAGE) from None
     if not quiet:
         _print_comparison(comparison, written, out, output_format)
-    if github:
-        github_output.append_step_summary(written.markdown)
+    try:
+        if github:
+            github_output.append_step_summary(written.markdown)
+    except CurvelintError as error:
+        raise _fail(str(error), ExitCode.USAGE) from None
     raise typer.Exit(int(ExitCode.FLAGGED if comparison.regressions else ExitCode.OK))

@@ -9,7 +9,7 @@ import typer
 
 from curvelint import cli_help
 from curvelint.cli_help import HelpCommand, default
-from curvelint.shown_paths import shown_path, shown_paths
+from curvelint.shown_paths import shown_paths
 
 if TYPE_CHECKING:
     from curvelint.runs import ReadReport
@@ -27,48 +27,24 @@ from curvelint.cli_app import (
 
 
 def _print_read_report(report: ReadReport) -> None:
-    from curvelint.frame_summary import summarise_series
+    from curvelint.frame_summary import report_lines
 
-    for run in report.runs:
-        points = len(run.frame)
-        typer.echo(f"{run.name}  [{run.format}]  {points} points")
-        for line in summarise_series(run):
-            split = f"/{line.split}" if line.split else ""
-            bad = f"  ({line.non_finite} non-finite)" if line.non_finite else ""
-            typer.echo(
-                f"  {line.metric}{split:<7} {line.points:>8} pts  "
-                f"steps {line.first_step}–{line.last_step}{bad}"
-            )
-        for note in run.notes:
-            typer.echo(f"  note: {note}")
-        for skipped in run.skipped:
-            typer.echo(f"  skipped: {skipped}")
-    for failed in report.failed:
-        typer.echo(f"{failed.name}  [{failed.format}]  unreadable: {failed.error}", err=True)
-    for skipped in report.skipped:
-        typer.echo(f"skipped: {skipped}", err=True)
+    out, errors = report_lines(report)
+    for line in out:
+        typer.echo(line)
+    for line in errors:
+        typer.echo(line, err=True)
 
 
 def _write_frame(report: ReadReport, destination: Path) -> None:
     from curvelint import schema
-    from curvelint.atomic import write_atomically
+    from curvelint.errors import CurvelintError
+    from curvelint.frame_output import write_frame
 
-    frame = schema.concat([run.frame for run in report.runs])
-    suffix = destination.suffix.lower()
-    if suffix == ".csv":
-        write_atomically(destination, lambda path: frame.to_csv(path, index=False))
-    elif suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise _fail(
-                "writing parquet needs pyarrow: pip install 'curvelint[parquet]'", ExitCode.USAGE
-            ) from None
-        write_atomically(destination, lambda path: frame.to_parquet(path, index=False))
-    else:
-        raise _fail(
-            f"--to {shown_path(destination)}: use a .csv or .parquet file name", ExitCode.USAGE
-        )
+    try:
+        write_frame(schema.concat([run.frame for run in report.runs]), destination)
+    except CurvelintError as error:
+        raise _fail(str(error), ExitCode.USAGE) from None
 
 
 @app.command(

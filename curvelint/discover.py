@@ -66,11 +66,38 @@ def _regular_files(root: Path, skipped: list[Skipped]) -> Iterator[Path]:
     def on_error(error: OSError) -> None:
         skipped.append(Skipped(str(error.filename), "", f"cannot enter ({error.strerror})"))
 
-    for directory, _, names in os.walk(root, onerror=on_error, followlinks=False):
+    for directory, names in _walk(root, on_error):
         for name in sorted(names):
             path = Path(directory) / name
             if _is_readable_regular(path, real_root, skipped):
                 yield path
+
+
+def _walk(root: Path, on_error: Callable[[OSError], None]) -> Iterator[tuple[str, list[str]]]:
+    """``os.walk(root, followlinks=False)`` as (folder, names of non-folders), without
+    recursion: Python 3.11's ``os.walk`` recurses once per level, and folders 1,000 deep
+    raised RecursionError."""
+    pending = [os.fspath(root)]
+    while pending:
+        directory = pending.pop()
+        folders, names = [], []
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    try:
+                        is_folder = entry.is_dir()
+                        is_link = entry.is_symlink()
+                    except OSError:
+                        is_folder, is_link = False, False
+                    if not is_folder:
+                        names.append(entry.name)
+                    elif not is_link:
+                        folders.append(entry.path)
+        except OSError as error:
+            on_error(error)
+            continue
+        yield directory, names
+        pending.extend(reversed(folders))
 
 
 def _is_readable_regular(path: Path, real_root: Path, skipped: list[Skipped]) -> bool:

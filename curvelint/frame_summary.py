@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from curvelint.runs import Run
+from curvelint.isolation import debugging
+from curvelint.report.escape import terminal_text
+from curvelint.runs import ReadReport, Run
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,31 @@ def summarise_series(run: Run) -> list[SeriesLine]:
         )
         for code in np.flatnonzero(points).tolist()
     ]
+
+
+def report_lines(report: ReadReport) -> tuple[list[str], list[str]]:
+    """What ``curvelint frame`` prints: (lines for stdout, lines for stderr).
+
+    Names, tags, notes and paths come from logs: each line goes through
+    :func:`terminal_text`, so a newline, an escape sequence or a leading ``::error`` in a
+    folder name cannot forge a line (or a CI workflow command), and bytes that are not UTF-8
+    show as ``\\xff`` instead of failing to print.
+    """
+    out: list[str] = []
+    for run in report.runs:
+        out.append(f"{run.name}  [{run.format}]  {len(run.frame)} points")
+        for line in summarise_series(run):
+            split = f"/{line.split}" if line.split else ""
+            bad = f"  ({line.non_finite} non-finite)" if line.non_finite else ""
+            out.append(
+                f"  {line.metric}{split:<7} {line.points:>8} pts  "
+                f"steps {line.first_step}–{line.last_step}{bad}"
+            )
+        out.extend(f"  note: {note}" for note in run.notes)
+        out.extend(f"  skipped: {skipped}" for skipped in run.skipped)
+    errors = [f"{item.name}  [{item.format}]  unreadable: {item.error}" for item in report.failed]
+    errors.extend(f"skipped: {skipped}" for skipped in report.skipped)
+    shown = [terminal_text(line) for line in errors]
+    if debugging():  # asked for: the tracebacks of runs that failed on a bug, as they are
+        shown.extend(item.traceback for item in report.failed if item.traceback)
+    return [terminal_text(line) for line in out], shown

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from curvelint import cache as run_cache
-from curvelint import parallel, remote, remote_runs
+from curvelint import isolation, parallel, remote, remote_runs
 from curvelint.config import Config
-from curvelint.discover import RunSpec, discover
+from curvelint.discover import RunSpec
 from curvelint.errors import ConfigError, NoLogsError
+from curvelint.isolation import Failure
 from curvelint.judging import JudgingOptions
 from curvelint.report import output
 from curvelint.report.html_index import write_html_index
@@ -39,7 +40,14 @@ from curvelint.report.paths import folder_names
 from curvelint.report.seed_groups import write_group_plots
 from curvelint.report.write import FOOTER, write_index
 from curvelint.run_task import PipelineOptions as PipelineOptions  # its home for callers
-from curvelint.run_task import RenderedRun, RunOutcome, judge_fetched_groups, render_fetched_run
+from curvelint.run_task import (
+    RenderedRun,
+    RunOutcome,
+    failed_outcome,
+    judge_fetched_groups,
+    render_fetched_run,
+    specs_under,
+)
 from curvelint.run_task import RunTask as RunTask
 from curvelint.run_task import render_run as render_run
 from curvelint.seed_groups.gather import judge_seed_groups
@@ -64,6 +72,7 @@ class PipelineResult:
     skipped: tuple[SkippedItem, ...]
     index_markdown: str
     summary_json: str
+    failures: tuple[Failure, ...] = ()
 
 
 def pipeline_options(
@@ -92,8 +101,16 @@ def process_run(task: RunTask) -> RunOutcome:
     write its files.
 
     With a cache, the outputs of a run whose files and options are unchanged are written again
-    from it, and fresh outputs are stored (see :mod:`curvelint.cache`).
+    from it, and fresh outputs are stored (see :mod:`curvelint.cache`). Any exception becomes
+    the run's ``failed`` row (:mod:`curvelint.isolation`); the other runs go on.
     """
+    try:
+        return _process_run(task)
+    except Exception as error:  # the traceback is kept in the outcome
+        return failed_outcome(task, error)
+
+
+def _process_run(task: RunTask) -> RunOutcome:
     key = _outputs_key(task)
     if key is not None:
         reused = _reuse(task, key[0])
@@ -272,15 +289,6 @@ def _seed_groups(
     return groups
 
 
-def _specs(paths: Sequence[Path], out: Path) -> tuple[list[RunSpec], list[SkippedItem]]:
-    """The runs under ``paths``, leaving out anything inside the output folder itself."""
-    discovery = discover(paths)
-    skipped = [SkippedItem(s.path, s.where, s.why, s.count) for s in discovery.skipped]
-    real_out = out.resolve()
-    specs = [s for s in discovery.runs if not s.root.resolve().is_relative_to(real_out)]
-    return sorted(specs, key=lambda spec: spec.name), skipped
-
-
 def analyze_paths(
     paths: Sequence[str | Path],
     out: Path,
@@ -310,35 +318,73 @@ def analyze_paths(
         if located.copied:
             cache = None
         urls = tuple(located.urls.items())
-        specs, found_skipped = _specs(located.paths, out)
+        specs, found_skipped = specs_under(located.paths, out)
         skipped = [SkippedItem(s.path, s.where, s.why, s.count) for s in located.skipped]
         skipped += [replace(s, path=located.original(s.path)) for s in found_skipped]
         if not specs:
             detail = f" ({skipped[0].path}: {skipped[0].why})" if skipped else ""
             raise NoLogsError(f"no training logs found under {paths_text}{detail}")
         previous = output.prepare(out)
-        folders = folder_names(spec.name for spec in specs)
-        tasks = [RunTask(spec, folders[spec.name], out, options, cache, urls) for spec in specs]
-        if on_start is not None:
-            on_start(len(tasks))
-        outcomes = _run_tasks(tasks, jobs, progress or (lambda row: None), executor)
-        rows = tuple(o.row for o in outcomes if o.row is not None)
-        documents = tuple(o.document for o in outcomes if o.document is not None)
-        skipped += [o.skipped for o in outcomes if o.skipped is not None]
-        if not rows:
-            raise NoLogsError(
-                f"nothing to analyze under {paths_text}: "
-                + "; ".join(f"{s.path}: {s.why}" for s in skipped[:3])
+        try:
+            return _analyze_specs(
+                specs,
+                skipped,
+                out,
+                previous,
+                options,
+                jobs=jobs,
+                paths_text=paths_text,
+                progress=progress,
+                on_start=on_start,
+                cache=cache,
+                executor=executor,
+                urls=urls,
             )
-        folder = output.OutputFolder(out)
-        verdicts = {row.name: row.verdict for row in rows if row.verdict != UNREADABLE}
-        groups = _seed_groups(specs, verdicts, options, cache, executor, urls)
-        shown = write_group_plots(folder, groups, [row.folder for row in rows], options.report)
-        index, summary = write_index(folder, rows, documents, skipped, shown)
-        if options.report.html:
-            write_html_index(folder, rows, skipped, FOOTER)
-        written = folder.written.union(*(o.written for o in outcomes))
-        output.finish(out, previous, written)
-        if cache is not None:
-            cache.prune()
-        return PipelineResult(rows, documents, tuple(skipped), index, summary)
+        finally:
+            output.release(out)  # finish released it, unless something failed first
+
+
+def _analyze_specs(
+    specs: list[RunSpec],
+    skipped: list[SkippedItem],
+    out: Path,
+    previous: set[str],
+    options: PipelineOptions,
+    *,
+    jobs: int,
+    paths_text: str,
+    progress: Progress | None,
+    on_start: Callable[[int], None] | None,
+    cache: run_cache.Cache | None,
+    executor: DaskExecutor | None,
+    urls: tuple[tuple[str, str], ...],
+) -> PipelineResult:
+    """Every run of a claimed output folder, then the index, summary, errors.log, manifest."""
+    folders = folder_names(spec.name for spec in specs)
+    tasks = [RunTask(spec, folders[spec.name], out, options, cache, urls) for spec in specs]
+    if on_start is not None:
+        on_start(len(tasks))
+    outcomes = _run_tasks(tasks, jobs, progress or (lambda row: None), executor)
+    rows = tuple(o.row for o in outcomes if o.row is not None)
+    documents = tuple(o.document for o in outcomes if o.document is not None)
+    skipped += [o.skipped for o in outcomes if o.skipped is not None]
+    if not rows:
+        raise NoLogsError(
+            f"nothing to analyze under {paths_text}: "
+            + "; ".join(f"{s.path}: {s.why}" for s in skipped[:3])
+        )
+    folder = output.OutputFolder(out)
+    verdicts = {row.name: row.verdict for row in rows if row.verdict != UNREADABLE}
+    groups = _seed_groups(specs, verdicts, options, cache, executor, urls)
+    shown = write_group_plots(folder, groups, [row.folder for row in rows], options.report)
+    index, summary = write_index(folder, rows, documents, skipped, shown)
+    if options.report.html:
+        write_html_index(folder, rows, skipped, FOOTER)
+    failures = [o.failure for o in outcomes if o.failure is not None]
+    if failures:
+        folder.write_text(isolation.ERRORS_LOG, isolation.errors_log(failures))
+    written = folder.written.union(*(o.written for o in outcomes))
+    output.finish(out, previous, written)
+    if cache is not None:
+        cache.prune()
+    return PipelineResult(rows, documents, tuple(skipped), index, summary, tuple(failures))

@@ -43,6 +43,7 @@ class FailedRun:
     name: str
     format: str
     error: str
+    traceback: str = ""  # when it failed on a bug (curvelint.isolation), not on a bad log
 
 
 @dataclass

@@ -8,13 +8,15 @@ same task runs in this process, in a local pool (:mod:`curvelint.pipeline`) or o
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from curvelint import cache as run_cache
-from curvelint import remote, remote_runs
-from curvelint.discover import RunSpec
-from curvelint.errors import CurvelintError
+from curvelint import isolation, remote, remote_runs
+from curvelint.discover import RunSpec, discover
+from curvelint.errors import CurvelintError, NoLogsError
+from curvelint.isolation import Failure
 from curvelint.judging import JudgingOptions, judge_run
 from curvelint.report import output
 from curvelint.report.build import build_run_report, unreadable_report
@@ -25,6 +27,7 @@ from curvelint.runs import read_run
 from curvelint.seed_groups.gather import judge_seed_groups
 from curvelint.seed_groups.judge import SeedGroups
 from curvelint.seed_groups.naming import compile_pattern, group_runs
+from curvelint.shown_paths import shown_path
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class RunOutcome:
     document: JsonObject | None
     written: tuple[str, ...] = ()
     skipped: SkippedItem | None = None
+    failure: Failure | None = None  # the run failed on a bug (its row says so)
 
 
 def _report(task: RunTask) -> RunReport | SkippedItem:
@@ -158,3 +162,29 @@ def judge_fetched_groups(
                     continue  # its group is left out, as for a member unreadable now
                 local.append(fetched)
         return judge_seed_groups(local, verdicts, options.group_by, options.judging)
+
+
+def failed_outcome(task: RunTask, error: BaseException) -> RunOutcome:
+    """The row (and, if it can be written, the report) of a run that failed on ``error``."""
+    if isinstance(error, output.OutputError):  # --out itself fails: not this run's fault
+        raise error
+    shown = remote.LocalPaths(urls=dict(task.urls)).original(str(task.spec.root))
+    found = isolation.failure(task.spec.name, shown, error)
+    report = unreadable_report(task.spec.name, task.spec.format, found.reason, folder=task.folder)
+    folder = output.OutputFolder(task.out)
+    document = write_run(folder, report)
+    return RunOutcome(index_row(report), document, tuple(sorted(folder.written)), failure=found)
+
+
+def specs_under(paths: Sequence[Path], out: Path) -> tuple[list[RunSpec], list[SkippedItem]]:
+    """The runs under ``paths``, leaving out anything inside the output folder itself."""
+    discovery = discover(paths)
+    skipped = [SkippedItem(s.path, s.where, s.why, s.count) for s in discovery.skipped]
+    real_out = out.resolve()
+    specs = [s for s in discovery.runs if not s.root.resolve().is_relative_to(real_out)]
+    if discovery.runs and not specs:  # not "no training logs found": they are all in --out
+        raise NoLogsError(
+            f"the only training logs found are inside --out {shown_path(out)} (curvelint never "
+            "reads its own output folder): move them out or choose another --out"
+        )
+    return sorted(specs, key=lambda spec: spec.name), skipped

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from curvelint import frame_parcel, parallel, remote, remote_runs, schema
+from curvelint import frame_parcel, isolation, parallel, remote, remote_runs, schema
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
 from curvelint.readers import BY_NAME, tensorboard
 from curvelint.readers.base import Reader, ReadResult, Skipped
+from curvelint.report.escape import shown_text
 from curvelint.run_model import FailedRun, ReadReport, Run
 
 if TYPE_CHECKING:
@@ -85,9 +86,11 @@ def _read_run(spec: RunSpec) -> Run:
         result.notes.append("no readable Trainer state: read its TensorBoard logs instead")
     if spec.companions and used_format == spec.format:
         result, used_format = _with_companions(spec, result)
-    frame = schema.with_run(result.frame, spec.name)
-    files = tuple(str(f) for f in (*spec.files, *spec.companions))
-    return Run(spec.name, used_format, frame, result.skipped, result.metadata, result.notes, files)
+    name = shown_text(spec.name)  # a name that is not UTF-8 could not be written anywhere
+    frame = schema.with_run(result.frame, name)
+    frame["source"] = frame["source"].cat.rename_categories(shown_text)
+    files = tuple(shown_text(str(f)) for f in (*spec.files, *spec.companions))
+    return Run(name, used_format, frame, result.skipped, result.metadata, result.notes, files)
 
 
 def read_runs(
@@ -149,6 +152,9 @@ def _read_outcome(spec: RunSpec, cache: Cache | None) -> _Outcome:
         run = read_run(spec, cache)
     except CurvelintError as error:
         return FailedRun(spec.name, spec.format, str(error))
+    except Exception as error:  # a bug: its run fails, its traceback is kept (isolation)
+        found = isolation.failure(spec.name, spec.root, error)
+        return FailedRun(spec.name, spec.format, found.reason, found.traceback)
     if len(run.frame) == 0:
         why = "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")"
         return Skipped(str(spec.root), "", why)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -93,20 +94,34 @@ def test_symlinks_leaving_the_root_and_fifos_are_not_followed(tmp_path: Path) ->
 
 
 def test_unreadable_directory_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """As root chmod cannot lock a folder, so the walk's error callback gets the real error."""
+    """As root chmod cannot lock a folder, so listing it raises the real error here."""
     _touch(tmp_path / "ok" / "events.out.tfevents.1.host")
-    real_walk = os.walk
+    (tmp_path / "locked").mkdir()
+    real_scandir = os.scandir
 
-    def walk_with_a_locked_folder(top: str, **kwargs: object):  # type: ignore[no-untyped-def]
-        on_error = kwargs.get("onerror")
-        assert callable(on_error)
-        on_error(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
-        yield from real_walk(top, **kwargs)  # type: ignore[call-overload]
+    def scandir_with_a_locked_folder(path: str):  # type: ignore[no-untyped-def]
+        if os.fspath(path) == str(tmp_path / "locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
 
-    monkeypatch.setattr(os, "walk", walk_with_a_locked_folder)
+    monkeypatch.setattr(os, "scandir", scandir_with_a_locked_folder)
     found = discover([tmp_path])
     assert [r.name for r in found.runs] == ["ok"]
     assert any("cannot enter (Permission denied)" in s.why for s in found.skipped)
+
+
+def test_folders_a_thousand_deep_are_walked_without_recursion(tmp_path: Path) -> None:
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    for _ in range(1000):  # os.makedirs (and Python 3.11's os.walk) recurse once per level
+        folder = folder / "d"
+        folder.mkdir()
+    _touch(folder / "events.out.tfevents.1.host")
+    try:
+        found = discover([tmp_path])
+        assert [r.name.count("/d") for r in found.runs] == [1000]
+    finally:
+        subprocess.run(["rm", "-rf", str(tmp_path / "deep")], check=False)
 
 
 def test_missing_path_is_reported_not_raised(tmp_path: Path) -> None:

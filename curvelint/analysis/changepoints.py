@@ -77,8 +77,12 @@ def segment_residuals(
     if length < 2 * minimum:
         return Segmentation(positions, medians, residuals, (0, length), (), bucket)
     noise = _segment_noise(residuals, medians, settings)
+    # Segment in units near the noise (a power of two: exact), so that squares of values
+    # near float64's limit (a loss of 1e160) cannot overflow; the optimum does not change.
+    scale = math.ldexp(1.0, math.frexp(noise)[1])
+    noise /= scale
     penalty = settings.changepoint_penalty_factor * noise**2 * math.log(length)
-    boundaries = _optimal_boundaries(residuals, minimum, penalty, noise)
+    boundaries = _optimal_boundaries(residuals / scale, minimum, penalty, noise)
     offsets: list[int] = []
     for _ in range(_REFITS):
         inner = boundaries[1:-1]
@@ -92,7 +96,7 @@ def segment_residuals(
             trend, positions, medians, (0, *sorted(offsets), length), settings.trend_families
         )
         residuals = medians - smooth
-        boundaries = _optimal_boundaries(residuals, minimum, penalty, noise)
+        boundaries = _optimal_boundaries(residuals / scale, minimum, penalty, noise)
     return Segmentation(
         positions, medians, residuals, boundaries, _shifts(residuals, boundaries), bucket
     )

@@ -220,9 +220,16 @@ def late_trend(curve: Curve, share: float) -> LateTrend:
     length = share * float(curve.steps[-1] - curve.steps[0])
     if count < 3:
         return LateTrend(-slope * length, float("inf"), count)
-    variance = float(np.dot(residuals, residuals)) / (count - 2)
-    error = math.sqrt(variance / float(np.dot(centred, centred))) * length
+    error = _slope_error(residuals, centred) * length
     return LateTrend(-slope * length, error, count)
+
+
+def _slope_error(residuals: FloatArray, centred: FloatArray) -> float:
+    """The standard error of a least-squares slope, computed in units of a power of two near
+    the residuals (an exact rescaling): a loss of 1e160 squared would overflow float64."""
+    scale = math.ldexp(1.0, math.frexp(float(np.max(np.abs(residuals))))[1])
+    variance = float(np.dot(residuals / scale, residuals / scale)) / (len(residuals) - 2)
+    return scale * math.sqrt(variance / float(np.dot(centred, centred)))
 
 
 def second_half_trend(
@@ -239,8 +246,7 @@ def second_half_trend(
     centred = x - x.mean()
     slope = float(np.dot(centred, y - y.mean()) / np.dot(centred, centred))
     residuals = y - y.mean() - slope * centred
-    variance = float(np.dot(residuals, residuals)) / (len(x) - 2)
-    error = math.sqrt(variance / float(np.dot(centred, centred)))
+    error = _slope_error(residuals, centred)
     change = slope * float(np.ptp(x))
     clear = error == 0.0 or abs(slope) / error >= significance
     return change if clear and abs(change) > of_swing * swing else None

@@ -31,12 +31,15 @@ def write_comparison(out: Path, comparison: Comparison) -> Written:
     """Render every file of the comparison below ``out``; raise ``OutputError`` before writing
     anything when ``out`` cannot be used."""
     previous = output.prepare(out)
-    folder = output.OutputFolder(out)
-    if comparison.plot is not None:
-        folder.write_bytes(comparison.plot.file_name, render_png(comparison.plot))
-    markdown = render_compare(comparison, footer=FOOTER)
-    document = dumps(compare_document(comparison))
-    folder.write_text(MARKDOWN, markdown)
-    folder.write_text(JSON, document)
-    output.finish(out, previous, folder.written)
+    try:
+        folder = output.OutputFolder(out)
+        if comparison.plot is not None:
+            folder.write_bytes(comparison.plot.file_name, render_png(comparison.plot))
+        markdown = render_compare(comparison, footer=FOOTER)
+        document = dumps(compare_document(comparison))
+        folder.write_text(MARKDOWN, markdown)
+        folder.write_text(JSON, document)
+        output.finish(out, previous, folder.written)
+    finally:
+        output.release(out)
     return Written(markdown, document)

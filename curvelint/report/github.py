@@ -16,8 +16,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from curvelint.report.escape import workflow_data, workflow_property
+from curvelint.report.escape import clean_text, workflow_data, workflow_property
 from curvelint.report.model import IndexRow
+from curvelint.report.output import OutputError
+from curvelint.report.size_limits import fit_step_summary
 from curvelint.verdicts import FACTS, Severity, facts_of, verdict_rank
 
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
@@ -82,6 +84,13 @@ def append_step_summary(markdown: str) -> bool:
     target = os.environ.get(STEP_SUMMARY_VARIABLE)
     if not target:
         return False
-    with Path(target).open("a", encoding="utf-8") as summary:
-        summary.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    markdown = fit_step_summary(markdown)  # GitHub refuses a step summary over 1 MiB
+    try:
+        with Path(target).open("a", encoding="utf-8") as summary:
+            summary.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    except OSError as error:
+        why = error.strerror or type(error).__name__
+        raise OutputError(
+            f"${STEP_SUMMARY_VARIABLE} {clean_text(target)}: cannot append the summary ({why})"
+        ) from None
     return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -18,10 +19,12 @@ from curvelint import __version__
 from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import Finding
 from curvelint.report.changes import Change
+from curvelint.report.escape import shown_text
 from curvelint.report.json_schema import SCHEMA_VERSION
 from curvelint.report.model import RunReport, SkippedItem
 
 JsonObject = dict[str, Any]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _HTML_SAFE = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -127,6 +130,9 @@ def summary_document(runs: Sequence[JsonObject], skipped: Sequence[SkippedItem])
 def dumps(document: JsonObject) -> str:
     """Indented, key order kept, strict JSON (no NaN), HTML-safe, with a final newline."""
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+    # A file name that is not UTF-8 holds lone surrogates, which no UTF-8 file can: show its
+    # bytes as the characters ``\\xff`` (the backslash escaped, as inside any JSON string).
+    text = _SURROGATE.sub(lambda match: shown_text(match.group()).replace("\\", "\\\\"), text)
     for character, escaped in _HTML_SAFE.items():
         text = text.replace(character, escaped)
     return text + "\n"

@@ -19,7 +19,16 @@ from urllib.parse import quote
 SLUG_LIMIT = 64
 HASH_LENGTH = 8
 SEPARATOR = "__"  # stands for "/" so that nested run names stay readable
-RESERVED_FILES = frozenset({"index.md", "summary.json", ".curvelint-manifest.json"})
+RESERVED_FILES = frozenset(
+    {
+        "index.md",
+        "index-full.md",
+        "summary.json",
+        "errors.log",
+        ".curvelint-manifest.json",
+        ".curvelint-lock",
+    }
+)
 _WINDOWS_DEVICES = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
@@ -60,24 +69,23 @@ def folder_names(names: Iterable[str]) -> dict[str, str]:
     slugs = {name: _slug(name) for name in unique}
     folds = Counter(_fold(slug) for slug in slugs.values())
     folders: dict[str, str] = {}
+    hashed = []
     for name in unique:
         slug = slugs[name]
         clash = folds[_fold(slug)] > 1 or _fold(slug) in RESERVED_FILES
         if clash or not _is_faithful(name, slug):
-            slug = f"{slug}-{name_hash(name)}"
-        folders[name] = slug
-    _check_distinct(folders)
+            hashed.append(name)
+        else:
+            folders[name] = slug
+    taken = {_fold(folder) for folder in folders.values()}
+    for name in hashed:  # a faithful name keeps its folder whatever other runs are named
+        folder, salt = f"{slugs[name]}-{name_hash(name)}", 0
+        while _fold(folder) in taken:  # ``a:b`` beside a run named ``a-b-<hash of a:b>``
+            salt += 1
+            folder = f"{slugs[name]}-{name_hash(f'{name}#{salt}')}"
+        taken.add(_fold(folder))
+        folders[name] = folder
     return folders
-
-
-def _check_distinct(folders: dict[str, str]) -> None:
-    seen: dict[str, str] = {}
-    for name, folder in folders.items():
-        other = seen.setdefault(_fold(folder), name)
-        if (
-            other != name
-        ):  # a faithful slug equal to another name's slug plus hash: vanishingly rare
-            raise ValueError(f"run names {other!r} and {name!r} map to one folder {folder!r}")
 
 
 def link_target(*parts: str) -> str:

@@ -9,6 +9,7 @@ away. The band (min–max, or a 95 % t-interval of the mean) is drawn from the f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -95,7 +96,9 @@ def _interval(finite: FloatArray) -> tuple[FloatArray, FloatArray]:
         return low, high
     columns = finite[:, enough]
     centre = np.nanmean(columns, axis=0)
-    deviation = np.nanstd(columns, axis=0, ddof=1)
+    # In units of a power of two near the values (exact): a loss of 1e160 squared overflows.
+    scale = math.ldexp(1.0, math.frexp(float(np.nanmax(np.abs(columns))))[1])
+    deviation = np.nanstd(columns / scale, axis=0, ddof=1) * scale
     half = stats.t.ppf(0.975, counts[enough] - 1) * deviation / np.sqrt(counts[enough])
     low[enough], high[enough] = centre - half, centre + half
     return low, high

@@ -90,5 +90,12 @@ def side_statistic(runs: Sequence[SeriesNumbers], which: Which) -> Statistic:
     with np.errstate(invalid="ignore", over="ignore"):
         mean = float(np.mean(known))
     finite = [value for value in known if math.isfinite(value)]
-    spread = float(np.std(finite, ddof=1)) if len(finite) >= 2 else None
+    spread = _spread(finite) if len(finite) >= 2 else None
     return Statistic(mean, tuple(known), spread, len(runs))
+
+
+def _spread(finite: list[float]) -> float:
+    """The sample standard deviation, in units of a power of two near the values (exact):
+    a loss of 1e160 squared would overflow float64."""
+    scale = math.ldexp(1.0, math.frexp(max(abs(value) for value in finite))[1])
+    return float(np.std([value / scale for value in finite], ddof=1)) * scale

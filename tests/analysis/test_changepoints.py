@@ -130,3 +130,13 @@ def test_constant_series_has_one_plateau_and_no_change_point(level: float) -> No
     assert analysis.changepoints == ()
     assert [segment.label for segment in analysis.segments] == ["plateau"]
     assert analysis.spikes == ()
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e200, 1e300])
+def test_values_near_the_float64_limit_do_not_overflow(scale: float) -> None:
+    """A loss of 1e160 squared overflows float64 (``noise**2`` raised OverflowError): the
+    segmentation works in units of the noise instead."""
+    steps, values = level_jump(2000, jump_index=1200, jump=0.3, seed=4)
+    analysis = _loss(steps, values * scale)
+    assert analysis.segments
+    assert all(np.isfinite(point.shift) for point in analysis.changepoints)

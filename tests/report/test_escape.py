@@ -11,6 +11,8 @@ from curvelint.report.escape import (
     clean_text,
     markdown_text,
     matplotlib_text,
+    shown_text,
+    terminal_text,
     workflow_data,
     workflow_property,
 )
@@ -82,3 +84,49 @@ def test_workflow_commands_cannot_be_forged_by_a_newline() -> None:
     message = workflow_data("bad\n::error::forged 100%")
     assert "\n" not in message and "%25" in message
     assert workflow_property("a:b,c") == "a%3Ab%2Cc"
+
+
+AUTOLINKED = [
+    "https://evil.example/login",
+    "HTTP://evil.example",
+    "www.evil.example",
+    "see www.evil.example/login now",
+    "ftp://evil.example/file",
+    "user@evil.example",
+    "mailto:user@evil.example",
+    "xmpp:user@evil.example/x",
+]
+
+
+@pytest.mark.parametrize("text", AUTOLINKED)
+def test_markdown_text_keeps_urls_from_becoming_links_as_github_renders_them(text: str) -> None:
+    cmarkgfm = pytest.importorskip("cmarkgfm")
+    assert "<a " in cmarkgfm.github_flavored_markdown_to_html(text)  # linked when left as is
+    html = cmarkgfm.github_flavored_markdown_to_html(markdown_text(text))
+    assert "<a " not in html, html
+    shown = _paragraph_text(html).replace("\u200b", "")
+    assert shown == text  # the same characters, only a zero-width space before an "@"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("::error title=x::y", "\\::error title=x::y"),
+        ("##[error]x", "\\##[error]x"),
+        ("a\n::error::b", "a ::error::b"),
+        ("ok::fine", "ok::fine"),
+        ("run-\udcff", "run-\\xff"),
+    ],
+)
+def test_terminal_text_starts_no_workflow_command_and_shows_bytes_escaped(
+    text: str, shown: str
+) -> None:
+    assert terminal_text(text) == shown
+
+
+def test_bytes_that_are_not_utf8_are_shown_escaped_everywhere() -> None:
+    name = b"run-\xff\xfe".decode("utf-8", "surrogateescape")
+    assert shown_text(name) == "run-\\xff\\xfe"
+    assert clean_text(name) == "run-\\xff\\xfe"
+    for text in (markdown_text(name), workflow_data(name), matplotlib_text(name)):
+        text.encode("utf-8")  # does not raise
