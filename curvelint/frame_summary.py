@@ -62,21 +62,24 @@ def report_lines(report: ReadReport) -> tuple[list[str], list[str]]:
     folder name cannot forge a line (or a CI workflow command), and bytes that are not UTF-8
     show as ``\\xff`` instead of failing to print.
     """
+    text = terminal_text  # every part that comes from a log; the layout is ours
     out: list[str] = []
     for run in report.runs:
-        out.append(f"{run.name}  [{run.format}]  {len(run.frame)} points")
+        out.append(f"{text(run.name)}  [{run.format}]  {len(run.frame)} points")
         for line in summarise_series(run):
-            split = f"/{line.split}" if line.split else ""
+            split = f"/{text(line.split)}" if line.split else ""
             bad = f"  ({line.non_finite} non-finite)" if line.non_finite else ""
             out.append(
-                f"  {line.metric}{split:<7} {line.points:>8} pts  "
+                f"  {text(line.metric)}{split:<7} {line.points:>8} pts  "
                 f"steps {line.first_step}–{line.last_step}{bad}"
             )
-        out.extend(f"  note: {note}" for note in run.notes)
-        out.extend(f"  skipped: {skipped}" for skipped in run.skipped)
-    errors = [f"{item.name}  [{item.format}]  unreadable: {item.error}" for item in report.failed]
-    errors.extend(f"skipped: {skipped}" for skipped in report.skipped)
-    shown = [terminal_text(line) for line in errors]
+        out.extend(f"  note: {text(note)}" for note in run.notes)
+        out.extend(f"  skipped: {text(str(skipped))}" for skipped in run.skipped)
+    shown = [
+        f"{text(item.name)}  [{item.format}]  unreadable: {text(item.error)}"
+        for item in report.failed
+    ]
+    shown.extend(f"skipped: {text(str(skipped))}" for skipped in report.skipped)
     if debugging():  # asked for: the tracebacks of runs that failed on a bug, as they are
         shown.extend(item.traceback for item in report.failed if item.traceback)
-    return [terminal_text(line) for line in out], shown
+    return out, shown

@@ -6,6 +6,7 @@ there are and where they are.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 COMMENT_CHARACTERS = 65_536  # GitHub's limit of a PR or issue comment
@@ -21,6 +22,10 @@ class Fitted:
     full: str | None = None
 
 
+_DEFINITION = re.compile(r"^\[(\d+)\]: ")
+_REFERENCE = re.compile(r"\]\[(\d+)\]")
+
+
 def _is_row(line: str) -> bool:
     return line.startswith("|") and not set(line) <= set("|-: ")
 
@@ -31,17 +36,26 @@ def fit_markdown(text: str, full_name: str, limit: int = COMMENT_CHARACTERS) -> 
     if len(text) <= limit:
         return Fitted(text)
     lines = text.split("\n")
+    # Reference-style link definitions ("[3]: run/report.md") go with the rows that use them.
+    definitions = {m[1]: line for line in lines if (m := _DEFINITION.match(line))}
+    lines = [line for line in lines if not _DEFINITION.match(line)]
     budget = limit - 200 - len(full_name) * 2  # room for the closing note
     kept: list[str] = []
+    needed: list[str] = []
     used = 0
     for line in lines:
-        if used + len(line) + 1 > budget:
+        refs = [definitions[r] for r in _REFERENCE.findall(line) if r in definitions]
+        cost = len(line) + 1 + sum(len(ref) + 1 for ref in refs)
+        if used + cost > budget:
             break
         kept.append(line)
-        used += len(line) + 1
+        needed.extend(refs)
+        used += cost
     rest = lines[len(kept) :]
     more = sum(1 for line in rest if _is_row(line))
     what = f"{more} more rows" if more else f"{len(rest)} more lines"
+    if needed:
+        kept += ["", *needed]
     if sum(line.startswith(_FENCE) for line in kept) % 2:
         kept.append(_FENCE)  # the cut fell inside a code block: close it
     note = f"**…and {what}; the full list is in [{full_name}]({full_name}).**"

@@ -82,9 +82,9 @@ def test_an_index_of_thousands_of_runs_is_summarised_with_the_whole_beside_it(
     full = (tmp_path / "index-full.md").read_text(encoding="utf-8")
     assert index == shown and len(index) <= COMMENT_CHARACTERS
     more = int(re.findall(r"…and (\d+) more rows", index)[0])
-    listed = sum(f"({row.folder}/report.md)" in index for row in rows)
+    listed = sum(f"]: {row.folder}/report.md" in index for row in rows)  # reference links
     assert listed + more == len(rows)
-    assert all(f"({row.folder}/report.md)" in full for row in rows)
+    assert all(f"]: {row.folder}/report.md" in full for row in rows)
     assert {"index.md", "index-full.md", "summary.json"} <= folder.written
 
 
