@@ -18,7 +18,14 @@ from matplotlib.figure import Figure
 from curvelint.report.escape import matplotlib_text
 from curvelint.report.layout import place_axes
 from curvelint.report.overlay_model import OverlayPanel, OverlayPlot, PlotLine
-from curvelint.report.plots import DPI, WIDTH_INCHES, mark_non_finite, place_legends, png_bytes
+from curvelint.report.plots import (
+    DPI,
+    WIDTH_INCHES,
+    mark_non_finite,
+    place_legends,
+    png_bytes,
+    set_y_scale,
+)
 
 FloatArray = npt.NDArray[np.float64]
 HEIGHT_INCHES = 4.8
@@ -80,21 +87,7 @@ def draw_panel(axes: Axes, panel: OverlayPanel, *, titled: bool) -> None:
     """Bands behind, curves in front, a legend naming everything drawn."""
     for line in panel.lines:
         _draw_line(axes, line)
-    if panel.log_y:
-        axes.set_yscale("log")
-    if panel.y_limits is not None:
-        axes.set_ylim(*panel.y_limits)
-    if panel.off_scale:
-        axes.text(
-            0.01,
-            0.98,
-            "↑ " + matplotlib_text(panel.off_scale),
-            transform=axes.transAxes,
-            ha="left",
-            va="top",
-            fontsize=8.5,
-            color="0.3",
-        )
+    set_y_scale(axes, panel.log_y, panel.y_limits, panel.off_scale)
     if titled:
         axes.set_title(matplotlib_text(panel.title, 60), fontsize=11, loc="left")
     axes.set_ylabel(matplotlib_text(panel.y_label.replace("_", " "), 40))

@@ -149,21 +149,7 @@ def draw_panel(axes: Axes, panel: Panel, *, titled: bool = True) -> None:
     _draw_marks(axes, panel)
     for position, curve in enumerate(panel.curves):
         _draw_curve(axes, curve, _colour(curve, position))
-    if panel.log_y:
-        axes.set_yscale("log")
-    if panel.y_limits is not None:
-        axes.set_ylim(*panel.y_limits)
-    if panel.off_scale:
-        axes.text(
-            0.01,
-            0.98,
-            "↑ " + matplotlib_text(panel.off_scale),
-            transform=axes.transAxes,
-            ha="left",
-            va="top",
-            fontsize=8.5,
-            color="0.3",
-        )
+    set_y_scale(axes, panel.log_y, panel.y_limits, panel.off_scale)
     if panel.note:
         axes.text(
             0.5,
@@ -300,3 +286,24 @@ def png_bytes(figure: Figure) -> bytes:
 def render_png(spec: PlotSpec) -> bytes:
     """Draw and encode one plot."""
     return png_bytes(draw(spec))
+
+
+def set_y_scale(
+    axes: Axes, log_y: bool, y_limits: tuple[float, float] | None, off_scale: str | None
+) -> None:
+    """The panel's y scale and limits, and a note in its corner when a point lies off it."""
+    if log_y:
+        axes.set_yscale("log")
+    if y_limits is not None:
+        axes.set_ylim(*y_limits)
+    if off_scale:
+        axes.text(
+            0.01,
+            0.98,
+            "↑ " + matplotlib_text(off_scale),
+            transform=axes.transAxes,
+            ha="left",
+            va="top",
+            fontsize=8.5,
+            color="0.3",
+        )
