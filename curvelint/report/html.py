@@ -18,11 +18,10 @@ from curvelint.diagnosis.findings import EvidenceValue, Finding
 from curvelint.report.escape import clean_text, shorten
 from curvelint.report.evidence_labels import evidence_label, evidence_text
 from curvelint.report.html_data import report_data, script_json
-from curvelint.report.markdown import FORMAT_NAMES, SEVERITY_MARKS
+from curvelint.report.markdown import SEVERITY_MARKS, overview_rows
 from curvelint.report.model import RunReport, SeriesSummary
 from curvelint.report.numbers import (
     format_at,
-    format_duration,
     format_step,
     format_value,
 )
@@ -101,15 +100,7 @@ def _final(series: SeriesSummary) -> str:
 
 
 def _overview(report: RunReport) -> list[str]:
-    view = report.overview
-    rows = [("Format", html_text(FORMAT_NAMES.get(report.format, report.format)))]
-    if view.last_step is not None:
-        rows.append(("Steps", f"{format_step(view.first_step)} – {format_step(view.last_step)}"))
-    if view.epochs is not None:
-        rows.append(("Epochs", format_value(view.epochs, 3)))
-    if view.duration_seconds is not None:
-        rows.append(("Duration", html_text(format_duration(view.duration_seconds))))
-    rows.append(("Points logged", f"{view.points:,}"))
+    rows = overview_rows(report, html_text)
     return html_table(["Run", html_text(report.name, 120)], rows, "overview")
 
 

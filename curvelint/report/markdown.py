@@ -8,7 +8,7 @@ text that came from a log goes through :func:`markdown_text`; no HTML is ever em
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from curvelint.configuration import Configuration
 from curvelint.diagnosis.findings import EvidenceValue, Finding
@@ -59,17 +59,23 @@ def _best(series: SeriesSummary) -> str:
     return format_at(series.best_value, series.best_step) if series.direction else "—"
 
 
-def _overview(report: RunReport) -> list[str]:
+def overview_rows(report: RunReport, escape: Callable[[str], str]) -> list[tuple[str, str]]:
+    """The run-level rows of a report (format, steps, epochs, duration, points), text from the
+    run passed through ``escape`` (markdown or HTML)."""
     view = report.overview
-    rows = [("Format", markdown_text(FORMAT_NAMES.get(report.format, report.format)))]
+    rows = [("Format", escape(FORMAT_NAMES.get(report.format, report.format)))]
     if view.last_step is not None:
         rows.append(("Steps", f"{format_step(view.first_step)} – {format_step(view.last_step)}"))
     if view.epochs is not None:
         rows.append(("Epochs", format_value(view.epochs, 3)))
     if view.duration_seconds is not None:
-        rows.append(("Duration", format_duration(view.duration_seconds)))
+        rows.append(("Duration", escape(format_duration(view.duration_seconds))))
     rows.append(("Points logged", f"{view.points:,}"))
-    return table(["Run", markdown_text(report.name, 120)], rows)
+    return rows
+
+
+def _overview(report: RunReport) -> list[str]:
+    return table(["Run", markdown_text(report.name, 120)], overview_rows(report, markdown_text))
 
 
 def _series_table(report: RunReport) -> list[str]:
