@@ -70,6 +70,8 @@ class RuleSettings:
     # it); and swings of at least the first share of the level and the second of the start are
     # erratic even along a lasting trend (consecutive points differ by about the level itself).
     unstable_batch_noise_of_start: float = 0.1
+    # An eval loss swinging this share of its level is erratic whatever its start.
+    unstable_eval_spread_of_level: float = 0.3
     unstable_wild_of_level: float = 0.5
     unstable_wild_of_start: float = 0.2
     # A rebound: the training loss's trend climbs this share above its running low, undoing
@@ -180,6 +182,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("unstable_trend_significance", 0.0, _INFINITY),
     ("unstable_min_spikes", 1, 1_000_000),
     ("unstable_batch_noise_of_start", 0.0, _INFINITY),
+    ("unstable_eval_spread_of_level", 0.0, _INFINITY),
     ("unstable_wild_of_level", 0.0, _INFINITY),
     ("unstable_wild_of_start", 0.0, _INFINITY),
     ("rebound_rise_of_low", 0.0, _INFINITY),

@@ -1,5 +1,6 @@
 """The failure mechanisms of real training that the verdicts were extended for (issue 13): a
 rebound the run survived, wild swings that a trend or an overfitting eval loss must not excuse,
+an eval loss swinging against its level after a blown-up first evaluation,
 a classifier confidently wrong at chance, and an underfit model that barely learned.
 
 Each is checked on curves built for it (a positive and the nearest negative) through the real
@@ -70,6 +71,31 @@ def test_batch_noise_along_a_falling_trend_is_not_unstable() -> None:
     assert diagnose_curves({"train/loss": (steps, values)}).verdict is not Verdict.UNSTABLE
 
 
+def test_an_eval_loss_swinging_a_third_of_its_level_is_unstable_whatever_its_start() -> None:
+    """The first evaluation came after a blow-up (10), the rest swings ±35 % around 1.3: small
+    against the start, large against the level."""
+    rng = np.random.default_rng(6)
+    eval_steps = np.arange(10, 610, 10)
+    evals = 1.3 * np.exp(rng.normal(0.0, 0.45, len(eval_steps)))
+    evals[0] = 10.0
+    curves = {
+        "train/loss": decay(600, 3.5, 1.3, noise=0.05),
+        "eval/loss": (eval_steps, evals),
+    }
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.UNSTABLE
+    assert diagnosis.findings[0].series == "loss/eval"
+
+
+def test_an_eval_loss_with_small_swings_after_a_high_start_is_not_unstable() -> None:
+    rng = np.random.default_rng(6)
+    eval_steps = np.arange(10, 610, 10)
+    evals = 1.3 * np.exp(rng.normal(0.0, 0.05, len(eval_steps)))
+    evals[0] = 10.0
+    curves = {"train/loss": decay(600, 3.5, 1.3, noise=0.05), "eval/loss": (eval_steps, evals)}
+    assert diagnose_curves(curves).verdict is not Verdict.UNSTABLE
+
+
 def _confidently_wrong(loss_level: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """A 10-class classifier whose first loss is ln 10, blown up by spikes, ending near
     ``loss_level`` with its accuracy on 1/10 all run."""
@@ -136,6 +162,7 @@ def _verdict_of(path: Path) -> Verdict:
         ("diverged-tb-sgd-momentum-blowup-cnn-digits-s520", Verdict.DIVERGED),
         ("unstable-pl-noisy-sgd-high-lr-mlp-iris-s102", Verdict.UNSTABLE),
         ("unstable-pl-30x-lr-no-clip-mlp-digits-s94", Verdict.UNSTABLE),
+        ("unstable-ktb-sgd-momentum-regression-mlp-regression-s415", Verdict.UNSTABLE),
         ("underfitting-hf-strong-weight-decay-mlp-digits-s166", Verdict.UNDERFITTING),
         ("underfitting-kcsv-one-hidden-unit-mlp-digits-s662", Verdict.UNDERFITTING),
     ],

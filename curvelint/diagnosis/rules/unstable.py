@@ -113,7 +113,12 @@ def _erratic(context: RunContext, curve: Curve) -> Finding | None:
     wild = (
         of_level >= settings.unstable_wild_of_level and of_start >= settings.unstable_wild_of_start
     )
-    if of_level < settings.unstable_spread_of_level or of_start < settings.unstable_spread_of_start:
+    # An eval loss averages the whole eval set and does not memorise its way to zero: swings
+    # this large against its level are the model's, however high it started.
+    eval_wild = curve is context.eval and of_level >= settings.unstable_eval_spread_of_level
+    if of_level < settings.unstable_spread_of_level or (
+        of_start < settings.unstable_spread_of_start and not eval_wild
+    ):
         return None
     trend = lasting_trend(context, curve, swing)
     if trend is not None and not wild:
