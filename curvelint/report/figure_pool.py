@@ -2,12 +2,12 @@
 
 Creating a figure, its axes and their ticks is a third of a plot's time in matplotlib (each tick
 is five artists copied property by property), and the same few shapes come back for every run
-of a sweep. A figure lent by :func:`borrowed` is given back after its PNG is encoded and put
-back to the state it was created in: every artist drawn is removed, scales, limits, positions,
-property cycles and the texts of titles, labels and offsets are restored. The ticks stay, and so
-does the renderer with its cache of text sizes. A figure whose state cannot be restored this
-way (an epoch axis drawn on it, an artist left over) is dropped, and the next plot of its shape
-gets a new one. Tests render plots both ways, in several orders, and compare the bytes.
+of a sweep. A figure lent by :func:`FigurePool.borrowed` is given back after its PNG is encoded
+and put back to the state it was created in: every artist drawn is removed (an epoch axis
+too); scales, limits, positions, property cycles and the texts of titles, labels and offsets
+are restored. The ticks stay, and so does the renderer with its cache of text sizes. A figure
+whose state cannot be restored this way (an artist left over) is dropped, and the next plot of
+its shape gets a new one. Tests render plots both ways, in several orders, and compare bytes.
 
 The pool is shared by the threads of a process: a figure is lent to one caller at a time.
 """
@@ -22,9 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
+from matplotlib.ticker import TickHelper
 from matplotlib.transforms import Bbox
 from matplotlib.typing import ColorType
 
@@ -54,6 +56,9 @@ class _AxesState:
     position: Bbox
     children: int
     texts: tuple[_TextState, ...]
+    # The axis each locator and formatter measures: axes sharing x share them, and
+    # "as many ticks as fit" depends on which axes they were made for.
+    helper_axes: tuple[Axis | None, ...]
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,23 @@ def _own_texts(axes: Axes) -> list[Text]:
     return [*titles, *axis_texts]
 
 
+def _helpers(axes: Axes) -> list[TickHelper]:
+    return [
+        helper
+        for axis in (axes.xaxis, axes.yaxis)
+        for helper in (
+            axis.get_major_locator(),
+            axis.get_minor_locator(),
+            axis.get_major_formatter(),
+            axis.get_minor_formatter(),
+        )
+    ]
+
+
+def _axis_of(helper: TickHelper) -> Axis | None:
+    return helper.axis if isinstance(helper.axis, Axis) else None
+
+
 def keep(figure: Figure, grid: Grid) -> KeptFigure:
     """Record a newly made figure's state, to restore it after each plot."""
     states = tuple(
@@ -86,6 +108,7 @@ def keep(figure: Figure, grid: Grid) -> KeptFigure:
             axes.get_position(original=True).frozen(),
             len(axes.get_children()),
             tuple(_text_state(text) for text in _own_texts(axes)),
+            tuple(_axis_of(helper) for helper in _helpers(axes)),
         )
         for axes in grid.flat
     )
@@ -95,9 +118,8 @@ def keep(figure: Figure, grid: Grid) -> KeptFigure:
 def _restore_axes(state: _AxesState) -> bool:
     """Remove what was drawn on the axes and restore it; False when that cannot be done."""
     axes = state.axes
-    if axes.child_axes:  # an epoch axis: its callbacks on this axes would stay
-        return False
-    drawn = [*axes.lines, *axes.patches, *axes.texts, *axes.collections, *axes.images]
+    drawn = [*axes.child_axes, *axes.lines, *axes.patches, *axes.texts, *axes.collections]
+    drawn += axes.images
     for artist in drawn:
         artist.remove()
     legend = axes.get_legend()
@@ -111,6 +133,9 @@ def _restore_axes(state: _AxesState) -> bool:
     axes.ignore_existing_data_limits = True
     axes.set_prop_cycle(None)
     axes.set_position(state.position)
+    for helper, axis in zip(_helpers(axes), state.helper_axes, strict=True):
+        if axis is not None:
+            helper.set_axis(axis)
     for text in state.texts:
         text.restore()
     return len(axes.get_children()) == state.children
