@@ -1,9 +1,12 @@
 """Time per plot: drawing and encoding each PNG of a few real runs and of one dense run.
 
 ``python -m benchmarks.plots`` prints one row per plot: the points drawn (every line's
-vertices) and the best of ``--rounds`` CPU times to draw and encode it. Inputs: the sample
-logs, a few public-corpus runs when ../shared/corpus/public is present, and a synthetic run of
-200,000 train-loss points with NaNs and spikes (the case a pixel-column reduction is for).
+vertices) and the best of ``--rounds`` CPU times to draw and encode it, on a new figure
+(``draw`` + ``png_bytes``) and on a figure kept from the plot before, as ``analyze`` draws
+(``render_png``, :mod:`curvelint.report.figure_pool`). Inputs: the sample logs, the first run
+of each kind of the benchmark sweep when it was generated, a few public-corpus runs when
+../shared/corpus/public is present, and a synthetic run of 200,000 train-loss points with NaNs
+and spikes (the case a pixel-column reduction is for).
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.datasets import FULL, root_for
 from curvelint.judging import JudgingOptions, judge_frame, judge_run
 from curvelint.report.build import build_run_report
 from curvelint.report.model import PlotSpec, RunReport
-from curvelint.report.plots import draw, png_bytes
+from curvelint.report.plots import draw, png_bytes, render_png
 from curvelint.run_model import Run
 from curvelint.runs import read_runs
 from curvelint.schema import build_frame
@@ -31,6 +35,8 @@ CORPUS_RUNS = (
     "tfevents/cifar10-estimator",
 )
 DENSE_POINTS = 200_000
+SWEEP = root_for(FULL) / "sweep"
+SWEEP_RUNS = ("run-000", "run-005", "run-007", "run-008", "run-009")  # one of each kind
 
 
 def dense_report() -> RunReport:
@@ -55,6 +61,7 @@ def dense_report() -> RunReport:
 def reports() -> Iterator[RunReport]:
     paths = sorted(p for p in (REPO / "sample_logs").iterdir() if p.is_dir())
     corpus = REPO.parent / "shared" / "corpus" / "public"
+    paths += [SWEEP / name for name in SWEEP_RUNS if (SWEEP / name).exists()]
     paths += [corpus / name for name in CORPUS_RUNS if (corpus / name).exists()]
     for path in paths:
         for run in read_runs([path]).runs:
@@ -67,11 +74,18 @@ def points_drawn(spec: PlotSpec) -> int:
     return sum(len(line.get_xdata()) for axes in draw(spec).axes for line in axes.get_lines())
 
 
-def seconds(spec: PlotSpec, rounds: int) -> float:
+def seconds(spec: PlotSpec, rounds: int, kept: bool) -> float:
+    """The best CPU time of ``rounds`` to draw and encode ``spec`` on a new figure, or on one
+    kept from drawing it before (``kept``)."""
+    if kept:
+        render_png(spec)  # the figure of its shape is now kept
     best = float("inf")
     for _ in range(rounds):
         start = time.process_time()
-        png_bytes(draw(spec))
+        if kept:
+            render_png(spec)
+        else:
+            png_bytes(draw(spec))
         best = min(best, time.process_time() - start)
     return best
 
@@ -80,16 +94,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     rounds = parser.parse_args().rounds
-    total = 0.0
+    totals = [0.0, 0.0]
     count = 0
-    print(f"{'run':44} {'plot':14} {'points':>9} {'cpu ms':>8}")
+    print(f"{'run':44} {'plot':14} {'points':>9} {'new ms':>8} {'kept ms':>8}")
     for report in reports():
         for spec in report.plots:
-            spent = seconds(spec, rounds)
-            total, count = total + spent, count + 1
+            spent = [seconds(spec, rounds, kept) for kept in (False, True)]
+            totals = [total + one for total, one in zip(totals, spent, strict=True)]
+            count += 1
             name = report.name[:44]
-            print(f"{name:44} {spec.file_name:14} {points_drawn(spec):9,} {spent * 1e3:8.1f}")
-    print(f"{count} plots, mean {total / max(count, 1) * 1e3:.1f} ms CPU per plot")
+            print(
+                f"{name:44} {spec.file_name:14} {points_drawn(spec):9,} "
+                f"{spent[0] * 1e3:8.1f} {spent[1] * 1e3:8.1f}"
+            )
+    new, kept = (total / max(count, 1) * 1e3 for total in totals)
+    print(f"{count} plots, mean CPU per plot: {new:.1f} ms on a new figure, {kept:.1f} ms kept")
 
 
 if __name__ == "__main__":

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import functools
 import json
-import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from curvelint import cache as run_cache
-from curvelint import isolation, parallel, remote, remote_runs
+from curvelint import isolation, parallel, remote, remote_runs, run_pool
 from curvelint.config import Config
 from curvelint.discover import RunSpec
 from curvelint.errors import ConfigError, NoLogsError
@@ -225,32 +223,12 @@ def _run_tasks(
 
 
 def _compute_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> list[RunOutcome]:
-    """Outcomes in the order of ``tasks``, computed here or in a pool of ``jobs`` processes."""
-    if jobs <= 1 or len(tasks) <= 1:
-        outcomes = []
-        for task in tasks:
-            outcomes.append(process_run(task))
-            progress(outcomes[-1].row)
-        return outcomes
-    results: dict[int, RunOutcome] = {}
-    context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
-    # Largest runs first: a big run started last would keep one worker busy while the others
-    # idle. The outcomes go back into the tasks' order, so the output does not change.
-    order = sorted(
-        range(len(tasks)), key=lambda position: -parallel.input_bytes(tasks[position].spec)
+    """Outcomes in the order of ``tasks``, computed here and in ``jobs - 1`` worker processes
+    (:mod:`curvelint.run_pool`); the output does not depend on who computed what."""
+    sizes = [parallel.input_bytes(task.spec) for task in tasks]
+    return run_pool.compute_in_order(
+        process_run, tasks, sizes, jobs, lambda outcome: progress(outcome.row)
     )
-    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context) as pool:
-        futures: dict[Future[RunOutcome], int] = {
-            pool.submit(process_run, tasks[position]): position for position in order
-        }
-        try:
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                progress(results[futures[future]].row)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-    return [results[position] for position in range(len(tasks))]
 
 
 def _compute_on_cluster(

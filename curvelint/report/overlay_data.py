@@ -17,6 +17,7 @@ from curvelint.names import is_loss
 from curvelint.report import plot_data
 from curvelint.report.build import main_series
 from curvelint.report.overlay_model import Band, OverlayPanel, OverlayPlot, PlotLine
+from curvelint.report.pixel_columns import band_envelope
 from curvelint.report.x_axis import XMapping
 from curvelint.seed_groups.judge import GroupResult
 from curvelint.seed_groups.seeds import MeanCurve
@@ -38,13 +39,14 @@ def loss_metric(analysis: RunAnalysis, main: str | None) -> str | None:
 
 
 def band_of(curve: MeanCurve, kind: str, max_points: int, label: str) -> Band:
-    """The seeds' min–max (``minmax``) or the 95 % interval of their mean (``interval``)."""
-    stride = max(1, len(curve.steps) // max(1, max_points))
+    """The seeds' min–max (``minmax``) or the 95 % interval of their mean (``interval``),
+    reduced to its envelope per pixel column (every seed's extreme stays)."""
     low, high = (
         (curve.low, curve.high) if kind == "minmax" else (curve.interval_low, curve.interval_high)
     )
-    x = curve.steps.astype(np.float64)[::stride]
-    return Band(x, low[::stride], high[::stride], label)
+    columns = max(1, min(max_points, plot_data.PIXEL_COLUMNS))
+    x, low, high = band_envelope(curve.steps.astype(np.float64), low, high, columns)
+    return Band(x, low, high, label)
 
 
 def band_label(group: GroupResult, kind: str) -> str:

@@ -67,3 +67,22 @@ def one_per_column(x: FloatArray, columns: int) -> FloatArray:
         return x
     column = column_of(x, columns)
     return x[_firsts(column, np.arange(len(x), dtype=np.int64))]
+
+
+def band_envelope(
+    x: FloatArray, low: FloatArray, high: FloatArray, columns: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """A shaded band (``low`` to ``high`` at each ``x``) reduced to its envelope per pixel
+    column: the column's lowest ``low`` and highest ``high`` (NaN ignored, a column of only NaN
+    stays a gap), at its first and its last x, so the band still spans each column it covers
+    and no seed's extreme is lost. All points when there are few."""
+    if len(x) <= 2 * columns:
+        return x, low, high
+    column = column_of(x, columns)
+    starts = np.flatnonzero(np.r_[True, column[1:] != column[:-1]])
+    ends = np.r_[starts[1:], len(x)] - 1
+    with np.errstate(invalid="ignore"):  # fmin/fmax of only NaN is NaN: a gap, as drawn
+        lowest = np.fmin.reduceat(low, starts)
+        highest = np.fmax.reduceat(high, starts)
+    edges = np.column_stack([starts, ends]).ravel()
+    return x[edges], np.repeat(lowest, 2), np.repeat(highest, 2)

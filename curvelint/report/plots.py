@@ -21,6 +21,7 @@ from PIL import Image
 
 from curvelint.report.epoch_ticks import epoch_ticks
 from curvelint.report.escape import matplotlib_text
+from curvelint.report.figure_pool import POOL
 from curvelint.report.layout import place_axes
 from curvelint.report.legend_place import place_legend
 from curvelint.report.model import Curve, EpochScale, Panel, PlotSpec
@@ -230,14 +231,22 @@ def place_legends(figure: Figure, grid: np.ndarray, title: Text) -> None:
         place_axes(figure, grid, title)
 
 
-def draw(spec: PlotSpec) -> Figure:
-    """A new Figure (on its own Agg canvas) holding every panel of ``spec``."""
+def _shape(spec: PlotSpec) -> tuple[int, int, int, bool]:
+    """What a figure for ``spec`` is made of: rows, columns, panels, a shared x axis."""
     rows = math.ceil(len(spec.panels) / spec.columns)
+    return rows, spec.columns, len(spec.panels), shares_x(spec.panels)
+
+
+def _new_figure(rows: int, columns: int, shared: bool) -> tuple[Figure, np.ndarray]:
     height = LOSS_HEIGHT_INCHES if rows == 1 else PANEL_HEIGHT_INCHES * rows + 0.6
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     FigureCanvasAgg(figure)
-    shared = shares_x(spec.panels)
-    grid = figure.subplots(rows, spec.columns, squeeze=False, sharex=shared)
+    grid = figure.subplots(rows, columns, squeeze=False, sharex=shared)
+    return figure, grid
+
+
+def _draw_on(figure: Figure, grid: np.ndarray, spec: PlotSpec, shared: bool) -> None:
+    """Every panel of ``spec`` on a figure made by :func:`_new_figure` for its shape."""
     for axes, panel in zip(grid.flat, spec.panels, strict=False):
         draw_panel(axes, panel, titled=len(spec.panels) > 1)
     for axes in list(grid.flat)[len(spec.panels) :]:
@@ -254,6 +263,13 @@ def draw(spec: PlotSpec) -> Figure:
     )
     place_axes(figure, grid, title)
     place_legends(figure, grid, title)
+
+
+def draw(spec: PlotSpec) -> Figure:
+    """A new Figure (on its own Agg canvas) holding every panel of ``spec``."""
+    rows, columns, _, shared = _shape(spec)
+    figure, grid = _new_figure(rows, columns, shared)
+    _draw_on(figure, grid, spec, shared)
     return figure
 
 
@@ -284,8 +300,13 @@ def png_bytes(figure: Figure) -> bytes:
 
 
 def render_png(spec: PlotSpec) -> bytes:
-    """Draw and encode one plot."""
-    return png_bytes(draw(spec))
+    """Draw and encode one plot, on a figure of its shape kept from an earlier plot when there
+    is one (:mod:`curvelint.report.figure_pool`): the same bytes as on a new figure."""
+    shape = _shape(spec)
+    rows, columns, _, shared = shape
+    with POOL.borrowed(shape, lambda: _new_figure(rows, columns, shared)) as (figure, grid):
+        _draw_on(figure, grid, spec, shared)
+        return png_bytes(figure)
 
 
 def set_y_scale(

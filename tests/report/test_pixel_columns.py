@@ -12,7 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from curvelint.report.pixel_columns import POINTS_PER_COLUMN, m4_indices, one_per_column
+from curvelint.report.pixel_columns import (
+    POINTS_PER_COLUMN,
+    band_envelope,
+    m4_indices,
+    one_per_column,
+)
 from curvelint.report.plots import draw
 from tests.readers.writers import require, run_writer
 from tests.report.real_runs import report_of
@@ -92,3 +97,22 @@ def test_m4_keeps_first_last_lowest_highest_of_each_column() -> None:
         assert y[kept][np.isin(kept, np.flatnonzero(finite))].max() == y[finite].max()
         assert y[kept][np.isin(kept, np.flatnonzero(finite))].min() == y[finite].min()
     assert len(one_per_column(x, 100)) == 100
+
+
+def test_a_seed_band_keeps_every_extreme_in_its_envelope() -> None:
+    steps = np.arange(50_000, dtype=np.float64)
+    low = np.sin(steps / 3000)
+    high = low + 0.1
+    low[[777, 31_000]] = [-5.0, -7.0]  # one seed dipped
+    high[12_345] = 9.0  # one seed spiked
+    low[40_000:41_000] = high[40_000:41_000] = np.nan  # no seed logged these steps
+    x, lows, highs = band_envelope(steps, low, high, 1000)
+    assert len(x) <= 2 * 1000 and np.all(np.diff(x) >= 0)
+    assert x[0] == 0 and x[-1] == 49_999
+    assert np.nanmin(lows) == -7.0 and -5.0 in lows and np.nanmax(highs) == 9.0
+    gap = (x >= 40_050) & (x <= 40_950)
+    assert gap.any() and np.isnan(lows[gap]).all() and np.isnan(highs[gap]).all()
+    assert not np.isnan(lows[~((x >= 40_000) & (x < 41_000))]).any()
+    few = band_envelope(steps[:100], low[:100], high[:100], 1000)
+    for reduced, given in zip(few, (steps[:100], low[:100], high[:100]), strict=True):
+        np.testing.assert_array_equal(reduced, given)

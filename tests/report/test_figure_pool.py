@@ -1,0 +1,169 @@
+"""A plot drawn on a figure kept from earlier plots is byte for byte the plot drawn on a new one.
+
+The plots come from the sample logs (real files of real libraries) and from hand-made specs for
+the states a figure must shed: a log y axis, fixed y limits with an off-scale note, a right
+title, an empty panel whose y ticks are removed, a legend moved outside, NaN marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from curvelint.report import plots
+from curvelint.report.build import build_run_report
+from curvelint.report.figure_pool import FigurePool
+from curvelint.report.model import Curve, EpochScale, Panel, PlotSpec
+from tests.report.builders import diverged_run, overfitting_run
+from tests.report.real_runs import report_of
+
+
+def _curve(label: str, x: np.ndarray, y: np.ndarray, style: str = "dense") -> Curve:
+    return Curve(
+        label=label,
+        metric="loss",
+        split=label,
+        style=style,  # type: ignore[arg-type]
+        x=x,
+        y=y,
+        smoothed_x=x[np.isfinite(y)],
+        smoothed_y=y[np.isfinite(y)],
+        best=None,
+        non_finite_x=x[~np.isfinite(y)],
+        non_finite_count=int((~np.isfinite(y)).sum()),
+    )
+
+
+def _spec(name: str, *panels: Panel, columns: int = 1) -> PlotSpec:
+    return PlotSpec(
+        file_name=f"{name}.png",
+        title=f"run: {name}",
+        alt_text=name,
+        x_label="step",
+        panels=panels,
+        columns=columns,
+    )
+
+
+def _made_specs() -> list[PlotSpec]:
+    x = np.arange(500, dtype=np.float64)
+    falling = 10.0 ** (-x / 100)  # five decades: a log y axis
+    nan = np.full(500, np.nan)
+    small = 3.0 + 1e-4 * np.sin(x)  # an offset text moved into the y label
+    many = [_curve(f"seed {k}", x, 1 + 0.1 * k + 0.01 * np.sin(x + k)) for k in range(9)]
+    return [
+        _spec("log", Panel("loss", "loss", (_curve("train", x, falling),), log_y=True)),
+        _spec(
+            "limits",
+            Panel(
+                "loss",
+                "loss",
+                (_curve("train", x, np.where(x > 400, np.nan, small)),),
+                log_y=False,
+                y_limits=(2.99, 3.01),
+                off_scale="early points off scale (up to 9)",
+                scale_note="y axis zoomed",
+                changepoints=(100.0, 300.0),
+            ),
+        ),
+        _spec(
+            "empty",
+            Panel("accuracy", "accuracy", (_curve("eval", x, nan, "sparse"),), False, note="none"),
+            Panel("f1", "f1", (_curve("eval", x, x / 500, "sparse"),), False),
+            Panel("recall", "recall", (_curve("eval", x, falling, "exact"),), False),
+            columns=2,
+        ),
+        _spec("crowded", Panel("loss", "loss", tuple(many), log_y=False)),
+        replace(_five_panels(), epoch_scale=EpochScale(x[::50] + 200, x[::50] / 100)),
+    ]
+
+
+def _five_panels() -> PlotSpec:
+    """Five small panels sharing x, the sixth axes hidden: its ticks depend on which axes the
+    shared locator measures (as the metrics of a Trainer run with epochs)."""
+    x = np.arange(200.0, 2201.0, 200.0)
+    panels = [
+        Panel(name, name, (_curve("eval", x, 0.9 + 0.004 * np.sqrt(x) / k, "sparse"),), False)
+        for k, name in enumerate(("accuracy", "f1", "precision", "recall", "mcc"), start=1)
+    ]
+    return _spec("metrics", *panels, columns=2)
+
+
+def _all_specs(sample_logs: Path) -> list[PlotSpec]:
+    specs = _made_specs()
+    for maker in (overfitting_run, diverged_run):
+        run, analysis, diagnosis = maker()
+        specs += build_run_report(run, analysis, diagnosis, folder="f").plots
+    for path in sorted(p for p in sample_logs.iterdir() if p.is_dir()):
+        specs += report_of(path).plots
+    return specs
+
+
+def test_plots_on_kept_figures_are_the_plots_on_new_ones(
+    sample_logs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = FigurePool()
+    monkeypatch.setattr(plots, "POOL", pool)
+    specs = _all_specs(sample_logs)
+    fresh = [plots.png_bytes(plots.draw(spec)) for spec in specs]
+    reused = 0
+    for seed in range(3):
+        for position in np.random.default_rng(seed).permutation(len(specs)):
+            kept = pool.take(plots._shape(specs[position]))
+            reused += kept is not None
+            if kept is not None:
+                pool.give_back(plots._shape(specs[position]), kept)
+            assert plots.render_png(specs[position]) == fresh[position], specs[position].title
+    assert reused >= 2 * len(specs)  # only each shape's first plot needs a new figure
+
+
+def test_a_shape_is_drawn_on_the_same_figure_again() -> None:
+    pool = FigurePool()
+    made: list[Figure] = []
+
+    def make() -> tuple[Figure, np.ndarray]:
+        figure = Figure()
+        made.append(figure)
+        return figure, np.array([[figure.add_subplot()]])
+
+    for _ in range(3):
+        with pool.borrowed("one", make) as (_, grid):
+            grid[0, 0].plot([1, 2], [3, 4])
+            grid[0, 0].set_yscale("log")
+            grid[0, 0].legend(["x"])
+    assert len(made) == 1
+    kept = pool.take("one")
+    assert kept is not None
+    axes = kept.grid[0, 0]
+    assert not axes.lines and axes.get_legend() is None and axes.get_yscale() == "linear"
+    assert tuple(axes.get_ylim()) == (0.0, 1.0) and axes.get_autoscaley_on()
+
+
+def test_a_figure_that_failed_or_cannot_be_restored_is_dropped() -> None:
+    pool = FigurePool()
+
+    def make() -> tuple[Figure, np.ndarray]:
+        figure = Figure()
+        return figure, np.array([[figure.add_subplot()]])
+
+    with pytest.raises(RuntimeError), pool.borrowed("failed", make):
+        raise RuntimeError("drawing failed")
+    assert pool.take("failed") is None
+    with pool.borrowed("table", make) as (_, grid):
+        grid[0, 0].table(cellText=[["a"]])  # an artist the pool does not remove
+    assert pool.take("table") is None
+
+
+def test_plots_with_an_epoch_axis_stay_right_after_kept_figures() -> None:
+    x = np.arange(1, 1001, dtype=np.float64)
+    epochs = EpochScale(steps=x[::100], epochs=np.arange(10, dtype=np.float64))
+    plain = _spec("plain", Panel("loss", "loss", (_curve("train", x, 1 / x),), log_y=True))
+    with_epochs = replace(plain, epoch_scale=epochs)
+    expected = plots.png_bytes(plots.draw(with_epochs))
+    for _ in range(2):
+        plots.render_png(plain)
+        assert plots.render_png(with_epochs) == expected
