@@ -123,7 +123,10 @@ def _plots(
     max_points, wanted = options.max_plot_points, options.plot_metrics
     # A run whose step is the epoch says so on its x axis and needs no second epoch axis.
     epochs = None if steps_are_epochs(run.metadata) else epoch_scale(run.frame)
-    context = plot_data.PlotContext(run.name, x_of, epochs, max_points)
+    epoch_tags = frozenset(
+        s.tag for s in analysis.series_analyses if steps_are_epochs(run.metadata, s.tag)
+    )
+    context = plot_data.PlotContext(run.name, x_of, epochs, max_points, epoch_tags)
     loss_source = main if main is not None and is_loss(main.metric) else main_series(analysis, None)
     loss = [s for s in analysis.series_analyses if loss_source and s.metric == loss_source.metric]
     shaded = plot_data.shaded_series(findings)
@@ -163,7 +166,7 @@ def _ignored_tag_notes(analysis: RunAnalysis) -> list[str]:
     """Tags that map to a series already taken by another tag (the one with most points)."""
     return [
         f"{', '.join(repr(tag) for tag in series.ignored_tags)} not analysed: {series.tag!r} "
-        f"is also {series.metric}/{series.split or '-'} and has more points"
+        f"is also {series.metric}/{series.split or '-'} and has as many points or more"
         for series in analysis.series_analyses
         if series.ignored_tags
     ]
@@ -205,7 +208,7 @@ def build_run_report(
         files=run.files,
         x_axis_note=x_note,
         configuration=run.configuration,
-        step_unit="epoch" if steps_are_epochs(run.metadata) else "step",
+        step_unit="epoch" if steps_are_epochs(run.metadata, main.tag if main else None) else "step",
         changes=chosen.changes,
         unknown_plots=chosen.missing,
     )

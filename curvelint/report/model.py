@@ -122,6 +122,7 @@ class Panel:
     )
     off_scale: str | None = None  # says what the y limits cut off
     scale_note: str | None = None  # how small the shown change is ("flat: values span 0.04 %")
+    x_label: str = ""  # its own x axis' label when its curves count another unit than the plot's
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from curvelint.report.escape import matplotlib_text
 from curvelint.report.layout import place_axes
 from curvelint.report.legend_place import place_legend
 from curvelint.report.model import Curve, EpochScale, Panel, PlotSpec
+from curvelint.report.plot_notes import STEPS_ARE_EPOCHS
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -196,6 +197,8 @@ def shares_x(panels: tuple[Panel, ...]) -> bool:
         if xs:
             joined = np.concatenate(xs)
             spans.append((float(joined.min()), float(joined.max())))
+    if len({panel.x_label for panel in panels}) > 1:
+        return False  # a per-epoch panel beside per-iteration ones: each its own unit
     if len(spans) < 2:
         return True
     lows, highs = zip(*spans, strict=True)
@@ -242,12 +245,17 @@ def draw(spec: PlotSpec) -> Figure:
         draw_panel(axes, panel, titled=len(spec.panels) > 1)
     for axes in list(grid.flat)[len(spec.panels) :]:
         axes.set_visible(False)
+    labels = {
+        axes: panel.x_label or spec.x_label
+        for axes, panel in zip(grid.flat, spec.panels, strict=False)
+    }
     for axes in _lowest_visible(grid) if shared else grid.flat:
         axes.xaxis.set_tick_params(labelbottom=True)
-        axes.set_xlabel(matplotlib_text(spec.x_label))
+        axes.set_xlabel(matplotlib_text(labels.get(axes, spec.x_label)))
     if spec.epoch_scale is not None:
         for axes, panel in zip(grid[0] if shared else grid.flat, spec.panels, strict=False):
-            if shared or in_steps(panel, spec.epoch_scale):
+            counts_epochs = panel.x_label == STEPS_ARE_EPOCHS
+            if not counts_epochs and (shared or in_steps(panel, spec.epoch_scale)):
                 epoch_axis(axes, spec.epoch_scale)
     title = figure.suptitle(
         matplotlib_text(spec.title, TITLE_LIMIT), fontsize=13, fontweight="bold"
