@@ -39,11 +39,16 @@ def verdict_label(verdict: str) -> str:
     return f"{facts.mark} **{facts.words}**"
 
 
+def table_row(cells: Iterable[str]) -> str:
+    """One GFM table row of escaped cells."""
+    return "| " + " | ".join(cells) + " |"
+
+
 def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     """A GFM table; cells must already be escaped (``markdown_text`` escapes ``|``)."""
     head = list(header)
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    lines = [table_row(head), "|" + "|".join("---" for _ in head) + "|"]
+    lines.extend(table_row(row) for row in rows)
     return lines
 
 
