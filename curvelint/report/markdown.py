@@ -69,9 +69,15 @@ def overview_rows(report: RunReport, escape: Callable[[str], str]) -> list[tuple
     run passed through ``escape`` (markdown or HTML)."""
     view = report.overview
     rows = [("Format", escape(FORMAT_NAMES.get(report.format, report.format)))]
-    if view.last_step is not None:
+    if report.main is not None and report.step_unit == "epoch":
+        # The main curve counts epochs (Keras' 0-based index): 0–34 is 35 epochs. Other tags
+        # of the run may count iterations (evaluation_*_vs_iterations), so not the run's span.
+        first, last = report.main.first_step, report.main.last_step
+        count = last + 1 if first == 0 else last
+        rows.append(("Epochs", f"{count:,} (logged as {format_step(first)} – {format_step(last)})"))
+    elif view.last_step is not None:
         rows.append(("Steps", f"{format_step(view.first_step)} – {format_step(view.last_step)}"))
-    if view.epochs is not None:
+    if view.epochs is not None and report.step_unit != "epoch":
         rows.append(("Epochs", format_value(view.epochs, 3)))
     if view.duration_seconds is not None:
         rows.append(("Duration", escape(format_duration(view.duration_seconds))))

@@ -64,8 +64,10 @@ def short_reason(reason: str, limit: int = SHORT_REASON) -> str:
 # Where a reason's headline may end, whole: before the detail a colon, semicolon, dash,
 # "while", ", and" or a new sentence adds (each prefix is a complete statement)...
 _HEADLINE_ENDS = re.compile(r"; | — | while |: |, and |\. ")
-# ...else before a clause about another curve ("… and loss/eval flat …") or after a comma.
+# ...else before a clause about another curve ("… and loss/eval flat …") or after a comma;
+# last, before any "and" ("… by step 60 and its trend stayed …").
 _CLAUSE_STARTS = re.compile(r" and (?=[\w.-]+/\w+ )|, ")
+_ANY_AND = re.compile(r" and ")
 # A parenthesis that closes a clause (one level of nesting: "(from step 970 (epoch 0.65))"),
 # or that gives the epoch of a step, is detail a row can drop.
 _TRAILING = re.compile(r" \((?:[^()]|\([^()]*\))*\)$")
@@ -82,7 +84,7 @@ def headline(reason: str, room: int, measure: Callable[[str], int] = len) -> str
         return text
     whole = text.rstrip(".")
     candidates: set[str] = set()
-    for ends in (_HEADLINE_ENDS, _CLAUSE_STARTS):
+    for ends in (_HEADLINE_ENDS, _CLAUSE_STARTS, _ANY_AND):
         # A parenthesis just before a cut may refer to what the cut left out ("(46 %) and …").
         prefixes = [_TRAILING.sub("", whole[: m.start()]) for m in ends.finditer(whole)]
         heads = {whole, *(p for p in prefixes if " " in p and _balanced(p))}

@@ -189,3 +189,15 @@ def test_a_per_epoch_log_says_epoch_and_its_iteration_extras_say_step(epoch_log:
     for word in ("step ", "epoch "):
         if word in report.reason:
             assert word == "epoch ", report.reason  # the reason counts in the judged unit
+
+
+def test_a_per_epoch_report_counts_its_epochs(corpus: Path, epoch_log: Path) -> None:
+    """Keras' CSVLogger logs epochs 0–34: the report says 35 epochs, not "Steps 0 – 34" and
+    "Epochs 34"."""
+    path = corpus / "keras_csv" / "action-emotion"
+    if not path.is_dir():
+        pytest.skip("keras_csv/action-emotion is not in the corpus")
+    text = render_markdown(report_of(path))
+    assert "| Epochs | 35 (logged as 0 – 34) |" in text
+    assert "| Steps |" not in text and "| Epochs | 34 |" not in text
+    assert "| Epochs | 12 (logged as 0 – 11) |" in render_markdown(report_of(epoch_log))
