@@ -17,6 +17,7 @@ from matplotlib.axes._secondary_axes import SecondaryAxis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter
 from PIL import Image
 
 from curvelint.report.epoch_ticks import epoch_ticks
@@ -145,6 +146,16 @@ def _draw_marks(axes: Axes, panel: Panel) -> None:
         )
 
 
+def grouped_tick(value: float, _position: int | None = None) -> str:
+    """An x tick in the reports' number style: ``20,000`` (thousands separators), ``0.5``."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def group_x_ticks(axes: Axes) -> None:
+    """Step ticks with thousands separators, as every text of the report writes steps."""
+    axes.xaxis.set_major_formatter(FuncFormatter(grouped_tick))
+
+
 def draw_panel(axes: Axes, panel: Panel, *, titled: bool = True) -> None:
     """One panel: marks behind, curves in front, a legend that names everything drawn."""
     _draw_marks(axes, panel)
@@ -168,6 +179,7 @@ def draw_panel(axes: Axes, panel: Panel, *, titled: bool = True) -> None:
     if panel.scale_note:
         axes.set_title(matplotlib_text(panel.scale_note), fontsize=8.5, loc="right", color="0.3")
     axes.set_ylabel(matplotlib_text(panel.y_label.replace("_", " "), 40))
+    group_x_ticks(axes)
     axes.grid(True, alpha=0.3, linewidth=0.6)
     if axes.get_legend_handles_labels()[0]:
         axes.legend(fontsize=8.5, loc="upper right", framealpha=0.85)

@@ -8,6 +8,7 @@ plots were wrong before (named in issue 14).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -295,3 +296,12 @@ def test_change_points_are_named_in_report_md_and_json(corpus: Path) -> None:
         item["after"] in {"falling", "plateau", "rising", "spike_and_recovery", "blow_up"}
         for item in listed
     )  # type: ignore[index]
+
+
+def test_step_ticks_have_thousands_separators(corpus: Path) -> None:
+    """The x ticks write steps as every text of the report does: 20,000, not 20000."""
+    report = _corpus_report(corpus, "lightning_csv/lstm-bade03-v14")
+    axes = _drawn(report.plots[0]).axes[0]
+    labels = [tick.get_text() for tick in axes.get_xticklabels() if tick.get_text()]
+    assert "20,000" in labels, labels
+    assert not any(re.search(r"\d{4}", label) for label in labels), labels
