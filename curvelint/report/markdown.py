@@ -52,6 +52,13 @@ def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     return lines
 
 
+def _in_its_unit(text: str, series: SeriesSummary, run_unit: str) -> str:
+    """``0.01 @ epoch 11`` for a curve whose steps count epochs in a run that counts steps."""
+    if series.step_unit == run_unit or " @ " not in text:
+        return text
+    return text.replace(" @ ", f" @ {series.step_unit} ", 1)
+
+
 def _final(series: SeriesSummary) -> str:
     text = format_at(series.final_value, series.final_step)
     if series.ends_with is not None:
@@ -100,9 +107,9 @@ def _series_table(report: RunReport) -> list[str]:
             (
                 markdown_text(series.label),
                 points,
-                _final(series),
+                _in_its_unit(_final(series), series, report.step_unit),
                 format_value(series.final_level) if series.final_level is not None else "—",
-                _best(series),
+                _in_its_unit(_best(series), series, report.step_unit),
                 markdown_text(series.tag, 60),
             )
         )

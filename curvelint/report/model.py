@@ -60,6 +60,7 @@ class SeriesSummary(SeriesNamed):
     ends_with: str | None
     first_non_finite_step: int | None
     first_non_finite_kind: str | None
+    step_unit: str = "step"  # what its steps count: "step" (iterations) or "epoch" (as logged)
 
 
 @dataclass(frozen=True)

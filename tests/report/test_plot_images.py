@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -88,8 +89,8 @@ def _data_pixels_under_legend(figure: Figure, axes: Axes) -> int:
     legend = axes.get_legend()
     assert legend is not None
     box = legend.get_window_extent(renderer)
-    data = [line for line in axes.get_lines() if "change-point" not in str(line.get_label())]
-    data += list(axes.texts)
+    lines = [line for line in axes.get_lines() if "change-point" not in str(line.get_label())]
+    data: list[Artist] = [*lines, *axes.texts]
     hidden = []
     for artist in [*figure.texts, *(a for other in figure.axes for a in other.get_children())]:
         if artist.get_visible() and artist not in data:

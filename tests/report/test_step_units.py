@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from curvelint.readers import tensorboard
 from curvelint.readers.base import steps_are_epochs
+from curvelint.report.json_output import run_document
 from curvelint.report.markdown import render_markdown
 from curvelint.report.model import PlotSpec, RunReport
 from curvelint.report.plots import draw
@@ -166,6 +167,10 @@ def test_each_panel_names_its_own_unit(mixed_log: Path) -> None:
     assert best and all(axis == "step" for _, axis in best) and _say_their_axis_unit(best), best
     text = render_markdown(report)
     assert "learning\\_rate of run: logged stays at 0.01 \\(epoch 0–11\\)" in text
+    units = {series["tag"]: series["step_unit"] for series in run_document(report)["series"]}
+    assert units["batch_loss"] == "step" and units["epoch_learning_rate"] == "epoch"
+    assert "| learning\\_rate | 12 | 0.01 @ epoch 11 |" in text  # the key numbers say so too
+    assert "@ epoch" not in text.split("| learning\\_rate |")[0]
     assert "loss of run: train falls" in text and "(epoch" not in text.split("](loss.png)")[0]
 
 
