@@ -46,12 +46,18 @@ def significant(value: float, digits: int) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+# Sentences and tables show a value with the same digits, so the number a reason quotes is the
+# one the reader finds in the table beside it (not 1,220 in the sentence and 1,221 below).
+DIGITS = 4
+
+
 def number(value: float) -> str:
-    """A number in a sentence: three significant digits (``0.407``, ``11,400``, ``3e-05``)."""
-    return significant(value, 3)
+    """A number in a sentence: four significant digits (``0.4071``, ``11,380``, ``3e-05``),
+    as in the tables."""
+    return significant(value, DIGITS)
 
 
-def format_value(value: float | None, digits: int = 4) -> str:
+def format_value(value: float | None, digits: int = DIGITS) -> str:
     """A value in a table: ``digits`` significant digits; None as an em dash."""
     return "—" if value is None else significant(value, digits)
 

@@ -1,7 +1,7 @@
 """Floors on the labelled benchmark (tests/benchmark/): the development split the rules were
 tuned on, and the locked test split they never were (its figures are measured, not tuned).
 
-The floors sit a little below today's figures (dev 160/173, test 99/111) so that a change that
+The floors sit a little below today's figures (dev 167/173, test 98/111) so that a change that
 makes the verdicts worse fails here; the README shows the full tables from `make accuracy`.
 """
 
@@ -16,7 +16,7 @@ from curvelint.evaluate_report import format_table
 from curvelint.verdicts import Verdict
 
 BENCHMARK = Path(__file__).resolve().parent / "benchmark"
-FLOORS = {"dev": 0.90, "test": 0.86}
+FLOORS = {"dev": 0.95, "test": 0.86}
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))

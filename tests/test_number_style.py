@@ -36,16 +36,22 @@ ENDS_MID_NUMBER = re.compile(r"\d…$")  # a number glued to the ellipsis reads 
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (11432.0, "11,400"),
-        (1220.4, "1,220"),
-        (0.40712, "0.407"),
-        (2.088e-05, "2.09e-05"),
+        (11432.0, "11,430"),
+        (1220.6, "1,221"),
+        (0.40712, "0.4071"),
+        (2.0884e-05, "2.088e-05"),
         (-0.0, "0"),
-        (5.758e15, "5.76e+15"),
+        (5.7584e15, "5.758e+15"),
     ],
 )
 def test_numbers_have_significant_digits_and_separators(value: float, text: str) -> None:
     assert number(value) == text
+
+
+@pytest.mark.parametrize("value", [1220.6, 998.43, 0.40712, 2.0884e-05, 11432.0, -3.14159])
+def test_a_sentence_shows_a_value_as_the_table_does(value: float) -> None:
+    """A reason's number is the one the reader finds in the table (not 1,220 above 1,221)."""
+    assert number(value) == format_value(value)
 
 
 def test_percentages_never_round_to_a_lie() -> None:

@@ -109,6 +109,13 @@ class RunContext:
         )
 
     @cached_property
+    def chance_accuracy(self) -> SeriesAnalysis | None:
+        """The accuracy compared with a random guess's 1/C: the eval accuracy (the whole eval
+        set), else the test accuracy, else the train accuracy."""
+        by_split = {series.split: series for series in self.accuracy_series}
+        return by_split.get(EVAL) or by_split.get(TEST) or by_split.get(TRAIN)
+
+    @cached_property
     def loss_series(self) -> tuple[SeriesAnalysis, ...]:
         """Every loss-like series, plus the training objective when it is not called a loss."""
         losses = [s for s in self.analysis.series_analyses if is_loss(s.metric)]

@@ -31,6 +31,9 @@ class RuleSettings:
     # ...or a classifier's loss whose final level is this many times a random guess's ln C,
     # its trend over the second half never back below half of that: a finite explosion.
     chance_explosion_factor: float = 10.0
+    # ...or, beside an accuracy that never beat a random guess's 1/C, a loss whose final level
+    # is this many times ln C: confidently wrong.
+    chance_broken_factor: float = 1.25
     # A steady climb also diverges when it ends at this many times its low and at least the
     # second share of its start above it: a loss that fell 95 % and climbs back to half its
     # start has multiplied by ten, whatever share of the start that is.
@@ -62,6 +65,22 @@ class RuleSettings:
     unstable_trend_of_spread: float = 1.0
     unstable_trend_significance: float = 2.0
     unstable_min_spikes: int = 3
+    # Training-loss swings are batch noise beside an overfitting eval loss only while they
+    # stay under this share of the start (a memorising run's spikes are a few % of
+    # it); and swings of at least the first share of the level and the second of the start are
+    # erratic even along a lasting trend (consecutive points differ by about the level itself).
+    unstable_batch_noise_of_start: float = 0.1
+    # An eval loss swinging this share of its level is erratic whatever its start.
+    unstable_eval_spread_of_level: float = 0.3
+    unstable_wild_of_level: float = 0.5
+    unstable_wild_of_start: float = 0.2
+    # A rebound: the training loss's trend climbs this share above its running low, undoing
+    # the second share of the fall that led there, from a low after the third share of the
+    # steps; then it gives back the fourth share of the climb by the end.
+    rebound_rise_of_low: float = 0.5
+    rebound_fall_given_back: float = 0.25
+    rebound_after_share: float = 0.1
+    rebound_recovered: float = 0.5
 
     # overfitting: eval rose this share above its best, by this many noise units (of the
     # difference), over at least this many evaluations and this share of the steps after the
@@ -82,6 +101,9 @@ class RuleSettings:
     schedule_over_ratio: float = 0.05
     underfit_plateau_by: float = 0.5
     underfit_barely_fell_level: float = 0.8
+    # ...or when the best final accuracy closed less than this share of the way from a random
+    # guess's 1/C to 100 %.
+    underfit_barely_learned: float = 0.5
 
     # not_converged: a line through the last late_share of the steps falls this share of the
     # final level or the second share of the run's whole fall, at least the third share of
@@ -142,6 +164,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("blow_up_rise_of_start", 0.0, _INFINITY),
     ("explosion_factor", 1.0, _INFINITY),
     ("chance_explosion_factor", 1.0, _INFINITY),
+    ("chance_broken_factor", 1.0, _INFINITY),
     ("climb_factor_of_low", 1.0, _INFINITY),
     ("climb_min_rise_of_start", 0.0, _INFINITY),
     ("blow_up_noise_units", 0.0, _INFINITY),
@@ -158,6 +181,14 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("unstable_trend_of_spread", 0.0, _INFINITY),
     ("unstable_trend_significance", 0.0, _INFINITY),
     ("unstable_min_spikes", 1, 1_000_000),
+    ("unstable_batch_noise_of_start", 0.0, _INFINITY),
+    ("unstable_eval_spread_of_level", 0.0, _INFINITY),
+    ("unstable_wild_of_level", 0.0, _INFINITY),
+    ("unstable_wild_of_start", 0.0, _INFINITY),
+    ("rebound_rise_of_low", 0.0, _INFINITY),
+    ("rebound_fall_given_back", 0.0, _INFINITY),
+    ("rebound_after_share", 0.0, 1.0),
+    ("rebound_recovered", 0.0, 1.0),
     ("overfit_min_rise", 0.0, _INFINITY),
     ("overfit_min_rise_noise_units", 0.0, _INFINITY),
     ("overfit_min_points_after", 1, 1_000_000),
@@ -167,6 +198,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("schedule_over_ratio", 0.0, 1.0),
     ("underfit_plateau_by", 0.0, 1.0),
     ("underfit_barely_fell_level", 0.0, 1.0),
+    ("underfit_barely_learned", 0.0, 1.0),
     ("late_share", 0.01, 0.5),
     ("not_converged_min_late_gain", 0.0, _INFINITY),
     ("not_converged_min_late_share_of_fall", 0.0, 1.0),

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from curvelint.diagnosis import Verdict
 from curvelint.judging import judge_run
 from curvelint.runs import read_runs
 from tests.diagnosis.helpers import decay, diagnose_curves
@@ -57,6 +58,19 @@ def test_a_task_metric_still_improving_beside_an_eval_loss_turning_up_is_said() 
     assert all(f.code != "selection_metric_improving" for f in diagnosis.findings)
 
 
+def test_a_trainer_that_kept_its_last_evaluation_best_by_its_metric_is_not_overfitting() -> None:
+    """The eval loss turns up after step 200, but accuracy is best at the last evaluation and
+    the Trainer kept checkpoint-400: by the user's own criterion the run was improving."""
+    kept_last = diagnose_curves(_curves(), {"best_model_checkpoint": "out/checkpoint-400"})
+    assert kept_last.verdict is not Verdict.OVERFITTING
+    assert "the metric the Trainer keeps its best checkpoint by" in kept_last.reason
+    assert any(f.code == "selection_metric_improving" for f in kept_last.findings)
+    # Without the Trainer's choice, or with an earlier one, the loss's turn is overfitting.
+    assert diagnose_curves(_curves()).verdict is Verdict.OVERFITTING
+    kept_early = diagnose_curves(_curves(), {"best_model_checkpoint": "out/checkpoint-200"})
+    assert kept_early.verdict is Verdict.OVERFITTING
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/public is absent")
 def test_real_trainer_states_say_cut_short_and_which_checkpoint_to_keep() -> None:
     runs = {run.name: run for run in read_runs([CORPUS / "trainer_state"]).runs}
@@ -65,3 +79,5 @@ def test_real_trainer_states_say_cut_short_and_which_checkpoint_to_keep() -> Non
     flemish = judge_run(runs["whisper-flemish"]).diagnosis
     codes = {f.code for f in flemish.findings}
     assert {"best_checkpoint", "selection_metric_improving"} <= codes
+    # WER, the metric it selects on, is best at the last evaluation, which the Trainer kept.
+    assert flemish.verdict is Verdict.HEALTHY

@@ -83,7 +83,9 @@ def test_report_sections_come_in_the_promised_order() -> None:
     ]
     assert positions == sorted(positions)
     assert text.index("overfitting · loss/eval") < text.index("lr\\_never\\_decayed")
-    assert "![loss of team/overfit: train falls from 1 to 0.205 \\(step 0–1,990\\); eval " in text
+    assert (
+        "![loss of team/overfit: train falls from 1.002 to 0.2045 \\(step 0–1,990\\); eval " in text
+    )
     assert "shaded: overfitting from step 1,000](loss.png)" in text
     assert "Not plotted: runtime/eval." in text
 

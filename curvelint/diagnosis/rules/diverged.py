@@ -24,6 +24,7 @@ from curvelint.analysis.results import NonFiniteEvent, SeriesAnalysis
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.rules.broken_at_chance import check_broken_at_chance
 from curvelint.diagnosis.wording import number, percent, times
 from curvelint.names import is_loss
 
@@ -40,6 +41,7 @@ def check_diverged(context: RunContext) -> Finding | None:
         or _blow_up(context)
         or _eval_blow_up(context)
         or _far_above_chance(context)
+        or check_broken_at_chance(context)
     )
 
 

@@ -8,6 +8,8 @@ from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
 from curvelint.diagnosis.rules.not_converged import late_change_words, late_gain_share
+from curvelint.diagnosis.rules.overfitting import eval_turned_up
+from curvelint.diagnosis.rules.selection import selected_at_the_end
 from curvelint.diagnosis.wording import number, percent, signed_percent
 
 CODE = Verdict.HEALTHY.value
@@ -66,4 +68,19 @@ def _eval_note(context: RunContext, train_final: float, evidence: dict[str, Evid
     gap = (eval_final - train_final) / abs(train_final)
     evidence["eval_gap_of_train"] = gap
     side = "above" if gap >= 0 else "below"
-    return f"{note}, {percent(abs(gap))} {side} the training loss's"
+    return f"{note}, {percent(abs(gap))} {side} the training loss's" + _selection_note(
+        context, evidence
+    )
+
+
+def _selection_note(context: RunContext, evidence: dict[str, EvidenceValue]) -> str:
+    """Why a turned-up eval loss is not overfitting here: the run's own selection disagrees."""
+    metric = context.eval_metric
+    if metric is None or not (selected_at_the_end(context) and eval_turned_up(context)):
+        return ""
+    best = metric.logged(metric.best()[1])
+    evidence["selection_metric_best"] = best
+    return (
+        f", but {metric.name}, the metric the Trainer keeps its best checkpoint by, is at its "
+        f"best {number(best)} at the last evaluation"
+    )

@@ -4,7 +4,8 @@ falling — the model memorises the training set instead of learning what genera
 The best eval point is taken on the running-median trend so that one lucky evaluation does
 not set the bar; the rise must be large against the best value, beyond the eval noise, and
 last several evaluations, and the training loss must have fallen after the turn (a rise of
-both is divergence or instability, not overfitting).
+both is divergence or instability, not overfitting). A Trainer run that kept its last
+evaluation as best by its task metric is not overfitting by the loss (see :mod:`selection`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from curvelint.analysis.levels import Curve, margin_confidence
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.rules.selection import selected_at_the_end
 from curvelint.diagnosis.wording import number, percent, signed_percent
 
 CODE = Verdict.OVERFITTING.value
@@ -27,11 +29,12 @@ def judged_eval(context: RunContext) -> Curve | None:
     return None
 
 
-def check_overfitting(context: RunContext) -> Finding | None:
-    """Eval worse than its best by a clear margin, for several evaluations, train still falling."""
+def eval_turned_up(context: RunContext) -> bool:
+    """The judged eval curve turned worse than its best by a clear margin, for several
+    evaluations, while the training loss kept falling."""
     curve, train = judged_eval(context), context.train
     if curve is None or train is None:
-        return None
+        return False
     settings = context.settings
     turn = curve.eval_turn()
     if (
@@ -40,12 +43,28 @@ def check_overfitting(context: RunContext) -> Finding | None:
         or turn.rise_relative < settings.overfit_min_rise
         or turn.rise_noise_units < settings.overfit_min_rise_noise_units
     ):
+        return False
+    return _train_fall(train, turn.best_step) >= settings.overfit_min_train_fall
+
+
+def _train_fall(train: Curve, step: int) -> float:
+    at_turn = train.at_step(step)
+    return (at_turn - train.final()) / abs(at_turn) if at_turn else 0.0
+
+
+def check_overfitting(context: RunContext) -> Finding | None:
+    """Eval worse than its best by a clear margin, for several evaluations, train still falling
+    — unless the Trainer kept the last evaluation, best by the task metric (see selection)."""
+    curve, train = judged_eval(context), context.train
+    if curve is None or train is None or not eval_turned_up(context):
         return None
+    if curve is context.eval and selected_at_the_end(context):
+        return None
+    settings = context.settings
+    turn = curve.eval_turn()
     train_at_turn = train.at_step(turn.best_step)
     train_final = train.final()
-    train_fall = (train_at_turn - train_final) / abs(train_at_turn) if train_at_turn else 0.0
-    if train_fall < settings.overfit_min_train_fall:
-        return None
+    train_fall = _train_fall(train, turn.best_step)
     best_index, best = curve.best()  # the logged best, as the user will find it in the log
     best_step = int(curve.steps[best_index])
     rise = (turn.final - best) / abs(best) if best else turn.rise_relative

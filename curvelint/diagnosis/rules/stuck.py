@@ -14,7 +14,6 @@ import math
 import numpy as np
 
 from curvelint.analysis.levels import Curve, margin_confidence, scale_of
-from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import Chance, RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
@@ -118,7 +117,7 @@ def _accuracy_at_chance(context: RunContext, curve: Curve) -> Finding | None:
     ln C: stuck, however high the loss started (a learning rate so high that the first steps
     blew the loss up to hundreds, then the model died into a constant prediction)."""
     settings = context.settings
-    accuracy = _chance_accuracy_series(context)
+    accuracy = context.chance_accuracy
     if accuracy is None or accuracy.curve is None or not is_loss(context.train_series_metric):
         return None
     measured = accuracy.curve
@@ -156,17 +155,11 @@ def _accuracy_at_chance(context: RunContext, curve: Curve) -> Finding | None:
 
 def _accuracy_beats(context: RunContext, chance: Chance) -> bool:
     """The run's accuracy ended clearly above a random guess's 1/C."""
-    accuracy = _chance_accuracy_series(context)
+    accuracy = context.chance_accuracy
     if accuracy is None or accuracy.curve is None:
         return False
     level = accuracy.curve.logged(accuracy.curve.final())
     return level > 1 / chance.classes + 2 * context.settings.chance_accuracy_margin
-
-
-def _chance_accuracy_series(context: RunContext) -> SeriesAnalysis | None:
-    """The eval accuracy (the whole eval set), else the train accuracy."""
-    by_split = {series.split: series for series in context.accuracy_series}
-    return by_split.get("eval") or by_split.get("test") or by_split.get("train")
 
 
 def _chance_from(context: RunContext, accuracy: float, loss: float) -> Chance | None:

@@ -7,16 +7,15 @@ wrong thing to stop on.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
-from curvelint.diagnosis.rules.overfitting import judged_eval
+from curvelint.diagnosis.rules.overfitting import eval_turned_up, judged_eval
+from curvelint.diagnosis.rules.selection import kept_checkpoint_step, selected_at_the_end
 from curvelint.diagnosis.wording import number, percent
 
-CHECKPOINT = re.compile(r"checkpoint-(\d+)\s*$")
 CUT_SHORT_SHARE = 0.95  # a run that reached less than this share of max_steps was cut short
 
 CUT_SHORT_ADVICE = (
@@ -61,11 +60,9 @@ def check_cut_short(context: RunContext, verdict: Verdict) -> tuple[Finding, ...
 
 def check_best_checkpoint(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
     """Which checkpoint the Trainer kept as best, and whether the best eval loss was saved."""
-    found = CHECKPOINT.search(str(context.metadata.get("best_model_checkpoint") or ""))
-    evals = context.eval
-    if found is None or evals is None:
+    kept, evals = kept_checkpoint_step(context), context.eval
+    if kept is None or evals is None:
         return ()
-    kept = int(found.group(1))
     best_index, best = evals.best()
     best_step = int(evals.steps[best_index])
     save_steps = _int(context.metadata, "save_steps")
@@ -102,10 +99,14 @@ def check_best_checkpoint(context: RunContext, verdict: Verdict) -> tuple[Findin
 
 
 def check_selection_metric(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
-    """Overfitting by the eval loss while the task metric kept improving to its best late."""
+    """The eval loss turned up (an overfitting verdict, or one the Trainer's own selection at
+    the last evaluation overruled) while the task metric kept improving to its best late."""
     metric = context.eval_metric
     judged = judged_eval(context)
-    if verdict is not Verdict.OVERFITTING or metric is None or judged is None or judged is metric:
+    if metric is None or judged is None or judged is metric:
+        return ()
+    overruled = selected_at_the_end(context) and eval_turned_up(context)
+    if verdict is not Verdict.OVERFITTING and not overruled:
         return ()
     best_index, best = metric.best()
     best_step = int(metric.steps[best_index])

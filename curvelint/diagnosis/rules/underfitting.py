@@ -6,9 +6,12 @@ or inferred, else to where the training loss started — both curves must end hi
 training loss beside a high eval loss is a generalisation gap, not underfitting). "Flat" is
 the not_converged test failing on the eval loss when logged (generalisation is what more
 training would improve), else on the training loss, so the two verdicts cannot both hold.
-"Early" is when that curve had made 90 % of its fall — any time for a loss that barely fell
+"Early" is when that curve had made 90 % of its fall (an eval loss that fell less than 10 %
+below its first evaluation was flat from the start) — any time for a loss that barely fell
 (a fine-tuned language model's loss that falls slowly all run and levels off late at half
-its start is a converged run, not an underfit one).
+its start is a converged run, not an underfit one), or when the accuracy closed less than
+half the way from a random guess's 1/C to 100 % (the model barely learned, however its loss
+fell).
 """
 
 from __future__ import annotations
@@ -48,6 +51,35 @@ def _describe(curve: Curve, reference: float) -> str:
     )
 
 
+def accuracy_learned(context: RunContext) -> float | None:
+    """How much of the way from a random guess (1/C) to perfect the best final accuracy got:
+    0 at chance, 1 at 100 % (None without an accuracy or a class count)."""
+    chance = context.chance
+    finals = [
+        series.curve.logged(series.curve.final())
+        for series in context.accuracy_series
+        if series.curve is not None and series.curve.count
+    ]
+    if chance is None or not finals:
+        return None
+    guess = 1.0 / chance.classes
+    return (max(finals) - guess) / (1.0 - guess)
+
+
+def _flat_from_first(curve: Curve | None, share: float) -> bool:
+    """The curve ended within ``share`` of its start level below it, or above it."""
+    return curve is not None and curve.start() - curve.final() <= share * scale_of(curve)
+
+
+def _accuracy_words(context: RunContext, learned: float | None) -> str:
+    if learned is None or context.chance is None:
+        return ""
+    return (
+        f"; its accuracy closed only {percent(learned)} of the gap from a random guess's "
+        f"{number(1 / context.chance.classes)} to a perfect score"
+    )
+
+
 def check_underfitting(context: RunContext) -> Finding | None:
     """Training and eval losses both high against the reference, the curve that shows
     generalisation (eval when logged, else train) no longer improving."""
@@ -73,14 +105,26 @@ def check_underfitting(context: RunContext) -> Finding | None:
     if lowest < settings.underfit_min_level_of_reference:
         return None
     settled = settled_share(curves[-1])
+    if (
+        len(curves) > 1
+        and _flat_from_first(evals, settings.stuck_max_dip_of_start)
+        and not still_improving(context, train)
+    ):
+        settled = 0.0  # the eval loss barely moved from its first evaluation: flat from there
     barely_fell = lowest >= settings.underfit_barely_fell_level
-    if not barely_fell and (settled is None or settled > settings.underfit_plateau_by):
+    learned = accuracy_learned(context)
+    barely_learned = learned is not None and learned < settings.underfit_barely_learned
+    if not (barely_fell or barely_learned) and (
+        settled is None or settled > settings.underfit_plateau_by
+    ):
         return None
     late = late_trend(curves[-1], settings.late_share)
     message = (
         " and ".join(_describe(curve, reference[0]) for curve in curves)
         + f" of {reference[1]}; over the last {percent(settings.late_share)} of the steps "
-        f"{curves[-1].name}'s fitted line moved {number(-late.gain)}."
+        f"{curves[-1].name}'s fitted line moved {number(-late.gain)}"
+        + _accuracy_words(context, learned if barely_learned and not barely_fell else None)
+        + "."
     )
     return Finding(
         CODE,
@@ -99,6 +143,8 @@ def check_underfitting(context: RunContext) -> Finding | None:
             "settled_share": settled,
             "late_share": settings.late_share,
             "late_change": -late.gain,
+            "accuracy_learned": learned,
+            "chance_accuracy": 1 / context.chance.classes if context.chance else None,
         },
         series=curves[-1].name,
     )

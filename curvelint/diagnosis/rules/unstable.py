@@ -1,13 +1,19 @@
 """unstable: noise and oscillation dominate the trend, or spikes repeat without a lasting trend.
 
 Judged on the eval loss when it has enough points — it averages a whole eval set, so its
-swings are the model's — and on the training loss too, unless a steadily improving eval loss
-shows that the training loss's swings are only batch noise. The swing is the mean departure
-from a running median over the second half, where a healthy run has settled; it counts only
-if it is large against both the level there and the run's start (a loss near zero after
-memorisation swings a lot relative to its level but not against where it began). A trend
-"lasts" when a straight line through the second half moves more than the swing and its slope
-is statistically clear.
+swings are the model's — and on the training loss too, unless a steadily improving (or
+overfitting) eval loss shows that the training loss's swings are only batch noise. Beside an
+overfitting eval loss that excuse holds for swings of a few % of the start (a memorising
+run's per-batch spikes), not for a loss that jumps by a large share of where it began.
+
+The swing is the mean departure from a running median over the second half, where a healthy
+run has settled; it counts only if it is large against both the level there and the run's
+start (a loss near zero after memorisation swings a lot relative to its level but not
+against where it began). A trend "lasts" when a straight line through the second half moves
+more than the swing and its slope is statistically clear; a lasting trend excuses the swings
+unless they are wild (about half the level or more: consecutive points differ by the level
+itself). A training loss whose trend climbed to several times its low mid-run and came back
+is a rebound (see :mod:`rebound`): the run survived an episode of instability.
 """
 
 from __future__ import annotations
@@ -26,18 +32,20 @@ from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.loss_spikes import large_spikes
 from curvelint.diagnosis.rules.overfitting import check_overfitting
-from curvelint.diagnosis.wording import number, percent
+from curvelint.diagnosis.rules.rebound import find_rebound
+from curvelint.diagnosis.wording import number, percent, times
 
 CODE = Verdict.UNSTABLE.value
 
 
 def check_unstable(context: RunContext) -> Finding | None:
-    """An erratic second half, or repeated large spikes, with no lasting trend."""
-    for curve in judged_curves(context):
+    """An erratic second half, repeated large spikes with no lasting trend, or a rebound."""
+    curves = judged_curves(context)
+    for curve in curves:
         finding = _erratic(context, curve) or _repeated_spikes(context, curve)
         if finding is not None:
             return finding
-    return None
+    return _rebound(context, context.train) if context.train in curves else None
 
 
 def judged_curves(context: RunContext) -> list[Curve]:
@@ -50,7 +58,8 @@ def judged_curves(context: RunContext) -> list[Curve]:
     if evals is not None and evals.count >= minimum:
         curves.append(evals)
     batch_noise_only = evals is not None and (
-        improved_steadily(context, evals) or check_overfitting(context) is not None
+        improved_steadily(context, evals)
+        or (check_overfitting(context) is not None and not _swings_far(context, train))
     )
     # A policy-gradient run's reward is a per-batch sample of returns, noisy by nature: its
     # problems show as a lasting fall (diverged, stuck), not as swings.
@@ -58,6 +67,13 @@ def judged_curves(context: RunContext) -> list[Curve]:
     if train is not None and train.count >= minimum and not (batch_noise_only or sampled_reward):
         curves.append(train)
     return curves
+
+
+def _swings_far(context: RunContext, train: Curve | None) -> bool:
+    """The training loss swings by a large share of its start: not a memorising run's spikes."""
+    if train is None or train.count < context.settings.unstable_min_points:
+        return False
+    return second_half_swing(train)[2] >= context.settings.unstable_batch_noise_of_start
 
 
 def improved_steadily(context: RunContext, curve: Curve) -> bool:
@@ -81,23 +97,36 @@ def lasting_trend(context: RunContext, curve: Curve, swing: float) -> float | No
     )
 
 
-def _erratic(context: RunContext, curve: Curve) -> Finding | None:
-    settings = context.settings
+def second_half_swing(curve: Curve) -> tuple[float, float, float]:
+    """The second half's swing around the trend, its median level, and the swing as a share
+    of the run's start."""
     half = curve.count // 2
     swing = swing_around_trend(curve, begin=half)
     level = float(np.median(curve.values[half:]))
+    return swing, level, swing / scale_of(curve)
+
+
+def _erratic(context: RunContext, curve: Curve) -> Finding | None:
+    settings = context.settings
+    swing, level, of_start = second_half_swing(curve)
     of_level = swing / abs(level) if level != 0 else float("inf")
-    of_start = swing / scale_of(curve)
-    if (
-        of_level < settings.unstable_spread_of_level
-        or of_start < settings.unstable_spread_of_start
-        or lasting_trend(context, curve, swing) is not None
+    wild = (
+        of_level >= settings.unstable_wild_of_level and of_start >= settings.unstable_wild_of_start
+    )
+    # An eval loss averages the whole eval set and does not memorise its way to zero: swings
+    # this large against its level are the model's, however high it started.
+    eval_wild = curve is context.eval and of_level >= settings.unstable_eval_spread_of_level
+    if of_level < settings.unstable_spread_of_level or (
+        of_start < settings.unstable_spread_of_start and not eval_wild
     ):
+        return None
+    trend = lasting_trend(context, curve, swing)
+    if trend is not None and not wild:
         return None
     message = (
         f"{curve.name} swings ±{number(swing)} in the second half — {percent(of_level)} of its "
         f"second-half level {number(curve.logged(level))} and {percent(of_start)} of its start "
-        f"level {number(curve.logged(curve.start()))} — with no lasting trend."
+        f"level {number(curve.logged(curve.start()))} — {_trend_words(trend)}."
     )
     confidence = min(
         margin_confidence(of_level, settings.unstable_spread_of_level),
@@ -119,6 +148,13 @@ def _erratic(context: RunContext, curve: Curve) -> Finding | None:
         },
         series=curve.name,
     )
+
+
+def _trend_words(trend: float | None) -> str:
+    if trend is None:
+        return "with no lasting trend"
+    direction = "falling" if trend < 0 else "rising"
+    return f"swings this large are erratic even along its {direction} trend"
 
 
 def _repeated_spikes(context: RunContext, curve: Curve) -> Finding | None:
@@ -150,6 +186,39 @@ def _repeated_spikes(context: RunContext, curve: Curve) -> Finding | None:
             "typical_jump": typical,
             "jump_of_start": typical / scale_of(curve),
             "first_spike_step": spikes[0].step,
+        },
+        series=curve.name,
+    )
+
+
+def _rebound(context: RunContext, curve: Curve | None) -> Finding | None:
+    if curve is None or context.judged_by_reward:
+        return None
+    rebound = find_rebound(curve, context.settings)
+    if rebound is None:
+        return None
+    message = (
+        f"{curve.name}'s trend climbed from its low {number(curve.logged(rebound.low))} near "
+        f"{context.where(rebound.low_step)} to {number(curve.logged(rebound.peak))} near "
+        f"{context.where(rebound.peak_step)} — {times(rebound.peak / rebound.low)} its low, "
+        f"undoing {percent(rebound.fall_given_back)} of its fall — then came back to final "
+        f"level {number(curve.logged(rebound.final))}: a blow-up the run survived."
+    )
+    return Finding(
+        CODE,
+        Severity.WARNING,
+        margin_confidence(rebound.rise_of_low, context.settings.rebound_rise_of_low),
+        message,
+        advice.UNSTABLE,
+        {
+            "cause": "rebound",
+            "trend_low": curve.logged(rebound.low),
+            "trend_low_step": rebound.low_step,
+            "trend_peak": curve.logged(rebound.peak),
+            "trend_peak_step": rebound.peak_step,
+            "peak_of_low": rebound.peak / rebound.low,
+            "fall_given_back": rebound.fall_given_back,
+            "final_level": curve.logged(rebound.final),
         },
         series=curve.name,
     )

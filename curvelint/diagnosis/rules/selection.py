@@ -1,0 +1,32 @@
+"""The run's own choice of its best checkpoint: the Trainer's ``best_model_checkpoint``, picked
+by the ``metric_for_best_model`` the user set (WER, F1, BLEU…). When that choice is the last
+evaluation and the task metric is at its best there, the user's criterion says the run was
+still getting better, whatever its eval loss did: a Whisper or seq2seq fine-tune's eval loss
+often turns up as the model grows overconfident while its WER keeps falling. Such a run is
+not called overfitting; the loss's turn is said as a finding of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from curvelint.diagnosis.context import RunContext
+
+CHECKPOINT = re.compile(r"checkpoint-(\d+)\s*$")
+
+
+def kept_checkpoint_step(context: RunContext) -> int | None:
+    """The step of the checkpoint the Trainer kept as best (None when it names none)."""
+    found = CHECKPOINT.search(str(context.metadata.get("best_model_checkpoint") or ""))
+    return int(found.group(1)) if found else None
+
+
+def selected_at_the_end(context: RunContext) -> bool:
+    """The Trainer kept the checkpoint of the last evaluation, where the task metric logged
+    beside the eval loss is at its best."""
+    metric, kept = context.eval_metric, kept_checkpoint_step(context)
+    if metric is None or kept is None or metric.count < context.settings.min_eval_points:
+        return False
+    best_index, _ = metric.best()
+    last_step = int(metric.steps[-1])
+    return best_index == metric.count - 1 and kept >= last_step
