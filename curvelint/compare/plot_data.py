@@ -24,6 +24,7 @@ from curvelint.report.overlay_data import (
     loss_metric,
     one_band_label,
     overlay_line,
+    x_label_of,
 )
 from curvelint.report.overlay_model import OverlayPanel, OverlayPlot, PlotLine
 
@@ -47,7 +48,10 @@ def _unit_lines(unit: Unit, side: Side, metric: str, band: str, max_points: int)
     for split in SPLITS:
         style = (f"{side} {split}", SIDE_COLOURS[side], SPLIT_STYLES[split])
         key = (_split_metric(unit, metric, split), split)
-        line = overlay_line(unit.judged.analysis, unit.group, key, style, band, max_points)
+        judged = unit.judged
+        line = overlay_line(
+            judged.analysis, unit.group, key, style, band, max_points, judged.metadata
+        )
         if line is not None:
             lines.append(line)
     if unit.group is None:
@@ -91,7 +95,7 @@ def comparison_plot(
         title=(f"{panels[0].title}: " if len(panels) == 1 else "")
         + f"base vs head, {' and '.join(metrics)}",
         alt_text=f"{' and '.join(metrics)} of base (blue) and head (orange): {names}",
-        x_label="step",
+        x_label=x_label_of([line for panel in panels for line in panel.lines]),
         panels=tuple(panels),
         columns=1 if len(panels) == 1 else 2,
     )

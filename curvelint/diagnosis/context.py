@@ -164,8 +164,10 @@ class RunContext:
 
     @cached_property
     def steps_are_epochs(self) -> bool:
-        """The reader said the step counts epochs (Keras CSV, History, TensorBoard callback)."""
-        return steps_are_epochs(self.metadata)
+        """The reader said the step of the judged curves counts epochs (Keras CSV, History;
+        the TensorBoard callback's ``epoch_*`` tags, when the training objective is one)."""
+        judged = self.train_series
+        return steps_are_epochs(self.metadata, judged.tag if judged is not None else None)
 
     def epoch_at(self, step: int) -> float | None:
         """The epoch at ``step``: from a logged epoch curve, else from the Trainer's final

@@ -26,11 +26,31 @@ _FORMAT_FRAMEWORKS = {
     "keras_history": KERAS,
     "lightning_csv": LIGHTNING,
 }
-# Words in a run's name, tags or parameters that say the model is a transformer.
+# Words in a run's name, tags, parameters or model fields (the ``model_type`` and
+# ``architectures`` of a checkpoint's config.json) that say the model is a transformer. The
+# Trainer alone does not: it trains CNNs, tabular models and trading bots as well.
 _TRANSFORMER_WORDS = re.compile(
     r"bert|gpt|\bt5|llama|whisper|wav2vec|\bvit\b|vit[-_]|roberta|bart|deberta|mistral|qwen|"
-    r"gemma|phi-?\d|transformer|\blora\b|\bsft\b|\bdpo\b|electra|xlm|marian|opus-mt|bloom|falcon",
+    r"gemma|phi-?\d|transformer|\blora\b|\bsft\b|\bdpo\b|electra|xlm|marian|opus-mt|bloom|"
+    r"falcon|trocr|\bllm\b",
     re.IGNORECASE,
+)
+# Tags only a language model logs: tokens seen (the Trainer, TRL), per-token accuracy (TRL's
+# SFT), the chosen/rejected rewards and log-probabilities of preference training (DPO, ORPO).
+_TRANSFORMER_TAGS = re.compile(
+    r"num_input_tokens_seen|num_tokens|mean_token_accuracy|rewards/(chosen|rejected|margins)|"
+    r"logps/|logits/(chosen|rejected)",
+    re.IGNORECASE,
+)
+# Run-level fields that may name the model: a checkpoint path, a config's model fields.
+_MODEL_FIELDS = (
+    "run_name",
+    "experiment_name",
+    "best_model_checkpoint",
+    "model_type",
+    "architectures",
+    "model_name",
+    "model_name_or_path",
 )
 
 
@@ -96,13 +116,16 @@ def hints_of(analysis: RunAnalysis, metadata: Mapping[str, Any]) -> AdviceHints:
         [analysis.run, *(str(value) for value in _named_values(metadata))]
         + [s.tag for s in analysis.series_analyses]
     )
-    transformer = framework == TRANSFORMERS or bool(_TRANSFORMER_WORDS.search(words))
+    tags = (s.tag for s in analysis.series_analyses)
+    transformer = bool(_TRANSFORMER_WORDS.search(words)) or any(
+        _TRANSFORMER_TAGS.search(tag) for tag in tags
+    )
     return AdviceHints(framework, transformer, _peak_learning_rate(analysis))
 
 
 def _named_values(metadata: Mapping[str, Any]) -> list[object]:
-    """The run name, tags and parameters: where a model's name shows."""
-    found: list[object] = [metadata.get("run_name", ""), metadata.get("experiment_name", "")]
+    """The run name, model fields, tags and parameters: where a model's name shows."""
+    found: list[object] = [metadata.get(key) or "" for key in _MODEL_FIELDS]
     for key in ("tags", "params", "hparams", "config"):
         value = metadata.get(key)
         if isinstance(value, Mapping):

@@ -44,15 +44,22 @@ class ReadResult:
     notes: list[str] = field(default_factory=list)
 
 
-# Metadata key a reader sets to "epoch" when the run's step counts epochs (a Keras CSVLogger
-# row per epoch, Keras' TensorBoard callback's epoch_* tags): reports then say "epoch 15".
+# Metadata key a reader sets to "epoch" when every step of the run counts epochs (a Keras
+# CSVLogger row per epoch): reports then say "epoch 15".
 STEP_UNIT = "step_unit"
 EPOCH_UNIT = "epoch"
+# Metadata key listing the tags whose step counts epochs when only some do: Keras' TensorBoard
+# callback logs epoch_* at step = epoch beside batch_* and evaluation_*_vs_iterations at the
+# optimizer's iteration.
+EPOCH_TAGS = "epoch_tags"
 
 
-def steps_are_epochs(metadata: Mapping[str, Any]) -> bool:
-    """True when the reader said the run's step is the epoch."""
-    return metadata.get(STEP_UNIT) == EPOCH_UNIT
+def steps_are_epochs(metadata: Mapping[str, Any], tag: str | None = None) -> bool:
+    """True when the reader said the step is the epoch: of the whole run, or of ``tag``."""
+    if metadata.get(STEP_UNIT) == EPOCH_UNIT:
+        return True
+    listed = metadata.get(EPOCH_TAGS)
+    return tag is not None and isinstance(listed, list | tuple) and tag in listed
 
 
 class Reader(Protocol):

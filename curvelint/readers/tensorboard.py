@@ -26,7 +26,8 @@ import pandas as pd
 
 from curvelint.errors import UnreadableError
 from curvelint.names import canonical, folder_split
-from curvelint.readers.base import EPOCH_UNIT, STEP_UNIT, ReadResult, Skipped
+from curvelint.readers import keras_tags
+from curvelint.readers.base import EPOCH_TAGS, ReadResult, Skipped
 from curvelint.readers.event_file import EventFile, read_event_file
 from curvelint.readers.event_restarts import describe, orphaned, purges
 from curvelint.schema import build_frame, concat, empty_frame
@@ -76,22 +77,24 @@ def read(paths: Sequence[Path], *, verify: bool = False) -> ReadResult:
     frames = [_file_frame(event_file, result) for event_file in files]
     result.frame = concat(frames)
     result.metadata.update(_metadata(files))
-    if _keras_epoch_steps(files):
-        result.metadata[STEP_UNIT] = EPOCH_UNIT
+    _keras_units(result)
     return result
 
 
-KERAS_EPOCH_PREFIX = "epoch_"  # Keras' TensorBoard callback: epoch_loss at step = epoch
-KERAS_ITERATION_TAG = re.compile(r"evaluation_\w+_vs_iterations")  # ...beside these
-
-
-def _keras_epoch_steps(files: list[EventFile]) -> bool:
-    """True when every tag is Keras' TensorBoard callback's: ``epoch_*`` tags logged at step =
-    epoch, beside its ``evaluation_*_vs_iterations`` (which count steps, but are extras)."""
-    tags = {tag for event_file in files for tag in event_file.tags}
-    epoch_tags = {tag for tag in tags if tag.startswith(KERAS_EPOCH_PREFIX)}
-    others = tags - epoch_tags
-    return bool(epoch_tags) and all(KERAS_ITERATION_TAG.fullmatch(tag) for tag in others)
+def _keras_units(result: ReadResult) -> None:
+    """Keras' TensorBoard callback: its ``epoch_*`` tags count epochs (listed in the metadata),
+    the rest iterations; with per-batch tags, those are the curves judged together."""
+    tags = [str(tag) for tag in result.frame["tag"].cat.categories]
+    epochs = keras_tags.epoch_tags(tags)
+    if not epochs:
+        return
+    result.metadata[EPOCH_TAGS] = epochs
+    if keras_tags.has_iterations(tags):
+        result.frame = keras_tags.iterations_first(result.frame, epochs)
+        result.notes.append(
+            "Keras logged per batch and per epoch: the per-batch curves (and "
+            "evaluation_*_vs_iterations as the eval curves) are analysed, on the iteration axis"
+        )
 
 
 def _unreadable_message(files: list[EventFile]) -> str:

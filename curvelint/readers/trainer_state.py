@@ -28,6 +28,7 @@ import pandas as pd
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import ReadResult, Skipped
 from curvelint.readers.json_file import load_json_file
+from curvelint.readers.model_config import model_fields
 from curvelint.schema import build_frame
 
 NAME = "trainer_state"
@@ -255,6 +256,7 @@ def read(paths: Sequence[Path]) -> ReadResult:
     result = ReadResult(frame=build_frame(tag=[], step=[], value=[], source=""))
     path, state = _choose_state(paths, result)
     result.metadata.update({k: state[k] for k in RUN_METADATA_KEYS if k in state})
+    result.metadata.update(model_fields(path.parent))
     patience = _early_stopping_patience(state)
     if patience is not None:
         result.metadata["early_stopping_patience"] = patience

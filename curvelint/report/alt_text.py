@@ -39,6 +39,6 @@ def _panel_words(panel: Panel, x_label: str) -> list[str]:
 def plot_alt_text(plot: PlotSpec) -> str:
     """``loss of run: loss / train falls from 2.21 to 2.11 (epoch 0–34); …``, at most
     :data:`ALT_LIMIT` characters."""
-    parts = [w for panel in plot.panels for w in _panel_words(panel, plot.x_label)]
+    parts = [w for panel in plot.panels for w in _panel_words(panel, panel.x_label or plot.x_label)]
     text = plot.alt_text + (": " + "; ".join(parts) if parts else "")
     return text if len(text) <= ALT_LIMIT else text[: ALT_LIMIT - 1].rsplit(";", 1)[0] + "…"

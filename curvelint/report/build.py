@@ -40,8 +40,8 @@ class ChosenPlots(NamedTuple):
     missing: tuple[str, ...]  # --plot names the run does not have
 
 
-def series_summary(series: SeriesAnalysis) -> SeriesSummary:
-    """The key numbers of one analysed curve."""
+def series_summary(series: SeriesAnalysis, step_unit: str = "step") -> SeriesSummary:
+    """The key numbers of one analysed curve; ``step_unit`` says what its steps count."""
     last = float(series.values[-1]) if len(series.values) else 0.0
     event = series.nonfinite
     return SeriesSummary(
@@ -61,6 +61,7 @@ def series_summary(series: SeriesAnalysis) -> SeriesSummary:
         ends_with=None if np.isfinite(last) else _kind(last),
         first_non_finite_step=event.step if event else None,
         first_non_finite_kind=event.kind if event else None,
+        step_unit=step_unit,
     )
 
 
@@ -123,7 +124,10 @@ def _plots(
     max_points, wanted = options.max_plot_points, options.plot_metrics
     # A run whose step is the epoch says so on its x axis and needs no second epoch axis.
     epochs = None if steps_are_epochs(run.metadata) else epoch_scale(run.frame)
-    context = plot_data.PlotContext(run.name, x_of, epochs, max_points)
+    epoch_tags = frozenset(
+        s.tag for s in analysis.series_analyses if steps_are_epochs(run.metadata, s.tag)
+    )
+    context = plot_data.PlotContext(run.name, x_of, epochs, max_points, epoch_tags)
     loss_source = main if main is not None and is_loss(main.metric) else main_series(analysis, None)
     loss = [s for s in analysis.series_analyses if loss_source and s.metric == loss_source.metric]
     shaded = plot_data.shaded_series(findings)
@@ -163,7 +167,7 @@ def _ignored_tag_notes(analysis: RunAnalysis) -> list[str]:
     """Tags that map to a series already taken by another tag (the one with most points)."""
     return [
         f"{', '.join(repr(tag) for tag in series.ignored_tags)} not analysed: {series.tag!r} "
-        f"is also {series.metric}/{series.split or '-'} and has more points"
+        f"is also {series.metric}/{series.split or '-'} and has as many points or more"
         for series in analysis.series_analyses
         if series.ignored_tags
     ]
@@ -194,8 +198,10 @@ def build_run_report(
         confidence=diagnosis.confidence,
         secondary=diagnosis.secondary.value if diagnosis.secondary else None,
         overview=overview(run),
-        series=tuple(series_summary(s) for s in _in_plot_order(analysis, chosen.plots)),
-        main=series_summary(main) if main else None,
+        series=tuple(
+            series_summary(s, _unit(run, s.tag)) for s in _in_plot_order(analysis, chosen.plots)
+        ),
+        main=series_summary(main, _unit(run, main.tag)) if main else None,
         sparkline=sparkline(main.steps, main.values) if main else "",
         findings=findings,
         plots=chosen.plots,
@@ -205,10 +211,15 @@ def build_run_report(
         files=run.files,
         x_axis_note=x_note,
         configuration=run.configuration,
-        step_unit="epoch" if steps_are_epochs(run.metadata) else "step",
+        step_unit=_unit(run, main.tag if main else None),
         changes=chosen.changes,
         unknown_plots=chosen.missing,
     )
+
+
+def _unit(run: Run, tag: str | None) -> str:
+    """What the steps of ``tag`` (else of the whole run) count: "epoch" or "step"."""
+    return "epoch" if steps_are_epochs(run.metadata, tag) else "step"
 
 
 def unreadable_report(name: str, format_name: str, error: str, *, folder: str) -> RunReport:

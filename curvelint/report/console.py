@@ -16,7 +16,7 @@ from rich.text import Text
 from curvelint.report.escape import clean_text
 from curvelint.report.model import IndexRow
 from curvelint.report.numbers import format_at, format_step, format_value
-from curvelint.report.row_text import distinct_names, short_reason, steps_text
+from curvelint.report.row_text import distinct_names, headline, short_reason, steps_text
 from curvelint.verdicts import FACTS
 
 VERDICT_STYLES = {name: facts.style for name, facts in FACTS.items()}
@@ -53,8 +53,15 @@ def _cells(row: IndexRow, flagged: bool, name: str) -> list[Text]:
         Text(format_at(row.best_value, row.best_step)),
         Text(_final(row)),
         Text(row.sparkline or "—"),
-        Text(short_reason(clean_text(row.reason), REASON_WIDTH)),
+        Text(terminal_reason(clean_text(row.reason), REASON_WIDTH)),
     ]
+
+
+def terminal_reason(reason: str, room: int) -> str:
+    """The reason's headline (a complete statement) when one fits ``room``, else the reason
+    cut at a clause with ``…`` (a narrow terminal)."""
+    shown = headline(reason, room)
+    return shown if len(shown) <= room else short_reason(reason, room)
 
 
 def _widths(cells: list[list[Text]]) -> list[int]:
@@ -83,7 +90,7 @@ def runs_table(
         shown.remove(COLUMNS.index(optional))
     room = width - sum(widths[i] + 3 for i in shown[:-1]) - 4
     for row, row_cells in zip(rows, cells, strict=True):  # cut at a clause, not mid-number
-        row_cells[-1] = Text(short_reason(clean_text(row.reason), max(room, REASON_MIN)))
+        row_cells[-1] = Text(terminal_reason(clean_text(row.reason), max(room, REASON_MIN)))
     table = Table(show_header=True, header_style="bold")
     for position in shown:
         last = position == shown[-1]

@@ -108,7 +108,7 @@ def plot_data(plot: PlotSpec) -> dict[str, JsonValue]:
     return {
         "title": plot.title,
         "epochs": epoch_data(plot.epoch_scale),
-        "panels": [panel_data(panel, plot.x_label) for panel in plot.panels],
+        "panels": [panel_data(panel, panel.x_label or plot.x_label) for panel in plot.panels],
     }
 
 

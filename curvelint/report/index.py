@@ -1,8 +1,9 @@
 """index.md: one row per run, readable in a PR comment even where images are not uploaded.
 
-A row is short enough to read in a comment (about 200 characters): the verdict, the run
+A row is short enough to read in a comment (200 characters at most): the verdict, the run
 linked to its report, the span its plots show, the main curve's final value and a text
-sparkline, and a short reason cut at a clause; the whole reason is in the run's report.
+sparkline, and the reason's headline (a complete statement, never cut with "…"); the whole
+reason is in the run's report.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from collections import Counter
 from collections.abc import Sequence
 
 from curvelint.report.escape import markdown_text
-from curvelint.report.markdown import table, verdict_label
+from curvelint.report.markdown import table, table_row
 from curvelint.report.model import IndexRow, SkippedItem
 from curvelint.report.numbers import format_at, format_step, format_value
 from curvelint.report.paths import link_target
-from curvelint.report.row_text import distinct_names, short_reason, steps_text
+from curvelint.report.row_text import distinct_names, headline, steps_text
 from curvelint.verdicts import facts_of, verdict_rank
 
-NAME_LIMIT = 44
+NAME_LIMIT = 40
+ROW_LIMIT = 200  # characters of a row's markdown: it reads in a PR comment without wrapping badly
 REPORT_FILE = "report.md"
 
 
@@ -46,12 +48,14 @@ def _curve(row: IndexRow) -> str:
 
 
 def _cells(row: IndexRow, name: str, number: int) -> list[str]:
+    """The row's cells; the reason is the longest complete statement of it that keeps the row
+    within :data:`ROW_LIMIT` characters (the whole reason is in the run's report)."""
     link = f"[{markdown_text(name)}][{number}]"  # the target is listed below the table
-    return [verdict_label(row.verdict), link, steps_text(row), _curve(row), _reason(row)]
-
-
-def _reason(row: IndexRow) -> str:
-    return markdown_text(short_reason(row.reason))
+    facts = facts_of(row.verdict)
+    cells = [f"{facts.mark} {facts.words}", link, steps_text(row), _curve(row)]
+    room = ROW_LIMIT - len(table_row([*cells, ""]))
+    reason = headline(row.reason, room, lambda text: len(markdown_text(text)))
+    return [*cells, markdown_text(reason)]
 
 
 def link_definitions(rows: Sequence[IndexRow]) -> list[str]:

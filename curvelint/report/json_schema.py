@@ -63,6 +63,11 @@ _SERIES = _object(
         },
         "first_non_finite_step": _STEP,
         "first_non_finite_kind": {"enum": ["nan", "inf", "-inf", None]},
+        "step_unit": {
+            "enum": ["step", "epoch"],
+            "description": 'what its steps count: "step" (optimizer steps, iterations) or '
+            '"epoch" (a log that writes the epoch as its step: Keras\' CSVLogger, epoch_* tags)',
+        },
     },
     "Summary numbers of one curve (metric × split).",
 )

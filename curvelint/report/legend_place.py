@@ -53,18 +53,28 @@ def is_outside(legend: Legend | None) -> bool:
     return legend is not None and legend.get_gid() == OUTSIDE_GID
 
 
+def _reach(line: Line2D, points: float) -> float:
+    """Pixels a mark of ``points`` reaches from its centre (a star of 15 pt is 21 px wide)."""
+    renderer = line.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    return float(np.asarray(renderer.points_to_pixels(points))) / 2.0
+
+
 def _line_hits(line: Line2D, box: Bbox) -> bool:
+    """Whether the drawn line or its markers reach into ``box``: a marker counts by its size,
+    not its centre, and a segment by its width."""
     xy = np.asarray(line.get_xydata(), dtype=np.float64)
     if len(xy) == 0 or not line.get_visible():
         return False
     pixels = line.get_transform().transform(xy)
     finite = np.isfinite(pixels).all(axis=1)
     if line.get_marker() not in (None, "None", "", " "):
+        marked = box.padded(_reach(line, line.get_markersize() + line.get_markeredgewidth()))
         x, y = pixels[finite, 0], pixels[finite, 1]
-        if np.any((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)):
+        if np.any((x >= marked.x0) & (x <= marked.x1) & (y >= marked.y0) & (y <= marked.y1)):
             return True
     if line.get_linestyle() in ("None", "none", "", " "):
         return False
+    box = box.padded(_reach(line, line.get_linewidth()))
     edges = np.flatnonzero(np.diff(np.r_[0, finite.astype(np.int8), 0]))
     for start, stop in zip(edges[::2], edges[1::2], strict=True):
         if stop - start >= 2 and Path(pixels[start:stop]).intersects_bbox(box, filled=False):

@@ -39,12 +39,24 @@ def verdict_label(verdict: str) -> str:
     return f"{facts.mark} **{facts.words}**"
 
 
+def table_row(cells: Iterable[str]) -> str:
+    """One GFM table row of escaped cells."""
+    return "| " + " | ".join(cells) + " |"
+
+
 def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     """A GFM table; cells must already be escaped (``markdown_text`` escapes ``|``)."""
     head = list(header)
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    lines = [table_row(head), "|" + "|".join("---" for _ in head) + "|"]
+    lines.extend(table_row(row) for row in rows)
     return lines
+
+
+def _in_its_unit(text: str, series: SeriesSummary, run_unit: str) -> str:
+    """``0.01 @ epoch 11`` for a curve whose steps count epochs in a run that counts steps."""
+    if series.step_unit == run_unit or " @ " not in text:
+        return text
+    return text.replace(" @ ", f" @ {series.step_unit} ", 1)
 
 
 def _final(series: SeriesSummary) -> str:
@@ -64,9 +76,15 @@ def overview_rows(report: RunReport, escape: Callable[[str], str]) -> list[tuple
     run passed through ``escape`` (markdown or HTML)."""
     view = report.overview
     rows = [("Format", escape(FORMAT_NAMES.get(report.format, report.format)))]
-    if view.last_step is not None:
+    if report.main is not None and report.step_unit == "epoch":
+        # The main curve counts epochs (Keras' 0-based index): 0–34 is 35 epochs. Other tags
+        # of the run may count iterations (evaluation_*_vs_iterations), so not the run's span.
+        first, last = report.main.first_step, report.main.last_step
+        count = last + 1 if first == 0 else last
+        rows.append(("Epochs", f"{count:,} (logged as {format_step(first)} – {format_step(last)})"))
+    elif view.last_step is not None:
         rows.append(("Steps", f"{format_step(view.first_step)} – {format_step(view.last_step)}"))
-    if view.epochs is not None:
+    if view.epochs is not None and report.step_unit != "epoch":
         rows.append(("Epochs", format_value(view.epochs, 3)))
     if view.duration_seconds is not None:
         rows.append(("Duration", escape(format_duration(view.duration_seconds))))
@@ -89,9 +107,9 @@ def _series_table(report: RunReport) -> list[str]:
             (
                 markdown_text(series.label),
                 points,
-                _final(series),
+                _in_its_unit(_final(series), series, report.step_unit),
                 format_value(series.final_level) if series.final_level is not None else "—",
-                _best(series),
+                _in_its_unit(_best(series), series, report.step_unit),
                 markdown_text(series.tag, 60),
             )
         )

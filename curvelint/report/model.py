@@ -60,6 +60,7 @@ class SeriesSummary(SeriesNamed):
     ends_with: str | None
     first_non_finite_step: int | None
     first_non_finite_kind: str | None
+    step_unit: str = "step"  # what its steps count: "step" (iterations) or "epoch" (as logged)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Panel:
     )
     off_scale: str | None = None  # says what the y limits cut off
     scale_note: str | None = None  # how small the shown change is ("flat: values span 0.04 %")
+    x_label: str = ""  # its own x axis' label when its curves count another unit than the plot's
 
 
 @dataclass(frozen=True)

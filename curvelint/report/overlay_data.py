@@ -7,22 +7,28 @@ markers. ``compare``'s curves.png builds on the same lines.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
 from curvelint.analysis.results import RunAnalysis
 from curvelint.choices import BANDS as BANDS
 from curvelint.names import is_loss
+from curvelint.readers.base import steps_are_epochs
 from curvelint.report import plot_data
 from curvelint.report.build import main_series
 from curvelint.report.overlay_model import Band, OverlayPanel, OverlayPlot, PlotLine
 from curvelint.report.pixel_columns import band_envelope
+from curvelint.report.plot_notes import STEPS_ARE_EPOCHS
 from curvelint.report.x_axis import XMapping
 from curvelint.seed_groups.judge import GroupResult
 from curvelint.seed_groups.seeds import MeanCurve
 
 STEP_AXIS = XMapping("step", "step", np.zeros(0), np.zeros(0))
+EPOCH_STEPS_AXIS = XMapping("step", STEPS_ARE_EPOCHS, np.zeros(0), np.zeros(0))
+MIXED_UNITS = "step (epoch where the log counts epochs)"
 SPLIT_COLOURS = {"train": "#1f77b4", "eval": "#d62728", "test": "#2ca02c"}  # as a run's report
 SPLITS = ("train", "eval", "test")
 
@@ -55,6 +61,12 @@ def band_label(group: GroupResult, kind: str) -> str:
     return f"min–max of {seeds} seeds" if kind == "minmax" else f"95 % interval, {seeds} seeds"
 
 
+def x_label_of(lines: Sequence[PlotLine]) -> str:
+    """The x label of overlaid lines: their common unit, else both named."""
+    units = {line.x_label for line in lines}
+    return units.pop() if len(units) == 1 else MIXED_UNITS
+
+
 def overlay_line(
     analysis: RunAnalysis,
     group: GroupResult | None,
@@ -62,18 +74,21 @@ def overlay_line(
     style: LineStyle,
     band: str,
     max_points: int,
+    metadata: Mapping[str, Any] | None = None,
 ) -> PlotLine | None:
-    """One curve of ``analysis`` as drawn, with the group's band around it when there is one."""
+    """One curve of ``analysis`` as drawn, with the group's band around it when there is one;
+    its x counts epochs when the reader's ``metadata`` says its steps do."""
     series = analysis.series(*key)
     if series is None:
         return None
     label, colour, dashes = style
-    curve = replace(plot_data.curve(series, STEP_AXIS, max_points), label=label)
+    x_of = EPOCH_STEPS_AXIS if steps_are_epochs(metadata or {}, series.tag) else STEP_AXIS
+    curve = replace(plot_data.curve(series, x_of, max_points), label=label)
     mean = next((c for c in group.curves if c.key == key), None) if group else None
     shade = None
     if mean is not None and group is not None:
         shade = band_of(mean, band, max_points, f"{label}: {band_label(group, band)}")
-    return PlotLine(curve, colour, dashes, shade)
+    return PlotLine(curve, colour, dashes, shade, x_of.label)
 
 
 def one_band_label(lines: list[PlotLine], legend: str) -> list[PlotLine]:
@@ -99,7 +114,9 @@ def group_plot(
     lines = []
     for split in SPLITS:
         style = (f"{split} mean", SPLIT_COLOURS[split], "-")
-        line = overlay_line(analysis, group, (metric, split), style, band, max_points)
+        line = overlay_line(
+            analysis, group, (metric, split), style, band, max_points, group.judged.metadata
+        )
         if line is not None:
             lines.append(line)
     lines = one_band_label(lines, band_label(group, band))
@@ -111,6 +128,6 @@ def group_plot(
         file_name=file_name,
         title=f"{group.judged.name}: {metric}",
         alt_text=f"{metric} of {group.judged.name}, with the {band_label(group, band)}",
-        x_label="step",
+        x_label=x_label_of(lines),
         panels=(panel,),
     )

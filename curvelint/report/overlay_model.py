@@ -33,6 +33,7 @@ class PlotLine:
     colour: str
     line_style: str
     band: Band | None = None
+    x_label: str = "step"  # what its x counts ("epoch (as logged)" for a per-epoch log)
 
 
 @dataclass(frozen=True)

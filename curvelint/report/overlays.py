@@ -21,6 +21,7 @@ from curvelint.report.overlay_model import OverlayPanel, OverlayPlot, PlotLine
 from curvelint.report.plots import (
     DPI,
     WIDTH_INCHES,
+    group_x_ticks,
     mark_non_finite,
     place_legends,
     png_bytes,
@@ -109,6 +110,8 @@ def draw(plot: OverlayPlot) -> Figure:
         axes.set_visible(False)
     for axes in grid[-1]:
         axes.set_xlabel(matplotlib_text(plot.x_label))
+    for axes in grid.flat:
+        group_x_ticks(axes)
     title = figure.suptitle(
         matplotlib_text(plot.title, TITLE_LIMIT), fontsize=13, fontweight="bold"
     )

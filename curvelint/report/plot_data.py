@@ -19,6 +19,7 @@ from curvelint.report.changes import Change, significant_changes
 from curvelint.report.model import Curve, CurveStyle, EpochScale, Panel, PlotSpec, Shade
 from curvelint.report.numbers import format_value
 from curvelint.report.pixel_columns import m4_indices, one_per_column
+from curvelint.report.plot_notes import STEPS_ARE_EPOCHS
 from curvelint.report.x_axis import XMapping
 
 FloatArray = npt.NDArray[np.float64]
@@ -40,17 +41,27 @@ NO_FINITE_NOTE = "no finite value: every point is NaN or inf"
 
 @dataclass(frozen=True)
 class PlotContext:
-    """What every figure of one run shares: its name, x axis and the epoch scale."""
+    """What every figure of one run shares: its name, x axis and the epoch scale.
+    ``epoch_tags`` are the tags whose step counts epochs when only some do (Keras' TensorBoard
+    callback): their curves are drawn on an axis that says so."""
 
     run: str
     x_of: XMapping
     epochs: EpochScale | None
     max_points: int
+    epoch_tags: frozenset[str] = frozenset()
 
     @property
     def secondary(self) -> EpochScale | None:
         """The epoch scale for a secondary axis (only when the x axis is the step)."""
         return self.epochs if self.x_of.unit == "step" else None
+
+    def x_for(self, series: SeriesAnalysis) -> XMapping:
+        """The x mapping of one series: the run's, or "epoch (as logged)" for a series whose
+        step counts epochs on a run whose other steps count iterations."""
+        if self.x_of.unit == "step" and series.tag in self.epoch_tags:
+            return replace(self.x_of, label=STEPS_ARE_EPOCHS)
+        return self.x_of
 
 
 def curve_style(series: SeriesAnalysis) -> CurveStyle:
@@ -204,8 +215,12 @@ def _ordered(series: list[SeriesAnalysis]) -> list[SeriesAnalysis]:
     return sorted(series, key=lambda s: (SPLIT_ORDER.get(s.split, 4), s.split))
 
 
-def _panel(title: str, series: list[SeriesAnalysis], x_of: XMapping, max_points: int) -> Panel:
-    curves = tuple(curve(s, x_of, max_points) for s in _ordered(series))
+def _panel(title: str, series: list[SeriesAnalysis], context: PlotContext) -> Panel:
+    """One panel; its x label is its curves' unit (the run's unless they count epochs)."""
+    ordered = _ordered(series)
+    units = {context.x_for(s).label for s in ordered}
+    x_label = units.pop() if len(units) == 1 else context.x_of.label
+    curves = tuple(curve(s, context.x_for(s), context.max_points) for s in ordered)
     empty = all(not np.isfinite(c.y).any() for c in curves)
     log_y = wants_log_scale(curves)
     limits, off_scale = (None, None) if log_y else y_range(curves)
@@ -221,6 +236,7 @@ def _panel(title: str, series: list[SeriesAnalysis], x_of: XMapping, max_points:
         y_limits=limits,
         off_scale=off_scale,
         scale_note=scale_note,
+        x_label=x_label,
     )
 
 
@@ -252,10 +268,10 @@ def loss_plot(
 ) -> tuple[PlotSpec, tuple[Change, ...]]:
     """The main loss figure: every split of the loss metric (and any curve whose finding
     shades a range), its significant change-points and the shaded ranges; and those changes."""
-    x_of = context.x_of
     ordered = _ordered(loss)
     metric = ordered[0].metric
-    panel = _panel(metric, ordered, x_of, context.max_points)
+    x_of = context.x_for(ordered[0])
+    panel = _panel(metric, ordered, context)
     panel = replace(panel, curves=tuple(_named(c, metric) for c in panel.curves))
     changes = tuple(change for s in ordered for change in significant_changes(s))
     changepoints = tuple(float(x) for x in x_of([c.step for c in changes])) if changes else ()
@@ -265,7 +281,7 @@ def loss_plot(
         file_name="loss.png",
         title=f"{context.run}: {metric}",
         alt_text=f"{metric} of {context.run}",
-        x_label=x_of.label,
+        x_label=panel.x_label,
         panels=(panel,),
         epoch_scale=context.secondary,
     )
@@ -282,10 +298,7 @@ def _named(curve: Curve, metric: str) -> Curve:
 
 
 def _panels(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> tuple[Panel, ...]:
-    return tuple(
-        _panel(metric, series, context.x_of, context.max_points)
-        for metric, series in groups.items()
-    )
+    return tuple(_panel(metric, series, context) for metric, series in groups.items())
 
 
 def metrics_plot(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> PlotSpec:
@@ -296,7 +309,7 @@ def metrics_plot(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) 
         file_name="metrics.png",
         title=f"{context.run}: metrics",
         alt_text=f"metrics of {context.run}: {', '.join(groups)}",
-        x_label=context.x_of.label,
+        x_label=panels[0].x_label,
         panels=panels,
         epoch_scale=context.secondary,
         columns=columns,
@@ -305,11 +318,12 @@ def metrics_plot(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) 
 
 def optimizer_plot(groups: dict[str, list[SeriesAnalysis]], context: PlotContext) -> PlotSpec:
     """Learning rate and gradient norm, stacked."""
+    panels = _panels(groups, context)
     return PlotSpec(
         file_name="optimizer.png",
         title=f"{context.run}: {' and '.join(m.replace('_', ' ') for m in groups)}",
         alt_text=f"{' and '.join(groups)} of {context.run}",
-        x_label=context.x_of.label,
-        panels=_panels(groups, context),
+        x_label=panels[0].x_label,
+        panels=panels,
         epoch_scale=context.secondary,
     )

@@ -14,7 +14,8 @@ def changepoint_lines(report: RunReport) -> list[str]:
     if not report.changes:
         return []
     lines = ["", "Dotted lines on the loss plot mark where a curve changed (change-points):", ""]
-    steps_are_epochs = bool(report.plots) and report.plots[0].x_label == STEPS_ARE_EPOCHS
+    loss = next((plot for plot in report.plots if plot.file_name == "loss.png"), None)
+    steps_are_epochs = loss is not None and loss.x_label == STEPS_ARE_EPOCHS
     for change in report.changes:
         where = f"{'epoch' if steps_are_epochs else 'step'} {change.step:,}"
         lines.append(

@@ -17,6 +17,7 @@ from matplotlib.axes._secondary_axes import SecondaryAxis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter
 from PIL import Image
 
 from curvelint.report.epoch_ticks import epoch_ticks
@@ -25,6 +26,7 @@ from curvelint.report.figure_pool import POOL
 from curvelint.report.layout import place_axes
 from curvelint.report.legend_place import place_legend
 from curvelint.report.model import Curve, EpochScale, Panel, PlotSpec
+from curvelint.report.plot_notes import STEPS_ARE_EPOCHS
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -145,6 +147,16 @@ def _draw_marks(axes: Axes, panel: Panel) -> None:
         )
 
 
+def grouped_tick(value: float, _position: int | None = None) -> str:
+    """An x tick in the reports' number style: ``20,000`` (thousands separators), ``0.5``."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def group_x_ticks(axes: Axes) -> None:
+    """Step ticks with thousands separators, as every text of the report writes steps."""
+    axes.xaxis.set_major_formatter(FuncFormatter(grouped_tick))
+
+
 def draw_panel(axes: Axes, panel: Panel, *, titled: bool = True) -> None:
     """One panel: marks behind, curves in front, a legend that names everything drawn."""
     _draw_marks(axes, panel)
@@ -168,6 +180,7 @@ def draw_panel(axes: Axes, panel: Panel, *, titled: bool = True) -> None:
     if panel.scale_note:
         axes.set_title(matplotlib_text(panel.scale_note), fontsize=8.5, loc="right", color="0.3")
     axes.set_ylabel(matplotlib_text(panel.y_label.replace("_", " "), 40))
+    group_x_ticks(axes)
     axes.grid(True, alpha=0.3, linewidth=0.6)
     if axes.get_legend_handles_labels()[0]:
         axes.legend(fontsize=8.5, loc="upper right", framealpha=0.85)
@@ -197,6 +210,8 @@ def shares_x(panels: tuple[Panel, ...]) -> bool:
         if xs:
             joined = np.concatenate(xs)
             spans.append((float(joined.min()), float(joined.max())))
+    if len({panel.x_label for panel in panels}) > 1:
+        return False  # a per-epoch panel beside per-iteration ones: each its own unit
     if len(spans) < 2:
         return True
     lows, highs = zip(*spans, strict=True)
@@ -251,12 +266,17 @@ def _draw_on(figure: Figure, grid: np.ndarray, spec: PlotSpec, shared: bool) -> 
         draw_panel(axes, panel, titled=len(spec.panels) > 1)
     for axes in list(grid.flat)[len(spec.panels) :]:
         axes.set_visible(False)
+    labels = {
+        axes: panel.x_label or spec.x_label
+        for axes, panel in zip(grid.flat, spec.panels, strict=False)
+    }
     for axes in _lowest_visible(grid) if shared else grid.flat:
         axes.xaxis.set_tick_params(labelbottom=True)
-        axes.set_xlabel(matplotlib_text(spec.x_label))
+        axes.set_xlabel(matplotlib_text(labels.get(axes, spec.x_label)))
     if spec.epoch_scale is not None:
         for axes, panel in zip(grid[0] if shared else grid.flat, spec.panels, strict=False):
-            if shared or in_steps(panel, spec.epoch_scale):
+            counts_epochs = panel.x_label == STEPS_ARE_EPOCHS
+            if not counts_epochs and (shared or in_steps(panel, spec.epoch_scale)):
                 epoch_axis(axes, spec.epoch_scale)
     title = figure.suptitle(
         matplotlib_text(spec.title, TITLE_LIMIT), fontsize=13, fontweight="bold"

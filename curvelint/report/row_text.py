@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from curvelint.numbers import format_step
 from curvelint.report.model import IndexRow
@@ -59,6 +59,41 @@ def short_reason(reason: str, limit: int = SHORT_REASON) -> str:
     if not _balanced(text[:cut]) and opened >= room // 2:
         cut = opened  # end before a parenthesis the cut would leave open
     return _ended(text[:cut])
+
+
+# Where a reason's headline may end, whole: before the detail a colon, semicolon, dash,
+# "while", ", and" or a new sentence adds (each prefix is a complete statement)...
+_HEADLINE_ENDS = re.compile(r"; | — | while |: |, and |\. ")
+# ...else before a clause about another curve ("… and loss/eval flat …") or after a comma;
+# last, before any "and" ("… by step 60 and its trend stayed …").
+_CLAUSE_STARTS = re.compile(r" and (?=[\w.-]+/\w+ )|, ")
+_ANY_AND = re.compile(r" and ")
+# A parenthesis that closes a clause (one level of nesting: "(from step 970 (epoch 0.65))"),
+# or that gives the epoch of a step, is detail a row can drop.
+_TRAILING = re.compile(r" \((?:[^()]|\([^()]*\))*\)$")
+_PARENTHESIS = re.compile(r" \((?:[^()]|\([^()]*\))*\)(?=[,;:.]|$)| \(epoch [^()]*\)")
+
+
+def headline(reason: str, room: int, measure: Callable[[str], int] = len) -> str:
+    """The longest complete statement of ``reason`` that ``measure``s ``room`` or less, never
+    cut with ``…``: the whole reason, or the part before its detail (a colon, semicolon,
+    ``while``, ``, and``), with or without its parentheses. When none fits, the shortest of
+    them (the row is then longer; the whole reason is in the run's report)."""
+    text = " ".join(reason.split())
+    if measure(text) <= room:
+        return text
+    whole = text.rstrip(".")
+    candidates: set[str] = set()
+    for ends in (_HEADLINE_ENDS, _CLAUSE_STARTS, _ANY_AND):
+        # A parenthesis just before a cut may refer to what the cut left out ("(46 %) and …").
+        prefixes = [_TRAILING.sub("", whole[: m.start()]) for m in ends.finditer(whole)]
+        heads = {whole, *(p for p in prefixes if " " in p and _balanced(p))}
+        heads |= {_PARENTHESIS.sub("", head) for head in heads}
+        fitting = [head.rstrip(" ,") for head in heads if measure(head.rstrip(" ,")) <= room]
+        if fitting:
+            return max(fitting, key=lambda head: (measure(head), head))
+        candidates |= heads
+    return min(candidates, key=lambda head: (measure(head), head)).rstrip(" ,")
 
 
 def _ended(prefix: str) -> str:

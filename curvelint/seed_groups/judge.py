@@ -8,7 +8,7 @@ through its members' own verdicts.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from curvelint.analysis import RunAnalysis
@@ -37,6 +37,8 @@ class Judged:
     analysis: RunAnalysis
     diagnosis: Diagnosis
     numbers: Mapping[SeriesKey, tuple[SeriesNumbers, ...]]
+    # The reader's metadata (what every seed says alike): plots read what a step counts.
+    metadata: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def group_run_name(group: SeedGroup) -> str:
 def judged_run(run: Run, judgement: Judgement) -> Judged:
     """One run's judgement with its numbers per curve (the run is its own single member)."""
     numbers = {(s.metric, s.split): (curve_numbers(s),) for s in iterate_series(run.frame)}
-    return Judged(run.name, judgement.analysis, judgement.diagnosis, numbers)
+    return Judged(run.name, judgement.analysis, judgement.diagnosis, numbers, run_metadata(run))
 
 
 def _shared_metadata(runs: Sequence[Run]) -> dict[str, Any]:
@@ -114,7 +116,8 @@ def judge_group(
         if (metric, split) not in keys
     )
     name = group_run_name(group)
-    judgement = judge_frame(name, group_frame(name, curves), _shared_metadata(runs), judging)
+    metadata = _shared_metadata(runs)
+    judgement = judge_frame(name, group_frame(name, curves), metadata, judging)
     numbers = {key: tuple(curve_numbers(series[key]) for series in by_member) for key in keys}
-    judged = Judged(name, judgement.analysis, judgement.diagnosis, numbers)
+    judged = Judged(name, judgement.analysis, judgement.diagnosis, numbers, metadata)
     return GroupResult(group, judged, tuple(verdicts), curves, omitted)

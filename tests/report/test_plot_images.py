@@ -8,11 +8,14 @@ plots were wrong before (named in issue 14).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from curvelint.report.legend_place import covers_data, is_outside
@@ -28,6 +31,16 @@ CORPUS_RUNS = (
     "keras_csv/braincnn-predict-age",
     "keras_csv/brats2020-unet",
     "tfevents/action-emotion-nan",
+)
+# Dense or crowded plots whose legend had to move (headroom or outside), and the one whose
+# legend touched a line with the edge of its markers (cat-classifier's accuracy panel).
+CROWDED_RUNS = (
+    "lightning_csv/lstm-bade03-v14",
+    "lightning_csv/mnist-cnn-hcdescamps",
+    "keras_csv/cat-classifier",
+    "tfevents/tbtutorial-exp12-adam",
+    "trainer_state/dllm-remasking-policy",
+    "trainer_state/star-eagle-draft",
 )
 
 
@@ -66,6 +79,59 @@ def _check_legends(figure: Figure) -> int:
         assert box.y0 >= 0 and box.y1 <= figure.bbox.height + 0.5
         checked += 1
     return checked
+
+
+def _data_pixels_under_legend(figure: Figure, axes: Axes) -> int:
+    """Pixels drawn by the data of ``axes`` (its lines, markers and texts; not the grid, the
+    change-point lines or the shading) inside its legend's box, counted on the rendered
+    image with everything else hidden."""
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    legend = axes.get_legend()
+    assert legend is not None
+    box = legend.get_window_extent(renderer)
+    lines = [line for line in axes.get_lines() if "change-point" not in str(line.get_label())]
+    data: list[Artist] = [*lines, *axes.texts]
+    hidden = []
+    for artist in [*figure.texts, *(a for other in figure.axes for a in other.get_children())]:
+        if artist.get_visible() and artist not in data:
+            artist.set_visible(False)
+            hidden.append(artist)
+    figure.canvas.draw()  # type: ignore[no-untyped-call]
+    pixels = np.asarray(figure.canvas.buffer_rgba())  # type: ignore[attr-defined]
+    for artist in hidden:
+        artist.set_visible(True)
+    height = pixels.shape[0]
+    rows = slice(max(0, int(height - box.y1)), int(np.ceil(height - box.y0)))
+    columns = slice(max(0, int(box.x0)), int(np.ceil(box.x1)))
+    return int(np.count_nonzero((pixels[rows, columns, :3] < 250).any(axis=2)))
+
+
+@pytest.mark.parametrize("name", CROWDED_RUNS)
+def test_no_data_pixel_lies_under_a_legend(corpus: Path, name: str) -> None:
+    checked = 0
+    for spec in _corpus_report(corpus, name).plots:
+        figure = _drawn(spec)
+        for axes in _panels(figure):
+            if axes.get_legend() is not None and not is_outside(axes.get_legend()):
+                assert _data_pixels_under_legend(figure, axes) == 0, (spec.file_name, name)
+                checked += 1
+    assert checked
+
+
+def test_a_star_whose_centre_is_outside_the_legend_still_covers_it() -> None:
+    figure = Figure(figsize=(4, 3), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.subplots()
+    axes.plot([0, 1], [0, 1], linestyle="none", label="points")
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1)
+    legend = axes.legend(loc="upper right")
+    figure.canvas.draw()  # type: ignore[no-untyped-call]
+    box = legend.get_window_extent(figure.canvas.get_renderer())  # type: ignore[attr-defined]
+    x, y = axes.transData.inverted().transform((box.x0 - 6, (box.y0 + box.y1) / 2))
+    axes.plot([x], [y], linestyle="none", marker="*", markersize=15, label="_star")
+    assert not box.contains(*axes.transData.transform((x, y)))
+    assert covers_data(axes, legend)  # 6 px left of the box, the 21 px star reaches into it
 
 
 def test_sample_log_legends_are_off_the_data(sample_logs: Path) -> None:
@@ -224,10 +290,19 @@ def test_change_points_are_named_in_report_md_and_json(corpus: Path) -> None:
     text = render_markdown(report)
     assert "Dotted lines on the loss plot mark where a curve changed" in text
     for change in report.changes:
-        assert f"- step {change.step:,}, loss/train: shifted " in text
+        assert f"- epoch {change.step:,}, loss/train: shifted " in text  # Keras: epoch_loss
     listed = run_document(report)["changepoints"]
     assert [item["step"] for item in listed] == [c.step for c in report.changes]  # type: ignore[index]
     assert all(
         item["after"] in {"falling", "plateau", "rising", "spike_and_recovery", "blow_up"}
         for item in listed
     )  # type: ignore[index]
+
+
+def test_step_ticks_have_thousands_separators(corpus: Path) -> None:
+    """The x ticks write steps as every text of the report does: 20,000, not 20000."""
+    report = _corpus_report(corpus, "lightning_csv/lstm-bade03-v14")
+    axes = _drawn(report.plots[0]).axes[0]
+    labels = [tick.get_text() for tick in axes.get_xticklabels() if tick.get_text()]
+    assert "20,000" in labels, labels
+    assert not any(re.search(r"\d{4}", label) for label in labels), labels

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from curvelint.report.sparkline import EMPTY, LEVELS, NON_FINITE, sparkline
+from curvelint.report.sparkline import EMPTY, LEVELS, NON_FINITE, WIDTH, sparkline
 
 
 def test_a_falling_curve_goes_from_the_top_level_to_the_bottom() -> None:
@@ -31,12 +31,20 @@ def test_values_spanning_decades_are_placed_on_a_log_scale() -> None:
     )
 
 
-def test_a_constant_curve_is_one_middle_level_and_gaps_are_blank() -> None:
+def test_a_constant_curve_is_one_middle_level_and_gaps_hold_the_last_value() -> None:
     assert set(sparkline(np.arange(10), np.full(10, 3.0), width=5)) == {LEVELS[4]}
     line = sparkline(np.array([0, 1, 100]), np.array([1.0, 2.0, 3.0]), width=3)
-    assert line[1] == EMPTY
+    assert line[1] == line[0] and line[2] == LEVELS[-1]  # 1.0 and 2.0 share bucket 0
+    assert EMPTY not in line
 
 
-def test_fewer_points_than_width_give_one_character_each_and_empty_gives_nothing() -> None:
-    assert len(sparkline(np.arange(3), np.array([1.0, 2.0, 3.0]))) == 3
+def test_every_sparkline_has_the_same_width_and_empty_gives_nothing() -> None:
+    for points in (1, 2, 3, 5, 11, 12, 13, 400, 100_000):
+        steps = np.arange(points)
+        line = sparkline(steps * 7, 1.0 / (steps + 1.0))
+        assert len(line) == WIDTH, points
+        assert EMPTY not in line
+    five = sparkline(np.arange(5), np.array([5.0, 4.0, 3.0, 2.0, 1.0]))
+    assert five[0] == LEVELS[-1] and five[-1] == LEVELS[0]
+    assert [LEVELS.index(c) for c in five] == sorted((LEVELS.index(c) for c in five), reverse=True)
     assert sparkline(np.zeros(0), np.zeros(0)) == ""
