@@ -75,13 +75,22 @@ def iterate_series(frame: pd.DataFrame) -> Iterator[SeriesData]:
     values = frame["value"].to_numpy(dtype=np.float64)
     key = (run.codes * (len(metric.names) + 1) + metric.codes) * (len(split.names) + 1)
     key += split.codes
-    order = np.arange(len(key))
-    if not np.all(key[1:] >= key[:-1]):
-        order = np.argsort(key, kind="stable")
+    order = _stable_order(key)
     sorted_key = key[order]
     boundaries = np.flatnonzero(sorted_key[1:] != sorted_key[:-1]) + 1
-    for rows in np.split(order, boundaries):
-        yield _series(np.sort(rows), (run, metric, split), tag, steps, values)
+    for rows in np.split(order, boundaries):  # a stable order: each series' rows ascend
+        yield _series(rows, (run, metric, split), tag, steps, values)
+
+
+def _stable_order(key: IntArray) -> IntArray:
+    """Row order grouping equal keys, rows ascending within a key. A frame rarely holds more
+    than 65,536 series, and numpy sorts 16-bit integers stably by radix in linear time: the
+    interleaved tags of a 10M-point run are grouped in a fraction of a comparison sort's time."""
+    if len(key) < 2 or np.all(key[1:] >= key[:-1]):
+        return np.arange(len(key))
+    if int(key.max()) <= np.iinfo(np.uint16).max:
+        return np.argsort(key.astype(np.uint16), kind="stable")
+    return np.argsort(key, kind="stable")
 
 
 def _series(
@@ -92,12 +101,18 @@ def _series(
     values: FloatArray,
 ) -> SeriesData:
     """One series from its frame rows (in frame order, so "last record wins" means later)."""
-    tag_codes, first_rows, counts = np.unique(
-        tag.codes[rows], return_index=True, return_counts=True
-    )
-    ranking = sorted(range(len(tag_codes)), key=lambda i: (-counts[i], first_rows[i]))
+    codes = tag.codes[rows]
+    counts = np.bincount(codes, minlength=len(tag.names))
+    tag_codes = np.flatnonzero(counts)
+    if len(tag_codes) == 1:  # the usual case: one tag, no mask to build
+        ranking, kept = [0], rows
+    else:
+        first_rows = [int(np.argmax(codes == code)) for code in tag_codes]
+        ranking = sorted(
+            range(len(tag_codes)), key=lambda i: (-counts[tag_codes[i]], first_rows[i])
+        )
+        kept = rows[codes == tag_codes[ranking[0]]]
     chosen = int(tag_codes[ranking[0]])
-    kept = rows[tag.codes[rows] == chosen]
     sorted_steps, sorted_values, duplicates = sort_and_deduplicate(steps[kept], values[kept])
     first = int(rows[0])
     run, metric, split = (column.name(first) for column in names)
