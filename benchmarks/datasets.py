@@ -11,6 +11,10 @@ last, so an interrupted or outdated dataset is rebuilt instead of being measured
   through TensorBoard's own ``EventFileWriter``.
 * ``sweep``: a hyper-parameter sweep of many runs × 4 tags × S steps with healthy, overfitting,
   NaN, diverging and plateauing curves, so that analysis has every kind of verdict to reach.
+* ``long_run``: one run of 10 M points (10 tags × 1 M steps) in one event file, written by
+  torch's ``SummaryWriter`` like ``scalars_simple`` (about 4 minutes of CPU: TensorBoard's
+  ``EventFileWriter``, which torch writes through, is no faster, since both spend their time
+  in the pure-Python CRC of every record), for ``curvelint analyze`` of a single huge run.
 * ``trainer_state``: a Hugging Face ``trainer_state.json`` of E ``log_history`` entries in the
   Trainer's shape (``json.dumps(indent=2, sort_keys=True)``, bare ``NaN`` tokens included).
 * ``keras_csv``: a Keras ``CSVLogger`` file (``repr`` of float32 values, as Keras writes them).
@@ -95,6 +99,9 @@ class Sizes:
 
 FULL = Sizes("full", 100_000, 200, 2_000, 200_000, 10, 1_000_000)
 QUICK = Sizes("quick", 2_000, 4, 200, 4_000, 10, 20_000)
+# Steps (× len(SCALAR_TAGS) events) of the single huge run, kept out of ``Sizes`` so that
+# adding it left the other datasets' markers, and so the data already generated, valid.
+LONG_RUN_STEPS = {FULL.label: 1_000_000, QUICK.label: 10_000}
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,12 @@ def _write_with_torch(directory: Path, curves: dict[str, np.ndarray], step_secon
 def write_scalars_simple(directory: Path, sizes: Sizes) -> None:
     """The big single run with ``simple_value`` scalars (torch's SummaryWriter)."""
     _write_with_torch(directory, scalar_curves(sizes.scalar_steps), step_seconds=0.12)
+
+
+def write_long_run(directory: Path, sizes: Sizes) -> None:
+    """One run of 10 M points in one event file (torch's SummaryWriter)."""
+    curves = scalar_curves(LONG_RUN_STEPS[sizes.label])
+    _write_with_torch(directory / "long", curves, step_seconds=0.12)
 
 
 def write_scalars_tensor(directory: Path, sizes: Sizes) -> None:
@@ -376,13 +389,15 @@ def _jobs(root: Path, sizes: Sizes) -> list[Job]:
         ("sweep", write_sweep_runs, (sweep, sizes, half, sizes.sweep_runs)),
         ("scalars_tensor", write_scalars_tensor, (root / "scalars_tensor", sizes)),
         ("scalars_simple", write_scalars_simple, (root / "scalars_simple", sizes)),
+        ("long_run", write_long_run, (root / "long_run", sizes)),
         ("trainer_state", write_trainer_state, (root / "trainer_state", sizes)),
         ("keras_csv", write_keras_csv, (root / "keras_csv", sizes)),
     ]
 
 
 def _marker_text(name: str, sizes: Sizes) -> str:
-    return json.dumps({"dataset": name, "version": GENERATOR_VERSION, **asdict(sizes)})
+    extra = {"long_run_steps": LONG_RUN_STEPS[sizes.label]} if name == "long_run" else {}
+    return json.dumps({"dataset": name, "version": GENERATOR_VERSION, **asdict(sizes), **extra})
 
 
 def _is_complete(directory: Path, name: str, sizes: Sizes) -> bool:
@@ -431,11 +446,14 @@ def describe(sizes: Sizes) -> dict[str, Dataset]:
     tensor = _single(root / "scalars_tensor", "events.out.tfevents.*")
     state = root / "trainer_state" / "trainer_state.json"
     csv = root / "keras_csv" / "training_log.csv"
+    long_run = root / "long_run"  # the folder holding the run's folder, as analyze is given
+    long_events = LONG_RUN_STEPS[sizes.label] * len(SCALAR_TAGS)
     entries = [
         Dataset("scalars_simple", simple, sizes.scalar_events, _size(simple)),
         Dataset("scalars_tensor", tensor, sizes.scalar_events, _size(tensor)),
         Dataset("sweep", root / "sweep", sizes.sweep_events, _size(root / "sweep")),
         Dataset("trainer_state", state, sizes.trainer_entries, _size(state)),
         Dataset("keras_csv", csv, sizes.csv_rows, _size(csv)),
+        Dataset("long_run", long_run, long_events, _size(long_run)),
     ]
     return {entry.name: entry for entry in entries}

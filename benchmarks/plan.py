@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -195,6 +196,34 @@ def _analysis_group(datasets: dict[str, Dataset]) -> Group:
     )
 
 
+CURVELINT_ANALYZE_LONG = "curvelint analyze (process)"
+CURVELINT_ANALYZE_LONG_NO_CACHE = "curvelint analyze --no-cache (process)"
+LONG_RUN_OUT = Path(tempfile.gettempdir()) / "curvelint-bench-long-run"
+
+
+def _long_run_group(dataset: Dataset) -> Group:
+    """`curvelint analyze` of one 10M-point run, end to end (reports and PNGs included), with
+    the parsed-run cache written (an empty one each round) and without it."""
+    missing = subcommand_missing("analyze")
+    base = (*curvelint_command(), "analyze", str(dataset.path), "--out", str(LONG_RUN_OUT))
+    entries = tuple(
+        Entry(
+            "long_run",
+            tool,
+            CLI,
+            dataset=dataset,
+            argv=argv,
+            ok_codes=(0, 1),  # 1: the run was flagged
+            unavailable=missing,
+        )
+        for tool, argv in (
+            (CURVELINT_ANALYZE_LONG, base),
+            (CURVELINT_ANALYZE_LONG_NO_CACHE, (*base, "--no-cache")),
+        )
+    )
+    return Group("long_run", "One run of 10M points: `curvelint analyze` (whole process)", entries)
+
+
 def build_groups(datasets: dict[str, Dataset]) -> list[Group]:
     """Every group, in the order they are measured and printed."""
     simple, tensor = datasets["scalars_simple"], datasets["scalars_tensor"]
@@ -229,4 +258,5 @@ def build_groups(datasets: dict[str, Dataset]) -> list[Group]:
             ("json.load", "json_load"),
         ),
         _analysis_group(datasets),
+        _long_run_group(datasets["long_run"]),
     ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from benchmarks import endtoend
 from benchmarks.endtoend import AnalyzeResults
 from benchmarks.plan import (
+    CURVELINT_ANALYZE_LONG,
     CURVELINT_FRAME,
     CURVELINT_HELP,
     CURVELINT_READ,
@@ -182,12 +183,29 @@ def _analyze_targets(rows: Sequence[Row], analyze: AnalyzeResults | None) -> lis
     ]
 
 
+LONG_RUN_LIMIT_S = 10.0  # issue 16: a single run of 10M points, analyze ≤ 10 s …
+LONG_RUN_PEAK_MB = 1024.0  # … and ≤ 1 GB peak
+
+
+def _long_run_targets(rows: Sequence[Row]) -> list[Target]:
+    row = _usable(find(rows, "long_run", CURVELINT_ANALYZE_LONG))
+    requirement = "a single run of 10M points: `curvelint analyze` ≤ 10 s, peak ≤ 1 GB"
+    if row is None or row.seconds is None:
+        return [Target(requirement, "not measured", NOT_AVAILABLE)]
+    peak = row.peak_mb or 0.0
+    cpu = f", cpu {_seconds(row.cpu_s)}" if row.cpu_s is not None else ""
+    measured = f"{_seconds(row.seconds)}{cpu}, peak {peak:.0f} MB"
+    holds = row.seconds <= LONG_RUN_LIMIT_S and peak <= LONG_RUN_PEAK_MB
+    return [Target(requirement, measured, _verdict(holds))]
+
+
 def evaluate(rows: Sequence[Row], analyze: AnalyzeResults | None) -> list[Target]:
     """Every target of the issue, in the issue's order."""
     targets: list[Target] = []
     for group, kind in SCALAR_GROUPS:
         targets += _scalar_targets(rows, group, kind)
     targets += _analyze_targets(rows, analyze)
+    targets += _long_run_targets(rows)
     targets.append(
         _time_limit(
             find(rows, "startup", CURVELINT_HELP), "`curvelint --help` ≤ 0.3 s", HELP_LIMIT_S

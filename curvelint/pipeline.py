@@ -234,16 +234,18 @@ def _compute_tasks(tasks: Sequence[RunTask], jobs: int, progress: Progress) -> l
 def _compute_on_cluster(
     tasks: Sequence[RunTask], executor: DaskExecutor, progress: Progress
 ) -> list[RunOutcome]:
-    """Outcomes in the order of ``tasks``, rendered on a cluster and written here (once each,
-    whichever worker finally rendered it), then kept in this process's cache."""
-    rendered = executor.map(
-        render_fetched_run,
-        [_on_workers(task) for task in tasks],
-        lambda done: progress(done.outcome.row),
-    )
-    return [
-        _write(task, _outputs_key(task), run) for task, run in zip(tasks, rendered, strict=True)
-    ]
+    """Outcomes in the order of ``tasks``, rendered on a cluster and written here as each
+    arrives (once each, whichever worker finally rendered it), then kept in this process's
+    cache; the rendered bytes are not kept once written."""
+
+    def written(position: int, rendered: RenderedRun) -> RunOutcome:
+        task = tasks[position]
+        outcome = _write(task, _outputs_key(task), rendered)
+        progress(outcome.row)
+        return outcome
+
+    on_workers = [_on_workers(task) for task in tasks]
+    return executor.map_each(render_fetched_run, on_workers, written)
 
 
 def _on_workers(task: RunTask) -> RunTask:

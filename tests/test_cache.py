@@ -591,3 +591,23 @@ def test_other_curvelint_code_never_reuses_entries(
     reads.clear()
     read_runs([logs], cache=cache)
     assert sorted(reads) == ["keras_csv", "tensorboard"]
+
+
+def test_a_run_too_big_to_pay_off_is_read_but_not_kept(
+    logs: Path, cache: Cache, reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsed runs over ``MAX_CACHED_POINTS`` are read every time (loading a 10M-point entry
+    costs what parsing does); smaller ones are kept, and so are the big run's outputs."""
+    from curvelint import cache as cache_code
+
+    monkeypatch.setattr(cache_code, "MAX_CACHED_POINTS", 100)  # tb-run: 400 points, keras: 60
+    plain = read_runs([logs])
+    reads.clear()
+    first = read_runs([logs], cache=cache)
+    second = read_runs([logs], cache=cache)
+    assert sorted(reads) == ["keras_csv", "tensorboard", "tensorboard"]
+    assert len(entries(cache.root, "runs")) == 1
+    assert_same_runs(plain.runs, first.runs)
+    assert_same_runs(plain.runs, second.runs)
+    analyze_paths([logs], tmp_path / "out", cache=cache)
+    assert len(entries(cache.root, "outputs")) == 2

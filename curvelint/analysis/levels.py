@@ -35,10 +35,52 @@ TREND_WINDOW_SHARE = 0.1  # running-median window, share of the points
 FINAL_SHARE = 0.1  # the final level: the median of this share of the last points
 
 
+# Above this many points the running median is taken over an evenly spaced sample and
+# interpolated: a window of a tenth of the curve still holds 10,000 sampled points, and the
+# exact median's cost (n log window) would dominate the analysis of a 10M-point run.
+RUNNING_MEDIAN_MAX_POINTS = 100_000
+
+
 def running_median(values: FloatArray, window: int) -> FloatArray:
-    """The centred running median over ``window`` points, its window shrinking at both ends."""
+    """The centred running median over ``window`` points, its window shrinking at both ends
+    (on long curves, of every k-th point over ``window / k`` of them, interpolated between)."""
+    positions, medians = sampled_running_median(values, window)
+    if positions is None:
+        return medians
+    return np.interp(np.arange(len(values), dtype=np.float64), positions, medians)
+
+
+def sampled_running_median(values: FloatArray, window: int) -> tuple[FloatArray | None, FloatArray]:
+    """:func:`running_median` before interpolation: the sampled positions (None: every point)
+    and the medians there."""
+    count = len(values)
+    stride = -(-count // RUNNING_MEDIAN_MAX_POINTS)
+    if stride <= 1:
+        return None, _exact_running_median(values, window)
+    positions = np.arange(0, count, stride)
+    if positions[-1] != count - 1:  # the last point is sampled too, so no end is extrapolated
+        positions = np.append(positions, count - 1)
+    sampled = _exact_running_median(values[positions], max(1, window // stride) | 1)
+    return positions.astype(np.float64), sampled
+
+
+def _exact_running_median(values: FloatArray, window: int) -> FloatArray:
     rolling = pd.Series(values).rolling(window, center=True, min_periods=1)
     return rolling.median().to_numpy(dtype=np.float64)
+
+
+def _finite_oriented(
+    steps: IntArray, values: FloatArray, mask: npt.NDArray[np.bool_], sign: float
+) -> tuple[FloatArray, IntArray]:
+    """Read-only finite values times ``sign`` and their steps; views, not copies, where
+    nothing changes (a 1M-point loss with no NaN is not held twice)."""
+    every = bool(mask.all())
+    finite_steps = steps.view() if every else steps[mask]
+    finite = values if every else values[mask]
+    oriented = finite.view() if sign == 1.0 and finite.dtype == np.float64 else sign * finite
+    oriented.setflags(write=False)
+    finite_steps.setflags(write=False)
+    return oriented, finite_steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +97,21 @@ class Curve:
     sign: float
     noise: float
     final_share: float
-    trend_values: FloatArray
+    # The running median, at every point or (a long curve) at sampled point positions: 8
+    # bytes a point held for each series of a 10M-point run would be 80 MB.
+    trend_medians: FloatArray
+    trend_positions: FloatArray | None = None
     turn: EvalTurn | None = None
+
+    @property
+    def trend_values(self) -> FloatArray:
+        """The running median at every point (read-only)."""
+        if self.trend_positions is None:
+            return self.trend_medians
+        every = np.arange(self.count, dtype=np.float64)
+        trend = np.interp(every, self.trend_positions, self.trend_medians)
+        trend.setflags(write=False)
+        return trend
 
     @classmethod
     def of(
@@ -73,14 +128,12 @@ class Curve:
         if not mask.any():
             return None
         sign = -1.0 if direction > 0 else 1.0
-        oriented, finite_steps = sign * values[mask], steps[mask]
-        oriented.setflags(write=False)
-        finite_steps.setflags(write=False)
+        oriented, finite_steps = _finite_oriented(steps, values, mask, sign)
         window = max(3, int(TREND_WINDOW_SHARE * len(oriented)) | 1)
-        trend = running_median(oriented, window)
-        trend.setflags(write=False)
+        positions, medians = sampled_running_median(oriented, window)
+        medians.setflags(write=False)
         noise = noise_level(oriented)
-        curve = cls(name, finite_steps, oriented, sign, noise, final_share, trend)
+        curve = cls(name, finite_steps, oriented, sign, noise, final_share, medians, positions)
         return replace(curve, turn=find_eval_turn(curve))
 
     def eval_turn(self) -> EvalTurn:

@@ -37,8 +37,10 @@ SCHEDULE_METRICS = frozenset({"learning_rate"})
 
 
 def _read_only(array: npt.NDArray[_Scalar]) -> npt.NDArray[_Scalar]:
-    array.setflags(write=False)
-    return array
+    """A read-only view: the caller's own array (not copied, on a long series) keeps its flags."""
+    view = array.view()
+    view.setflags(write=False)
+    return view
 
 
 def analyze_series(

@@ -14,6 +14,7 @@ a constant series comes back unchanged.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,7 @@ FloatArray = npt.NDArray[np.float64]
 _BLOCK_DECAY = 500.0  # keep exp() of within-block decays inside float64
 _MAX_STEP_DECAY = 50.0  # e^-50: a gap this long forgets everything before it
 _REFLECT_TIME_CONSTANTS = 10.0  # e^-10: points farther from an end than this do not matter
+SMOOTHING_MAX_POINTS = 100_000  # longer curves are smoothed on bucket means (see below)
 
 
 def smooth(
@@ -46,11 +48,35 @@ def smooth(
         return result
     if method == "debiased_ema":
         result[finite] = debiased_ema(kept, ema_weight)
-    elif method == "time_ema":
-        result[finite] = time_ema(x[finite], kept, time_constant)
     else:
-        result[finite] = centered_time_ema(x[finite], kept, time_constant)
+        ema = time_ema if method == "time_ema" else centered_time_ema
+        result[finite] = _on_bounded_points(ema, x[finite], kept, time_constant)
     return result
+
+
+def _on_bounded_points(
+    ema: Callable[[FloatArray, FloatArray, float], FloatArray],
+    steps: FloatArray,
+    values: FloatArray,
+    time_constant: float,
+) -> FloatArray:
+    """``ema`` of a long curve computed on at most ``SMOOTHING_MAX_POINTS`` points and
+    interpolated back: the end points, and between them the mean of each run of consecutive
+    points at its mean step. A time EMA does not depend on how densely the curve was logged,
+    and its time constant spans thousands of these buckets, so the result barely moves while
+    a 1M-point curve costs what a 100,000-point one does."""
+    count = len(values)
+    size = -(-(count - 2) // (SMOOTHING_MAX_POINTS - 2))
+    if size <= 1:
+        return ema(steps, values, time_constant)
+    starts = np.arange(1, count - 1, size)
+    lengths = np.diff(np.append(starts, count - 1))
+    inner_steps = np.add.reduceat(steps[1:-1], starts - 1) / lengths
+    inner_values = np.add.reduceat(values[1:-1], starts - 1) / lengths
+    sample_steps = np.concatenate(([steps[0]], inner_steps, [steps[-1]]))
+    sample_values = np.concatenate(([values[0]], inner_values, [values[-1]]))
+    smoothed = ema(sample_steps, sample_values, time_constant)
+    return np.interp(steps, sample_steps, smoothed)
 
 
 def debiased_ema(values: FloatArray, weight: float) -> FloatArray:

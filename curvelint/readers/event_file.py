@@ -24,11 +24,14 @@ import numpy as np
 from curvelint.readers.base import Skipped
 from curvelint.readers.event_batch import Batch, decode_batch, empty_batch
 from curvelint.readers.event_points import collect
-from curvelint.readers.event_reading import EventFile, Reading
+from curvelint.readers.event_reading import EventFile, Reading, RecordLog
 from curvelint.readers.event_scalars import SCALARS_PLUGIN, finish
 from curvelint.readers.event_wire import DecodeError, Event, decode_narrow, decode_protobuf
+from curvelint.readers.file_window import AVAILABLE as WINDOW_AVAILABLE
+from curvelint.readers.file_window import WINDOW_BYTES, FileWindow
 from curvelint.readers.record_framing import (
     HEADER_BYTES,
+    Buffer,
     data_intact,
     diagnose,
     find_record,
@@ -48,46 +51,104 @@ def read_event_file(path: Path, *, verify: bool = False, decoder: str = "fast") 
         raise ValueError(f"decoder must be one of {DECODERS}, not {decoder!r}")
     result = EventFile(path)
     try:
-        buffer = path.read_bytes()
+        size = path.stat().st_size
+        source: bytes | FileWindow = _whole_or_window(path, size)
     except OSError as error:
         why = f"cannot read ({error.strerror or error})"
         result.skipped.append(Skipped(str(path), "", why))
         return result
-    if not buffer:
-        result.skipped.append(Skipped(str(path), "", "empty file (0 bytes)"))
-        return result
-    reading = Reading(path, buffer, decoder, verify, result)
-    _walk_file(reading)
+    if isinstance(source, bytes):
+        if not source:
+            result.skipped.append(Skipped(str(path), "", "empty file (0 bytes)"))
+            return result
+        size = len(source)
+    reading = _walked(path, source, decoder, verify, RecordLog())
+    if reading.records.lost:  # a late record needs the records the log dropped: read again
+        source = source if isinstance(source, bytes) else FileWindow(path, size)
+        reading = _walked(path, source, decoder, verify, RecordLog(compact=False))
+    del source
+    reading.buffer = b""  # every record is decoded: the file's bytes go before the points join
+    result = reading.result
     finish(reading)
     if result.records == 0 and not any(s.why.startswith("truncated") for s in result.skipped):
         why = "not a TensorBoard event file: no intact record"
-        result.skipped[:] = [Skipped(str(path), "", f"{why} ({len(buffer)} bytes)")]
+        result.skipped[:] = [Skipped(str(path), "", f"{why} ({size} bytes)")]
     return result
 
 
-def _walk_file(reading: Reading) -> None:
-    """Frame and decode chunk after chunk, resynchronising after corrupt lengths."""
+def _whole_or_window(path: Path, size: int) -> bytes | FileWindow:
+    """The file's bytes, or for a large file a window on it (:mod:`.file_window`)."""
+    if size <= WINDOW_BYTES or not WINDOW_AVAILABLE:
+        return path.read_bytes()
+    return FileWindow(path, size)
+
+
+def _walked(
+    path: Path, source: bytes | FileWindow, decoder: str, verify: bool, records: RecordLog
+) -> Reading:
+    window = source if isinstance(source, FileWindow) else None
+    buffer = source if isinstance(source, bytes) else source.load(HEADER_BYTES)
+    reading = Reading(path, buffer, decoder, verify, EventFile(path), records=records)
+    try:
+        _walk_file(reading, window)
+    finally:
+        if window is not None:
+            window.close()
+    return reading
+
+
+def _walk_file(reading: Reading, window: FileWindow | None = None) -> None:
+    """Frame and decode chunk after chunk, resynchronising after corrupt lengths. With a
+    ``window``, more of the file is loaded as the walk nears the end of what is, the part
+    behind it released, and all the rest loaded before any scan for an intact record."""
     buffer = reading.buffer
     position = 0
     if len(buffer) >= HEADER_BYTES and not length_intact(buffer, 0):
+        buffer = _load_all(reading, window)
         position = _resync(reading, 0, "the first record's length fails its checksum")
-    while position < len(buffer):
+    while True:
+        if window is not None and window.loaded - position < WINDOW_BYTES // 2:
+            buffer = reading.buffer = window.load(position + WINDOW_BYTES)
+        if position >= len(buffer):
+            return
         framing = walk(buffer, position, CHUNK_RECORDS)
         cut = _decode_segment(reading, framing.starts, framing.lengths)
         if cut is not None:
+            buffer = _load_all(reading, window)
             position = _resync(reading, cut, "record length fails its checksum")
             continue
         position = framing.end
+        if window is not None:
+            window.release(position)
         if not framing.blocked:
             continue
-        stop = diagnose(buffer, position)
-        if stop.kind == "corrupt":
-            position = _resync(reading, position, stop.why)
-        elif find_record(buffer, position + 1) is not None:  # not the tail: a bogus length
-            position = _resync(reading, position, f"record length too long ({stop.why})")
-        else:
-            reading.skip(position, f"{stop.why}: the writer stopped mid-record")
+        if window is not None and not window.complete:  # the record runs past what is loaded
+            buffer = reading.buffer = window.load(window.loaded + WINDOW_BYTES)
+            continue
+        resumed = _after_blocked(reading, position)
+        if resumed is None:
             return
+        position = resumed
+
+
+def _after_blocked(reading: Reading, position: int) -> int | None:
+    """Where reading resumes after a record that does not fit at ``position``; None: the
+    file ends there (a writer stopped mid-record)."""
+    buffer = reading.buffer
+    stop = diagnose(buffer, position)
+    if stop.kind == "corrupt":
+        return _resync(reading, position, stop.why)
+    if find_record(buffer, position + 1) is not None:  # not the tail: a bogus length
+        return _resync(reading, position, f"record length too long ({stop.why})")
+    reading.skip(position, f"{stop.why}: the writer stopped mid-record")
+    return None
+
+
+def _load_all(reading: Reading, window: FileWindow | None) -> Buffer:
+    """The whole file as the reading's buffer (a scan past damage may go to its end)."""
+    if window is not None:
+        reading.buffer = window.load_all()
+    return reading.buffer
 
 
 def _resync(reading: Reading, offset: int, why: str) -> int:

@@ -19,6 +19,7 @@ from curvelint.readers.event_reading import (
     Problem,
     Reading,
 )
+from curvelint.readers.event_record_log import add_segment
 from curvelint.readers.event_values import NO_VALUE, OTHER, SIMPLE, TENSOR
 from curvelint.readers.event_values import SESSION_START as START_STATUS
 from curvelint.readers.event_wire import Event
@@ -94,11 +95,7 @@ def _log_records(
             log.more_tags[number] = tuple(tags[1:])
         if kind[index] == FILE_VERSION:
             log.versions[number] = event.file_version
-    log.step.append(step[decoded])
-    log.kind.append(kind[decoded])
-    log.tag.append(tag[decoded])
-    log.points.append(points[decoded])
-    log.count += int(decoded.sum())
+    add_segment(log, step[decoded], kind[decoded], tag[decoded], points[decoded])
 
 
 def _kind(event: Event) -> int:
@@ -193,13 +190,23 @@ def _note_event(reading: Reading, event: Event) -> None:
 
 
 def concatenate(parts: list[Points]) -> Points:
+    """The parts joined; ``parts`` is emptied as it goes, so that a column's pieces are freed
+    as soon as it is joined (the points of a 10M-point file are never held twice)."""
     if len(parts) == 1:
-        return parts[0]
-    names = ("tag", "tensor", "step", "wall_time", "value")
-    columns = {name: np.concatenate([getattr(part, name) for part in parts]) for name in names}
+        return parts.pop()
     problem = None
     if any(part.problem is not None for part in parts):
         problem = np.concatenate(
             [np.zeros(len(p.tag), bool) if p.problem is None else p.problem for p in parts]
         )
+    names = ("tag", "tensor", "step", "wall_time", "value")
+    columns = {}
+    for name in names:
+        columns[name] = np.concatenate([getattr(part, name) for part in parts])
+        for part in parts:
+            setattr(part, name, _EMPTY)
+    parts.clear()
     return Points(**columns, problem=problem)
+
+
+_EMPTY = np.zeros(0)

@@ -79,16 +79,26 @@ class Problem:
 
 @dataclass
 class RecordLog:
-    """The :class:`EventLog` columns of the segments read so far, joined when reading ends;
-    ``points`` is each record's count of candidate points."""
+    """The :class:`EventLog` columns of the segments read so far, joined when reading ends
+    (:mod:`curvelint.readers.event_record_log`): ``first_point`` is the index of each record's
+    first candidate point, ``numbers`` its index among the file's records. With ``compact``,
+    while the file reads as one whose restarts only ``SessionLog.START`` decides, only those
+    and the version records are kept (``compacted``); ``lost`` says a later record showed
+    that the dropped ones were needed after all (the file is then read again, uncut)."""
 
     step: list[np.ndarray] = field(default_factory=list)
     kind: list[np.ndarray] = field(default_factory=list)
     tag: list[np.ndarray] = field(default_factory=list)
-    points: list[np.ndarray] = field(default_factory=list)
+    first_point: list[np.ndarray] = field(default_factory=list)
+    numbers: list[np.ndarray] = field(default_factory=list)
     more_tags: dict[int, tuple[int, ...]] = field(default_factory=dict)
     versions: dict[int, str] = field(default_factory=dict)
     count: int = 0
+    points_before: int = 0
+    first_kind: int | None = None
+    compact: bool = True
+    compacted: bool = False
+    lost: bool = False
 
 
 @dataclass

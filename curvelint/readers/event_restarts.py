@@ -66,19 +66,36 @@ def essential(log: EventLog) -> EventLog:
     """The records the rules can need. A file that starts with a ``file_version`` of 2 or
     later, and names no lower one, is read by ``SessionLog.START`` alone whatever came before
     it: its START and version records are kept, the rest (one per point) dropped."""
-    if not len(log.kind) or log.kind[0] != FILE_VERSION:
+    chosen = essential_records(log.kind, log.versions)
+    if chosen is None:
         return log
-    if not all(parse_file_version(text) >= _PURGE_BY_START for text in log.versions.values()):
-        return log  # (NaN too: TensorBoard then checks rewinds)
-    chosen = np.flatnonzero((log.kind == SESSION_START) | (log.kind == FILE_VERSION))
-    renumber = {int(old): new for new, old in enumerate(chosen.tolist())}
     return EventLog(
         step=log.step[chosen],
         kind=log.kind[chosen],
         tag=log.tag[chosen],
         position=log.position[chosen],
-        versions={renumber[record]: text for record, text in log.versions.items()},
+        versions=renumbered(log.versions, chosen),
     )
+
+
+def essential_records(kind: np.ndarray, versions: dict[int, str]) -> np.ndarray | None:
+    """The indices of the records :func:`essential` keeps; None when it keeps them all."""
+    if not len(kind) or kind[0] != FILE_VERSION:
+        return None
+    if not all(purged_by_start(parse_file_version(text)) for text in versions.values()):
+        return None  # (NaN too: TensorBoard then checks rewinds)
+    return np.flatnonzero((kind == SESSION_START) | (kind == FILE_VERSION))
+
+
+def purged_by_start(version: float) -> bool:
+    """Files of this version are purged by ``SessionLog.START`` alone (False for NaN)."""
+    return version >= _PURGE_BY_START
+
+
+def renumbered(versions: dict[int, str], chosen: np.ndarray) -> dict[int, str]:
+    """``versions`` keyed by their record's index among the ``chosen`` records."""
+    renumber = {int(old): new for new, old in enumerate(chosen.tolist())}
+    return {renumber[record]: text for record, text in versions.items()}
 
 
 def purges(files: list[EventFile]) -> list[Purge]:

@@ -10,13 +10,11 @@ import numpy as np
 from curvelint.readers.event_points import concatenate
 from curvelint.readers.event_reading import (
     EventFile,
-    EventLog,
     Points,
     Problem,
     Reading,
-    RecordLog,
 )
-from curvelint.readers.event_restarts import essential
+from curvelint.readers.event_record_log import joined
 
 SCALARS_PLUGIN = "scalars"
 
@@ -42,27 +40,9 @@ def finish(reading: Reading) -> None:
         keep &= ~points.problem
     if not keep.all():
         points = Points(*(column[keep] for column in _columns(points)))
-    result.log = _record_log(reading.records, keep)
+    result.log = joined(reading.records, keep)
     _sort_tags(result, points.tag)
     result.steps, result.wall_times, result.values = points.step, points.wall_time, points.value
-
-
-def _record_log(records: RecordLog, keep: np.ndarray) -> EventLog:
-    """The file's records with their positions among the points kept."""
-    if not records.count:
-        return EventLog()
-    points = np.concatenate(records.points).astype(np.int64)
-    first_point = np.cumsum(points) - points
-    kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
-    log = EventLog(
-        step=np.concatenate(records.step),
-        kind=np.concatenate(records.kind),
-        tag=np.concatenate(records.tag),
-        position=kept_before[first_point],
-        more_tags=records.more_tags,
-        versions=records.versions,
-    )
-    return essential(log)
 
 
 def _read_orphans_as_scalars(reading: Reading, points: Points, scalar_tags: np.ndarray) -> None:

@@ -10,7 +10,8 @@ import numpy as np
 from curvelint.analysis.results import RunAnalysis, SeriesAnalysis
 
 ARRAY_FIELDS = {"steps", "values", "smoothed"}
-CURVE_ARRAYS = {"trend_values"}  # SeriesAnalysis.curve's arrays (finite points only)
+# SeriesAnalysis.curve's arrays (finite points only; the trend as stored, maybe sampled)
+CURVE_ARRAYS = {"trend_values", "trend_medians", "trend_positions"}
 
 
 # An eval turn's rise from a best of exactly 0, or in units of a noise of exactly 0 (a quantised

@@ -116,3 +116,37 @@ def test_a_seed_band_keeps_every_extreme_in_its_envelope() -> None:
     few = band_envelope(steps[:100], low[:100], high[:100], 1000)
     for reduced, given in zip(few, (steps[:100], low[:100], high[:100]), strict=True):
         np.testing.assert_array_equal(reduced, given)
+
+
+def _m4_by_hand(x: np.ndarray, y: np.ndarray, columns: int) -> set[int]:
+    """M4 written out column by column (an oracle for the fast paths)."""
+    from curvelint.report.pixel_columns import column_of
+
+    column = column_of(x, columns)
+    kept: set[int] = set()
+    for number in np.unique(column):
+        inside = np.flatnonzero(column == number)
+        kept |= {int(inside[0]), int(inside[-1])}
+        for part in (np.isfinite(y[inside]), ~np.isfinite(y[inside])):
+            if part.any():
+                kept |= {int(inside[part][0]), int(inside[part][-1])}
+        finite = inside[np.isfinite(y[inside])]
+        if len(finite):
+            kept |= {int(finite[np.argmin(y[finite])]), int(finite[np.argmax(y[finite])])}
+    return kept
+
+
+def test_m4_on_sorted_steps_keeps_what_the_definition_keeps() -> None:
+    """Steps come sorted, which M4 uses to go column by column instead of sorting: with ties,
+    NaN, ±inf and columns holding one point or none, it keeps exactly M4's points."""
+    generator = np.random.default_rng(11)
+    for trial in range(60):
+        count = int(generator.integers(50, 3_000))
+        x = np.sort(generator.choice(np.arange(3 * count), count, replace=False)).astype(float)
+        y = generator.integers(0, 4, count).astype(float)  # many ties
+        if trial % 2:
+            y[generator.random(count) < 0.1] = np.nan
+            y[generator.random(count) < 0.05] = np.inf
+            y[generator.random(count) < 0.05] = -np.inf
+        columns = int(generator.integers(2, count // 5))
+        assert set(m4_indices(x, y, columns).tolist()) == _m4_by_hand(x, y, columns), trial
