@@ -28,11 +28,13 @@ GROUP = "analyze"
 JOBS_1 = "curvelint analyze --jobs 1 (process)"
 JOBS_2 = "curvelint analyze --jobs 2 (process)"
 CACHED = "curvelint analyze again, unchanged (cached)"
+CACHED_NEW = "curvelint analyze again, into a new folder (cached)"
 LOSSLINT_CHECK = "losslint check (process)"
 DASK_1 = "curvelint analyze --executor dask, 1 worker × 1 thread"
 DASK_2 = "curvelint analyze --executor dask, 2 workers × 1 thread"
 DASK_WORKERS = {DASK_1: 1, DASK_2: 2}
-TOOLS = (JOBS_1, JOBS_2, CACHED, LOSSLINT_CHECK, DASK_1, DASK_2)
+AGAIN = "out-again"  # the cached rerun into a folder the first run never wrote
+TOOLS = (JOBS_1, JOBS_2, CACHED, CACHED_NEW, LOSSLINT_CHECK, DASK_1, DASK_2)
 
 # Text outputs are compared after masking what legitimately differs between two runs.
 TEXT_SUFFIXES = frozenset({".md", ".json", ".html", ".htm", ".txt", ".csv", ".svg", ".xml"})
@@ -163,8 +165,8 @@ def _sample(finished: Finished, ok_codes: tuple[int, ...]) -> Sample:
     return Sample("error", f"{why}: {tail}", process_s=finished.wall_s, peak_mb=finished.peak_mb)
 
 
-def _analyze_argv(jobs: int | None) -> list[str]:
-    argv = [*curvelint_command(), "analyze", "sweep", "--out", "out"]
+def _analyze_argv(jobs: int | None, out: str = "out") -> list[str]:
+    argv = [*curvelint_command(), "analyze", "sweep", "--out", out]
     return argv if jobs is None else [*argv, "--jobs", str(jobs)]
 
 
@@ -234,6 +236,11 @@ def _analyze_round(session: _Session) -> None:
     differences = compare(parallel_output, snapshot(second.out))
     results.cached_identical = _merge(results.cached_identical, differences, rerun)
     _record(results, "first vs cached run", differences)
+    # The cache is keyed by content and options, not by the output folder (issue 16).
+    elsewhere = session.run(CACHED_NEW, _analyze_argv(2 if has_jobs else None, AGAIN), second)
+    differences = compare(parallel_output, snapshot(second.root / AGAIN))
+    results.cached_identical = _merge(results.cached_identical, differences, elsewhere)
+    _record(results, "first vs cached run into a new folder", differences)
 
 
 def _dask_round(session: _Session) -> None:
@@ -279,7 +286,7 @@ def measure_analyze(
     session = _Session(results, sweep.path.parent / "work", sweep.path, timeout_s, log)
     missing = subcommand_missing("analyze")
     if missing:
-        for tool in (JOBS_1, JOBS_2, CACHED):
+        for tool in (JOBS_1, JOBS_2, CACHED, CACHED_NEW):
             session.add(tool, Sample("n/a", missing))
     warm_matplotlib()
     for round_index in range(rounds):

@@ -141,6 +141,7 @@ def _identical(value: bool | None, requirement: str, differences: list[str]) -> 
     return Target(requirement, measured, _verdict(value))
 
 
+NEW_FOLDER_FACTOR = 10  # issue 16: a cached rerun into a new folder ≤ 1/10 of the first
 DASK_FACTOR = 1.3  # issue 16: 2 Dask workers of 1 thread within 1.3x of --jobs 2
 
 
@@ -164,9 +165,15 @@ def _analyze_targets(rows: Sequence[Row], analyze: AnalyzeResults | None) -> lis
             "a second analyze of the unchanged logdir ≤ 1/5 of the first",
             lambda factor: factor >= 1 / CACHE_FRACTION,
         ),
+        _factor(
+            find(rows, group, endtoend.CACHED_NEW),
+            parallel,
+            "a second analyze into a new folder ≤ 1/10 of the first",
+            lambda factor: factor >= NEW_FOLDER_FACTOR,
+        ),
         _identical(
             analyze.cached_identical if analyze else None,
-            "the cached rerun's output is identical to the first's",
+            "the cached reruns' output (same and new folder) is identical to the first's",
             [d for d in differences if d.startswith("first")],
         ),
         _factor(

@@ -163,7 +163,9 @@ def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
             columns[name] = _union([f[name].array for f in frames])
         else:
             columns[name] = np.concatenate([f[name].to_numpy() for f in frames])
-    frame = pd.DataFrame(columns)
+    # The arrays were just made: no copy, and no stacking of the float columns into one block
+    # (that stacking was half the time of reading a 200-run sweep into one frame).
+    frame = pd.DataFrame(columns, copy=False)
     validate(frame)
     return frame
 
@@ -179,13 +181,14 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
     """Raise :class:`SchemaError` unless ``frame`` has exactly the schema's columns and dtypes."""
     if tuple(frame.columns) != COLUMNS:
         raise SchemaError(f"frame columns {list(frame.columns)} != schema {list(COLUMNS)}")
+    dtypes = dict(zip(COLUMNS, frame.dtypes, strict=True))  # one lookup, not a Series per column
     for name in CATEGORY_COLUMNS:
-        if not isinstance(frame[name].dtype, pd.CategoricalDtype):
-            raise SchemaError(f"column {name!r} is {frame[name].dtype}, expected category")
+        if not isinstance(dtypes[name], pd.CategoricalDtype):
+            raise SchemaError(f"column {name!r} is {dtypes[name]}, expected category")
     for name, dtype in DTYPES.items():
-        if str(frame[name].dtype) != dtype:
-            raise SchemaError(f"column {name!r} is {frame[name].dtype}, expected {dtype}")
-    unknown = set(frame["split"].cat.categories) - set(SPLITS)
+        if str(dtypes[name]) != dtype:
+            raise SchemaError(f"column {name!r} is {dtypes[name]}, expected {dtype}")
+    unknown = set(dtypes["split"].categories) - set(SPLITS)
     if unknown:
         raise SchemaError(f"unknown split values {sorted(unknown)}")
     return frame
