@@ -7,6 +7,9 @@ trend and projection, change-points and labelled segments, events). No rendering
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from curvelint.analysis.buckets import minmax_buckets
 from curvelint.analysis.levels import Curve, EvalTurn
 from curvelint.analysis.results import (
@@ -22,10 +25,28 @@ from curvelint.analysis.results import (
     Spike,
     TrendFit,
 )
-from curvelint.analysis.run_analysis import analyze_frame, analyze_run
-from curvelint.analysis.series_analysis import analyze_series
 from curvelint.analysis.settings import AnalysisSettings, SmoothingMethod
-from curvelint.analysis.smoothing import smooth
+
+if TYPE_CHECKING:
+    from curvelint.analysis.run_analysis import analyze_frame, analyze_run
+    from curvelint.analysis.series_analysis import analyze_series
+    from curvelint.analysis.smoothing import smooth
+
+# Imported on first use: they pull in SciPy (~0.5 s), which reading a config or settings, or a
+# run whose analysis comes from the cache, never needs.
+_HEAVY = {
+    "analyze_frame": "curvelint.analysis.run_analysis",
+    "analyze_run": "curvelint.analysis.run_analysis",
+    "analyze_series": "curvelint.analysis.series_analysis",
+    "smooth": "curvelint.analysis.smoothing",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HEAVY:
+        return getattr(import_module(_HEAVY[name]), name)
+    raise AttributeError(f"module 'curvelint.analysis' has no attribute {name!r}")
+
 
 __all__ = [
     "AnalysisSettings",

@@ -24,7 +24,6 @@ from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
-import ruptures
 
 from curvelint.analysis.buckets import bucket_medians, bucket_size
 from curvelint.analysis.noise import noise_level
@@ -119,6 +118,10 @@ def _optimal_boundaries(
     on the medians of its two neighbouring segments; the weakest failing one is merged away
     until all pass.
     """
+    # Imported here, not at the top: ruptures pulls in scipy.stats (~1 s), which a run whose
+    # analysis comes from the cache never needs.
+    import ruptures
+
     detector = ruptures.KernelCPD(kernel="linear", min_size=minimum, jump=1)
     ends = detector.fit(residuals.reshape(-1, 1)).predict(pen=penalty)
     boundaries = [0, *(int(end) for end in ends)]

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import lfilter
 
 from curvelint.analysis.settings import SmoothingMethod
 
@@ -28,6 +28,14 @@ _BLOCK_DECAY = 500.0  # keep exp() of within-block decays inside float64
 _MAX_STEP_DECAY = 50.0  # e^-50: a gap this long forgets everything before it
 _REFLECT_TIME_CONSTANTS = 10.0  # e^-10: points farther from an end than this do not matter
 SMOOTHING_MAX_POINTS = 100_000  # longer curves are smoothed on bucket means (see below)
+
+
+def _lfilter() -> Any:
+    """scipy.signal's lfilter, imported on first use: scipy.signal costs ~0.4 s to import,
+    which a run whose analysis comes from the cache never needs."""
+    from scipy.signal import lfilter
+
+    return lfilter
 
 
 def smooth(
@@ -84,7 +92,7 @@ def debiased_ema(values: FloatArray, weight: float) -> FloatArray:
     pull towards its zero start. Expects finite values."""
     if weight <= 0.0:
         return values.astype(np.float64)
-    accumulated: FloatArray = lfilter([1.0 - weight], [1.0, -weight], values)
+    accumulated: FloatArray = _lfilter()([1.0 - weight], [1.0, -weight], values)
     counts = np.arange(1, len(values) + 1, dtype=np.float64)
     debiased: FloatArray = accumulated / -np.expm1(counts * np.log(weight))
     return debiased
@@ -155,7 +163,7 @@ def _regular_sums(ratio: float, values: FloatArray) -> tuple[FloatArray, FloatAr
     increments[0] = 0.0
     np.multiply(values[1:], share_current, out=increments[1:])
     increments[1:] += share_previous * values[:-1]
-    weighted: FloatArray = lfilter([1.0], [1.0, -decay], increments)
+    weighted: FloatArray = _lfilter()([1.0], [1.0, -decay], increments)
     weights = -np.expm1(-ratio * np.arange(len(values), dtype=np.float64))
     return weighted, weights
 

@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
+from curvelint.report.colours import OTHER_COLOURS, SPLIT_COLOURS
 from curvelint.report.model import Curve, EpochScale, FloatArray, Panel, PlotSpec, RunReport
-from curvelint.report.plots import OTHER_COLOURS, SPLIT_COLOURS
 
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 SIGNIFICANT_DIGITS = 7  # enough for any hover value, and a third of the bytes of repr()

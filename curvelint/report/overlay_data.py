@@ -19,6 +19,7 @@ from curvelint.names import is_loss
 from curvelint.readers.base import steps_are_epochs
 from curvelint.report import plot_data
 from curvelint.report.build import main_series
+from curvelint.report.colours import SPLIT_COLOURS
 from curvelint.report.overlay_model import Band, OverlayPanel, OverlayPlot, PlotLine
 from curvelint.report.pixel_columns import band_envelope
 from curvelint.report.plot_notes import STEPS_ARE_EPOCHS
@@ -29,7 +30,6 @@ from curvelint.seed_groups.seeds import MeanCurve
 STEP_AXIS = XMapping("step", "step", np.zeros(0), np.zeros(0))
 EPOCH_STEPS_AXIS = XMapping("step", STEPS_ARE_EPOCHS, np.zeros(0), np.zeros(0))
 MIXED_UNITS = "step (epoch where the log counts epochs)"
-SPLIT_COLOURS = {"train": "#1f77b4", "eval": "#d62728", "test": "#2ca02c"}  # as a run's report
 SPLITS = ("train", "eval", "test")
 
 LineStyle = tuple[str, str, str]  # legend label, colour, dashes

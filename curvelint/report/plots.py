@@ -20,6 +20,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 from PIL import Image
 
+from curvelint.report.colours import OTHER_COLOURS, SPLIT_COLOURS
 from curvelint.report.epoch_ticks import epoch_ticks
 from curvelint.report.escape import matplotlib_text
 from curvelint.report.figure_pool import POOL
@@ -36,8 +37,6 @@ LOSS_HEIGHT_INCHES = 4.8
 PANEL_HEIGHT_INCHES = 2.9
 TITLE_LIMIT = 90
 SHARED_X_SHARE = 0.5  # panels share an x axis when each spans half the widest range or more
-SPLIT_COLOURS = {"train": "#1f77b4", "eval": "#d62728", "test": "#2ca02c"}
-OTHER_COLOURS = ("#6a3d9a", "#ff7f00", "#8c564b", "#17becf")
 NON_FINITE_COLOUR = "#b2182b"
 SHADE_COLOUR = "#fdae61"
 # zlib level 6: a fifth larger files than level 9 with filter search (optimize=True), in a

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
 
 from curvelint import schema
 
@@ -99,6 +98,8 @@ def _interval(finite: FloatArray) -> tuple[FloatArray, FloatArray]:
     # In units of a power of two near the values (exact): a loss of 1e160 squared overflows.
     scale = math.ldexp(1.0, math.frexp(float(np.nanmax(np.abs(columns))))[1])
     deviation = np.nanstd(columns / scale, axis=0, ddof=1) * scale
+    from scipy import stats  # ~0.3 s to import: only when a seed group is judged
+
     half = stats.t.ppf(0.975, counts[enough] - 1) * deviation / np.sqrt(counts[enough])
     low[enough], high[enough] = centre - half, centre + half
     return low, high
