@@ -114,4 +114,8 @@ def _table_problems(document: dict[str, Any], finding: dict[str, Any]) -> list[s
                 f"{value_key} {evidence[value_key]} @ {evidence[step_key]} is not the "
                 f"table's {row[table_value]} @ {row[table_step]}"
             )
+    level, shown = evidence.get("final_level"), row.get("final_level")
+    comparable = isinstance(level, int | float) and isinstance(shown, int | float)
+    if comparable and number(level) != number(shown):  # the same final level, read alike
+        problems.append(f"final level {number(level)} is not the table's {number(shown)}")
     return problems

@@ -67,11 +67,14 @@ def check_overfitting(context: RunContext) -> Finding | None:
     train_fall = _train_fall(train, turn.best_step)
     best_index, best = curve.best()  # the logged best, as the user will find it in the log
     best_step = int(curve.steps[best_index])
-    rise = (turn.final - best) / abs(best) if best else turn.rise_relative
+    # The final level the key-numbers table shows (the turn's own, a median of fewer points,
+    # only decides whether the rise is real).
+    final = curve.final()
+    rise = (final - best) / abs(best) if best else turn.rise_relative
     extreme = "highest" if curve.sign < 0 else "lowest"
     message = (
         f"{curve.name} {extreme} {number(curve.logged(best))} at {context.where(best_step)}, "
-        f"then {signed_percent(rise)} to final level {number(curve.logged(turn.final))} "
+        f"then {signed_percent(rise)} to final level {number(curve.logged(final))} "
         f"({turn.points_after} evaluations after the turn) while {train.name} fell "
         f"{percent(train_fall)} from trend {number(train.logged(train_at_turn))} at the turn to "
         f"final level {number(train.logged(train_final))}."
@@ -92,7 +95,7 @@ def check_overfitting(context: RunContext) -> Finding | None:
             "best_value": curve.logged(best),
             "best_step": best_step,
             "trend_best_step": turn.best_step,
-            "final_level": curve.logged(turn.final),
+            "final_level": curve.logged(final),
             "rise_of_best": rise,
             "rise_relative": turn.rise_relative,
             "rise_noise_units": turn.rise_noise_units,
