@@ -24,7 +24,7 @@ from curvelint import cache_keys as cache_module
 from curvelint.cache import Cache, cache_directory, max_bytes
 from curvelint.pipeline import PipelineOptions, analyze_paths
 from curvelint.readers import keras_csv, tensorboard
-from curvelint.report import write as report_write
+from curvelint.report import plots as report_plots
 from curvelint.report.model import ReportOptions
 from curvelint.runs import Run, read_runs
 
@@ -443,13 +443,13 @@ def test_an_unwritable_cache_changes_nothing(logs: Path, tmp_path: Path) -> None
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    original = report_write.render_png
+    original = report_plots.render_png
 
     def counting(spec: Any) -> bytes:
         calls.append(spec.file_name)
         return original(spec)
 
-    monkeypatch.setattr(report_write, "render_png", counting)
+    monkeypatch.setattr(report_plots, "render_png", counting)  # looked up at each write
     return calls
 
 

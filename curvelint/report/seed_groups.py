@@ -19,7 +19,6 @@ from curvelint.report.model import ReportOptions
 from curvelint.report.numbers import format_value
 from curvelint.report.output import OutputFolder
 from curvelint.report.overlay_data import group_plot
-from curvelint.report.overlays import render_png
 from curvelint.report.paths import folder_names, link_target, name_hash
 from curvelint.seed_groups.judge import GroupResult, SeedGroups
 from curvelint.seed_groups.statistics import Statistic, side_statistic
@@ -81,6 +80,8 @@ def write_group_plots(
         plot = None
         if spec is not None:
             plot = f"{top}/{spec.file_name}"
+            from curvelint.report.overlays import render_png  # matplotlib: only when drawing
+
             folder.write_bytes(plot, render_png(spec))
         found.append(_row(result, plot, options.main_metric))
     return found
