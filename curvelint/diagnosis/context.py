@@ -116,6 +116,26 @@ class RunContext:
         return by_split.get(EVAL) or by_split.get(TEST) or by_split.get(TRAIN)
 
     @cached_property
+    def chance_accuracy_levels(self) -> tuple[float, float] | None:
+        """The chance accuracy's final level and its trend's best, as logged (None without
+        an accuracy)."""
+        series = self.chance_accuracy
+        curve = series.curve if series is not None else None
+        if curve is None or curve.count == 0:
+            return None
+        return curve.logged(curve.final()), curve.logged(float(np.min(curve.trend())))
+
+    def accuracy_never_beat(self, classes: int) -> bool:
+        """The accuracy ended within the margin of a random guess's 1/C and its trend never
+        got past twice that margin."""
+        levels, margin = self.chance_accuracy_levels, self.settings.chance_accuracy_margin
+        return (
+            levels is not None
+            and levels[0] <= 1 / classes + margin
+            and (levels[1] <= 1 / classes + 2 * margin)
+        )
+
+    @cached_property
     def loss_series(self) -> tuple[SeriesAnalysis, ...]:
         """Every loss-like series, plus the training objective when it is not called a loss."""
         losses = [s for s in self.analysis.series_analyses if is_loss(s.metric)]

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from curvelint.analysis.levels import margin_confidence
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
@@ -25,20 +23,15 @@ def check_broken_at_chance(context: RunContext) -> Finding | None:
     class count must come from elsewhere than the accuracy (which would always look like
     chance for its own 1/C): ``num_classes``, or a first loss on ln C."""
     settings = context.settings
-    accuracy = context.chance_accuracy
-    if accuracy is None or accuracy.curve is None or not is_loss(context.train_series_metric):
-        return None
-    measured = accuracy.curve
-    accuracy_level = measured.logged(measured.final())
-    best = measured.logged(float(np.max(measured.trend()))) if measured.count else 0.0
+    accuracy, levels = context.chance_accuracy, context.chance_accuracy_levels
     chance = context.chance  # given, or from a first loss on ln C: not from the accuracy
-    if chance is None:
+    if accuracy is None or levels is None or chance is None:
         return None
+    if not is_loss(context.train_series_metric) or not context.accuracy_never_beat(chance.classes):
+        return None
+    accuracy_level, best = levels
     classes = chance.classes
     guess = 1 / classes
-    margin = settings.chance_accuracy_margin
-    if accuracy_level > guess + margin or best > guess + 2 * margin:
-        return None
     curve = context.eval if context.eval is not None else context.train
     if curve is None:
         return None

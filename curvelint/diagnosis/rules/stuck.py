@@ -117,21 +117,17 @@ def _accuracy_at_chance(context: RunContext, curve: Curve) -> Finding | None:
     ln C: stuck, however high the loss started (a learning rate so high that the first steps
     blew the loss up to hundreds, then the model died into a constant prediction)."""
     settings = context.settings
-    accuracy = context.chance_accuracy
-    if accuracy is None or accuracy.curve is None or not is_loss(context.train_series_metric):
+    accuracy, levels = context.chance_accuracy, context.chance_accuracy_levels
+    if accuracy is None or levels is None or not is_loss(context.train_series_metric):
         return None
-    measured = accuracy.curve
-    accuracy_level = measured.logged(measured.final())
-    best = measured.logged(float(np.min(measured.trend())))
+    accuracy_level, best = levels
     evals = context.eval
     loss_curve = evals if evals is not None else curve
     level = loss_curve.final()
     chance = _chance_from(context, accuracy_level, level)
-    if chance is None:
+    if chance is None or not context.accuracy_never_beat(chance.classes):
         return None
     margin = settings.chance_accuracy_margin
-    if accuracy_level > 1 / chance.classes + margin or best > 1 / chance.classes + 2 * margin:
-        return None
     evidence = _evidence(context, loss_curve, "accuracy_at_chance", loss_curve.start(), level)
     evidence |= {
         "accuracy_final_level": accuracy_level,
