@@ -12,12 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from curvelint.analysis import AnalysisSettings, RunAnalysis, analyze_frame
+from curvelint.analysis import AnalysisSettings, RunAnalysis, analyze_frame, analyze_run
 from curvelint.diagnosis import Diagnosis, RuleSettings, diagnose_run
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from curvelint.analysis.series import SeriesData
     from curvelint.config import Config
     from curvelint.runs import Run
 
@@ -76,7 +77,23 @@ def judge_frame(
     name: str, frame: pd.DataFrame, metadata: Mapping[str, Any], options: JudgingOptions
 ) -> Judgement:
     """Analyse and diagnose the run ``name`` of ``frame`` (a frame of that run only)."""
-    analysis = analyze_run_frame(name, frame, options)
+    return _diagnosed(name, analyze_run_frame(name, frame, options), metadata, options)
+
+
+def judge_series(
+    name: str, series: list[SeriesData], metadata: Mapping[str, Any], options: JudgingOptions
+) -> Judgement:
+    """Analyse and diagnose the run ``name`` from its series, as
+    :func:`~curvelint.analysis.series.iterate_series` cuts them from its frame: the same
+    judgement as :func:`judge_frame`'s, without holding the frame while the series are
+    analysed (for a 10M-point run, 280 MB)."""
+    analysis = analyze_run(series, settings=options.analysis)
+    return _diagnosed(name, analysis, metadata, options)
+
+
+def _diagnosed(
+    name: str, analysis: RunAnalysis, metadata: Mapping[str, Any], options: JudgingOptions
+) -> Judgement:
     diagnosis = diagnose_run(
         analysis,
         metadata,

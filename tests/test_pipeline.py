@@ -128,7 +128,7 @@ def test_a_run_failing_analysis_with_a_curvelint_error_becomes_unreadable(
     def failing(*arguments: object) -> None:
         raise CurvelintError("analysis refused this run")
 
-    monkeypatch.setattr(run_task, "judge_run", failing)
+    monkeypatch.setattr(run_task, "judge_series", failing)
     result = analyze_paths([logs], tmp_path / "out", jobs=1)
     assert {row.verdict for row in result.rows} == {"unreadable"}
     assert any(row.reason == "analysis refused this run" for row in result.rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from curvelint.freed_memory import release_freed_memory
 from curvelint.readers.event_batch import Batch
 from curvelint.readers.event_reading import (
     FILE_VERSION,
@@ -191,7 +192,8 @@ def _note_event(reading: Reading, event: Event) -> None:
 
 def concatenate(parts: list[Points]) -> Points:
     """The parts joined; ``parts`` is emptied as it goes, so that a column's pieces are freed
-    as soon as it is joined (the points of a 10M-point file are never held twice)."""
+    (and given back to the system) as soon as it is joined: the points of a 10M-point file are
+    never held twice."""
     if len(parts) == 1:
         return parts.pop()
     problem = None
@@ -205,6 +207,7 @@ def concatenate(parts: list[Points]) -> Points:
         columns[name] = np.concatenate([getattr(part, name) for part in parts])
         for part in parts:
             setattr(part, name, _EMPTY)
+        release_freed_memory()  # the pieces' pages, for the next column (see freed_memory)
     parts.clear()
     return Points(**columns, problem=problem)
 

@@ -30,7 +30,7 @@ from curvelint.readers import keras_tags
 from curvelint.readers.base import EPOCH_TAGS, ReadResult, Skipped
 from curvelint.readers.event_file import EventFile, read_event_file
 from curvelint.readers.event_restarts import describe, orphaned, purges
-from curvelint.schema import build_frame, concat, empty_frame
+from curvelint.schema import build_frame, concat, empty_frame, unknown_floats
 
 NAME = "tensorboard"
 EPOCH_METRIC = "epoch"
@@ -170,9 +170,9 @@ def _hp_metric_placeholders(event_file: EventFile) -> np.ndarray:
 
 def _epochs(steps: np.ndarray, values: np.ndarray, is_epoch: np.ndarray) -> np.ndarray:
     """Each point's epoch: the epoch series' value at the same step (the last one logged)."""
-    epochs = np.full(len(steps), np.nan)
     if not is_epoch.any():
-        return epochs
+        return unknown_floats(len(steps))
+    epochs = np.full(len(steps), np.nan)
     epoch_steps, epoch_values = steps[is_epoch], values[is_epoch]
     order = np.argsort(epoch_steps, kind="stable")
     epoch_steps, epoch_values = epoch_steps[order], epoch_values[order]
