@@ -48,3 +48,20 @@ def test_validate_rejects_unknown_split() -> None:
     frame["split"] = pd.Categorical(["weird"])
     with pytest.raises(SchemaError, match="split"):
         schema.validate(frame)
+
+
+def test_a_column_nobody_logged_is_nan_held_once() -> None:
+    """An epoch or wall time the log does not have is NaN at every row, yet one NaN in memory
+    (80 MB saved on a 10M-point run); joined or copied, it is an ordinary column again."""
+    frame = schema.build_frame(
+        tag=["loss"] * 1000, step=range(1000), value=[0.5] * 1000, source="x"
+    )
+    for name in ("epoch", "wall_time"):
+        column = frame[name].to_numpy()
+        assert len(column) == 1000 and np.isnan(column).all()
+        assert column.strides == (0,) and not column.flags.writeable
+    schema.validate(frame)
+    joined = schema.concat([frame, frame])
+    assert np.isnan(joined["epoch"].to_numpy()).all()
+    assert joined["epoch"].to_numpy().strides == (8,)
+    assert frame.copy()["epoch"].to_numpy().strides == (8,)
