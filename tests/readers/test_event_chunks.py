@@ -6,13 +6,11 @@ column by column, each column's pieces given back to the system as soon as it is
 from __future__ import annotations
 
 import math
-import platform
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from curvelint import freed_memory
 from curvelint.readers import event_file, event_points
 from curvelint.readers.event_file import EventFile, read_event_file
 from curvelint.readers.tensorboard import read
@@ -64,8 +62,3 @@ def test_a_torch_run_without_epochs_holds_one_nan_for_them(tmp_path: Path) -> No
     frame = read([_torch_file(tmp_path / "run")]).frame
     epochs = frame["epoch"].to_numpy()
     assert len(epochs) == 1500 and np.isnan(epochs).all() and epochs.strides == (0,)
-
-
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
-def test_freed_memory_is_given_back_on_glibc() -> None:
-    assert freed_memory.release_freed_memory() is True
