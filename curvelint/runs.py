@@ -13,6 +13,7 @@ import pandas as pd
 from curvelint import frame_parcel, isolation, parallel, remote, remote_runs, schema
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
+from curvelint.freed_memory import release_freed_memory
 from curvelint.readers import BY_NAME, tensorboard
 from curvelint.readers.base import Reader, ReadResult, Skipped
 from curvelint.report.escape import shown_text
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
 
 # Run, FailedRun and ReadReport live in curvelint.run_model; they are read from here too.
 __all__ = ["FailedRun", "ReadReport", "Run", "read", "read_run", "read_runs"]
+
+# A run of this many points has freed hundreds of MB while it was read: they are given back
+# (curvelint.freed_memory) before its analysis (a 10M-point run's peak: 560 MB, not up to 620).
+# A small run is not worth the call: a sweep reads hundreds of them.
+LARGE_RUN_POINTS = 1_000_000
 
 
 def _max_loss_step(frame: pd.DataFrame) -> int:
@@ -90,6 +96,8 @@ def _read_run(spec: RunSpec) -> Run:
     frame = schema.with_run(result.frame, name)
     frame["source"] = frame["source"].cat.rename_categories(shown_text)
     files = tuple(shown_text(str(f)) for f in (*spec.files, *spec.companions))
+    if len(frame) >= LARGE_RUN_POINTS:  # what reading it freed goes back to the system
+        release_freed_memory()
     return Run(name, used_format, frame, result.skipped, result.metadata, result.notes, files)
 
 

@@ -93,11 +93,11 @@ def iterate_series(frame: pd.DataFrame) -> Iterator[SeriesData]:
 def _series_key(
     run: _Column, metric: _Column, split: _Column
 ) -> npt.NDArray[np.signedinteger[Any]]:
-    """Each row's (run, metric, split) codes as one number, in that order; 32-bit when they
-    fit (a 10M-point run's key column is then 40 MB, not 80)."""
+    """Each row's (run, metric, split) codes as one number, in that order, in the smallest
+    integer type that holds them (a 10M-point run's key column is 20 MB, not 80)."""
     metric_width, split_width = len(metric.names) + 1, len(split.names) + 1
     largest = (len(run.names) + 1) * metric_width * split_width
-    dtype = np.int32 if largest <= np.iinfo(np.int32).max else np.int64
+    dtype = next(t for t in (np.int16, np.int32, np.int64) if largest <= np.iinfo(t).max)
     key: npt.NDArray[np.signedinteger[Any]] = run.codes.astype(dtype)
     key *= metric_width
     key += metric.codes
