@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from curvelint.diagnosis import Verdict
+from curvelint.diagnosis.rules.frozen import constant_prediction_floor
 from curvelint.judging import judge_run
 from curvelint.runs import read_runs
 from tests.diagnosis.helpers import decay, diagnose_curves, flat, subsample
@@ -186,6 +187,32 @@ def test_a_healthy_fall_is_measured_from_the_trends_high_when_the_first_point_wa
     assert diagnosis.verdict is Verdict.HEALTHY
     assert "from its trend's high" in diagnosis.reason
     assert float(diagnosis.findings[0].evidence["fall_of_trend_high"]) > 0.35
+
+
+def _frozen_accuracy_run(eval_loss: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A 3-class model right on 97.8 % of the eval set from its first evaluation on, the
+    accuracy repeating exactly (a small eval set), beside an eval loss ending at ``eval_loss``."""
+    return {
+        "train/loss": decay(300, 1.1, 0.05, rate=10, noise=0.002),
+        "eval/loss": subsample(decay(300, 0.3, eval_loss, rate=6, noise=0.001, seed=1), 20),
+        "eval/accuracy": subsample(flat(300, 0.978), 20),
+    }
+
+
+def test_a_frozen_accuracy_beside_a_loss_no_constant_prediction_reaches_is_not_stuck() -> None:
+    """Predicting one class with 97.8 % of the examples scores at least 0.106 nats; an eval
+    loss of 0.05 says the model is right with confidence, so the accuracy settled."""
+    assert constant_prediction_floor(0.978) == pytest.approx(0.1058, abs=1e-3)
+    diagnosis = diagnose_curves(_frozen_accuracy_run(eval_loss=0.05), num_classes=3)
+    assert diagnosis.verdict is not Verdict.STUCK
+    frozen = [f for f in diagnosis.findings if f.code == "frozen_accuracy"]
+    assert frozen and frozen[0].evidence["at"] == "settled"
+    assert "beside a loss no constant prediction reaches" in frozen[0].message
+
+
+def test_a_frozen_accuracy_beside_a_loss_a_constant_prediction_reaches_is_stuck() -> None:
+    diagnosis = diagnose_curves(_frozen_accuracy_run(eval_loss=0.3), num_classes=3)
+    assert diagnosis.verdict is Verdict.STUCK
 
 
 def _verdict_of(path: Path) -> Verdict:
