@@ -50,7 +50,8 @@ def _mechanisms(templates: Sequence[Template], items: Sequence[Verified]) -> str
 
 
 def _secondaries(counts: Counter[tuple[str, str]]) -> str:
-    parts = [f"{split} {label}: {n}" for (split, label), n in sorted(counts.items())]
+    ordered = sorted(counts.items(), key=lambda item: (SPLITS.index(item[0][0]), item[0][1]))
+    parts = [f"{split} {label}: {n}" for (split, label), n in ordered]
     return ", ".join(parts) or "none"
 
 
