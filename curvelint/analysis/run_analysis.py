@@ -12,8 +12,8 @@ from curvelint.analysis.schedule import describe_schedule
 from curvelint.analysis.series import SeriesData, iterate_series
 from curvelint.analysis.series_analysis import analyze_series
 from curvelint.analysis.settings import AnalysisSettings, SmoothingMethod
-from curvelint.readers.keras_tags import epoch_tags
 from curvelint.schema import validate
+from curvelint.tag_families import epoch_tags
 
 LEARNING_RATE = "learning_rate"
 
