@@ -15,7 +15,8 @@ from curvelint.diagnosis.rules.selection import selected_at_the_end
 from curvelint.diagnosis.wording import number, percent, signed_percent
 
 CODE = Verdict.HEALTHY.value
-EARLY_HIGH_OF_START = 1.2
+EARLY_HIGH_OF_START = 1.2  # a trend this far above its start level early on...
+EARLY_SHARE = 0.5  # ...within this share of the run
 
 
 def check_healthy(context: RunContext) -> Finding | None:
@@ -70,13 +71,14 @@ def check_healthy(context: RunContext) -> Finding | None:
 
 
 def _early_high(curve: Curve, start: float) -> tuple[int, float] | None:
-    """Where the trend peaked, when it climbed a fifth above a positive start before falling
-    (a first logged average far below the next ones): the fall is then measured from there,
-    not from a start the curve never came back near."""
+    """Where the trend peaked, when it climbed a fifth above a positive start in the first half
+    of the run before falling (a first logged average far below the next ones): the fall is
+    then measured from there, not from a start the curve never came back near."""
     trend = curve.trend()
     index = int(np.argmax(trend))
     high = float(trend[index])
-    if start <= 0 or high < EARLY_HIGH_OF_START * start or index >= len(trend) - 1:
+    early = curve.share_of_steps(int(curve.steps[index])) <= EARLY_SHARE
+    if start <= 0 or high < EARLY_HIGH_OF_START * start or not early:
         return None
     return index, high
 
