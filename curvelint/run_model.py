@@ -14,7 +14,9 @@ from typing import Any
 import pandas as pd
 
 from curvelint.configuration import Configuration, configuration
+from curvelint.frame_columns import FrameColumns
 from curvelint.readers.base import Skipped
+from curvelint.schema import frame_of
 
 
 @dataclass
@@ -34,6 +36,27 @@ class Run:
         """The run's settings as logged, from whichever source logged them
         (:mod:`curvelint.configuration`)."""
         return configuration(self.metadata, self.format)
+
+
+@dataclass
+class RunColumns:
+    """A :class:`Run` whose frame is not built yet (:mod:`curvelint.frame_columns`): what
+    reading many runs into one frame gathers, one frame for all instead of one per run."""
+
+    name: str
+    format: str
+    columns: FrameColumns
+    skipped: list[Skipped] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    files: tuple[str, ...] = ()
+
+    def run(self) -> Run:
+        """The run, its frame built."""
+        frame = frame_of(self.columns)
+        return Run(
+            self.name, self.format, frame, self.skipped, self.metadata, self.notes, self.files
+        )
 
 
 @dataclass

@@ -6,17 +6,18 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
 from curvelint import frame_parcel, isolation, parallel, remote, remote_runs, schema
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
+from curvelint.frame_columns import FrameColumns, constant
 from curvelint.readers import BY_NAME, tensorboard
-from curvelint.readers.base import Reader, ReadResult, Skipped
+from curvelint.readers.base import ColumnsRead, Reader, ReadResult, Skipped
 from curvelint.report.escape import shown_text
-from curvelint.run_model import FailedRun, ReadReport, Run
+from curvelint.run_model import FailedRun, ReadReport, Run, RunColumns
 
 if TYPE_CHECKING:
     from curvelint.cache import Cache
@@ -75,6 +76,37 @@ def _read_files(reader: Reader, spec: RunSpec) -> ReadResult:
 
 
 def _read_run(spec: RunSpec) -> Run:
+    return _run_columns(spec, _read_result(spec)).run()
+
+
+def _sweep_columns(spec: RunSpec) -> RunColumns:
+    """One run read for :func:`read`: by its reader's ``read_columns`` when it has one (no
+    frame built: the sweep's runs become one frame at the end), else as :func:`read_run`."""
+    reader = BY_NAME[spec.format]
+    read_columns: Callable[[list[Path]], ColumnsRead] | None = getattr(reader, "read_columns", None)
+    if read_columns is None or spec.part or spec.companions:
+        return _run_columns(spec, _read_result(spec))
+    return _run_columns(spec, (read_columns(list(spec.files)), spec.format))
+
+
+def _run_columns(spec: RunSpec, read: tuple[ColumnsRead, str]) -> RunColumns:
+    """The run named, its sources shown as text (a name or path that is not UTF-8 could not
+    be written anywhere)."""
+    result, used_format = read
+    name = shown_text(spec.name)
+    columns = result.columns.replaced(
+        run=constant(name, len(result.columns)),
+        source=result.columns.coded("source").renamed(shown_text),
+    )
+    files = tuple(shown_text(str(f)) for f in (*spec.files, *spec.companions))
+    return RunColumns(
+        name, used_format, columns, result.skipped, result.metadata, result.notes, files
+    )
+
+
+def _read_result(spec: RunSpec) -> tuple[ColumnsRead, str]:
+    """The run's files read by its format's reader, or by the TensorBoard reader from a
+    Trainer's companion event files; and the format used."""
     reader = BY_NAME[spec.format]
     try:
         result = _read_files(reader, spec)
@@ -86,11 +118,7 @@ def _read_run(spec: RunSpec) -> Run:
         result.notes.append("no readable Trainer state: read its TensorBoard logs instead")
     if spec.companions and used_format == spec.format:
         result, used_format = _with_companions(spec, result)
-    name = shown_text(spec.name)  # a name that is not UTF-8 could not be written anywhere
-    frame = schema.with_run(result.frame, name)
-    frame["source"] = frame["source"].cat.rename_categories(shown_text)
-    files = tuple(shown_text(str(f)) for f in (*spec.files, *spec.companions))
-    return Run(name, used_format, frame, result.skipped, result.metadata, result.notes, files)
+    return ColumnsRead.of_result(result), used_format
 
 
 def read_runs(
@@ -144,18 +172,29 @@ def _discovered(located: remote.LocalPaths, report: ReadReport) -> list[RunSpec]
 
 
 _Outcome = Run | FailedRun | Skipped
+_Read = TypeVar("_Read", Run, RunColumns)
 
 
 def _read_outcome(spec: RunSpec, cache: Cache | None) -> _Outcome:
     """One run read (in a worker process or in this one): the run, its failure, or a skip."""
+    return _guarded(spec, functools.partial(read_run, spec, cache))
+
+
+def _columns_outcome(spec: RunSpec) -> RunColumns | FailedRun | Skipped:
+    """:func:`_read_outcome` without building the run's frame (for :func:`read`)."""
+    return _guarded(spec, functools.partial(_sweep_columns, spec))
+
+
+def _guarded(spec: RunSpec, read_one: Callable[[], _Read]) -> _Read | FailedRun | Skipped:
+    """``read_one()``; a bad run becomes its failure, a run with no point a skip."""
     try:
-        run = read_run(spec, cache)
+        run = read_one()
     except CurvelintError as error:
         return FailedRun(spec.name, spec.format, str(error))
     except Exception as error:  # a bug: its run fails, its traceback is kept (isolation)
         found = isolation.failure(spec.name, spec.root, error)
         return FailedRun(spec.name, spec.format, found.reason, found.traceback)
-    if len(run.frame) == 0:
+    if len(run.frame if isinstance(run, Run) else run.columns) == 0:
         why = "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")"
         return Skipped(str(spec.root), "", why)
     return run
@@ -210,13 +249,32 @@ def _gathered(report: ReadReport, outcomes: Sequence[_Outcome]) -> ReadReport:
 
 
 def read(*paths: str | Path) -> pd.DataFrame:
-    """Every point of every run under ``paths`` as one frame (see :mod:`curvelint.schema`).
+    """Every point of every run under ``paths`` as one frame (see :mod:`curvelint.schema`):
+    the frame :func:`read_runs` gives each run, concatenated, built once for all runs.
 
     Raises :class:`NoLogsError` when nothing readable was found.
     """
-    report = read_runs(paths)
-    if not report.runs:
-        reasons = [str(s) for s in report.skipped] + [f.error for f in report.failed]
-        detail = f": {reasons[0]}" if reasons else ""
-        raise NoLogsError(f"no training logs found under {', '.join(map(str, paths))}{detail}")
-    return schema.concat([run.frame for run in report.runs])
+    with remote.local_paths(paths) as located:
+        report = ReadReport()
+        specs = _discovered(located, report)
+        sizes = [parallel.input_bytes(spec) for spec in specs]
+        outcomes = parallel.map_in_order(_columns_outcome, specs, sizes, parallel.default_jobs())
+    runs = [outcome for outcome in outcomes if isinstance(outcome, RunColumns)]
+    if not runs:
+        failures = [outcome for outcome in outcomes if not isinstance(outcome, RunColumns)]
+        raise _no_logs(paths, remote.relabel(_gathered(report, failures), located))
+    return schema.frame_of(schema.concat_columns([_relabelled(r.columns, located) for r in runs]))
+
+
+def _no_logs(paths: Sequence[str | Path], report: ReadReport) -> NoLogsError:
+    reasons = [str(s) for s in report.skipped] + [f.error for f in report.failed]
+    detail = f": {reasons[0]}" if reasons else ""
+    return NoLogsError(f"no training logs found under {', '.join(map(str, paths))}{detail}")
+
+
+def _relabelled(columns: FrameColumns, located: remote.LocalPaths) -> FrameColumns:
+    """The sources of a URL's local copy as the URL (see :func:`remote.relabel_run`)."""
+    if not located.urls:
+        return columns
+    sources = columns.coded("source")
+    return columns.replaced(source=sources.renamed(lambda source: located.original(str(source))))
