@@ -51,7 +51,7 @@ def recode(codes: np.ndarray, names: Sequence[str]) -> Coded:
     """The column whose code ``i`` becomes ``names[i]``, categories sorted."""
     categories = sorted(set(names))
     position = {name: index for index, name in enumerate(categories)}
-    mapping = np.array([position[name] for name in names], dtype=np.int32)
+    mapping = np.array([position[name] for name in names], dtype=code_dtype(len(categories)))
     return Coded(mapping[codes] if len(mapping) else codes, tuple(categories))
 
 

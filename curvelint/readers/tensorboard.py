@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from curvelint.errors import UnreadableError
-from curvelint.frame_columns import Coded, FrameColumns
+from curvelint.frame_columns import Coded, FrameColumns, code_dtype
 from curvelint.names import canonical, folder_split
 from curvelint.readers import keras_tags
 from curvelint.readers.base import EPOCH_TAGS, ColumnsRead, ReadResult, Skipped
@@ -154,7 +154,7 @@ def _tag_column(codes: np.ndarray, tags: list[str]) -> Coded:
         recode = np.full(len(tags), -1, dtype=np.int32)
         recode[used] = np.arange(len(used), dtype=np.int32)
         codes, tags = recode[codes], [tags[index] for index in used.tolist()]
-    return Coded(codes, tuple(tags))
+    return Coded(codes.astype(code_dtype(len(tags)), copy=False), tuple(tags))
 
 
 def _points(count: int) -> str:
