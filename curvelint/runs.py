@@ -258,7 +258,8 @@ def read(*paths: str | Path) -> pd.DataFrame:
         report = ReadReport()
         specs = _discovered(located, report)
         sizes = [parallel.input_bytes(spec) for spec in specs]
-        outcomes = parallel.map_in_order(_columns_outcome, specs, sizes, parallel.default_jobs())
+        jobs, least = parallel.default_jobs(), parallel.MIN_POOL_BYTES_ONE_FRAME
+        outcomes = parallel.map_in_order(_columns_outcome, specs, sizes, jobs, min_bytes=least)
     runs = [outcome for outcome in outcomes if isinstance(outcome, RunColumns)]
     if not runs:
         failures = [outcome for outcome in outcomes if not isinstance(outcome, RunColumns)]

@@ -130,7 +130,7 @@ def test_read_is_every_runs_frame_concatenated(
 ) -> None:
     expected = _runs_concatenated(sweep)
     monkeypatch.setattr(parallel, "default_jobs", lambda: jobs)
-    monkeypatch.setattr(parallel, "MIN_POOL_BYTES", 0)  # these small runs in a pool too
+    monkeypatch.setattr(parallel, "MIN_POOL_BYTES_ONE_FRAME", 0)  # small runs in a pool too
     frame = curvelint.read(sweep)
     readers = {int(line) for line in reader_pids.read_text().split()}
     assert len(readers) == (2 if jobs == 2 and parallel.can_fork() else 1)
@@ -143,6 +143,14 @@ def test_read_is_every_runs_frame_concatenated(
         "resumed",
         "truncated",
     ]
+
+
+def test_a_sweep_of_a_few_megabytes_is_read_here(
+    sweep: Path, reader_pids: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 2)
+    curvelint.read(sweep)  # under MIN_POOL_BYTES_ONE_FRAME: a pool would cost more than it saves
+    assert {int(line) for line in reader_pids.read_text().split()} == {os.getpid()}
 
 
 def test_one_run_reads_as_its_own_frame(sweep: Path, monkeypatch: pytest.MonkeyPatch) -> None:
