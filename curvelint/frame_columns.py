@@ -34,8 +34,10 @@ class Coded:
         categories = self.categories
         if not isinstance(categories, pd.Index):
             categories = pd.Index(list(categories), dtype=None if self.inferred else object)
+        # A frame's codes are a read-only view (copy-on-write): the new column gets its own.
+        codes = self.codes if self.codes.flags.writeable else self.codes.copy()
         # codes index the categories by construction; pandas casts them to its smallest dtype
-        return pd.Categorical.from_codes(self.codes, categories=categories, validate=False)
+        return pd.Categorical.from_codes(codes, categories=categories, validate=False)
 
     def renamed(self, rename: Callable[[Any], Any]) -> Coded:
         """Each category replaced by ``rename(category)``, the Index's dtype inferred."""
@@ -84,14 +86,15 @@ class FrameColumns:
 
     @classmethod
     def of_frame(cls, frame: pd.DataFrame) -> FrameColumns:
-        """A frame's columns (a categorical one keeps its categories' Index)."""
+        """A frame's columns (a categorical one keeps its categories' Index), its arrays not
+        copied: a frame built from them writes into them, so use the frame no more."""
         columns: dict[str, np.ndarray | Coded] = {}
         for name in frame.columns:
             values = frame[name].array
             if isinstance(values, pd.Categorical):
                 columns[str(name)] = Coded(np.asarray(values.codes), values.categories)
-            else:
-                columns[str(name)] = frame[name].to_numpy()
+            else:  # the array itself, not to_numpy's read-only view
+                columns[str(name)] = np.asarray(values)
         return cls(columns)
 
 

@@ -16,7 +16,6 @@ import pandas as pd
 from curvelint.configuration import Configuration, configuration
 from curvelint.frame_columns import FrameColumns
 from curvelint.readers.base import Skipped
-from curvelint.schema import frame_of
 
 
 @dataclass
@@ -40,8 +39,8 @@ class Run:
 
 @dataclass
 class RunColumns:
-    """A :class:`Run` whose frame is not built yet (:mod:`curvelint.frame_columns`): what
-    reading many runs into one frame gathers, one frame for all instead of one per run."""
+    """A :class:`Run` whose frame is not built (:mod:`curvelint.frame_columns`): what
+    :func:`curvelint.read` gathers, one frame for all runs instead of one per run."""
 
     name: str
     format: str
@@ -50,13 +49,6 @@ class RunColumns:
     metadata: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     files: tuple[str, ...] = ()
-
-    def run(self) -> Run:
-        """The run, its frame built."""
-        frame = frame_of(self.columns)
-        return Run(
-            self.name, self.format, frame, self.skipped, self.metadata, self.notes, self.files
-        )
 
 
 @dataclass

@@ -76,37 +76,6 @@ def _read_files(reader: Reader, spec: RunSpec) -> ReadResult:
 
 
 def _read_run(spec: RunSpec) -> Run:
-    return _run_columns(spec, _read_result(spec)).run()
-
-
-def _sweep_columns(spec: RunSpec) -> RunColumns:
-    """One run read for :func:`read`: by its reader's ``read_columns`` when it has one (no
-    frame built: the sweep's runs become one frame at the end), else as :func:`read_run`."""
-    reader = BY_NAME[spec.format]
-    read_columns: Callable[[list[Path]], ColumnsRead] | None = getattr(reader, "read_columns", None)
-    if read_columns is None or spec.part or spec.companions:
-        return _run_columns(spec, _read_result(spec))
-    return _run_columns(spec, (read_columns(list(spec.files)), spec.format))
-
-
-def _run_columns(spec: RunSpec, read: tuple[ColumnsRead, str]) -> RunColumns:
-    """The run named, its sources shown as text (a name or path that is not UTF-8 could not
-    be written anywhere)."""
-    result, used_format = read
-    name = shown_text(spec.name)
-    columns = result.columns.replaced(
-        run=constant(name, len(result.columns)),
-        source=result.columns.coded("source").renamed(shown_text),
-    )
-    files = tuple(shown_text(str(f)) for f in (*spec.files, *spec.companions))
-    return RunColumns(
-        name, used_format, columns, result.skipped, result.metadata, result.notes, files
-    )
-
-
-def _read_result(spec: RunSpec) -> tuple[ColumnsRead, str]:
-    """The run's files read by its format's reader, or by the TensorBoard reader from a
-    Trainer's companion event files; and the format used."""
     reader = BY_NAME[spec.format]
     try:
         result = _read_files(reader, spec)
@@ -118,7 +87,35 @@ def _read_result(spec: RunSpec) -> tuple[ColumnsRead, str]:
         result.notes.append("no readable Trainer state: read its TensorBoard logs instead")
     if spec.companions and used_format == spec.format:
         result, used_format = _with_companions(spec, result)
-    return ColumnsRead.of_result(result), used_format
+    name = shown_text(spec.name)  # a name that is not UTF-8 could not be written anywhere
+    frame = schema.with_run(result.frame, name)
+    frame["source"] = frame["source"].cat.rename_categories(shown_text)
+    return Run(
+        name, used_format, frame, result.skipped, result.metadata, result.notes, _files(spec)
+    )
+
+
+def _files(spec: RunSpec) -> tuple[str, ...]:
+    return tuple(shown_text(str(f)) for f in (*spec.files, *spec.companions))
+
+
+def _sweep_run(spec: RunSpec) -> Run | RunColumns:
+    """One run read for :func:`read`: by its reader's ``read_columns`` when it has one (no
+    frame built: the sweep's runs become one frame at the end), else as :func:`read_run`.
+    Either is named and its sources shown as :func:`_read_run` does."""
+    read_columns: Callable[[list[Path]], ColumnsRead] | None = getattr(
+        BY_NAME[spec.format], "read_columns", None
+    )
+    if read_columns is None or spec.part or spec.companions:
+        return _read_run(spec)
+    result = read_columns(list(spec.files))
+    name = shown_text(spec.name)
+    columns = result.columns.replaced(
+        run=constant(name, len(result.columns)),
+        source=result.columns.coded("source").renamed(shown_text),
+    )
+    notes, files = result.notes, _files(spec)
+    return RunColumns(name, spec.format, columns, result.skipped, result.metadata, notes, files)
 
 
 def read_runs(
@@ -172,7 +169,7 @@ def _discovered(located: remote.LocalPaths, report: ReadReport) -> list[RunSpec]
 
 
 _Outcome = Run | FailedRun | Skipped
-_Read = TypeVar("_Read", Run, RunColumns)
+_Read = TypeVar("_Read", Run, Run | RunColumns)
 
 
 def _read_outcome(spec: RunSpec, cache: Cache | None) -> _Outcome:
@@ -180,9 +177,9 @@ def _read_outcome(spec: RunSpec, cache: Cache | None) -> _Outcome:
     return _guarded(spec, functools.partial(read_run, spec, cache))
 
 
-def _columns_outcome(spec: RunSpec) -> RunColumns | FailedRun | Skipped:
-    """:func:`_read_outcome` without building the run's frame (for :func:`read`)."""
-    return _guarded(spec, functools.partial(_sweep_columns, spec))
+def _sweep_outcome(spec: RunSpec) -> Run | RunColumns | FailedRun | Skipped:
+    """:func:`_read_outcome` for :func:`read`, by :func:`_sweep_run`."""
+    return _guarded(spec, functools.partial(_sweep_run, spec))
 
 
 def _guarded(spec: RunSpec, read_one: Callable[[], _Read]) -> _Read | FailedRun | Skipped:
@@ -250,7 +247,7 @@ def _gathered(report: ReadReport, outcomes: Sequence[_Outcome]) -> ReadReport:
 
 def read(*paths: str | Path) -> pd.DataFrame:
     """Every point of every run under ``paths`` as one frame (see :mod:`curvelint.schema`):
-    the frame :func:`read_runs` gives each run, concatenated, built once for all runs.
+    the frames :func:`read_runs` gives, concatenated, but built once for all runs.
 
     Raises :class:`NoLogsError` when nothing readable was found.
     """
@@ -259,12 +256,15 @@ def read(*paths: str | Path) -> pd.DataFrame:
         specs = _discovered(located, report)
         sizes = [parallel.input_bytes(spec) for spec in specs]
         jobs, least = parallel.default_jobs(), parallel.MIN_POOL_BYTES_ONE_FRAME
-        outcomes = parallel.map_in_order(_columns_outcome, specs, sizes, jobs, min_bytes=least)
-    runs = [outcome for outcome in outcomes if isinstance(outcome, RunColumns)]
+        outcomes = parallel.map_in_order(_sweep_outcome, specs, sizes, jobs, min_bytes=least)
+    runs = [outcome for outcome in outcomes if isinstance(outcome, Run | RunColumns)]
     if not runs:
-        failures = [outcome for outcome in outcomes if not isinstance(outcome, RunColumns)]
+        failures = [outcome for outcome in outcomes if not isinstance(outcome, Run | RunColumns)]
         raise _no_logs(paths, remote.relabel(_gathered(report, failures), located))
-    return schema.frame_of(schema.concat_columns([_relabelled(r.columns, located) for r in runs]))
+    if len(runs) == 1 and isinstance(runs[0], Run):  # as schema.concat gives one frame
+        return remote.relabel_run(runs[0], located).frame.reset_index(drop=True)
+    parts = [_relabelled(run, located) for run in runs]
+    return schema.frame_of(schema.concat_columns(parts))
 
 
 def _no_logs(paths: Sequence[str | Path], report: ReadReport) -> NoLogsError:
@@ -273,9 +273,13 @@ def _no_logs(paths: Sequence[str | Path], report: ReadReport) -> NoLogsError:
     return NoLogsError(f"no training logs found under {', '.join(map(str, paths))}{detail}")
 
 
-def _relabelled(columns: FrameColumns, located: remote.LocalPaths) -> FrameColumns:
-    """The sources of a URL's local copy as the URL (see :func:`remote.relabel_run`)."""
+def _relabelled(run: Run | RunColumns, located: remote.LocalPaths) -> FrameColumns:
+    """The run's columns, the sources of a URL's local copy shown as the URL (as
+    :func:`remote.relabel_run` shows them)."""
+    if isinstance(run, Run):
+        return FrameColumns.of_frame(remote.relabel_run(run, located).frame)
     if not located.urls:
-        return columns
-    sources = columns.coded("source")
-    return columns.replaced(source=sources.renamed(lambda source: located.original(str(source))))
+        return run.columns
+    sources = run.columns.coded("source")
+    shown = sources.renamed(lambda source: located.original(str(source)))
+    return run.columns.replaced(source=shown)

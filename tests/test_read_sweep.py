@@ -191,3 +191,15 @@ def test_nothing_readable_is_one_error_naming_why(sweep: Path) -> None:
     with pytest.raises(NoLogsError, match=r"no training logs found under .*noise: .*") as error:
         curvelint.read(sweep / "noise")
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("part", [".", "healthy", "csv", "keras"])
+def test_the_frame_read_is_the_callers_to_change(sweep: Path, part: str) -> None:
+    frame = curvelint.read(sweep / part)
+    again = curvelint.read(sweep / part)
+    frame.loc[0, "value"] = 123.0
+    frame.loc[1, "tag"] = frame.loc[0, "tag"]
+    frame["step"] += 1
+    assert frame.loc[0, "value"] == 123.0
+    assert not again.equals(frame)
+    assert again.loc[0, "value"] != 123.0

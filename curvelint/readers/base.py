@@ -58,11 +58,6 @@ class ColumnsRead:
     metadata: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    @classmethod
-    def of_result(cls, result: ReadResult) -> ColumnsRead:
-        columns = FrameColumns.of_frame(result.frame)
-        return cls(columns, result.skipped, result.metadata, result.notes)
-
     def result(self) -> ReadResult:
         return ReadResult(frame_of(self.columns), self.skipped, self.metadata, self.notes)
 
