@@ -90,9 +90,8 @@ def _read_run(spec: RunSpec) -> Run:
     name = shown_text(spec.name)  # a name that is not UTF-8 could not be written anywhere
     frame = schema.with_run(result.frame, name)
     frame["source"] = frame["source"].cat.rename_categories(shown_text)
-    return Run(
-        name, used_format, frame, result.skipped, result.metadata, result.notes, _files(spec)
-    )
+    files = _files(spec)
+    return Run(name, used_format, frame, result.skipped, result.metadata, result.notes, files)
 
 
 def _files(spec: RunSpec) -> tuple[str, ...]:
@@ -169,7 +168,7 @@ def _discovered(located: remote.LocalPaths, report: ReadReport) -> list[RunSpec]
 
 
 _Outcome = Run | FailedRun | Skipped
-_Read = TypeVar("_Read", Run, Run | RunColumns)
+_Read = TypeVar("_Read", bound=Run | RunColumns)
 
 
 def _read_outcome(spec: RunSpec, cache: Cache | None) -> _Outcome:
@@ -177,7 +176,10 @@ def _read_outcome(spec: RunSpec, cache: Cache | None) -> _Outcome:
     return _guarded(spec, functools.partial(read_run, spec, cache))
 
 
-def _sweep_outcome(spec: RunSpec) -> Run | RunColumns | FailedRun | Skipped:
+_SweepOutcome = Run | RunColumns | FailedRun | Skipped
+
+
+def _sweep_outcome(spec: RunSpec) -> _SweepOutcome:
     """:func:`_read_outcome` for :func:`read`, by :func:`_sweep_run`."""
     return _guarded(spec, functools.partial(_sweep_run, spec))
 
@@ -212,7 +214,18 @@ def _read_parcelled(spec: RunSpec, cache: Cache | None) -> _Outcome | _Parcelled
     return _Parcelled(replace(outcome, frame=pd.DataFrame()), frame_parcel.pack(outcome.frame))
 
 
-def _unparcelled(outcome: _Outcome | _Parcelled) -> _Outcome:
+def _sweep_parcelled(spec: RunSpec) -> _SweepOutcome | _Parcelled:
+    """:func:`_sweep_outcome` in a worker process: a run's frame as plain arrays."""
+    outcome = _sweep_outcome(spec)
+    if not isinstance(outcome, Run):
+        return outcome
+    return _Parcelled(replace(outcome, frame=pd.DataFrame()), frame_parcel.pack(outcome.frame))
+
+
+_Sent = TypeVar("_Sent", bound=_Outcome | _SweepOutcome)
+
+
+def _unparcelled(outcome: _Sent | _Parcelled) -> _Sent | Run:
     if isinstance(outcome, _Parcelled):
         return replace(outcome.run, frame=frame_parcel.unpack(outcome.frame))
     return outcome
@@ -256,7 +269,10 @@ def read(*paths: str | Path) -> pd.DataFrame:
         specs = _discovered(located, report)
         sizes = [parallel.input_bytes(spec) for spec in specs]
         jobs, least = parallel.default_jobs(), parallel.MIN_POOL_BYTES_ONE_FRAME
-        outcomes = parallel.map_in_order(_sweep_outcome, specs, sizes, jobs, min_bytes=least)
+        parcels = parallel.map_in_order(
+            _sweep_parcelled, specs, sizes, jobs, here=_sweep_outcome, min_bytes=least
+        )
+    outcomes = [_unparcelled(parcel) for parcel in parcels]
     runs = [outcome for outcome in outcomes if isinstance(outcome, Run | RunColumns)]
     if not runs:
         failures = [outcome for outcome in outcomes if not isinstance(outcome, Run | RunColumns)]
