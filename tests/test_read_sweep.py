@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import struct
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ def _record_ends(data: bytes) -> list[int]:
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("torch.utils.tensorboard")
     root = tmp_path_factory.mktemp("sweep")
     for name in ("healthy", "truncated", "corrupt"):
         _write_run(root / name)
@@ -66,7 +68,8 @@ def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     SummaryWriter(str(root / "header-only")).close()  # no scalar: skipped
     (root / "noise").mkdir()
-    (root / "noise" / "events.out.tfevents.1.host").write_bytes(os.urandom(5_000))  # fails
+    noise = random.Random(3).randbytes(5_000)
+    (root / "noise" / "events.out.tfevents.1.host").write_bytes(noise)  # its run fails
     write_csv(root / "csv" / "training.log")  # a format read through its frame
 
     truncated = _only_file(root / "truncated")
@@ -82,9 +85,9 @@ def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _runs_concatenated(*paths: Path | str) -> pd.DataFrame:
-    """What read gives, built the old way: each run's own frame, then one concat; checked
-    against pandas' own concat of the runs' frames (values, not categories) and categories in
-    order of first appearance (both sides share schema's concat)."""
+    """What read gives, built the old way: each run's own frame, then schema's concat. That
+    concat now goes through frame_columns too, so it is checked here against pandas' own
+    concat of the runs' frames (values) and categories in order of first appearance."""
     frames = [run.frame for run in read_runs(list(paths), jobs=1).runs]
     joined = schema.concat(frames)
     as_objects = dict.fromkeys(schema.CATEGORY_COLUMNS, object)
