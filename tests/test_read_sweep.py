@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import math
 import os
-import random
 import struct
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -68,7 +68,7 @@ def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     SummaryWriter(str(root / "header-only")).close()  # no scalar: skipped
     (root / "noise").mkdir()
-    noise = random.Random(3).randbytes(5_000)
+    noise = np.random.default_rng(3).bytes(5_000)
     (root / "noise" / "events.out.tfevents.1.host").write_bytes(noise)  # its run fails
     write_csv(root / "csv" / "training.log")  # a format read through its frame
 
@@ -201,7 +201,7 @@ def test_the_frame_read_is_the_callers_to_change(sweep: Path, part: str) -> None
     frame = curvelint.read(sweep / part)
     again = curvelint.read(sweep / part)
     frame.loc[0, "value"] = 123.0
-    frame.loc[1, "tag"] = frame.loc[0, "tag"]
+    frame.loc[1, "tag"] = str(frame["tag"].iloc[0])  # a category code written in place
     frame["step"] += 1
     assert frame.loc[0, "value"] == 123.0
     assert not again.equals(frame)
