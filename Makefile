@@ -38,10 +38,12 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix curvelint tests benchmarks tools fuzz
 
 # Precision and recall of the verdicts on the labelled real runs in tests/labelled/.
-# The locked test split (tests/benchmark/test) is scored, never tuned on; the public corpus is
-# scored against our own labels (tests/labelled/public.csv) when ../shared is beside the clone.
+# The locked test and holdout splits (tests/benchmark/{test,holdout}) are scored, never tuned on;
+# the public corpus is scored against our own labels (tests/labelled/public.csv) when ../shared is
+# beside the clone.
 accuracy: $(STAMP)
-	$(BIN)/python -m curvelint.evaluate tests/labelled tests/benchmark/dev tests/benchmark/test
+	$(BIN)/python -m curvelint.evaluate tests/labelled tests/benchmark/dev tests/benchmark/test \
+	  tests/benchmark/holdout
 	@if [ -d ../shared/corpus/public ]; then \
 	  $(BIN)/curvelint analyze ../shared/corpus/public --out .accuracy-public --format json \
 	    --fail-on never --quiet > /dev/null && \
@@ -53,7 +55,8 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
 # Regenerate (and check) sample_logs/, tests/labelled/ and tests/benchmark/ by training tiny
-# models on CPU (niced: the benchmark's ~260 runs take ~20 min on 2 shared cores).
+# models on CPU (niced: the benchmark's ~400 runs take ~30 min on 2 shared cores; the holdout
+# split alone, `python -m tools.benchmark_runs --split holdout`, took 7.5 min).
 # Not part of CI: it needs torch, transformers, keras, tensorflow-cpu and pytorch-lightning in
 # a separate venv.
 GEN := .venv-gen/bin

@@ -26,6 +26,11 @@ MIN_POOL_RUNS = 4
 # 85 MB/s; forking two workers and sending 1.6 M points back as arrays costs about 0.15 s, so
 # below ~8 MB (0.1 s of reading) a pool is not worth it.
 MIN_POOL_BYTES = 8 * 1024 * 1024
+# curvelint.read builds no frame per run and reads that sweep in about 0.3 s of CPU (~260 MB/s):
+# a pool saves at most half of that on an idle machine, and on a busy one (another process on
+# each core) it cost 0.1-0.2 s more than reading here, with 1.6x the peak memory (measured:
+# 0.40-0.56 s and 382 MB against 0.28-0.37 s and 233 MB). Below ~0.5 s of reading, one process.
+MIN_POOL_BYTES_ONE_FRAME = 128 * 1024 * 1024
 
 _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")
@@ -55,9 +60,11 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def worth_a_pool(sizes: Sequence[int], jobs: int) -> bool:
-    """True when several workers would finish ``sizes`` bytes of runs sooner than one."""
-    enough = jobs > 1 and len(sizes) >= MIN_POOL_RUNS and sum(sizes) >= MIN_POOL_BYTES
+def worth_a_pool(sizes: Sequence[int], jobs: int, min_bytes: int | None = None) -> bool:
+    """True when several workers would finish ``sizes`` bytes of runs sooner than one
+    (``min_bytes``: the least input worth a pool, :data:`MIN_POOL_BYTES` by default)."""
+    least = MIN_POOL_BYTES if min_bytes is None else min_bytes
+    enough = jobs > 1 and len(sizes) >= MIN_POOL_RUNS and sum(sizes) >= least
     return enough and can_fork()
 
 
@@ -83,15 +90,17 @@ def map_in_order(
     sizes: Sequence[int],
     jobs: int,
     here: Callable[[_Item], _Result] | None = None,
+    min_bytes: int | None = None,
 ) -> list[_Result]:
     """``[function(item) for item in items]``, over ``jobs`` processes when worth it: this one
     (with ``here`` instead of ``function`` when given: no need to pack results for a trip)
     and ``jobs - 1`` workers, each given a share of about equal size (this process would only
     wait otherwise). ``function`` and the items must pickle (a module-level function, a
-    ``functools.partial``); the results come back in the items' order.
+    ``functools.partial``); the results come back in the items' order. ``min_bytes``: see
+    :func:`worth_a_pool`.
     """
     here = here or function
-    if not worth_a_pool(sizes, jobs):
+    if not worth_a_pool(sizes, jobs, min_bytes):
         return [here(item) for item in items]
     shares = _balanced(sizes, min(jobs, len(items)))
     by_position: dict[int, _Result] = {}

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from curvelint.configuration import Configuration, configuration
+from curvelint.frame_columns import FrameColumns
 from curvelint.readers.base import Skipped
 
 
@@ -34,6 +35,20 @@ class Run:
         """The run's settings as logged, from whichever source logged them
         (:mod:`curvelint.configuration`)."""
         return configuration(self.metadata, self.format)
+
+
+@dataclass
+class RunColumns:
+    """A :class:`Run` whose frame is not built (:mod:`curvelint.frame_columns`): what
+    :func:`curvelint.read` gathers, one frame for all runs instead of one per run."""
+
+    name: str
+    format: str
+    columns: FrameColumns
+    skipped: list[Skipped] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    files: tuple[str, ...] = ()
 
 
 @dataclass

@@ -6,18 +6,19 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
 from curvelint import frame_parcel, isolation, parallel, remote, remote_runs, schema
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
+from curvelint.frame_columns import FrameColumns, constant
 from curvelint.freed_memory import release_freed_memory
 from curvelint.readers import BY_NAME, tensorboard
-from curvelint.readers.base import Reader, ReadResult, Skipped
+from curvelint.readers.base import ColumnsRead, Reader, ReadResult, Skipped
 from curvelint.report.escape import shown_text
-from curvelint.run_model import FailedRun, ReadReport, Run
+from curvelint.run_model import FailedRun, ReadReport, Run, RunColumns
 
 if TYPE_CHECKING:
     from curvelint.cache import Cache
@@ -95,10 +96,33 @@ def _read_run(spec: RunSpec) -> Run:
     name = shown_text(spec.name)  # a name that is not UTF-8 could not be written anywhere
     frame = schema.with_run(result.frame, name)
     frame["source"] = frame["source"].cat.rename_categories(shown_text)
-    files = tuple(shown_text(str(f)) for f in (*spec.files, *spec.companions))
+    files = _files(spec)
     if len(frame) >= LARGE_RUN_POINTS:  # what reading it freed goes back to the system
         release_freed_memory()
     return Run(name, used_format, frame, result.skipped, result.metadata, result.notes, files)
+
+
+def _files(spec: RunSpec) -> tuple[str, ...]:
+    return tuple(shown_text(str(f)) for f in (*spec.files, *spec.companions))
+
+
+def _sweep_run(spec: RunSpec) -> Run | RunColumns:
+    """One run read for :func:`read`: by its reader's ``read_columns`` when it has one (no
+    frame built: the sweep's runs become one frame at the end), else as :func:`read_run`.
+    Either is named and its sources shown as :func:`_read_run` does."""
+    read_columns: Callable[[list[Path]], ColumnsRead] | None = getattr(
+        BY_NAME[spec.format], "read_columns", None
+    )
+    if read_columns is None or spec.part or spec.companions:
+        return _read_run(spec)
+    result = read_columns(list(spec.files))
+    name = shown_text(spec.name)
+    columns = result.columns.replaced(
+        run=constant(name, len(result.columns)),
+        source=result.columns.coded("source").renamed(shown_text),
+    )
+    notes, files = result.notes, _files(spec)
+    return RunColumns(name, spec.format, columns, result.skipped, result.metadata, notes, files)
 
 
 def read_runs(
@@ -152,18 +176,32 @@ def _discovered(located: remote.LocalPaths, report: ReadReport) -> list[RunSpec]
 
 
 _Outcome = Run | FailedRun | Skipped
+_Read = TypeVar("_Read", bound=Run | RunColumns)
 
 
 def _read_outcome(spec: RunSpec, cache: Cache | None) -> _Outcome:
     """One run read (in a worker process or in this one): the run, its failure, or a skip."""
+    return _guarded(spec, functools.partial(read_run, spec, cache))
+
+
+_SweepOutcome = Run | RunColumns | FailedRun | Skipped
+
+
+def _sweep_outcome(spec: RunSpec) -> _SweepOutcome:
+    """:func:`_read_outcome` for :func:`read`, by :func:`_sweep_run`."""
+    return _guarded(spec, functools.partial(_sweep_run, spec))
+
+
+def _guarded(spec: RunSpec, read_one: Callable[[], _Read]) -> _Read | FailedRun | Skipped:
+    """``read_one()``; a bad run becomes its failure, a run with no point a skip."""
     try:
-        run = read_run(spec, cache)
+        run = read_one()
     except CurvelintError as error:
         return FailedRun(spec.name, spec.format, str(error))
     except Exception as error:  # a bug: its run fails, its traceback is kept (isolation)
         found = isolation.failure(spec.name, spec.root, error)
         return FailedRun(spec.name, spec.format, found.reason, found.traceback)
-    if len(run.frame) == 0:
+    if len(run.frame if isinstance(run, Run) else run.columns) == 0:
         why = "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")"
         return Skipped(str(spec.root), "", why)
     return run
@@ -184,7 +222,18 @@ def _read_parcelled(spec: RunSpec, cache: Cache | None) -> _Outcome | _Parcelled
     return _Parcelled(replace(outcome, frame=pd.DataFrame()), frame_parcel.pack(outcome.frame))
 
 
-def _unparcelled(outcome: _Outcome | _Parcelled) -> _Outcome:
+def _sweep_parcelled(spec: RunSpec) -> _SweepOutcome | _Parcelled:
+    """:func:`_sweep_outcome` in a worker process: a run's frame as plain arrays."""
+    outcome = _sweep_outcome(spec)
+    if not isinstance(outcome, Run):
+        return outcome
+    return _Parcelled(replace(outcome, frame=pd.DataFrame()), frame_parcel.pack(outcome.frame))
+
+
+_Sent = TypeVar("_Sent", bound=_Outcome | _SweepOutcome)
+
+
+def _unparcelled(outcome: _Sent | _Parcelled) -> _Sent | Run:
     if isinstance(outcome, _Parcelled):
         return replace(outcome.run, frame=frame_parcel.unpack(outcome.frame))
     return outcome
@@ -218,13 +267,43 @@ def _gathered(report: ReadReport, outcomes: Sequence[_Outcome]) -> ReadReport:
 
 
 def read(*paths: str | Path) -> pd.DataFrame:
-    """Every point of every run under ``paths`` as one frame (see :mod:`curvelint.schema`).
+    """Every point of every run under ``paths`` as one frame (see :mod:`curvelint.schema`):
+    the frames :func:`read_runs` gives, concatenated, but built once for all runs.
 
     Raises :class:`NoLogsError` when nothing readable was found.
     """
-    report = read_runs(paths)
-    if not report.runs:
-        reasons = [str(s) for s in report.skipped] + [f.error for f in report.failed]
-        detail = f": {reasons[0]}" if reasons else ""
-        raise NoLogsError(f"no training logs found under {', '.join(map(str, paths))}{detail}")
-    return schema.concat([run.frame for run in report.runs])
+    with remote.local_paths(paths) as located:
+        report = ReadReport()
+        specs = _discovered(located, report)
+        sizes = [parallel.input_bytes(spec) for spec in specs]
+        jobs, least = parallel.default_jobs(), parallel.MIN_POOL_BYTES_ONE_FRAME
+        parcels = parallel.map_in_order(
+            _sweep_parcelled, specs, sizes, jobs, here=_sweep_outcome, min_bytes=least
+        )
+    outcomes = [_unparcelled(parcel) for parcel in parcels]
+    runs = [outcome for outcome in outcomes if isinstance(outcome, Run | RunColumns)]
+    if not runs:
+        failures = [outcome for outcome in outcomes if not isinstance(outcome, Run | RunColumns)]
+        raise _no_logs(paths, remote.relabel(_gathered(report, failures), located))
+    if len(runs) == 1 and isinstance(runs[0], Run):  # as schema.concat gives one frame
+        return remote.relabel_run(runs[0], located).frame.reset_index(drop=True)
+    parts = [_relabelled(run, located) for run in runs]
+    return schema.frame_of(schema.concat_columns(parts))
+
+
+def _no_logs(paths: Sequence[str | Path], report: ReadReport) -> NoLogsError:
+    reasons = [str(s) for s in report.skipped] + [f.error for f in report.failed]
+    detail = f": {reasons[0]}" if reasons else ""
+    return NoLogsError(f"no training logs found under {', '.join(map(str, paths))}{detail}")
+
+
+def _relabelled(run: Run | RunColumns, located: remote.LocalPaths) -> FrameColumns:
+    """The run's columns, the sources of a URL's local copy shown as the URL (as
+    :func:`remote.relabel_run` shows them)."""
+    if isinstance(run, Run):
+        return FrameColumns.of_frame(remote.relabel_run(run, located).frame)
+    if not located.urls:
+        return run.columns
+    sources = run.columns.coded("source")
+    shown = sources.renamed(lambda source: located.original(str(source)))
+    return run.columns.replaced(source=shown)

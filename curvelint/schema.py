@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from curvelint.errors import SchemaError
+from curvelint.frame_columns import Coded, FrameColumns, concatenated, constant, recode
 from curvelint.names import SPLITS, canonical
 
 COLUMNS: tuple[str, ...] = (
@@ -51,49 +52,12 @@ DTYPES: dict[str, str] = {
 }
 
 
-def _categorical(values: Sequence[str] | np.ndarray | pd.Categorical) -> pd.Categorical[Any]:
-    if isinstance(values, pd.Categorical):
+def _coded(values: Sequence[str] | np.ndarray | pd.Categorical[Any] | Coded) -> Coded:
+    if isinstance(values, Coded):
         return values
-    return pd.Categorical(np.asarray(values, dtype=object))
-
-
-def _constant(value: str, length: int) -> pd.Categorical[Any]:
-    return pd.Categorical.from_codes(
-        # object, not inferred as a string dtype: a path need not be UTF-8 (surrogate escapes)
-        np.zeros(length, dtype=np.int8),
-        categories=pd.Index([value], dtype=object),
-        validate=False,
-    )
-
-
-def _recode(codes: np.ndarray, names: list[str]) -> pd.Categorical[Any]:
-    """A categorical whose code ``i`` (a tag category) becomes ``names[i]``."""
-    categories = sorted(set(names))
-    position = {name: index for index, name in enumerate(categories)}
-    mapping = np.array([position[name] for name in names], dtype=np.int32)
-    return pd.Categorical.from_codes(
-        mapping[codes] if len(mapping) else codes,
-        categories=pd.Index(categories, dtype=object),
-        validate=False,  # codes index the categories by construction
-    )
-
-
-def _union(parts: Sequence[Any]) -> pd.Categorical[Any]:
-    """The categoricals one after the other, categories in order of first appearance (as
-    ``union_categoricals`` orders them, at a tenth of its cost for a sweep of small runs)."""
-    position: dict[object, int] = {}
-    codes = []
-    for part in parts:
-        mapping = np.array(
-            [position.setdefault(category, len(position)) for category in part.categories],
-            dtype=np.int32,
-        )
-        part_codes = np.asarray(part.codes)
-        recoded = mapping[part_codes] if len(mapping) else part_codes.astype(np.int32)
-        codes.append(np.where(part_codes >= 0, recoded, -1) if (part_codes < 0).any() else recoded)
-    return pd.Categorical.from_codes(
-        np.concatenate(codes), categories=pd.Index(list(position), dtype=object), validate=False
-    )
+    if not isinstance(values, pd.Categorical):
+        values = pd.Categorical(np.asarray(values, dtype=object))
+    return Coded(np.asarray(values.codes), values.categories)
 
 
 def unknown_floats(length: int) -> np.ndarray:
@@ -109,9 +73,39 @@ def _float_column(values: object, length: int) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
+def build_columns(
+    *,
+    tag: Sequence[str] | np.ndarray | pd.Categorical[Any] | Coded,
+    step: Sequence[int] | np.ndarray,
+    value: Sequence[float] | np.ndarray,
+    source: str,
+    epoch: Sequence[float] | np.ndarray | None = None,
+    wall_time: Sequence[float] | np.ndarray | None = None,
+    folder_split: str = "",
+    run: str = "",
+) -> FrameColumns:
+    """:func:`build_frame`'s columns, no DataFrame yet (:mod:`curvelint.frame_columns`)."""
+    tags = _coded(tag)
+    length = len(tags.codes)
+    pairs = [canonical(str(name), folder_split) for name in tags.categories]
+    return FrameColumns(
+        {
+            "run": constant(run, length),
+            "metric": recode(tags.codes, [metric for metric, _ in pairs]),
+            "split": recode(tags.codes, [split for _, split in pairs]),
+            "step": np.asarray(step, dtype=np.int64),
+            "epoch": _float_column(epoch, length),
+            "wall_time": _float_column(wall_time, length),
+            "value": np.asarray(value, dtype=np.float64),
+            "tag": tags,
+            "source": constant(source, length),
+        }
+    )
+
+
 def build_frame(
     *,
-    tag: Sequence[str] | np.ndarray | pd.Categorical,
+    tag: Sequence[str] | np.ndarray | pd.Categorical[Any] | Coded,
     step: Sequence[int] | np.ndarray,
     value: Sequence[float] | np.ndarray,
     source: str,
@@ -125,25 +119,23 @@ def build_frame(
     ``folder_split`` is the split implied by the file's location (Keras' ``validation/``).
     Arrays of the right dtype are used as they are, not copied: do not change them afterwards.
     """
-    tags = _categorical(tag)
-    length = len(tags)
-    pairs = [canonical(str(name), folder_split) for name in tags.categories]
-    frame = pd.DataFrame(
-        {
-            "run": _constant(run, length),
-            "metric": _recode(tags.codes, [metric for metric, _ in pairs]),
-            "split": _recode(tags.codes, [split for _, split in pairs]),
-            "step": np.asarray(step, dtype=np.int64),
-            "epoch": _float_column(epoch, length),
-            "wall_time": _float_column(wall_time, length),
-            "value": np.asarray(value, dtype=np.float64),
-            "tag": tags,
-            "source": _constant(source, length),
-        },
-        copy=False,  # copying every column doubled the peak memory of a large log
+    columns = build_columns(
+        tag=tag,
+        step=step,
+        value=value,
+        source=source,
+        epoch=epoch,
+        wall_time=wall_time,
+        folder_split=folder_split,
+        run=run,
     )
-    validate(frame)
-    return frame
+    return frame_of(columns)
+
+
+def frame_of(columns: FrameColumns) -> pd.DataFrame:
+    """The validated frame of ``columns``, its arrays not copied (copying every column doubled
+    the peak memory of a large log)."""
+    return validate(columns.frame())
 
 
 @functools.cache
@@ -157,6 +149,17 @@ def empty_frame() -> pd.DataFrame:
     return _empty_template().copy()
 
 
+def empty_columns() -> FrameColumns:
+    """The columns of :func:`empty_frame`."""
+    return FrameColumns.of_frame(_empty_template())
+
+
+def concat_columns(parts: Sequence[FrameColumns]) -> FrameColumns:
+    """The parts with rows one after the other (see :func:`concat`), no DataFrame yet."""
+    joined = concatenated(parts)
+    return empty_columns() if joined is None else joined
+
+
 def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate schema frames, keeping categoricals (pandas would fall back to object)."""
     frames = [f for f in frames if len(f)]
@@ -164,23 +167,15 @@ def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
         return empty_frame()
     if len(frames) == 1:
         return frames[0].reset_index(drop=True)
-    columns: dict[str, object] = {}
-    for name in COLUMNS:
-        if name in CATEGORY_COLUMNS:
-            columns[name] = _union([f[name].array for f in frames])
-        else:
-            columns[name] = np.concatenate([f[name].to_numpy() for f in frames])
-    # The arrays were just made: no copy, and no stacking of the float columns into one block
-    # (that stacking was half the time of reading a 200-run sweep into one frame).
-    frame = pd.DataFrame(columns, copy=False)
-    validate(frame)
-    return frame
+    # Arrays joined, categories united, then one frame: no stacking of the float columns into
+    # one block (that stacking was half the time of reading a 200-run sweep into one frame).
+    return frame_of(concat_columns([FrameColumns.of_frame(frame) for frame in frames]))
 
 
 def with_run(frame: pd.DataFrame, run: str) -> pd.DataFrame:
     """The same frame with every row's ``run`` set to ``run``."""
     out = frame.copy(deep=False)  # copy-on-write: the other columns are shared, not copied
-    out["run"] = _constant(run, len(frame))
+    out["run"] = constant(run, len(frame)).categorical()
     return out
 
 

@@ -3,11 +3,13 @@ reports as ``--jobs 1``, a worker killed mid-sweep loses nothing, S3 logs read o
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import pytest
 
 from curvelint.dask_executor import DaskError, DaskExecutor
 from curvelint.pipeline import analyze_paths
+from curvelint.run_task import RenderedRun
 from curvelint.runs import read_runs
 from tests.moto_s3 import moto_s3
 from tests.test_cache import age, output_files, write_csv, write_events
@@ -135,6 +138,33 @@ def test_a_worker_killed_mid_sweep_loses_and_repeats_nothing(
     assert output_files(tmp_path / "dask") == output_files(tmp_path / "local")
     assert result.rows == local.rows
     assert len(written) == len(set(written)), "a file was written twice"
+
+
+def test_each_rendered_run_is_let_go_once_written(
+    sweep: Path, tmp_path: Path, cluster: Any
+) -> None:
+    """The client writes each run as its result arrives and keeps none of the rendered bytes:
+    when a run is reported written, no run written before it is still in this process (a
+    client that gathered every result and then wrote them would hold them all)."""
+    written: list[weakref.ref[RenderedRun]] = []
+    held_when_written: list[int] = []
+
+    def observe(row: object) -> None:
+        gc.collect()
+        held_when_written.append(sum(ref() is not None for ref in written))
+        (rendered,) = [
+            held
+            for held in gc.get_objects()
+            if isinstance(held, RenderedRun) and held.outcome.row is row
+        ]
+        written.append(weakref.ref(rendered))
+
+    with distributed.Client(cluster) as client:
+        result = analyze_paths(
+            [sweep], tmp_path / "dask", executor=DaskExecutor(client=client), progress=observe
+        )
+    assert len(result.rows) == len(written) == RUNS + 1
+    assert held_when_written == [0] * len(written)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from curvelint.analysis.series import SeriesData, iterate_series
 from curvelint.analysis.series_analysis import analyze_series
 from curvelint.analysis.settings import AnalysisSettings, SmoothingMethod
 from curvelint.schema import validate
+from curvelint.tag_families import epoch_tags
 
 LEARNING_RATE = "learning_rate"
 
@@ -45,8 +46,10 @@ def analyze_run(
     ordered = sorted(series, key=lambda data: (data.metric, data.split))
     if not ordered:
         raise ValueError("a run needs at least one series")
-    schedule = _schedule(ordered, settings)
+    rate = next((data for data in ordered if data.metric == LEARNING_RATE), None)
+    schedule = describe_schedule(rate.steps, rate.values, settings) if rate is not None else None
     drops = schedule.drops if schedule is not None else ()
+    per_epoch = set(epoch_tags(data.tag for data in ordered))
     analyses = tuple(
         analyze_series(
             data.steps,
@@ -57,19 +60,16 @@ def analyze_run(
             tag=data.tag,
             ignored_tags=data.ignored_tags,
             settings=settings,
-            learning_rate_drops=drops,
+            # A drop at epoch 5 explains nothing at iteration 5: only curves whose step counts
+            # what the learning rate's counts (Keras logs both per epoch and per batch).
+            learning_rate_drops=drops
+            if rate is not None and (data.tag in per_epoch) == (rate.tag in per_epoch)
+            else (),
             duplicates_dropped=data.n_duplicate_steps,
         )
         for data in ordered
     )
     return _run(ordered[0].run, analyses, schedule)
-
-
-def _schedule(series: list[SeriesData], settings: AnalysisSettings) -> LearningRateSchedule | None:
-    for data in series:
-        if data.metric == LEARNING_RATE:
-            return describe_schedule(data.steps, data.values, settings)
-    return None
 
 
 def _run(

@@ -15,6 +15,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from curvelint.tag_families import epoch_tags
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -155,8 +157,16 @@ def _series(
         ranking, kept = [0], rows
     else:
         first_rows = [int(np.argmax(codes == code)) for code in tag_codes]
+        # Keras logging per batch and per epoch: the per-iteration curve is the one judged
+        # (beside the per-iteration eval), however sparse update_freq made it.
+        per_epoch = set(epoch_tags(tag.names[int(code)] for code in tag_codes))
         ranking = sorted(
-            range(len(tag_codes)), key=lambda i: (-counts[tag_codes[i]], first_rows[i])
+            range(len(tag_codes)),
+            key=lambda i: (
+                tag.names[int(tag_codes[i])] in per_epoch,
+                -counts[tag_codes[i]],
+                first_rows[i],
+            ),
         )
         kept = rows[codes == tag_codes[ranking[0]]]
     chosen = int(tag_codes[ranking[0]])

@@ -14,6 +14,7 @@ import numpy as np
 
 from curvelint.analysis.levels import Curve
 from curvelint.analysis.results import RunAnalysis, SeriesAnalysis
+from curvelint.diagnosis.plan import linear_decay_ran_out
 from curvelint.diagnosis.settings import RuleSettings
 from curvelint.names import EVAL, TEST, TRAIN, is_loss
 from curvelint.numbers import epoch_text, format_step
@@ -171,12 +172,15 @@ class RunContext:
         """The training objective's metric name ('' when there is none)."""
         return self.train_series.metric if self.train_series is not None else ""
 
-    @property
+    @cached_property
     def schedule_over(self) -> bool:
-        """The logged learning rate ended at a small share of its peak: the run is over."""
+        """The logged learning rate ended at a small share of its peak, or its straight-line
+        decay reaches zero right after the last log of a run not cut short: the run is over."""
         schedule = self.analysis.schedule
         ratio = schedule.final_over_peak if schedule is not None else None
-        return ratio is not None and ratio <= self.settings.schedule_over_ratio
+        if ratio is not None and ratio <= self.settings.schedule_over_ratio:
+            return True
+        return linear_decay_ran_out(self.series("learning_rate"), self.metadata)
 
     def series(self, metric: str, split: str = "") -> SeriesAnalysis | None:
         """A series of the run by canonical name."""

@@ -104,6 +104,10 @@ class RuleSettings:
     # ...or when the best final accuracy closed less than this share of the way from a random
     # guess's 1/C to 100 %.
     underfit_barely_learned: float = 0.5
+    # ...but not when the eval loss ends this many times the training loss or more: a model
+    # that fits its training data that much better is limited by generalisation, not capacity
+    # (underfit train and eval losses end close: at most 1.15x on every labelled run).
+    underfit_max_eval_gap: float = 1.25
 
     # not_converged: a line through the last late_share of the steps falls this share of the
     # final level or the second share of the run's whole fall, at least the third share of
@@ -199,6 +203,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("underfit_plateau_by", 0.0, 1.0),
     ("underfit_barely_fell_level", 0.0, 1.0),
     ("underfit_barely_learned", 0.0, 1.0),
+    ("underfit_max_eval_gap", 1.0, _INFINITY),
     ("late_share", 0.01, 0.5),
     ("not_converged_min_late_gain", 0.0, _INFINITY),
     ("not_converged_min_late_share_of_fall", 0.0, 1.0),

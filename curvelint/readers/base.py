@@ -9,6 +9,9 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from curvelint.frame_columns import FrameColumns
+from curvelint.schema import frame_of
+
 
 @dataclass(frozen=True)
 class Skipped:
@@ -42,6 +45,21 @@ class ReadResult:
     skipped: list[Skipped] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ColumnsRead:
+    """A :class:`ReadResult` whose frame is not built yet (:mod:`curvelint.frame_columns`): what
+    a reader's optional ``read_columns`` gives, so that a sweep's runs become one frame at the
+    end instead of a frame each."""
+
+    columns: FrameColumns
+    skipped: list[Skipped] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def result(self) -> ReadResult:
+        return ReadResult(frame_of(self.columns), self.skipped, self.metadata, self.notes)
 
 
 # Metadata key a reader sets to "epoch" when every step of the run counts epochs (a Keras

@@ -6,40 +6,19 @@ The callback logs ``epoch_<name>`` at step = epoch (under ``train/`` and ``valid
 hold all three, so the unit belongs to the tag, not to the run. When per-iteration tags are
 present they are the run's main curves: ``evaluation_loss_vs_iterations`` is the eval loss
 (``loss/eval``) on the same axis as ``batch_loss``, and the per-epoch copies of a curve come
-after them, so on a tie of points the per-iteration tag is the one analysed.
+after them. The analysis judges the per-iteration tag however few points a sparse
+``update_freq`` left it (:mod:`curvelint.tag_families`).
 """
 
 from __future__ import annotations
-
-import re
-from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from curvelint.names import EVAL, canonical
+from curvelint.tag_families import EVALUATION_TAG, epoch_tags, has_iterations
 
-EPOCH_PREFIX = "epoch_"
-BATCH_PREFIX = "batch_"
-EVALUATION_TAG = re.compile(r"evaluation_(\w+)_vs_iterations")
-
-
-def _is_iteration_tag(tag: str) -> bool:
-    return tag.startswith(BATCH_PREFIX) or EVALUATION_TAG.fullmatch(tag) is not None
-
-
-def epoch_tags(tags: Iterable[str]) -> list[str]:
-    """The ``epoch_*`` tags when every tag is one of the callback's (else none: a torch run
-    that happens to log ``epoch_loss`` keeps its steps)."""
-    names = set(tags)
-    epochs = sorted(tag for tag in names if tag.startswith(EPOCH_PREFIX))
-    others = names.difference(epochs)
-    return epochs if epochs and all(_is_iteration_tag(tag) for tag in others) else []
-
-
-def has_iterations(tags: Iterable[str]) -> bool:
-    """True when the callback also logged per batch (``update_freq`` set)."""
-    return any(tag.startswith(BATCH_PREFIX) for tag in tags)
+__all__ = ["epoch_tags", "has_iterations", "iterations_first"]
 
 
 def iterations_first(frame: pd.DataFrame, epoch_family: list[str]) -> pd.DataFrame:

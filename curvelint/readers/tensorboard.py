@@ -22,15 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from curvelint.errors import UnreadableError
+from curvelint.frame_columns import Coded, FrameColumns, code_dtype
 from curvelint.names import canonical, folder_split
 from curvelint.readers import keras_tags
-from curvelint.readers.base import EPOCH_TAGS, ReadResult, Skipped
+from curvelint.readers.base import EPOCH_TAGS, ColumnsRead, ReadResult, Skipped
 from curvelint.readers.event_file import EventFile, read_event_file
 from curvelint.readers.event_restarts import describe, orphaned, purges
-from curvelint.schema import build_frame, concat, empty_frame, unknown_floats
+from curvelint.schema import build_columns, concat_columns, frame_of, unknown_floats
 
 NAME = "tensorboard"
 EPOCH_METRIC = "epoch"
@@ -66,31 +66,34 @@ def read(paths: Sequence[Path], *, verify: bool = False) -> ReadResult:
 
     ``verify`` checks every record's CRC; otherwise only records that fail to decode are.
     """
+    return read_columns(paths, verify=verify).result()
+
+
+def read_columns(paths: Sequence[Path], *, verify: bool = False) -> ColumnsRead:
+    """:func:`read`, its frame not built yet (:class:`~curvelint.readers.base.ColumnsRead`)."""
     files = [read_event_file(path, verify=verify) for path in sorted(paths, key=file_order)]
-    result = ReadResult(frame=empty_frame())
-    for event_file in files:
-        result.skipped.extend(event_file.skipped)
-        result.notes.extend(event_file.notes)
+    skipped = [item for event_file in files for item in event_file.skipped]
+    notes = [note for event_file in files for note in event_file.notes]
     if not any(event_file.records for event_file in files):
         raise UnreadableError(_unreadable_message(files))
-    _purge_orphans(files, result)
-    frames = [_file_frame(event_file, result) for event_file in files]
-    result.frame = concat(frames)
-    result.metadata.update(_metadata(files))
+    _purge_orphans(files, notes)
+    parts = [_file_columns(event_file, notes) for event_file in files]
+    result = ColumnsRead(concat_columns(parts), skipped, _metadata(files), notes)
     _keras_units(result)
     return result
 
 
-def _keras_units(result: ReadResult) -> None:
+def _keras_units(result: ColumnsRead) -> None:
     """Keras' TensorBoard callback: its ``epoch_*`` tags count epochs (listed in the metadata),
     the rest iterations; with per-batch tags, those are the curves judged together."""
-    tags = [str(tag) for tag in result.frame["tag"].cat.categories]
+    tags = [str(tag) for tag in result.columns.coded("tag").categories]
     epochs = keras_tags.epoch_tags(tags)
     if not epochs:
         return
     result.metadata[EPOCH_TAGS] = epochs
     if keras_tags.has_iterations(tags):
-        result.frame = keras_tags.iterations_first(result.frame, epochs)
+        frame = keras_tags.iterations_first(frame_of(result.columns), epochs)
+        result.columns = FrameColumns.of_frame(frame)
         result.notes.append(
             "Keras logged per batch and per epoch: the per-batch curves (and "
             "evaluation_*_vs_iterations as the eval curves) are analysed, on the iteration axis"
@@ -105,8 +108,8 @@ def _unreadable_message(files: list[EventFile]) -> str:
     return f"{first.path}: {first.why}{others}"
 
 
-def _file_frame(event_file: EventFile, result: ReadResult) -> pd.DataFrame:
-    """One file's points as a schema frame; the epoch series becomes the epoch column."""
+def _file_columns(event_file: EventFile, notes: list[str]) -> FrameColumns:
+    """One file's points as schema columns; the epoch series becomes the epoch column."""
     split = folder_split(event_file.path.parent.name)
     name = event_file.path.name
     codes = event_file.codes
@@ -117,23 +120,23 @@ def _file_frame(event_file: EventFile, result: ReadResult) -> pd.DataFrame:
     if is_epoch.any():
         logged = sorted({event_file.tags[code] for code in np.unique(codes[is_epoch]).tolist()})
         count = int(is_epoch.sum())
-        result.notes.append(
+        notes.append(
             f"{name}: {_points(count)} of {', '.join(map(repr, logged))} "
             f"{'gives' if count == 1 else 'give'} the epoch of the points logged at the same "
             "step; not a curve"
         )
     if placeholder.any():
-        result.notes.append(
+        notes.append(
             f"{name}: dropped {_points(int(placeholder.sum()))} of '{HP_METRIC_TAG}' = -1 "
             "(Lightning's placeholder logged with the hyperparameters)"
         )
     keep = ~(is_epoch | placeholder)
     if not keep.any():
-        result.notes.append(f"{name}: no scalar points ({_empty_reason(event_file)})")
+        notes.append(f"{name}: no scalar points ({_empty_reason(event_file)})")
     columns = [codes, event_file.steps, event_file.values, epochs, event_file.wall_times]
     if not keep.all():
         columns = [column[keep] for column in columns]
-    return build_frame(
+    return build_columns(
         tag=_tag_column(columns[0], event_file.tags),
         step=columns[1],
         value=columns[2],
@@ -144,14 +147,14 @@ def _file_frame(event_file: EventFile, result: ReadResult) -> pd.DataFrame:
     )
 
 
-def _tag_column(codes: np.ndarray, tags: list[str]) -> pd.Categorical:
+def _tag_column(codes: np.ndarray, tags: list[str]) -> Coded:
     """The tag column, with only the tags that have points as categories."""
     used = np.flatnonzero(np.bincount(codes, minlength=len(tags)))
     if len(used) < len(tags):
         recode = np.full(len(tags), -1, dtype=np.int32)
         recode[used] = np.arange(len(used), dtype=np.int32)
         codes, tags = recode[codes], [tags[index] for index in used.tolist()]
-    return pd.Categorical.from_codes(codes, categories=pd.Index(tags, dtype=object))
+    return Coded(codes.astype(code_dtype(len(tags)), copy=False), tuple(tags))
 
 
 def _points(count: int) -> str:
@@ -195,7 +198,7 @@ def _empty_reason(event_file: EventFile) -> str:
     return "no scalar summaries"
 
 
-def _purge_orphans(files: list[EventFile], result: ReadResult) -> None:
+def _purge_orphans(files: list[EventFile], notes: list[str]) -> None:
     """Drop the points a restart orphaned, folder by folder, as TensorBoard does
     (:mod:`~curvelint.readers.event_restarts`); a note names what was dropped and why."""
     folders: dict[Path, list[EventFile]] = {}
@@ -214,7 +217,7 @@ def _purge_orphans(files: list[EventFile], result: ReadResult) -> None:
             event_file.codes, event_file.steps = event_file.codes[keep], event_file.steps[keep]
             event_file.values = event_file.values[keep]
             event_file.wall_times = event_file.wall_times[keep]
-            result.notes.append(
+            notes.append(
                 f"{event_file.path.name}: {_points(int(dropped.sum()))} of "
                 f"{', '.join(map(repr, tags[:5]))}{' …' if len(tags) > 5 else ''} purged as "
                 f"TensorBoard purges data orphaned by a restart ({why})"

@@ -8,6 +8,8 @@ too); scales, limits, positions, property cycles and the texts of titles, labels
 are restored. The ticks stay, and so does the renderer with its cache of text sizes. A figure
 whose state cannot be restored this way (an artist left over) is dropped, and the next plot of
 its shape gets a new one. Tests render plots both ways, in several orders, and compare bytes.
+The per-run plots (:mod:`~curvelint.report.plots`) and the overlays of seed groups and compare
+(:mod:`~curvelint.report.overlays`) borrow from the same pool under keys that keep them apart.
 
 The pool is shared by the threads of a process: a figure is lent to one caller at a time.
 """

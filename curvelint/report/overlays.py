@@ -16,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from curvelint.report.escape import matplotlib_text
+from curvelint.report.figure_pool import POOL
 from curvelint.report.layout import place_axes
 from curvelint.report.overlay_model import OverlayPanel, OverlayPlot, PlotLine
 from curvelint.report.plots import (
@@ -97,13 +98,21 @@ def draw_panel(axes: Axes, panel: OverlayPanel, *, titled: bool) -> None:
         axes.legend(fontsize=7.5, loc="upper right", framealpha=0.8)
 
 
-def draw(plot: OverlayPlot) -> Figure:
-    """A new Figure on its own Agg canvas holding every panel of ``plot``."""
-    rows = math.ceil(len(plot.panels) / plot.columns)
+def _shape(plot: OverlayPlot) -> tuple[str, int, int, int]:
+    """What a figure for ``plot`` is made of: rows, columns, panels (named apart from the
+    per-run plots' shapes, whose figures are of other heights and share x)."""
+    return "overlay", math.ceil(len(plot.panels) / plot.columns), plot.columns, len(plot.panels)
+
+
+def _new_figure(rows: int, columns: int) -> tuple[Figure, np.ndarray]:
     height = HEIGHT_INCHES if rows == 1 else ROW_HEIGHT_INCHES * rows + 0.6
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     FigureCanvasAgg(figure)
-    grid = figure.subplots(rows, plot.columns, squeeze=False)
+    return figure, figure.subplots(rows, columns, squeeze=False)
+
+
+def _draw_on(figure: Figure, grid: np.ndarray, plot: OverlayPlot) -> None:
+    """Every panel of ``plot`` on a figure made by :func:`_new_figure` for its shape."""
     for axes, panel in zip(grid.flat, plot.panels, strict=False):
         draw_panel(axes, panel, titled=len(plot.panels) > 1)
     for axes in list(grid.flat)[len(plot.panels) :]:
@@ -117,9 +126,22 @@ def draw(plot: OverlayPlot) -> Figure:
     )
     place_axes(figure, grid, title)
     place_legends(figure, grid, title)
+
+
+def draw(plot: OverlayPlot) -> Figure:
+    """A new Figure on its own Agg canvas holding every panel of ``plot``."""
+    _, rows, columns, _ = _shape(plot)
+    figure, grid = _new_figure(rows, columns)
+    _draw_on(figure, grid, plot)
     return figure
 
 
 def render_png(plot: OverlayPlot) -> bytes:
-    """Draw and encode one plot (indexed colour, no software version: same data, same bytes)."""
-    return png_bytes(draw(plot))
+    """Draw and encode one plot (indexed colour, no software version: same data, same bytes),
+    on a figure of its shape kept from an earlier overlay when there is one
+    (:mod:`curvelint.report.figure_pool`): the same bytes as on a new figure."""
+    shape = _shape(plot)
+    _, rows, columns, _ = shape
+    with POOL.borrowed(shape, lambda: _new_figure(rows, columns)) as (figure, grid):
+        _draw_on(figure, grid, plot)
+        return png_bytes(figure)

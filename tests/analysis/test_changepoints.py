@@ -7,6 +7,8 @@ import pytest
 
 from curvelint.analysis import analyze_series
 from curvelint.analysis.results import LearningRateDrop, SeriesAnalysis
+from curvelint.analysis.run_analysis import analyze_run
+from curvelint.analysis.series import SeriesData
 from tests.synthetic import (
     level_jump,
     nan_blow_up,
@@ -140,3 +142,27 @@ def test_values_near_the_float64_limit_do_not_overflow(scale: float) -> None:
     analysis = _loss(steps, values * scale)
     assert analysis.segments
     assert all(np.isfinite(point.shift) for point in analysis.changepoints)
+
+
+def _keras_series(tag: str, steps: np.ndarray, values: np.ndarray) -> SeriesData:
+    metric = "learning_rate" if tag.endswith("learning_rate") else "loss"
+    split = "" if metric == "learning_rate" else "train"
+    return SeriesData("run", metric, split, tag, (), steps.astype(np.int64), values, 0)
+
+
+def test_a_per_epoch_learning_rate_drop_explains_only_per_epoch_curves() -> None:
+    """Keras' TensorBoard callback logging per batch and per epoch: the rate at epochs (a drop
+    at epoch 800 of 2,000), the judged loss at iterations. A staircase step at iteration 800
+    is not that drop; the same staircase logged per epoch is."""
+    epochs = np.arange(2000)
+    rate = np.where(epochs < 800, 0.1, 0.01)
+    steps, values = staircase_loss(2000, drop_every=800, drop=0.3)
+    per_epoch_rate = _keras_series("epoch_learning_rate", epochs, rate)
+    by_batch = analyze_run([per_epoch_rate, _keras_series("batch_loss", steps, values)])
+    batch_loss = by_batch.series("loss", "train")
+    assert batch_loss is not None and batch_loss.changepoints
+    assert not any(point.scheduled for point in batch_loss.changepoints)
+    by_epoch = analyze_run([per_epoch_rate, _keras_series("epoch_loss", steps, values)])
+    epoch_loss = by_epoch.series("loss", "train")
+    assert epoch_loss is not None
+    assert [point.learning_rate_drop_step for point in epoch_loss.changepoints][:1] == [800]

@@ -147,3 +147,15 @@ def test_empty_and_invalid_frames() -> None:
     assert analyze_frame(build_frame(tag=[], step=[], value=[], source="")) == {}
     with pytest.raises(SchemaError):
         analyze_frame(pd.DataFrame({"step": [1]}))
+
+
+def test_a_keras_per_iteration_curve_is_judged_however_few_its_points() -> None:
+    """Keras logging per batch and per epoch: ``batch_loss`` (5 points at iterations) is the
+    training loss judged beside the per-iteration eval, not ``epoch_loss`` (20 points at
+    epochs), whatever the counts say."""
+    frame = series_frame(
+        {"epoch_loss": power_law_decay(20), "batch_loss": power_law_decay(5)}, run="keras"
+    )
+    (series,) = analyze_frame(frame)["keras"].series_analyses
+    assert series.tag == "batch_loss"
+    assert series.ignored_tags == ("epoch_loss",)

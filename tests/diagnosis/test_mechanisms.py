@@ -1,7 +1,8 @@
 """The failure mechanisms of real training that the verdicts were extended for (issue 13): a
 rebound the run survived, wild swings that a trend or an overfitting eval loss must not excuse,
 an eval loss swinging against its level after a blown-up first evaluation,
-a classifier confidently wrong at chance, and an underfit model that barely learned.
+a classifier confidently wrong at chance, an underfit model that barely learned, and a
+generalisation gap that is not underfitting.
 
 Each is checked on curves built for it (a positive and the nearest negative) through the real
 pipeline, then on the real run that showed it: a development-split run written by the real
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 
 from curvelint.diagnosis import Verdict
+from curvelint.diagnosis.rules.frozen import constant_prediction_floor
 from curvelint.judging import judge_run
 from curvelint.runs import read_runs
 from tests.diagnosis.helpers import decay, diagnose_curves, flat, subsample
@@ -150,6 +152,69 @@ def test_a_late_plateau_with_an_accuracy_that_barely_left_chance_is_underfitting
     assert "closed only" in diagnosis.reason
 
 
+def _plateau_with_gap(eval_floor: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Training settles early at 0.9 (from 2.0, no classes known); the eval loss settles early
+    at ``eval_floor``."""
+    return {
+        "train/loss": decay(400, 2.0, 0.9, rate=12, noise=0.005),
+        "eval/loss": subsample(decay(400, 2.0, eval_floor, rate=12, noise=0.005, seed=1), 20),
+    }
+
+
+def test_an_early_plateau_with_eval_close_to_train_is_underfitting() -> None:
+    assert diagnose_curves(_plateau_with_gap(eval_floor=0.95)).verdict is Verdict.UNDERFITTING
+
+
+def test_an_early_plateau_with_eval_far_above_train_is_not_underfitting() -> None:
+    """Eval ends 1.4x the training loss: the model fits its training data far better than
+    held-out data, so more capacity is not the fix."""
+    diagnosis = diagnose_curves(_plateau_with_gap(eval_floor=1.26))
+    assert diagnosis.verdict is not Verdict.UNDERFITTING
+    assert all(finding.code != "underfitting" for finding in diagnosis.findings)
+
+
+def test_a_healthy_fall_is_measured_from_the_trends_high_when_the_first_point_was_low() -> None:
+    """A first logged average (0.94) far below the next ones (1.8): the fall is quoted from
+    the trend's high, not as "fell 0.1 %" from a start the curve never came back near."""
+    steps, values = decay(20, 1.8, 0.9, rate=4, noise=0.01)
+    values = values.copy()
+    values[0] = 0.94
+    curves = {
+        "train/loss": (steps, values),
+        "eval/loss": subsample(decay(20, 1.8, 0.92, rate=4, noise=0.01, seed=1), 2),
+    }
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.HEALTHY
+    assert "from its trend's high" in diagnosis.reason
+    assert float(diagnosis.findings[0].evidence["fall_of_trend_high"]) > 0.35
+
+
+def _frozen_accuracy_run(eval_loss: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A 3-class model right on 97.8 % of the eval set from its first evaluation on, the
+    accuracy repeating exactly (a small eval set), beside an eval loss ending at ``eval_loss``."""
+    return {
+        "train/loss": decay(300, 1.1, 0.05, rate=10, noise=0.002),
+        "eval/loss": subsample(decay(300, 0.3, eval_loss, rate=6, noise=0.001, seed=1), 20),
+        "eval/accuracy": subsample(flat(300, 0.978), 20),
+    }
+
+
+def test_a_frozen_accuracy_beside_a_loss_no_constant_prediction_reaches_is_not_stuck() -> None:
+    """Predicting one class with 97.8 % of the examples scores at least 0.106 nats; an eval
+    loss of 0.05 says the model is right with confidence, so the accuracy settled."""
+    assert constant_prediction_floor(0.978) == pytest.approx(0.1058, abs=1e-3)
+    diagnosis = diagnose_curves(_frozen_accuracy_run(eval_loss=0.05), num_classes=3)
+    assert diagnosis.verdict is not Verdict.STUCK
+    frozen = [f for f in diagnosis.findings if f.code == "frozen_accuracy"]
+    assert frozen and frozen[0].evidence["at"] == "settled"
+    assert "beside a loss no constant prediction reaches" in frozen[0].message
+
+
+def test_a_frozen_accuracy_beside_a_loss_a_constant_prediction_reaches_is_stuck() -> None:
+    diagnosis = diagnose_curves(_frozen_accuracy_run(eval_loss=0.3), num_classes=3)
+    assert diagnosis.verdict is Verdict.STUCK
+
+
 def _verdict_of(path: Path) -> Verdict:
     runs = read_runs([path]).runs
     assert len(runs) == 1
@@ -169,6 +234,14 @@ def _verdict_of(path: Path) -> Verdict:
 )
 def test_the_real_development_run_of_each_mechanism(run: str, expected: Verdict) -> None:
     assert _verdict_of(DEV / run) is expected
+
+
+@pytest.mark.skipif(not PUBLIC.is_dir(), reason="the public corpus (../shared) is not beside us")
+@pytest.mark.parametrize("run", ["trainer_state/summary-creator", "keras_csv/brats2020-unet"])
+def test_public_runs_whose_eval_sits_far_above_train_are_not_underfitting(run: str) -> None:
+    """summary-creator: eval 1.44 beside train 0.94 as training kept falling; brats2020-unet:
+    eval 0.0345 beside train 0.0258 as the rate decayed."""
+    assert _verdict_of(PUBLIC / run) is not Verdict.UNDERFITTING
 
 
 @pytest.mark.skipif(not PUBLIC.is_dir(), reason="the public corpus (../shared) is not beside us")

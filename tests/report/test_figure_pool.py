@@ -2,7 +2,10 @@
 
 The plots come from the sample logs (real files of real libraries) and from hand-made specs for
 the states a figure must shed: a log y axis, fixed y limits with an off-scale note, a right
-title, an empty panel whose y ticks are removed, a legend moved outside, NaN marks.
+title, an empty panel whose y ticks are removed, a legend moved outside, NaN marks. The
+overlays (seed groups' plots and compare's curves.png) share the pool: they come from seed runs
+written by torch's SummaryWriter, from compare of the sample logs, and from hand-made ones with
+bands, a log axis, y limits, NaN marks, a hidden axes and a legend moved outside.
 """
 
 from __future__ import annotations
@@ -14,12 +17,21 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from curvelint.report import plots
+from curvelint.compare.build import compare_paths
+from curvelint.discover import discover
+from curvelint.judging import JudgingOptions
+from curvelint.report import overlays, plots
 from curvelint.report.build import build_run_report
 from curvelint.report.figure_pool import FigurePool
 from curvelint.report.model import Curve, EpochScale, Panel, PlotSpec
+from curvelint.report.overlay_data import group_plot
+from curvelint.report.overlay_model import Band, OverlayPanel, OverlayPlot, PlotLine
+from curvelint.seed_groups.gather import judge_seed_groups
 from tests.report.builders import diverged_run, overfitting_run
 from tests.report.real_runs import report_of
+from tests.test_groups import seed_runs
+
+__all__ = ["seed_runs"]  # the session fixture, shared with tests.test_groups
 
 
 def _curve(label: str, x: np.ndarray, y: np.ndarray, style: str = "dense") -> Curve:
@@ -167,3 +179,92 @@ def test_plots_with_an_epoch_axis_stay_right_after_kept_figures() -> None:
     for _ in range(2):
         plots.render_png(plain)
         assert plots.render_png(with_epochs) == expected
+
+
+def _line(curve: Curve, colour: str, dashes: str = "-", band: bool = False) -> PlotLine:
+    shade = Band(curve.x, curve.y - 0.05, curve.y + 0.05, f"band of {curve.label}")
+    return PlotLine(curve, colour, dashes, shade if band else None)
+
+
+def _overlay(name: str, *panels: OverlayPanel, columns: int = 1) -> OverlayPlot:
+    return OverlayPlot(f"{name}.png", f"overlay: {name}", name, "step", panels, columns)
+
+
+def _made_overlays() -> list[OverlayPlot]:
+    x = np.arange(400, dtype=np.float64)
+    falling = 10.0 ** (-x / 80)
+    holed = np.where((x > 150) & (x < 160), np.nan, 1.0 + np.cos(x / 40))
+    many = [_line(_curve(f"run {k}", x, 2 + k * 0.1 + np.sin(x / 30)), f"C{k}") for k in range(10)]
+    return [
+        _overlay(
+            "log", OverlayPanel("loss", "loss", (_line(_curve("a", x, falling), "C0"),), True)
+        ),
+        _overlay(
+            "banded",
+            OverlayPanel(
+                "loss",
+                "loss",
+                (
+                    _line(_curve("base", x, holed), "C0", band=True),
+                    _line(_curve("head", x, holed + 0.3, "sparse"), "C1", "--", band=True),
+                ),
+                False,
+                y_limits=(-0.5, 2.5),
+                off_scale="early points off scale (up to 9)",
+            ),
+        ),
+        _overlay(
+            "three",
+            *(
+                OverlayPanel(name, name, (_line(_curve("a", x, falling * k), "C2"),), False)
+                for k, name in enumerate(("loss", "accuracy", "f1"), start=1)
+            ),
+            columns=2,
+        ),
+        _overlay("crowded", OverlayPanel("loss", "loss", tuple(many), False)),
+    ]
+
+
+def _real_overlays(sample_logs: Path, seed_runs: Path) -> list[OverlayPlot]:
+    """Seed groups' plots (both bands) and compare's curves.png, from real logs."""
+    specs = sorted(discover([seed_runs]).runs, key=lambda spec: spec.name)
+    verdicts = {spec.name: "healthy" for spec in specs}
+    groups = judge_seed_groups(specs, verdicts, None, JudgingOptions())
+    found = [
+        group_plot(result, f"group-{band}.png", None, band, 2000)
+        for result in groups.judged
+        for band in ("minmax", "interval")
+    ]
+    found.append(compare_paths(sample_logs, sample_logs).plot)
+    found.append(compare_paths(seed_runs / "adam-lr1e-2", seed_runs / "sgd-lr2").plot)
+    return [plot for plot in found if plot is not None]
+
+
+def test_overlays_on_kept_figures_are_the_overlays_on_new_ones(
+    sample_logs: Path, seed_runs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Overlays and per-run plots drawn in shuffled orders on one pool: each PNG is the PNG
+    of a new figure, and every overlay after its shape's first is drawn on a kept figure."""
+    pool = FigurePool()
+    monkeypatch.setattr(plots, "POOL", pool)
+    monkeypatch.setattr(overlays, "POOL", pool)
+    drawn = _made_overlays() + _real_overlays(sample_logs, seed_runs)
+    assert len(drawn) >= 10 and any(len(plot.panels) > 1 for plot in drawn)
+    specs: list[PlotSpec | OverlayPlot] = [*drawn, *_made_specs()]
+    fresh = [
+        plots.png_bytes(overlays.draw(spec) if isinstance(spec, OverlayPlot) else plots.draw(spec))
+        for spec in specs
+    ]
+    reused = 0
+    for seed in range(3):
+        for position in np.random.default_rng(seed).permutation(len(specs)):
+            spec = specs[position]
+            if isinstance(spec, OverlayPlot):
+                kept = pool.take(overlays._shape(spec))
+                reused += kept is not None
+                if kept is not None:
+                    pool.give_back(overlays._shape(spec), kept)
+                assert overlays.render_png(spec) == fresh[position], spec.title
+            else:
+                assert plots.render_png(spec) == fresh[position], spec.title
+    assert reused >= 2 * len(drawn)  # only each shape's first overlay needs a new figure

@@ -3,17 +3,23 @@
 Every run is trained in a spawned worker (one torch thread), read back and checked; a run whose
 curves do not show its label is regenerated once with another seed, then dropped. Each split
 gets ``runs/``, ``labels.csv`` and ``MANIFEST.sha256``. Progress goes to stderr.
+``--split holdout`` makes one split and leaves the others' files untouched (the README's tables
+of those are rebuilt from their ``labels.csv``).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import logging
 import multiprocessing
 import shutil
 import sys
+from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
+from itertools import product
 from pathlib import Path
 
 from tools import curve_checks as cc
@@ -38,10 +44,12 @@ log = logging.getLogger("benchmark")
 FAMILIES = (diverged, stuck, unstable, overfitting, underfitting, not_converged, healthy,
             insufficient_data)  # fmt: skip
 RETRY_SEED_OFFSET = 500
+MIN_RUNS = 250  # the whole benchmark
+MIN_PER_VERDICT = 8  # one split made on its own (--split)
 
 
 def all_runs() -> list[BenchRun]:
-    """Every run of both splits, in a stable order."""
+    """Every run of every split, in a stable order."""
     runs = []
     for split in SPLITS:
         for index, family in enumerate(FAMILIES):
@@ -105,11 +113,18 @@ def process(runs: list[BenchRun], root: Path, jobs: int, reuse: bool) -> tuple[l
 
 
 def main() -> int:
-    """Generate both splits; exit 1 when fewer than 250 runs were verified."""
+    """Generate the splits; exit 1 when too few runs were verified."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("tests/benchmark"))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", nargs="*", default=None, help="names or name prefixes")
+    parser.add_argument(
+        "--split",
+        action="append",
+        choices=SPLITS,
+        default=None,
+        help="make only this split (repeatable); the others' files are left as they are",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep runs already on disk")
     parser.add_argument("--no-retry", action="store_true")
     parser.add_argument(
@@ -122,6 +137,8 @@ def main() -> int:
     for noisy in ("transformers", "tensorflow", "absl", "keras", "pytorch_lightning", "lightning"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     runs = all_runs()
+    if args.split:
+        runs = [r for r in runs if r.split in args.split]
     if args.only:
         runs = [r for r in runs if any(r.name.startswith(p) for p in args.only)]
     if args.relabel:
@@ -139,14 +156,32 @@ def main() -> int:
     if args.only:
         log.info("--only: labels and manifests left as they are (rerun with --reuse to write)")
     else:
-        write_splits(verified, args.out)
+        write_splits(verified, args.out, args.split or SPLITS)
     log.info("verified %d runs, dropped %d", len(verified), len(failed))
-    return 0 if len(verified) >= 250 else 1
+    if args.split:
+        counts = Counter((v.run.split, v.run.verdict) for v in verified)
+        few = [key for key in product(args.split, output.VERDICTS) if counts[key] < MIN_PER_VERDICT]
+        return 1 if few else 0
+    return 0 if len(verified) >= MIN_RUNS else 1
 
 
-def write_splits(verified: list[output.Verified], root: Path) -> None:
-    """labels.csv and MANIFEST.sha256 of each split (only verified runs, stale ones removed)."""
-    for split in SPLITS:
+def kept(split: str, root: Path) -> list[output.Verified]:
+    """The runs of a split left as it is, from its ``labels.csv`` (for the README's tables)."""
+    made = {r.name: r for r in all_runs() if r.split == split}
+    made |= {retry.name: retry for retry in map(retry_of, made.values())}
+    with (root / split / "labels.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    unknown = [row["run"] for row in rows if row["run"] not in made]
+    if unknown:
+        raise SystemExit(f"{split}/labels.csv names runs the generator does not make: {unknown}")
+    return [output.Verified(made[row["run"]], row["secondary"], "", "") for row in rows]
+
+
+def write_splits(verified: list[output.Verified], root: Path, splits: Sequence[str]) -> None:
+    """labels.csv and MANIFEST.sha256 of each split made (only verified runs, stale ones
+    removed); the README covers every split."""
+    others = [v for split in SPLITS if split not in splits for v in kept(split, root)]
+    for split in splits:
         items = [v for v in verified if v.run.split == split]
         split_dir = root / split
         names = {v.run.name for v in items}
@@ -158,7 +193,7 @@ def write_splits(verified: list[output.Verified], root: Path) -> None:
         output.write_manifest(split_dir)
         print(f"## {split}\n\n{output.verdict_table([v.run for v in items])}\n")  # noqa: T201
     templates = [t for family in FAMILIES for t in family.TEMPLATES]
-    readme.write(verified, templates, root / "README.md")
+    readme.write(verified + others, templates, root / "README.md")
 
 
 if __name__ == "__main__":

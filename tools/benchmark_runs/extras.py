@@ -1,7 +1,8 @@
 """Extra runs that fill the verdict x format cells the round-robin left thin or empty.
 
 They come from the same templates, with explicit formats, variants and seeds (dev 400+,
-test 1400+: outside the round-robin's ranges, so adding one never renames another run).
+test 1400+, holdout 2400+: outside the round-robin's ranges, so adding one never renames another
+run). The holdout split gets the test split's extras (its recipes), with its own seeds.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ from tools.benchmark_runs.spec import (
     Arch,
     BenchRun,
 )
+from tools.benchmark_runs.split import RECIPES, SPLITS
 from tools.tiny_data import DataSpec
 
-FIRST_EXTRA_SEED = {"dev": 400, "test": 1400}
+FIRST_EXTRA_SEED = {"dev": 400, "test": 1400, "holdout": 2400}
 DEEP = Arch("mlp", 32, layers=3)
 DROPOUT = Arch("mlp", 128, layers=2, dropout=0.5)
 
@@ -95,9 +97,11 @@ WANTED = [
 
 
 def runs() -> list[BenchRun]:
-    """The extra runs, each with its own seed."""
+    """The extra runs of every split made of each recipe, each with its own seed."""
     out = []
-    for index, (split, family, key, fmt, arch, data) in enumerate(WANTED):
-        seed = FIRST_EXTRA_SEED[split] + index
-        out.append(make_run(_template(family, key), split, fmt, arch, data, seed))
+    for split in SPLITS:
+        for index, (recipe, family, key, fmt, arch, data) in enumerate(WANTED):
+            if RECIPES[split] == recipe:
+                seed = FIRST_EXTRA_SEED[split] + index
+                out.append(make_run(_template(family, key), split, fmt, arch, data, seed))
     return out

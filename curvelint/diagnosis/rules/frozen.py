@@ -4,6 +4,8 @@ is a bug, leakage or a collapsed model — not convergence."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -56,13 +58,15 @@ def check_frozen_accuracy(context: RunContext, verdict: Verdict) -> tuple[Findin
             f"(from {_since(context, curve, length)}, {percent(length / curve.count)} of the run)"
         )
         evidence: dict[str, EvidenceValue] = {"value": value, "points": length}
+        evidence["initial"] = series.first_value
         evidence |= {"since_step": since, "share_of_run": length / curve.count}
         if value in (CEILING, CEILING_PERCENT):
             findings.append(_at_ceiling(curve, opening, evidence))
         elif _at_class_frequency(context, series, value):
             findings.append(_predicts_one_class(curve, opening, evidence))
         else:
-            findings.append(_settled(curve, opening, evidence))
+            first = series.first_value
+            findings.append(_settled(curve, opening, evidence, first is None or value > first))
     return tuple(findings)
 
 
@@ -71,12 +75,46 @@ CHANCE_TOLERANCE = 0.02  # an accuracy this close to 1/C is a random guess's
 
 def _at_class_frequency(context: RunContext, series: SeriesAnalysis, value: float) -> bool:
     """A frozen accuracy a constant prediction gives: no better than where it began (a model
-    that predicts one class never improves on that class's share), or a random guess's 1/C."""
+    that predicts one class never improves on that class's share), or a random guess's 1/C —
+    unless the split's cross-entropy is below what any constant prediction scores."""
+    if _beats_every_constant_prediction(context, series, value):
+        return False
     first = series.first_value
     if first is not None and value <= first:
         return True
     chance = context.chance
     return chance is not None and abs(value - 1.0 / chance.classes) <= CHANCE_TOLERANCE
+
+
+# Slack on the bound below: label smoothing raises a loss, class weights can lower it a little.
+CONSTANT_PREDICTION_SLACK = 0.9
+
+
+def constant_prediction_floor(accuracy: float) -> float:
+    """The least cross-entropy a constant prediction scores on examples whose commonest class
+    is a share ``accuracy`` of them: the entropy of that class against the rest, a lower bound
+    of the class prior's entropy (0 at a share of 0 or 1)."""
+    share = accuracy / CEILING_PERCENT if accuracy > CEILING else accuracy
+    if not 0.0 < share < 1.0:
+        return 0.0
+    return -(share * math.log(share) + (1.0 - share) * math.log(1.0 - share))
+
+
+def _beats_every_constant_prediction(
+    context: RunContext, series: SeriesAnalysis, value: float
+) -> bool:
+    """The loss of the accuracy's split (a cross-entropy: the run's first loss sat on ln C)
+    ended below what a constant prediction with this accuracy could score: the model is right
+    with confidence, so its frozen accuracy is settled predictions, not one class."""
+    if context.chance is None:
+        return False
+    loss = context.eval if series.split != TRAIN else context.train
+    if loss is None:
+        return False
+    final = loss.logged(loss.final())
+    return bool(
+        np.isfinite(final)
+    ) and final < CONSTANT_PREDICTION_SLACK * constant_prediction_floor(value)
 
 
 def _predicts_one_class(curve: Curve, opening: str, evidence: dict[str, EvidenceValue]) -> Finding:
@@ -94,12 +132,17 @@ def _predicts_one_class(curve: Curve, opening: str, evidence: dict[str, Evidence
     )
 
 
-def _settled(curve: Curve, opening: str, evidence: dict[str, EvidenceValue]) -> Finding:
+def _settled(
+    curve: Curve, opening: str, evidence: dict[str, EvidenceValue], above_start: bool
+) -> Finding:
     """Predictions that stopped changing after the model learned: normal late in training,
     and on a small eval set one example moves the accuracy by a visible step."""
     evidence["at"] = "settled"
-    message = f"{opening}, well above where it began: the model's predictions on these "
-    message += "examples have stopped changing."
+    why = "well above where it began"
+    if not above_start:
+        why = "beside a loss no constant prediction reaches"
+    message = f"{opening}, {why}: the model's predictions on these examples have stopped "
+    message += "changing."
     return Finding(
         "frozen_accuracy",
         Severity.INFO,

@@ -3,7 +3,9 @@ problem holds. Its confidence says how far the run stayed from the problem thres
 
 from __future__ import annotations
 
-from curvelint.analysis.levels import margin_confidence, scale_of
+import numpy as np
+
+from curvelint.analysis.levels import Curve, margin_confidence, scale_of
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
@@ -13,6 +15,8 @@ from curvelint.diagnosis.rules.selection import selected_at_the_end
 from curvelint.diagnosis.wording import number, percent, signed_percent
 
 CODE = Verdict.HEALTHY.value
+EARLY_HIGH_OF_START = 1.2  # a trend this far above its start level early on...
+EARLY_SHARE = 0.5  # ...within this share of the run
 
 
 def check_healthy(context: RunContext) -> Finding | None:
@@ -35,8 +39,18 @@ def check_healthy(context: RunContext) -> Finding | None:
     }
     verb = "fell" if curve.sign > 0 else "rose"  # a reward or score rises as the loss falls
     by = f" {percent(fall)}" if curve.logged(start) != 0 else ""  # no share of a zero start
+    origin = f"start level {number(curve.logged(start))}"
+    climbed = _early_high(curve, start)
+    if climbed is not None:
+        index, high = climbed
+        fall = (high - final) / abs(high)
+        evidence["trend_high"] = curve.logged(high)
+        evidence["fall_of_trend_high"] = fall
+        by = f" {percent(fall)}"
+        where = context.where(int(curve.steps[index]))
+        origin = f"its trend's high {number(curve.logged(high))} near {where}"
     message = (
-        f"{curve.name} {verb}{by} from start level {number(curve.logged(start))} to "
+        f"{curve.name} {verb}{by} from {origin} to "
         f"final level {number(curve.logged(final))}, and moved {signed_percent(moved)} of its "
         f"{yardstick} over the last {percent(settings.late_share)} of the steps"
         f"{_eval_note(context, final, evidence)}."
@@ -54,6 +68,19 @@ def check_healthy(context: RunContext) -> Finding | None:
         evidence,
         series=curve.name,
     )
+
+
+def _early_high(curve: Curve, start: float) -> tuple[int, float] | None:
+    """Where the trend peaked, when it climbed a fifth above a positive start in the first half
+    of the run before falling (a first logged average far below the next ones): the fall is
+    then measured from there, not from a start the curve never came back near."""
+    trend = curve.trend()
+    index = int(np.argmax(trend))
+    high = float(trend[index])
+    early = curve.share_of_steps(int(curve.steps[index])) <= EARLY_SHARE
+    if start <= 0 or high < EARLY_HIGH_OF_START * start or not early:
+        return None
+    return index, high
 
 
 def _eval_note(context: RunContext, train_final: float, evidence: dict[str, EvidenceValue]) -> str:

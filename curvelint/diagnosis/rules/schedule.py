@@ -8,6 +8,7 @@ from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.loss_spikes import large_spikes
 from curvelint.diagnosis.wording import number, percent
+from curvelint.readers.base import steps_are_epochs
 
 # Verdicts a constant learning rate can explain (a decay lets the loss settle lower).
 DECAY_VERDICTS = frozenset(
@@ -69,10 +70,17 @@ def check_never_decayed(context: RunContext, verdict: Verdict) -> tuple[Finding,
     )
 
 
+def _same_step_unit(context: RunContext) -> bool:
+    """The learning rate's step counts what the training loss's does (a Keras run logging
+    both per epoch and per batch has its rate at epochs and its judged loss at iterations)."""
+    rate = context.series("learning_rate")
+    return rate is None or context.steps_are_epochs == steps_are_epochs(context.metadata, rate.tag)
+
+
 def check_plateau_after_drop(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
     """The training loss stopped improving right after a learning-rate drop."""
     schedule, curve = context.analysis.schedule, context.train
-    if schedule is None or curve is None or not schedule.drops:
+    if schedule is None or curve is None or not schedule.drops or not _same_step_unit(context):
         return ()
     final = curve.final()
     for drop in schedule.drops:

@@ -7,16 +7,12 @@ wrong thing to stop on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
+from curvelint.diagnosis.plan import CUT_SHORT_SHARE, metadata_int
 from curvelint.diagnosis.rules.overfitting import eval_turned_up, judged_eval
 from curvelint.diagnosis.rules.selection import kept_checkpoint_step, selected_at_the_end
 from curvelint.diagnosis.wording import number, percent
-
-CUT_SHORT_SHARE = 0.95  # a run that reached less than this share of max_steps was cut short
 
 CUT_SHORT_ADVICE = (
     "Resume from the last checkpoint (Trainer.train(resume_from_checkpoint=True)) rather than "
@@ -34,14 +30,12 @@ SELECTION_ADVICE = (
 )
 
 
-def _int(metadata: Mapping[str, Any], key: str) -> int | None:
-    value = metadata.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def check_cut_short(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
     """The run stopped well before the ``max_steps`` its Trainer planned."""
-    done, planned = _int(context.metadata, "global_step"), _int(context.metadata, "max_steps")
+    done, planned = (
+        metadata_int(context.metadata, "global_step"),
+        metadata_int(context.metadata, "max_steps"),
+    )
     if done is None or planned is None or planned <= 0 or done >= CUT_SHORT_SHARE * planned:
         return ()
     share = done / planned
@@ -65,7 +59,7 @@ def check_best_checkpoint(context: RunContext, verdict: Verdict) -> tuple[Findin
         return ()
     best_index, best = evals.best()
     best_step = int(evals.steps[best_index])
-    save_steps = _int(context.metadata, "save_steps")
+    save_steps = metadata_int(context.metadata, "save_steps")
     saved = best_step == kept or (
         save_steps is not None and save_steps > 0 and best_step % save_steps == 0
     )

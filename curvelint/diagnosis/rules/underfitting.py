@@ -11,7 +11,8 @@ below its first evaluation was flat from the start) — any time for a loss that
 (a fine-tuned language model's loss that falls slowly all run and levels off late at half
 its start is a converged run, not an underfit one), or when the accuracy closed less than
 half the way from a random guess's 1/C to 100 % (the model barely learned, however its loss
-fell).
+fell). A training loss that ends far below the eval loss (the eval loss 1.25x or more) is a
+generalisation gap, not underfitting, however high both are.
 """
 
 from __future__ import annotations
@@ -66,6 +67,13 @@ def accuracy_learned(context: RunContext) -> float | None:
     return (max(finals) - guess) / (1.0 - guess)
 
 
+def _generalisation_gap(train: Curve, evals: Curve, max_ratio: float) -> bool:
+    """The eval loss ended ``max_ratio`` times the training loss or more (both positive): the
+    model fits its training data far better than held-out data, so capacity is not the limit."""
+    train_final, eval_final = train.final(), evals.final()
+    return train_final > 0 and eval_final >= max_ratio * train_final
+
+
 def _flat_from_first(curve: Curve | None, share: float) -> bool:
     """The curve ended within ``share`` of its start level below it, or above it."""
     return curve is not None and curve.start() - curve.final() <= share * scale_of(curve)
@@ -99,6 +107,8 @@ def check_underfitting(context: RunContext) -> Finding | None:
     if evals is not None and evals.count >= settings.min_eval_points:
         curves.append(evals)
     if still_improving(context, curves[-1]):
+        return None
+    if len(curves) > 1 and _generalisation_gap(train, curves[-1], settings.underfit_max_eval_gap):
         return None
     levels = [curve.final() / reference[0] for curve in curves]
     lowest = min(levels)

@@ -24,7 +24,7 @@ from tools.benchmark_runs.spec import (
     BenchRun,
     Train,
 )
-from tools.benchmark_runs.split import FIRST_SEED
+from tools.benchmark_runs.split import FIRST_SEED, RECIPES
 from tools.tiny_data import DataSpec
 
 KERAS_KINDS = ("linear", "mlp", "cnn", "lstm", "gru")
@@ -103,7 +103,7 @@ def expand(templates: Sequence[Template], split: str, count: int, offset: int) -
     per_format = []
     for fmt in FORMATS:
         per_template = [
-            [(t, fmt, v) for v in t.variants.get(split, []) if supported(fmt, v[0])]
+            [(t, fmt, v) for v in t.variants.get(RECIPES[split], []) if supported(fmt, v[0])]
             for t in templates
             if fmt in t.formats
         ]
