@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from curvelint.freed_memory import release_freed_memory
 from curvelint.readers.base import Skipped
 from curvelint.readers.event_batch import Batch, decode_batch, empty_batch
 from curvelint.readers.event_points import collect
@@ -70,6 +71,9 @@ def read_event_file(path: Path, *, verify: bool = False, decoder: str = "fast") 
     reading.buffer = b""  # every record is decoded: the file's bytes go before the points join
     result = reading.result
     finish(reading)
+    del reading
+    if size > WINDOW_BYTES:  # what reading a large file freed goes back before its frame
+        release_freed_memory()
     if result.records == 0 and not any(s.why.startswith("truncated") for s in result.skipped):
         why = "not a TensorBoard event file: no intact record"
         result.skipped[:] = [Skipped(str(path), "", f"{why} ({size} bytes)")]

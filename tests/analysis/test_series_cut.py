@@ -71,3 +71,16 @@ def test_the_columns_kept_for_the_cut_are_the_frames_own(frame: pd.DataFrame) ->
     for name in ("step", "value"):
         assert np.shares_memory(kept[name].to_numpy(), frame[name].to_numpy())
     _assert_same(list(iterate_series(kept)), list(iterate_series(frame)))
+
+
+def test_curves_logged_at_the_same_steps_share_them(frame: pd.DataFrame) -> None:
+    """A loop that logs every metric at every step: its curves' steps are held once, read-only;
+    a curve logged at other steps keeps its own."""
+    cut = {(s.run, s.metric, s.split): s for s in iterate_series(frame)}
+    lr, eval_loss = cut["a", "learning_rate", ""], cut["a", "loss", "eval"]
+    assert lr.steps is eval_loss.steps and not lr.steps.flags.writeable
+    assert lr.steps.tolist() == list(range(300))
+    sparse = build_frame(tag=["loss"] * 10 + ["lr"] * 5, step=[*range(10), *range(5)],
+                         value=[1.0] * 15, source="s")  # fmt: skip
+    rate, loss = iterate_series(sparse)  # learning_rate sorts first
+    assert loss.steps.tolist() == list(range(10)) and rate.steps.tolist() == list(range(5))
