@@ -155,7 +155,7 @@ def test_each_rendered_run_is_let_go_once_written(
         (rendered,) = [
             held
             for held in gc.get_objects()
-            if isinstance(held, RenderedRun) and held.outcome.row is row
+            if type(held) is RenderedRun and held.outcome.row is row  # no __class__ lookups
         ]
         written.append(weakref.ref(rendered))
 
