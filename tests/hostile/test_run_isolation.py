@@ -131,16 +131,16 @@ def _same_bytes(
 FAULT = """
 import sys
 import curvelint.judging, curvelint.run_task, curvelint.runs
-real_judge, real_read = curvelint.run_task.judge_run, curvelint.runs.read_run
-def judge(run, options):
-    if run.name == "buggy":
+real_judge, real_read = curvelint.run_task.judge_series, curvelint.runs.read_run
+def judge(name, series, metadata, options):
+    if name == "buggy":
         raise ZeroDivisionError("planted bug")
-    return real_judge(run, options)
+    return real_judge(name, series, metadata, options)
 def read(spec, cache=None):
     if spec.name == "buggy":
         raise RecursionError("planted bug")
     return real_read(spec, cache)
-curvelint.run_task.judge_run = judge
+curvelint.run_task.judge_series = judge
 curvelint.runs.read_run = read
 from curvelint.cli import main
 sys.argv = ["curvelint", *sys.argv[1:]]
