@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -73,19 +73,24 @@ def _float_column(values: object, length: int) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
-def build_columns(
-    *,
-    tag: Sequence[str] | np.ndarray | pd.Categorical[Any] | Coded,
-    step: Sequence[int] | np.ndarray,
-    value: Sequence[float] | np.ndarray,
-    source: str,
-    epoch: Sequence[float] | np.ndarray | None = None,
-    wall_time: Sequence[float] | np.ndarray | None = None,
-    folder_split: str = "",
-    run: str = "",
-) -> FrameColumns:
+class ColumnArguments(TypedDict, total=False):
+    """The keywords of :func:`build_columns` and :func:`build_frame` (epoch and wall time
+    default to unknown, the folder's split and the run name to "")."""
+
+    tag: Required[Sequence[str] | np.ndarray | pd.Categorical[Any] | Coded]
+    step: Required[Sequence[int] | np.ndarray]
+    value: Required[Sequence[float] | np.ndarray]
+    source: Required[str]
+    epoch: Sequence[float] | np.ndarray | None
+    wall_time: Sequence[float] | np.ndarray | None
+    folder_split: str
+    run: str
+
+
+def build_columns(**columns: Unpack[ColumnArguments]) -> FrameColumns:
     """:func:`build_frame`'s columns, no DataFrame yet (:mod:`curvelint.frame_columns`)."""
-    tags = _coded(tag)
+    tags = _coded(columns["tag"])
+    folder_split, run = columns.get("folder_split", ""), columns.get("run", "")
     length = len(tags.codes)
     pairs = [canonical(str(name), folder_split) for name in tags.categories]
     return FrameColumns(
@@ -93,43 +98,24 @@ def build_columns(
             "run": constant(run, length),
             "metric": recode(tags.codes, [metric for metric, _ in pairs]),
             "split": recode(tags.codes, [split for _, split in pairs]),
-            "step": np.asarray(step, dtype=np.int64),
-            "epoch": _float_column(epoch, length),
-            "wall_time": _float_column(wall_time, length),
-            "value": np.asarray(value, dtype=np.float64),
+            "step": np.asarray(columns["step"], dtype=np.int64),
+            "epoch": _float_column(columns.get("epoch"), length),
+            "wall_time": _float_column(columns.get("wall_time"), length),
+            "value": np.asarray(columns["value"], dtype=np.float64),
             "tag": tags,
-            "source": constant(source, length),
+            "source": constant(columns["source"], length),
         }
     )
 
 
-def build_frame(
-    *,
-    tag: Sequence[str] | np.ndarray | pd.Categorical[Any] | Coded,
-    step: Sequence[int] | np.ndarray,
-    value: Sequence[float] | np.ndarray,
-    source: str,
-    epoch: Sequence[float] | np.ndarray | None = None,
-    wall_time: Sequence[float] | np.ndarray | None = None,
-    folder_split: str = "",
-    run: str = "",
-) -> pd.DataFrame:
-    """Assemble a schema-valid frame from column arrays, canonicalising each distinct tag once.
+def build_frame(**columns: Unpack[ColumnArguments]) -> pd.DataFrame:
+    """Assemble a schema-valid frame from column arrays (:func:`build_columns`' arguments),
+    canonicalising each distinct tag once.
 
     ``folder_split`` is the split implied by the file's location (Keras' ``validation/``).
     Arrays of the right dtype are used as they are, not copied: do not change them afterwards.
     """
-    columns = build_columns(
-        tag=tag,
-        step=step,
-        value=value,
-        source=source,
-        epoch=epoch,
-        wall_time=wall_time,
-        folder_split=folder_split,
-        run=run,
-    )
-    return frame_of(columns)
+    return frame_of(build_columns(**columns))
 
 
 def frame_of(columns: FrameColumns) -> pd.DataFrame:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
 from curvelint import parallel
-from curvelint.readers import tensorboard
 from curvelint.runs import read_runs
+from tests.reader_processes import record_reader_pids
 from tests.test_cache import write_csv, write_events
 
 
@@ -31,16 +30,7 @@ def sweep(tmp_path: Path) -> Path:
 def reader_pids(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Each TensorBoard read appends the reading process's id to a file (forked workers
     inherit the patched reader)."""
-    log = tmp_path / "pids.txt"
-    original = tensorboard.read
-
-    def recording(*arguments: Any, **keywords: Any) -> Any:
-        with log.open("a") as handle:
-            handle.write(f"{os.getpid()}\n")
-        return original(*arguments, **keywords)
-
-    monkeypatch.setattr(tensorboard, "read", recording)
-    return log
+    return record_reader_pids(monkeypatch, tmp_path / "pids.txt", "read")
 
 
 def pids(log: Path) -> set[int]:

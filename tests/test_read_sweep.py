@@ -8,7 +8,6 @@ import math
 import os
 import struct
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,8 +16,8 @@ import pytest
 import curvelint
 from curvelint import parallel, schema
 from curvelint.errors import NoLogsError
-from curvelint.readers import tensorboard
 from curvelint.runs import read_runs
+from tests.reader_processes import record_reader_pids
 from tests.test_cache import write_csv
 
 STEPS = 300
@@ -115,16 +114,7 @@ def _assert_identical(left: pd.DataFrame, right: pd.DataFrame) -> None:
 @pytest.fixture
 def reader_pids(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Each run read by read's route appends the reading process's id to a file."""
-    log = tmp_path / "pids.txt"
-    original = tensorboard.read_columns
-
-    def recording(*arguments: Any, **keywords: Any) -> Any:
-        with log.open("a") as handle:
-            handle.write(f"{os.getpid()}\n")
-        return original(*arguments, **keywords)
-
-    monkeypatch.setattr(tensorboard, "read_columns", recording)
-    return log
+    return record_reader_pids(monkeypatch, tmp_path / "pids.txt", "read_columns")
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
