@@ -211,8 +211,56 @@ def test_a_frozen_accuracy_beside_a_loss_no_constant_prediction_reaches_is_not_s
 
 
 def test_a_frozen_accuracy_beside_a_loss_a_constant_prediction_reaches_is_stuck() -> None:
-    diagnosis = diagnose_curves(_frozen_accuracy_run(eval_loss=0.3), num_classes=3)
+    """Both losses end where a constant prediction can sit (eval 0.3, train 0.2)."""
+    curves = _frozen_accuracy_run(eval_loss=0.3)
+    curves["train/loss"] = decay(300, 1.1, 0.2, rate=10, noise=0.002)
+    diagnosis = diagnose_curves(curves, num_classes=3)
     assert diagnosis.verdict is Verdict.STUCK
+
+
+def test_without_a_class_count_a_frozen_accuracy_beside_a_loss_that_learned_is_not_stuck() -> None:
+    """The Trainer's first logged loss (0.9) is already off ln 3, so the class count is not
+    known; a training loss that fell to a twentieth of its start is a cross-entropy that
+    learned, and both losses end below a constant prediction's 0.106."""
+    curves = _frozen_accuracy_run(eval_loss=0.07)
+    curves["train/loss"] = decay(300, 0.9, 0.045, rate=10, noise=0.002)
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is not Verdict.STUCK
+    assert [f.evidence["at"] for f in diagnosis.findings if f.code == "frozen_accuracy"] == [
+        "settled"
+    ]
+
+
+def test_a_memorised_training_set_rules_out_one_class_behind_a_frozen_eval_accuracy() -> None:
+    """Label noise: the eval accuracy falls to 0.888 and repeats it while the eval loss climbs
+    to 0.47 (above 0.9 x 0.350, the bound at 0.888), but the training loss of 0.0025 is one no
+    constant prediction scores on the training inputs."""
+    steps = np.arange(0, 300, 5)
+    accuracy = np.where(steps < 240, 0.958, 0.888)
+    curves = {
+        "train/loss": decay(300, 0.5, 0.0025, rate=8, noise=0.0001),
+        "eval/loss": (steps, 0.16 + 0.31 * (steps / 300.0) ** 2),
+        "eval/accuracy": (steps, accuracy),
+    }
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is not Verdict.STUCK
+    assert [f.evidence["at"] for f in diagnosis.findings if f.code == "frozen_accuracy"] == [
+        "settled"
+    ]
+
+
+def test_a_collapse_after_a_blow_up_keeps_its_one_class_finding() -> None:
+    """The loss fell 99.9 % from a blown-up 967 — but to ln 3, which every constant prediction
+    scores, so the bound does not clear the frozen accuracy."""
+    curves = {
+        "train/loss": decay(300, 967.0, 1.1, rate=40, noise=0.001),
+        "eval/loss": subsample(flat(300, 1.099, noise=0.001), 20),
+        "eval/accuracy": subsample(flat(300, 0.4), 20),
+    }
+    diagnosis = diagnose_curves(curves)
+    assert [f.evidence["at"] for f in diagnosis.findings if f.code == "frozen_accuracy"] == [
+        "class frequency"
+    ]
 
 
 def _verdict_of(path: Path) -> Verdict:

@@ -103,18 +103,43 @@ def constant_prediction_floor(accuracy: float) -> float:
 def _beats_every_constant_prediction(
     context: RunContext, series: SeriesAnalysis, value: float
 ) -> bool:
-    """The loss of the accuracy's split (a cross-entropy: the run's first loss sat on ln C)
-    ended below what a constant prediction with this accuracy could score: the model is right
-    with confidence, so its frozen accuracy is settled predictions, not one class."""
-    if context.chance is None:
+    """A loss ended below what a constant prediction with this accuracy could score: the model
+    is right with confidence, so its frozen accuracy is settled predictions, not one class.
+
+    The bound holds for a cross-entropy: known when the run's first loss sat on ln C; otherwise
+    trusted only of a training loss that fell to a quarter of its start, which no constant
+    prediction does from a sane start (a blown-up start falls to ln C, above the bound). A
+    constant prediction is constant on the training inputs too, so the training loss bounds an
+    eval accuracy as well, with more slack: the two splits' class shares may differ."""
+    if context.judged_by_reward:
         return False
-    loss = context.eval if series.split != TRAIN else context.train
+    floor = constant_prediction_floor(value)
+    train = context.train
+    if context.chance is None and not _learned(train):
+        return False
+    own = context.eval if series.split != TRAIN else train
+    if own is not None and _ended_below(own, CONSTANT_PREDICTION_SLACK * floor):
+        return True
+    return train is not None and _ended_below(train, OTHER_SPLIT_SLACK * floor)
+
+
+# A training loss this far below its start has learned (a constant prediction cannot).
+LEARNED_SHARE = 0.25
+OTHER_SPLIT_SLACK = 0.5  # the training loss bounds an eval accuracy with the splits' shares apart
+
+
+def _learned(loss: Curve | None) -> bool:
+    """The training loss ended at a quarter of its start or lower, above zero (the Trainer
+    logs a NaN loss as 0.0)."""
     if loss is None:
         return False
+    start, final = loss.logged(loss.start()), loss.logged(loss.final())
+    return bool(np.isfinite(start) and np.isfinite(final)) and 0.0 < final <= LEARNED_SHARE * start
+
+
+def _ended_below(loss: Curve, bound: float) -> bool:
     final = loss.logged(loss.final())
-    return bool(
-        np.isfinite(final)
-    ) and final < CONSTANT_PREDICTION_SLACK * constant_prediction_floor(value)
+    return bool(np.isfinite(final)) and 0.0 < final < bound
 
 
 def _predicts_one_class(curve: Curve, opening: str, evidence: dict[str, EvidenceValue]) -> Finding:
