@@ -63,6 +63,7 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
     dev = [v.run for v in items if v.run.split == "dev"]
     test = [v.run for v in items if v.run.split == "test"]
     holdout = [v.run for v in items if v.run.split == "holdout"]
+    holdout2 = [v.run for v in items if v.run.split == "holdout2"]
     secondaries = Counter((v.run.split, v.secondary) for v in items if v.secondary)
     dev_arch = {r.arch.kind for r in dev}
     dev_data = {r.data.name for r in dev}
@@ -71,10 +72,10 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
     with_tb = sum(v.run.train.tb_logs for v in items if v.run.fmt == "trainer_state")
     text = f"""# Labelled benchmark (issue 13)
 
-{len(items)} real training runs ({len(dev)} development, {len(test)} test, {len(holdout)} locked
-holdout) for measuring curvelint's verdicts on runs nobody tuned them on. Each run is a tiny
-randomly initialised model trained on the CPU; its log was written by the real library: torch
-`SummaryWriter` (`tensorboard`), `transformers.Trainer` (`trainer_state`: `trainer_state.json`,
+{len(items)} real training runs ({len(dev)} development, {len(test)} test, {len(holdout)} holdout,
+{len(holdout2)} locked holdout2) for measuring curvelint's verdicts on runs nobody tuned them on.
+Each run is a tiny randomly initialised model trained on the CPU; its log was written by the real
+library: torch `SummaryWriter` (`tensorboard`), `transformers.Trainer` (`trainer_state`: `trainer_state.json`,
 {with_tb} of them also with the Trainer's TensorBoard logs in `runs/`), Keras 3 `CSVLogger`
 (`keras_csv`) and Keras' `TensorBoard` callback (`keras_tensorboard`), PyTorch Lightning
 `CSVLogger` (`lightning_csv`: `lightning_logs/version_0/metrics.csv`).
@@ -92,16 +93,18 @@ mechanism intends it *and* the curves confirm it).
 ## Layout
 
 ```
-tests/benchmark/{{dev,test,holdout}}/labels.csv        run, verdict, secondary, format,
-                                                     architecture, optimizer, schedule, cadence,
-                                                     dataset, seed, mechanism, notes
-tests/benchmark/{{dev,test,holdout}}/runs/<run>/…      the logs, as the library wrote them
-tests/benchmark/{{dev,test,holdout}}/MANIFEST.sha256   sha256 of every file (`sha256sum -c`)
-tests/benchmark/{{dev,test,holdout}}/CURVES.sha256     digest of each run's curves
-                                                     (for regeneration)
+tests/benchmark/<split>/labels.csv        run, verdict, secondary, format, architecture,
+                                          optimizer, schedule, cadence, dataset, seed,
+                                          mechanism, notes
+tests/benchmark/<split>/runs/<run>/…      the logs, as the library wrote them
+tests/benchmark/<split>/MANIFEST.sha256   sha256 of every file (`sha256sum -c`)
+tests/benchmark/<split>/CURVES.sha256     digest of each run's curves (for regeneration)
+
+<split> is dev, test, holdout or holdout2.
 ```
 
-`python -m curvelint.evaluate tests/benchmark/dev` (and `…/test`, `…/holdout`) scores curvelint.
+`python -m curvelint.evaluate tests/benchmark/dev` (and `…/test`, `…/holdout`, `…/holdout2`)
+scores curvelint.
 
 ## The splits
 
@@ -116,15 +119,22 @@ architectures and data sets the development split does not have:
 
 The test split also has the development split's architectures and data sets, with other seeds.
 
-The **holdout split is locked harder**. The test split's disagreements were read while the rules
-were worked on, so its figure is no longer a clean held-out estimate; the holdout split was
-generated in session 5 to be one. It is made of the test split's recipes (the same templates,
-variants, test-only architectures and data sets, and extra runs) with fresh seeds (holdout
-{FIRST_SEED["holdout"]}+), verified by the same checks. It is scored once, by the lead engineer,
-and never tuned on: nobody reads curvelint's verdicts on its individual runs, and no floor in
-the tests is set from its figures (`tests/test_benchmark_data.py` checks only that it is
-complete and intact). Regenerate it alone, leaving dev and test byte for byte as they are, with
-`nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout --jobs 2`.
+The **holdout split** was generated in session 5, after the test split's disagreements had been
+read while the rules were worked on (so the test figure was no longer a clean held-out estimate).
+It is made of the test split's recipes (the same templates, variants, test-only architectures
+and data sets, and extra runs) with fresh seeds (holdout {FIRST_SEED["holdout"]}+), verified by
+the same checks. It was scored once, at the end of session 5 — and its disagreements were then
+read, so it too is now development data.
+
+The **holdout2 split is the locked one**: the same recipes with fresh seeds again (holdout2
+{FIRST_SEED["holdout2"]}+), generated at the start of session 6 before that session's rule
+changes, by a generator that never runs curvelint. It is scored once, after the session's last
+rule change; nobody reads curvelint's verdicts on its individual runs before that, and no floor
+in the tests is set before it is scored (`tests/test_benchmark_data.py` checks that it is
+complete and intact). Regenerate one split alone, leaving the others byte for byte as they are,
+with `nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout2 --jobs 2`
+(7–8 minutes). The next clean estimate needs a new split name in
+`tools/benchmark_runs/split.py`.
 
 ### Development split: runs per verdict x format
 
@@ -137,6 +147,10 @@ complete and intact). Regenerate it alone, leaving dev and test byte for byte as
 ### Holdout split: runs per verdict x format
 
 {verdict_table(holdout)}
+
+### Holdout2 split (locked): runs per verdict x format
+
+{verdict_table(holdout2)}
 
 Secondary labels: {_secondaries(secondaries)}.
 
