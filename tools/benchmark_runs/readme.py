@@ -75,10 +75,10 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
 {len(items)} real training runs ({len(dev)} development, {len(test)} test, {len(holdout)} holdout,
 {len(holdout2)} locked holdout2) for measuring curvelint's verdicts on runs nobody tuned them on.
 Each run is a tiny randomly initialised model trained on the CPU; its log was written by the real
-library: torch `SummaryWriter` (`tensorboard`), `transformers.Trainer` (`trainer_state`: `trainer_state.json`,
-{with_tb} of them also with the Trainer's TensorBoard logs in `runs/`), Keras 3 `CSVLogger`
-(`keras_csv`) and Keras' `TensorBoard` callback (`keras_tensorboard`), PyTorch Lightning
-`CSVLogger` (`lightning_csv`: `lightning_logs/version_0/metrics.csv`).
+library: torch `SummaryWriter` (`tensorboard`), `transformers.Trainer` (`trainer_state`:
+`trainer_state.json`, {with_tb} of them also with the Trainer's TensorBoard logs in `runs/`),
+Keras 3 `CSVLogger` (`keras_csv`) and Keras' `TensorBoard` callback (`keras_tensorboard`),
+PyTorch Lightning `CSVLogger` (`lightning_csv`: `lightning_logs/version_0/metrics.csv`).
 
 Every label comes from the **mechanism** that induced it (column `mechanism`), and was then
 verified on the written curves (`tools/benchmark_runs/checks.py`, built on
