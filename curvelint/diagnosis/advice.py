@@ -94,6 +94,10 @@ FROZEN_ACCURACY = (
     "The model predicts one class: check the class balance (oversample rare classes), the "
     "learning rate, and that the labels reach the loss. " + OVERFIT_ONE_BATCH.capitalize() + "."
 )
+KNOCKED_TO_ONE_CLASS = (
+    "Lower the learning rate and add gradient clipping: the updates undid what the model had "
+    "learned. Keep the checkpoint from before the accuracy fell."
+)
 TRAIN_AT_CEILING = (
     "Nothing to fix on its own: judge generalisation by the eval curves, and if the eval loss "
     "turns up, regularise (dropout, weight decay, data augmentation) or stop earlier."

@@ -63,6 +63,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "gain_after": ("improvement after the drop", LEVEL),
     "global_step": ("stopped at step", STEP),
     "initial": ("first value", LEVEL),
+    "best_before": ("best before it froze", LEVEL),
     "initial_learning_rate": ("first learning rate", LEVEL),
     "jump_of_start": ("jump, as a share of the start level", SHARE),
     "kept_step": ("kept checkpoint at step", STEP),

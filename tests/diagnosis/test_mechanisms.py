@@ -263,6 +263,38 @@ def test_a_collapse_after_a_blow_up_keeps_its_one_class_finding() -> None:
     ]
 
 
+def _erratic_binary_run(accuracy_before: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """High-rate SGD on a balanced binary task: the loss swings ±30 % around ln 2 all run;
+    the eval accuracy reads ``accuracy_before`` at its first four evaluations, then repeats
+    exactly 0.5 (one class of two) for the rest."""
+    rng = np.random.default_rng(8)
+    steps = np.arange(0, 1400, 5)
+    train = 0.75 * np.exp(rng.normal(0.0, 0.35, len(steps)))
+    eval_steps = np.arange(25, 1400, 25)
+    accuracy = np.where(np.arange(len(eval_steps)) < 4, accuracy_before, 0.5)
+    return {
+        "train/loss": (steps, train),
+        "eval/loss": (eval_steps, 0.75 * np.exp(rng.normal(0.0, 0.3, len(eval_steps)))),
+        "eval/accuracy": (eval_steps, accuracy),
+    }
+
+
+def test_erratic_training_that_learned_then_fell_onto_one_class_is_unstable() -> None:
+    """The accuracy reached 0.85 before it froze on one class's 0.5: the erratic updates undid
+    the learning (the instability is the cause), not a model that never started."""
+    diagnosis = diagnose_curves(_erratic_binary_run(accuracy_before=0.85))
+    assert diagnosis.verdict is Verdict.UNSTABLE
+    frozen = [f for f in diagnosis.findings if f.code == "frozen_accuracy"]
+    assert frozen and frozen[0].severity.value == "warning"
+    assert "down from 0.85 before it froze" in frozen[0].message
+    assert frozen[0].evidence["best_before"] == pytest.approx(0.85)
+
+
+def test_erratic_training_on_one_class_from_its_first_evaluation_is_stuck() -> None:
+    """The same swings, but the accuracy never left 0.5: nothing was learned to lose."""
+    assert diagnose_curves(_erratic_binary_run(accuracy_before=0.5)).verdict is Verdict.STUCK
+
+
 def _verdict_of(path: Path) -> Verdict:
     runs = read_runs([path]).runs
     assert len(runs) == 1
@@ -274,6 +306,7 @@ def _verdict_of(path: Path) -> Verdict:
     [
         ("diverged-tb-sgd-momentum-blowup-cnn-digits-s520", Verdict.DIVERGED),
         ("unstable-pl-noisy-sgd-high-lr-mlp-iris-s102", Verdict.UNSTABLE),
+        ("unstable-tb-noisy-sgd-high-lr-mlp-moons-s80", Verdict.UNSTABLE),
         ("unstable-pl-30x-lr-no-clip-mlp-digits-s94", Verdict.UNSTABLE),
         ("unstable-ktb-sgd-momentum-regression-mlp-regression-s415", Verdict.UNSTABLE),
         ("underfitting-hf-strong-weight-decay-mlp-digits-s166", Verdict.UNDERFITTING),

@@ -63,7 +63,12 @@ def check_frozen_accuracy(context: RunContext, verdict: Verdict) -> tuple[Findin
         if value in (CEILING, CEILING_PERCENT):
             findings.append(_at_ceiling(curve, opening, evidence))
         elif _at_class_frequency(context, series, value):
-            findings.append(_predicts_one_class(curve, opening, evidence))
+            best = _best_before(curve, length)
+            if verdict is Verdict.UNSTABLE and best >= value + KNOCKED_MARGIN * _scale(value):
+                evidence["best_before"] = best
+                findings.append(_knocked_to_one_class(curve, opening, evidence))
+            else:
+                findings.append(_predicts_one_class(curve, opening, evidence))
         else:
             first = series.first_value
             findings.append(_settled(curve, opening, evidence, first is None or value > first))
@@ -140,6 +145,42 @@ def _learned(loss: Curve | None) -> bool:
 def _ended_below(loss: Curve, bound: float) -> bool:
     final = loss.logged(loss.final())
     return bool(np.isfinite(final)) and 0.0 < final < bound
+
+
+# An accuracy this far above its frozen value before it froze (a share; x100 for percentages)
+# had learned: erratic training knocked it back to one class, it did not start there.
+KNOCKED_MARGIN = 0.15
+
+
+def _scale(value: float) -> float:
+    return CEILING_PERCENT if value > CEILING else CEILING
+
+
+def _best_before(curve: Curve, length: int) -> float:
+    """The best accuracy, as logged, before the frozen tail of ``length`` points (-inf when
+    the curve was frozen from its first point)."""
+    before = curve.values[: curve.count - length]
+    return float(curve.logged(np.min(before))) if len(before) else -math.inf
+
+
+def _knocked_to_one_class(
+    curve: Curve, opening: str, evidence: dict[str, EvidenceValue]
+) -> Finding:
+    """Erratic training (the curves read unstable) that had learned, then fell onto one
+    class's share: the instability is the cause, the frozen accuracy its damage."""
+    evidence["at"] = "class frequency"
+    message = f"{opening}, down from {number(float(evidence['best_before']))} before it froze: "
+    message += "the erratic updates knocked the model into predicting the same class whatever "
+    message += "the input, undoing what it had learned."
+    return Finding(
+        "frozen_accuracy",
+        Severity.WARNING,
+        0.9,
+        message,
+        advice.KNOCKED_TO_ONE_CLASS,
+        evidence,
+        series=curve.name,
+    )
 
 
 def _predicts_one_class(curve: Curve, opening: str, evidence: dict[str, EvidenceValue]) -> Finding:
