@@ -266,6 +266,27 @@ def test_an_eval_loss_that_blows_up_while_training_stalls_is_diverged() -> None:
     assert finding(diagnosis, "diverged").evidence["cause"] == "eval_blow_up"
 
 
+def _eval_rising_beside_accuracy(eval_final: float) -> dict[str, synthetic.Curve]:
+    """A binary classifier (train accuracy logged) whose eval loss rose from 0.2 to
+    ``eval_final`` while its accuracy fell from 0.9 to 0.5 and training stalled."""
+    steps = synthetic.logged_steps(10, 30, 30)
+    return {
+        "train/loss": (np.arange(300), np.r_[np.linspace(1.0, 0.7, 30), np.full(270, 0.7)]),
+        "eval/loss": (steps, np.r_[0.2, np.full(9, eval_final)]),
+        "eval/accuracy": (steps, np.r_[0.9, 0.8, np.full(8, 0.5)]),
+    }
+
+
+def test_a_classifier_eval_loss_that_rose_back_to_a_random_guess_did_not_blow_up() -> None:
+    """0.2 → 0.75, just above ln 2 = 0.693 with the accuracy back at 0.5: the model fell back
+    toward chance — not the blow-up the same rise to 40 (58x ln 2) is."""
+    fell_back = diagnose_curves(_eval_rising_beside_accuracy(0.75))
+    assert all(f.code != "diverged" for f in fell_back.findings)
+    blown_up = diagnose_curves(_eval_rising_beside_accuracy(40.0))
+    assert blown_up.verdict is Verdict.DIVERGED
+    assert finding(blown_up, "diverged").evidence["cause"] == "eval_blow_up"
+
+
 def test_an_eval_loss_rising_while_training_keeps_falling_is_overfitting_not_divergence() -> None:
     curves = {
         "train/loss": decay(300, 1.0, 0.01, rate=5, noise=0.001),

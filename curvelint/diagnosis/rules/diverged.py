@@ -222,11 +222,16 @@ def _blow_up(context: RunContext) -> Finding | None:
 
 def _eval_blow_up(context: RunContext) -> Finding | None:
     """The eval loss ended far above its start while the training loss did not fall: the
-    model got worse at everything, not only at unseen data (that is overfitting)."""
+    model got worse at everything, not only at unseen data (that is overfitting). A
+    classifier's eval loss that ended near a random guess's ln C fell back toward chance
+    instead (erratic training that lost what it learned): that is not a blow-up."""
     evals, train, settings = context.eval, context.train, context.settings
     if evals is None or train is None or evals.count < settings.min_eval_points:
         return None
     start, final = evals.start(), evals.final()
+    classes = _classes_of(context)
+    if classes is not None and final < settings.eval_blow_up_min_of_chance * math.log(classes):
+        return None
     rise = (final - start) / scale_of(evals)
     noise = settings.blow_up_noise_units * evals.difference_noise(1, evals.final_count())
     train_at_start = train.at_step(int(evals.steps[0]))
