@@ -158,6 +158,7 @@ WORDS = {
     "eval_blow_up": "the eval loss blew up",
     "erratic": "erratic swings",
     "rebound": "a rebound (a blow-up the run survived)",
+    "learning_undone": "learning undone (eval worse while training made no progress)",
     "broken_at_chance": "confidently wrong at chance",
     "accuracy_at_chance": "an accuracy at chance",
     "far_above_chance": "a loss far above a random guess's",

@@ -295,6 +295,32 @@ def test_erratic_training_on_one_class_from_its_first_evaluation_is_stuck() -> N
     assert diagnose_curves(_erratic_binary_run(accuracy_before=0.5)).verdict is Verdict.STUCK
 
 
+def _eval_undone(train_final: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A training loss logged as averages (smooth) that falls to 0.5 by step 150 and then
+    moves to ``train_final``; the eval loss falls to 0.45 by step 150, then climbs to 0.67."""
+    steps = np.arange(0, 700, 7)
+    train = np.where(steps < 150, 0.95 - 0.45 * steps / 150, 0.5)
+    train = np.where(steps >= 150, 0.5 + (train_final - 0.5) * (steps - 150) / 550, train)
+    eval_steps = np.arange(25, 700, 25)
+    evals = np.where(eval_steps <= 150, 0.9 - 0.45 * eval_steps / 150, 0.0)
+    evals = np.where(eval_steps > 150, 0.45 + 0.22 * (eval_steps - 150) / 550, evals)
+    return {"train/loss": (steps, train), "eval/loss": (eval_steps, evals)}
+
+
+def test_an_eval_loss_that_turned_up_while_training_made_no_progress_is_unstable() -> None:
+    """Memorising the training set lowers the training loss; this one rose to 0.6 while the
+    eval loss lost half of its fall: the updates undo the learning (a rate too high)."""
+    diagnosis = diagnose_curves(_eval_undone(train_final=0.6))
+    assert diagnosis.verdict is Verdict.UNSTABLE
+    assert diagnosis.findings[0].evidence["cause"] == "learning_undone"
+    assert "lowest 0.45 at step 150" in diagnosis.reason
+    assert "did not fall" in diagnosis.reason
+
+
+def test_the_same_turn_while_training_keeps_falling_is_overfitting() -> None:
+    assert diagnose_curves(_eval_undone(train_final=0.1)).verdict is Verdict.OVERFITTING
+
+
 def _verdict_of(path: Path) -> Verdict:
     runs = read_runs([path]).runs
     assert len(runs) == 1

@@ -66,7 +66,7 @@ def check_frozen_accuracy(context: RunContext, verdict: Verdict) -> tuple[Findin
             best = _best_before(curve, length)
             if verdict is Verdict.UNSTABLE and best >= value + KNOCKED_MARGIN * _scale(value):
                 evidence["best_before"] = best
-                findings.append(_knocked_to_one_class(curve, opening, evidence))
+                findings.append(_knocked_to_one_class(curve, opening, best, evidence))
             else:
                 findings.append(_predicts_one_class(curve, opening, evidence))
         else:
@@ -164,12 +164,12 @@ def _best_before(curve: Curve, length: int) -> float:
 
 
 def _knocked_to_one_class(
-    curve: Curve, opening: str, evidence: dict[str, EvidenceValue]
+    curve: Curve, opening: str, best: float, evidence: dict[str, EvidenceValue]
 ) -> Finding:
     """Erratic training (the curves read unstable) that had learned, then fell onto one
     class's share: the instability is the cause, the frozen accuracy its damage."""
     evidence["at"] = "class frequency"
-    message = f"{opening}, down from {number(float(evidence['best_before']))} before it froze: "
+    message = f"{opening}, down from {number(best)} before it froze: "
     message += "the erratic updates knocked the model into predicting the same class whatever "
     message += "the input, undoing what it had learned."
     return Finding(

@@ -33,21 +33,27 @@ def eval_turned_up(context: RunContext) -> bool:
     """The judged eval curve turned worse than its best by a clear margin, for several
     evaluations, while the training loss kept falling."""
     curve, train = judged_eval(context), context.train
-    if curve is None or train is None:
+    if curve is None or train is None or not clear_turn(context, curve):
         return False
+    return train_fall(train, curve.eval_turn().best_step) >= context.settings.overfit_min_train_fall
+
+
+def clear_turn(context: RunContext, curve: Curve) -> bool:
+    """The eval curve ended worse than its best by a clear margin (against the best and the
+    noise), for several evaluations and a share of the run."""
     settings = context.settings
     turn = curve.eval_turn()
-    if (
+    return not (
         turn.points_after < settings.overfit_min_points_after
         or 1.0 - curve.share_of_steps(turn.best_step) < settings.overfit_min_share_after
         or turn.rise_relative < settings.overfit_min_rise
         or turn.rise_noise_units < settings.overfit_min_rise_noise_units
-    ):
-        return False
-    return _train_fall(train, turn.best_step) >= settings.overfit_min_train_fall
+    )
 
 
-def _train_fall(train: Curve, step: int) -> float:
+def train_fall(train: Curve, step: int) -> float:
+    """The training loss's fall from its trend at ``step`` to its final level, a share of
+    the former."""
     at_turn = train.at_step(step)
     return (at_turn - train.final()) / abs(at_turn) if at_turn else 0.0
 
@@ -64,7 +70,7 @@ def check_overfitting(context: RunContext) -> Finding | None:
     turn = curve.eval_turn()
     train_at_turn = train.at_step(turn.best_step)
     train_final = train.final()
-    train_fall = _train_fall(train, turn.best_step)
+    fall = train_fall(train, turn.best_step)
     best_index, best = curve.best()  # the logged best, as the user will find it in the log
     best_step = int(curve.steps[best_index])
     # The final level the key-numbers table shows (the turn's own, a median of fewer points,
@@ -76,7 +82,7 @@ def check_overfitting(context: RunContext) -> Finding | None:
         f"{curve.name} {extreme} {number(curve.logged(best))} at {context.where(best_step)}, "
         f"then {signed_percent(rise)} to final level {number(curve.logged(final))} "
         f"({turn.points_after} evaluations after the turn) while {train.name} fell "
-        f"{percent(train_fall)} from trend {number(train.logged(train_at_turn))} at the turn to "
+        f"{percent(fall)} from trend {number(train.logged(train_at_turn))} at the turn to "
         f"final level {number(train.logged(train_final))}."
     )
     confidence = min(
@@ -102,7 +108,7 @@ def check_overfitting(context: RunContext) -> Finding | None:
             "points_after": turn.points_after,
             "train_trend_at_turn": train.logged(train_at_turn),
             "train_final_level": train.logged(train_final),
-            "train_fall": train_fall,
+            "train_fall": fall,
         },
         series=curve.name,
     )

@@ -30,6 +30,7 @@ from curvelint.analysis.levels import (
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.rules.learning_undone import check_learning_undone
 from curvelint.diagnosis.rules.loss_spikes import large_spikes
 from curvelint.diagnosis.rules.overfitting import check_overfitting
 from curvelint.diagnosis.rules.rebound import find_rebound
@@ -39,13 +40,15 @@ CODE = Verdict.UNSTABLE.value
 
 
 def check_unstable(context: RunContext) -> Finding | None:
-    """An erratic second half, repeated large spikes with no lasting trend, or a rebound."""
+    """An erratic second half, repeated large spikes with no lasting trend, a rebound, or an
+    eval curve that turned worse while training made no progress (learning undone)."""
     curves = judged_curves(context)
     for curve in curves:
         finding = _erratic(context, curve) or _repeated_spikes(context, curve)
         if finding is not None:
             return finding
-    return _rebound(context, context.train) if context.train in curves else None
+    rebound = _rebound(context, context.train) if context.train in curves else None
+    return rebound or check_learning_undone(context)
 
 
 def judged_curves(context: RunContext) -> list[Curve]:
