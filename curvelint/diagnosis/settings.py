@@ -48,12 +48,15 @@ class RuleSettings:
     hidden_nan_min_share_of_start: float = 0.01
 
     # stuck: the loss ends within this share of its start and its trend never moves further
-    # from it (the second share also says when a fall counts as learning at all); or, after
-    # the first settle share of the steps, it stays within the first share of a level within
-    # the last share of ln C (collapsed at once to a random guess).
+    # from it (the second share also says when a fall counts as learning at all); or, from
+    # some step within the first settle share of the steps to the end, its trend stays within
+    # the first share of a level within the last share of ln C (collapsed at once onto a
+    # random guess) — within the second settle share when the loss started blown up to
+    # explosion_factor times that level or more (the blow-up may last a few epochs).
     stuck_max_fall_of_start: float = 0.05
     stuck_max_dip_of_start: float = 0.1
     stuck_settle_share: float = 0.1
+    stuck_settle_share_after_blow_up: float = 0.5
     chance_plateau_tolerance: float = 0.02
     # stuck at chance, whatever the start: an accuracy whose final level and best stay within
     # this of a random guess's 1/C, beside a loss within this share of ln C.
@@ -180,7 +183,8 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("hidden_nan_min_share_of_start", 0.0, 1.0),
     ("stuck_max_fall_of_start", 0.0, 1.0),
     ("stuck_max_dip_of_start", 0.0, 1.0),
-    ("stuck_settle_share", 0.0, 0.5),
+    ("stuck_settle_share", 0.0, 1.0),
+    ("stuck_settle_share_after_blow_up", 0.0, 1.0),
     ("chance_plateau_tolerance", 0.0, 1.0),
     ("chance_accuracy_margin", 0.0, 1.0),
     ("chance_loss_tolerance_with_accuracy", 0.0, 1.0),

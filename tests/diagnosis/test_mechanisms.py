@@ -321,6 +321,39 @@ def test_the_same_turn_while_training_keeps_falling_is_overfitting() -> None:
     assert diagnose_curves(_eval_undone(train_final=0.1)).verdict is Verdict.OVERFITTING
 
 
+def _collapse_after_a_long_blow_up(first: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """20 epochs on an imbalanced 3-class set (shares 0.40 / 0.33 / 0.27): the loss starts at
+    ``first``, is still far off for three epochs, then swings ±4 % around ln 3 while the
+    constant prediction switches class, so the accuracy hops between the class shares."""
+    epochs = np.arange(20)
+    rng = np.random.default_rng(3)
+    settled = np.log(3.0) * (1.04 + rng.normal(0.0, 0.02, 20))
+    train = np.r_[first, first / 10, 2.0, settled[3:]]
+    evals = np.r_[60.0, 250.0, 130.0, settled[3:] - 0.04]
+    accuracy = np.array([0.4, 0.333, 0.267])[rng.integers(0, 3, 20)]
+    accuracy[-3:] = 0.4
+    return {
+        "train/loss": (epochs, train),
+        "eval/loss": (epochs, evals),
+        "eval/accuracy": (epochs, accuracy),
+    }
+
+
+def test_a_collapse_onto_ln_c_after_a_blow_up_of_several_epochs_is_stuck() -> None:
+    """Issue 13's mechanism 1: measured from its blown-up start the loss "fell 99.9 %", but
+    it ends on a random guess's ln 3 — stuck, however long the blow-up lasted."""
+    diagnosis = diagnose_curves(_collapse_after_a_long_blow_up(first=967.0))
+    assert diagnosis.verdict is Verdict.STUCK
+    assert "ln 3 = 1.099" in diagnosis.reason
+
+
+def test_a_loss_that_settles_near_ln_c_late_without_a_blow_up_is_not_collapsed() -> None:
+    """The same late settling from a sane start (1.9) is a plateau that happens to sit near a
+    ln C, not a collapse: the late-settle allowance is for blown-up starts only."""
+    diagnosis = diagnose_curves(_collapse_after_a_long_blow_up(first=1.9))
+    assert not any(f.evidence.get("cause") == "at_chance" for f in diagnosis.findings)
+
+
 def _verdict_of(path: Path) -> Verdict:
     runs = read_runs([path]).runs
     assert len(runs) == 1

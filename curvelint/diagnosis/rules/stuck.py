@@ -89,16 +89,16 @@ def _collapsed_to_chance(context: RunContext, curve: Curve) -> Finding | None:
     chance = plateau_chance(context, level)
     if chance is not None and _accuracy_beats(context, chance):
         return None  # a loss near ln C beside an accuracy far above 1/C learned something
-    settled = curve.steps >= curve.steps[0] + settings.stuck_settle_share * (
-        curve.steps[-1] - curve.steps[0]
-    )
-    trend = curve.trend()[settled]
-    if chance is None or len(trend) == 0:
+    if chance is None:
         return None
-    drift = float(np.max(np.abs(trend - final))) / abs(final)
-    if drift > settings.stuck_max_fall_of_start:
+    first = _settled_from(curve, final, settings.stuck_max_fall_of_start)
+    blown_up = curve.start() >= settings.explosion_factor * final
+    share = settings.stuck_settle_share_after_blow_up if blown_up else settings.stuck_settle_share
+    latest = curve.steps[0] + share * (curve.steps[-1] - curve.steps[0])
+    if first is None or curve.steps[first] > latest:
         return None
-    settle_step = int(curve.steps[settled][0])
+    drift = float(np.max(np.abs(curve.trend()[first:] - final))) / abs(final)
+    settle_step = int(curve.steps[first])
     evidence = _evidence(context, curve, "at_chance", curve.start(), final)
     evidence |= {"settled_step": settle_step, "trend_drift_of_final": drift}
     message = (
@@ -110,6 +110,15 @@ def _collapsed_to_chance(context: RunContext, curve: Curve) -> Finding | None:
     )
     confidence = margin_confidence(drift, settings.stuck_max_fall_of_start)
     return _finding(curve, message, confidence, evidence)
+
+
+def _settled_from(curve: Curve, final: float, tolerance: float) -> int | None:
+    """The first point from which the trend stays within ``tolerance`` of ``final`` to the
+    end (a blow-up before it may last a few epochs), None when not even the last does."""
+    within = np.abs(curve.trend() - final) <= tolerance * abs(final)
+    outside = np.flatnonzero(~within)
+    first = int(outside[-1]) + 1 if len(outside) else 0
+    return first if first < curve.count else None
 
 
 def _accuracy_at_chance(context: RunContext, curve: Curve) -> Finding | None:
