@@ -6,6 +6,8 @@
   sentence formats it; a number quoted "at step S" is a point logged at step S.
 - ``best_value``/``best_step`` and ``last_value``/``last_step`` evidence of a series are the
   table's Best and Final of that series.
+- A projection quoted beside "still falling" is below the training loss's final level: a fit
+  that projects no gain would contradict the sentence it sits in.
 """
 
 from __future__ import annotations
@@ -82,7 +84,19 @@ def reason_problems(document: dict[str, Any], frame: pd.DataFrame | None) -> lis
     if frame is not None:
         problems += _raw_quote_problems(reason, frame)
     problems += _table_problems(document, findings[0])
+    problems += _projection_problems(document, findings[0])
     return problems
+
+
+def _projection_problems(document: dict[str, Any], finding: dict[str, Any]) -> list[str]:
+    projection = finding["evidence"].get("projection")
+    train = [s for s in document["series"] if (s["metric"], s["split"]) == ("loss", "train")]
+    if projection is None or not train or not isinstance(train[0].get("final_level"), float):
+        return []
+    final = train[0]["final_level"]
+    if number(projection) in finding["message"] and projection >= final:
+        return [f"projection {number(projection)} is not below the final level {number(final)}"]
+    return []
 
 
 def _raw_quote_problems(reason: str, frame: pd.DataFrame) -> list[str]:

@@ -110,3 +110,8 @@ def test_the_checker_catches_each_broken_promise() -> None:
     order = json.loads(json.dumps(good))
     order["findings"].append(dict(order["findings"][1], severity="error"))
     assert any("most severe first" in problem for problem in reason_problems(order, None))
+    rising = json.loads(json.dumps(good))
+    rising["series"].append({"metric": "loss", "split": "train", "final_level": 2.377})
+    rising["reason"] = rising["findings"][0]["message"] = "still falling; projects 2.538."
+    rising["findings"][0]["evidence"] = {"projection": 2.538}
+    assert any("not below the final level" in p for p in reason_problems(rising, None))

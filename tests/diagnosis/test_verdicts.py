@@ -248,6 +248,30 @@ def test_a_loss_still_falling_in_a_straight_line_is_not_converged() -> None:
     assert "projects" in diagnosis.reason
 
 
+def _easing_eval() -> dict[str, synthetic.Curve]:
+    """Train and eval still easing down at the end: the eval loss's line falls ~2 % of its
+    final level over the last fifth (below the 3 % a finished run needs), clearly beyond its
+    noise."""
+    steps = synthetic.logged_steps(20, 500, 500)
+    evals = 2.0 + 1.4 * np.exp(-steps / 2500.0)
+    return {"train/loss": decay(7000, 4.0, 2.3, rate=3, noise=0.01), "eval/loss": (steps, evals)}
+
+
+def test_a_run_cut_short_while_its_eval_loss_still_eases_down_is_not_converged() -> None:
+    """issue 13: a run that ended before its Trainer's max_steps says so — a small but clear
+    late gain is training the plan still had to do."""
+    plan = {"global_step": 7000, "max_steps": 9411}
+    diagnosis = diagnose_curves(_easing_eval(), plan)
+    assert diagnosis.verdict is Verdict.NOT_CONVERGED
+    assert "loss/eval still falling at the end" in diagnosis.reason
+    assert any(f.code == "cut_short" for f in diagnosis.findings)
+
+
+def test_the_same_small_late_gain_of_a_finished_run_is_not_not_converged() -> None:
+    done = {"global_step": 9411, "max_steps": 9411}
+    assert diagnose_curves(_easing_eval(), done).verdict is not Verdict.NOT_CONVERGED
+
+
 def test_a_training_loss_still_falling_while_eval_is_flat_is_not_not_converged() -> None:
     curves = {
         "train/loss": straight(300, 1.0, 0.2, noise=0.005),
