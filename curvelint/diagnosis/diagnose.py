@@ -82,7 +82,7 @@ def _second_verdict(context: RunContext, verdict: Verdict) -> Verdict | None:
         return None
     later = VERDICT_RULES[[v for v, _ in VERDICT_RULES].index(verdict) + 1 :]
     for candidate, rule in later:
-        if candidate not in NOT_SECONDARY and rule(context) is not None:
+        if candidate not in NOT_SECONDARY | {verdict} and rule(context) is not None:
             return candidate
     return None
 

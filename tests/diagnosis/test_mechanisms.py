@@ -354,6 +354,29 @@ def test_a_loss_that_settles_near_ln_c_late_without_a_blow_up_is_not_collapsed()
     assert not any(f.evidence.get("cause") == "at_chance" for f in diagnosis.findings)
 
 
+def _drifting_up(swing: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A regression loss that falls from 1.0 to 0.5 in the first tenth, then drifts up to
+    1.2 by the end, with multiplicative swings of ``swing`` around that trend."""
+    steps = np.arange(0, 1000, 5)
+    trend = np.where(steps < 100, 1.0 - 0.5 * steps / 100, 0.5 + 0.7 * (steps - 100) / 900)
+    noise = np.exp(np.random.default_rng(4).normal(0.0, swing, len(steps)))
+    return {"train/loss": (steps, trend * noise)}
+
+
+def test_a_drift_up_inside_wide_swings_is_unstable_not_a_divergence() -> None:
+    """Momentum SGD with a rate too high: the running median creeps up 2.4x from its low while
+    the loss swings by a third of its level — erratic, ending near where it began."""
+    diagnosis = diagnose_curves(_drifting_up(swing=0.3))
+    assert diagnosis.verdict is Verdict.UNSTABLE
+    assert "rising trend" in diagnosis.reason
+
+
+def test_the_same_climb_with_small_swings_is_a_divergence() -> None:
+    diagnosis = diagnose_curves(_drifting_up(swing=0.02))
+    assert diagnosis.verdict is Verdict.DIVERGED
+    assert diagnosis.findings[0].evidence["cause"] == "climb"
+
+
 def _verdict_of(path: Path) -> Verdict:
     runs = read_runs([path]).runs
     assert len(runs) == 1

@@ -272,6 +272,21 @@ def test_the_same_small_late_gain_of_a_finished_run_is_not_not_converged() -> No
     assert diagnose_curves(_easing_eval(), done).verdict is not Verdict.NOT_CONVERGED
 
 
+def test_a_loss_that_rose_steadily_short_of_a_blow_up_is_stuck_not_healthy() -> None:
+    """+28 % over the run with no dip below the start: no problem rule holds (a blow-up needs
+    +50 %), but a loss that training made worse is never the healthy fallback."""
+    diagnosis = diagnose_curves({"train/loss": straight(300, 1.0, 1.3, noise=0.003)})
+    assert diagnosis.verdict is Verdict.STUCK
+    assert diagnosis.secondary is None
+    assert diagnosis.findings[0].evidence["cause"] == "never_fell"
+    assert "ended above where it started" in diagnosis.reason
+
+
+def test_a_loss_that_rose_only_within_the_stuck_tolerance_stays_stuck_at_its_start() -> None:
+    diagnosis = diagnose_curves({"train/loss": straight(300, 1.0, 1.03, noise=0.003)})
+    assert diagnosis.findings[0].evidence["cause"] == "never_left_start"
+
+
 def test_a_training_loss_still_falling_while_eval_is_flat_is_not_not_converged() -> None:
     curves = {
         "train/loss": straight(300, 1.0, 0.2, noise=0.005),

@@ -24,7 +24,7 @@ from curvelint.diagnosis.rules.schedule import (
     check_plateau_after_drop,
 )
 from curvelint.diagnosis.rules.sparse_eval import check_sparse_eval
-from curvelint.diagnosis.rules.stuck import check_stuck
+from curvelint.diagnosis.rules.stuck import check_never_fell, check_stuck
 from curvelint.diagnosis.rules.trainer_plan import (
     check_best_checkpoint,
     check_cut_short,
@@ -46,6 +46,7 @@ VERDICT_RULES: tuple[tuple[Verdict, VerdictRule], ...] = (
     (Verdict.OVERFITTING, check_overfitting),
     (Verdict.UNDERFITTING, check_underfitting),
     (Verdict.NOT_CONVERGED, check_not_converged),
+    (Verdict.STUCK, check_never_fell),  # the last resort before healthy: a loss that rose
     (Verdict.HEALTHY, check_healthy),
 )
 

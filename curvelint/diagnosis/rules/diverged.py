@@ -190,6 +190,8 @@ def _blow_up(context: RunContext) -> Finding | None:
         cause, confidence = "explosion", margin_confidence(last / start, settings.explosion_factor)
     elif rise >= settings.blow_up_rise_of_start and final - start > noise:
         cause, confidence = "blow_up", margin_confidence(rise, settings.blow_up_rise_of_start)
+    elif _swings_wide(context, curve):
+        return None  # a drift up inside swings a fifth of the start wide is erratic (unstable)
     elif climb >= settings.blow_up_rise_of_start and _climbing(context, curve):
         cause, confidence = "climb", margin_confidence(climb, settings.blow_up_rise_of_start)
     elif multiplied and climb >= settings.climb_min_rise_of_start and _climbing(context, curve):
@@ -322,6 +324,21 @@ def _classes_of(context: RunContext) -> int | None:
     if level <= 0:
         return None
     return min(max(2, round(1 / level)), context.settings.max_inferred_classes)
+
+
+def _swings_wide(context: RunContext, curve: Curve) -> bool:
+    """The second half swings around its trend by the unstable rule's share of its level and
+    its wild share of the start: a climb of the running median there is a drift inside the
+    swings, not the steady climb of a diverging run (which ends above its start anyway)."""
+    settings = context.settings
+    half = curve.count // 2
+    swing = swing_around_trend(curve, begin=half)
+    level = abs(float(np.median(curve.values[half:])))
+    return (
+        level > 0
+        and swing >= settings.unstable_spread_of_level * level
+        and swing >= settings.unstable_wild_of_start * scale_of(curve)
+    )
 
 
 def _climbing(context: RunContext, curve: Curve) -> bool:

@@ -60,6 +60,33 @@ def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
     return _finding(curve, message, confidence, evidence)
 
 
+def check_never_fell(context: RunContext) -> Finding | None:
+    """The last resort before healthy: the loss ended above its start and its trend never
+    dipped below it by the share that counts as learning — training made the loss worse, short
+    of the rise the diverged rule calls a blow-up and with no other problem to name. Such a
+    run is not healthy; it is stuck (judged late, so that erratic swings read as unstable)."""
+    curve = context.train
+    if curve is None or context.judged_by_reward:
+        return None
+    settings = context.settings
+    start, scale = curve.start(), scale_of(curve)
+    final = curve.final()
+    rise = (final - start) / scale
+    dip = max((start - float(np.min(curve.trend()))) / scale, 0.0)
+    if rise <= settings.stuck_max_fall_of_start or dip > settings.stuck_max_dip_of_start:
+        return None
+    evidence = _evidence(context, curve, "never_fell", start, final)
+    evidence |= {"change_of_start": rise, "trend_dip_of_start": dip}
+    message = (
+        f"{curve.name} ended above where it started: start level "
+        f"{number(curve.logged(start))}, final level {number(curve.logged(final))} "
+        f"({signed_percent(rise)}) up to {context.where(int(curve.steps[-1]))}, its trend never "
+        f"more than {percent(dip)} below the start: training made the loss worse, not better."
+    )
+    confidence = margin_confidence(rise, settings.stuck_max_fall_of_start)
+    return _finding(curve, message, confidence, evidence)
+
+
 def plateau_chance(context: RunContext, level: float) -> Chance | None:
     """The random guess whose loss ``level`` sits on: the given number of classes, or the
     whole C up to the inference limit with ln C within the plateau tolerance (only for a

@@ -124,7 +124,11 @@ def _erratic(context: RunContext, curve: Curve) -> Finding | None:
     ):
         return None
     trend = lasting_trend(context, curve, swing)
-    if trend is not None and not wild:
+    # A lasting fall excuses the swings (still learning); so does an eval loss's rise (the
+    # overfitting rule judges it). A training loss drifting up inside its swings does not: that
+    # is erratic training losing ground, short of a divergence (see diverged._swings_wide).
+    drifting_up = trend is not None and trend > 0 and curve is context.train
+    if trend is not None and not wild and not drifting_up:
         return None
     message = (
         f"{curve.name} swings ±{number(swing)} in the second half — {percent(of_level)} of its "
