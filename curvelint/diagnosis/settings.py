@@ -115,6 +115,10 @@ class RuleSettings:
     # that fits its training data that much better is limited by generalisation, not capacity
     # (underfit train and eval losses end close: at most 1.15x on every labelled run).
     underfit_max_eval_gap: float = 1.25
+    # A plateau at most this share of a known ln C, reached as the learning rate decayed to ~0
+    # with the eval curve still at its lowest at the end, is a converged hard task (issue 13:
+    # "a plateau at 40-50 % of ln C after the learning rate decayed ... is healthy").
+    underfit_hard_task_max_level: float = 0.5
 
     # not_converged: a line through the last late_share of the steps falls this share of the
     # final level or the second share of the run's whole fall, at least the third share of
@@ -213,6 +217,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("underfit_barely_fell_level", 0.0, 1.0),
     ("underfit_barely_learned", 0.0, 1.0),
     ("underfit_max_eval_gap", 1.0, _INFINITY),
+    ("underfit_hard_task_max_level", 0.0, 1.0),
     ("late_share", 0.01, 0.5),
     ("not_converged_min_late_gain", 0.0, _INFINITY),
     ("not_converged_min_late_share_of_fall", 0.0, 1.0),

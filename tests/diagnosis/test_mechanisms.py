@@ -377,6 +377,32 @@ def test_the_same_climb_with_small_swings_is_a_divergence() -> None:
     assert diagnosis.findings[0].evidence["cause"] == "climb"
 
 
+def _hard_task(decayed: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A 4-class run that plateaus at 45 % of ln 4 with its eval loss still (barely) at its
+    lowest at the end, under a cosine decay to 0 or a constant rate."""
+    steps = np.arange(0, 2000, 10)
+    level, ln4 = 0.45 * np.log(4), np.log(4)
+    noise = np.random.default_rng(1).normal(0.0, 0.01, len(steps))
+    evals = np.arange(100, 2001, 100)
+    rate = 1e-3 * 0.5 * (1 + np.cos(np.pi * steps / 2000)) if decayed else np.full(200, 1e-3)
+    return {
+        "train/loss": (steps, level + (ln4 - level) * np.exp(-steps / 100) + noise),
+        "eval/loss": (evals, 1.03 * level + (ln4 - level) * np.exp(-evals / 100)),
+        "train/learning_rate": (steps, rate),
+        "eval/accuracy": (evals, 0.25 + 0.47 * (1 - np.exp(-evals / 100))),
+    }
+
+
+def test_a_hard_task_converged_as_the_rate_decayed_is_healthy_not_underfitting() -> None:
+    """Issue 13's boundary: a plateau at 40-50 % of ln C after the learning rate decayed, eval
+    at its minimum at the end, is a converged hard task."""
+    assert diagnose_curves(_hard_task(decayed=True)).verdict is Verdict.HEALTHY
+
+
+def test_the_same_plateau_at_a_constant_rate_is_underfitting() -> None:
+    assert diagnose_curves(_hard_task(decayed=False)).verdict is Verdict.UNDERFITTING
+
+
 def _verdict_of(path: Path) -> Verdict:
     runs = read_runs([path]).runs
     assert len(runs) == 1

@@ -12,10 +12,14 @@ below its first evaluation was flat from the start) — any time for a loss that
 its start is a converged run, not an underfit one), or when the accuracy closed less than
 half the way from a random guess's 1/C to 100 % (the model barely learned, however its loss
 fell). A training loss that ends far below the eval loss (the eval loss 1.25x or more) is a
-generalisation gap, not underfitting, however high both are.
+generalisation gap, not underfitting, however high both are. A plateau at most half of a
+known ln C, reached as the learning rate decayed to ~0 with the eval curve at its lowest at the
+end, is a hard task the run converged on (issue 13's boundary), not underfitting.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from curvelint.analysis.levels import (
     Curve,
@@ -79,6 +83,32 @@ def _flat_from_first(curve: Curve | None, share: float) -> bool:
     return curve is not None and curve.start() - curve.final() <= share * scale_of(curve)
 
 
+# The last share of the steps where an eval curve's trend must reach its lowest point to
+# still be improving when the schedule ended.
+AT_THE_END_SHARE = 0.05
+
+
+def _high(context: RunContext, curve: Curve, lowest: float) -> bool:
+    """Both curves ended high against the reference, and not as a converged hard task."""
+    if lowest < context.settings.underfit_min_level_of_reference:
+        return False
+    return not _converged_hard_task(context, curve, lowest)
+
+
+def _converged_hard_task(context: RunContext, curve: Curve, lowest: float) -> bool:
+    """Issue 13's boundary: a plateau at most ``underfit_hard_task_max_level`` of a known
+    random guess's ln C, reached as the learning rate decayed to ~0, with the curve still at
+    its lowest at the end — a hard task the run converged on, not a model short of capacity."""
+    settings = context.settings
+    if context.chance is None or not context.schedule_over:
+        return False
+    if lowest > settings.underfit_hard_task_max_level:
+        return False
+    trend = curve.trend()
+    lowest_index = int(np.argmin(trend))
+    return curve.share_of_steps(int(curve.steps[lowest_index])) >= 1.0 - AT_THE_END_SHARE
+
+
 def _accuracy_words(context: RunContext, learned: float | None) -> str:
     if learned is None or context.chance is None:
         return ""
@@ -112,7 +142,7 @@ def check_underfitting(context: RunContext) -> Finding | None:
         return None
     levels = [curve.final() / reference[0] for curve in curves]
     lowest = min(levels)
-    if lowest < settings.underfit_min_level_of_reference:
+    if not _high(context, curves[-1], lowest):
         return None
     settled = settled_share(curves[-1])
     if (
