@@ -1,0 +1,46 @@
+"""losslint: ``losslint check --format json FILE...`` — one JSON document, findings by check id.
+
+It is given every log file of the run by name (it sniffs a file's content, so a Keras
+``training.log`` is read as CSV); each file is its own "run" and their findings are pooled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tools.peer_verdicts.invocation import Invocation
+from tools.peer_verdicts.layout import RunLayout
+from tools.peer_verdicts.peers.base import Finding, Peer, PeerReport, json_document, unreadable
+
+
+def commands(layout: RunLayout) -> list[list[str]]:
+    """One call over all the run's files."""
+    if not layout.files:
+        return []
+    return [["losslint", "check", "--format", "json", *map(str, layout.files)]]
+
+
+def parse(invocations: Sequence[Invocation]) -> PeerReport:
+    """Findings of every file; unreadable when no file yielded a point of data."""
+    invocation = invocations[0]
+    document = json_document(invocation)
+    if not isinstance(document, dict):
+        return unreadable(invocation.stderr or invocation.stdout)
+    runs = document.get("runs", [])
+    if not any(run.get("points", 0) > 0 for run in runs):
+        return unreadable("no points read from any file")
+    findings = tuple(
+        Finding(str(item["check"]), str(item["severity"]), str(item.get("message", "")))
+        for item in document.get("findings", [])
+        if item.get("check") != "parse"
+    )
+    return PeerReport(findings=findings)
+
+
+PEER = Peer(
+    name="losslint",
+    distribution="losslint",
+    executable="losslint",
+    commands=commands,
+    parse=parse,
+)
