@@ -15,7 +15,7 @@ from tools.peer_verdicts.peers.base import Peer, PeerReport, unreadable
 from tools.peer_verdicts.staging import staged_view
 
 # Bump when an adapter's commands change: cached outputs of other commands are then ignored.
-ADAPTER_REVISION = "1"
+ADAPTER_REVISION = "2"
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def _invoke_peer(peer: Peer, folder: Path, bin_dir: Path) -> tuple[str, list[Inv
     layout = describe_run(folder)
     with staged_view(layout) as staged:
         invocations = [
-            invoke([str(bin_dir / argv[0]), *argv[1:]], cwd=staged.folder)
+            invoke([str(bin_dir.resolve() / argv[0]), *argv[1:]], cwd=staged.folder)
             for argv in peer.commands(staged)
         ]
     return layout.format, invocations

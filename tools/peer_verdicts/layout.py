@@ -22,9 +22,24 @@ class RunLayout:
     format: str
     files: tuple[Path, ...]
 
+    @property
+    def log_files(self) -> tuple[Path, ...]:
+        """The files that hold the format's curves (a Trainer's runs/ event files left out)."""
+        if self.format == TRAINER_STATE:
+            wanted = [path for path in self.files if path.name == "trainer_state.json"]
+        elif self.format == KERAS_CSV:
+            wanted = [path for path in self.files if _looks_like_keras_csv(path)]
+        elif self.format == LIGHTNING_CSV:
+            wanted = [path for path in self.files if path.name == "metrics.csv"]
+        elif self.format in (TENSORBOARD, KERAS_TENSORBOARD):
+            wanted = [path for path in self.files if _is_event_file(path)]
+        else:
+            wanted = list(self.files)
+        return tuple(wanted)
+
     def first(self, name_suffix: str) -> Path | None:
-        """The first log file whose name ends with ``name_suffix``."""
-        return next((path for path in self.files if path.name.endswith(name_suffix)), None)
+        """The first of the log files whose name ends with ``name_suffix``."""
+        return next((path for path in self.log_files if path.name.endswith(name_suffix)), None)
 
 
 def _is_event_file(path: Path) -> bool:

@@ -1,7 +1,8 @@
 """losslint: ``losslint check --format json FILE...`` — one JSON document, findings by check id.
 
-It is given every log file of the run by name (it sniffs a file's content, so a Keras
-``training.log`` is read as CSV); each file is its own "run" and their findings are pooled.
+It is given the run's log files by name (its folder scan would also read the event files a
+Trainer leaves in runs/, whose hyper-parameter text it cannot parse); each file is its own "run"
+and their findings are pooled.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from tools.peer_verdicts.peers.base import Finding, Peer, PeerReport, json_docum
 
 def commands(layout: RunLayout) -> list[list[str]]:
     """One call over all the run's files."""
-    if not layout.files:
+    if not layout.log_files:
         return []
-    return [["losslint", "check", "--format", "json", *map(str, layout.files)]]
+    return [["losslint", "check", "--format", "json", *map(str, layout.log_files)]]
 
 
 def parse(invocations: Sequence[Invocation]) -> PeerReport:

@@ -1,22 +1,48 @@
-"""trainproof: ``trainproof doctor --json FOLDER`` — reports, each with findings by TP-* id.
+"""trainproof: ``trainproof doctor --json PATH`` — reports, each with findings by TP-* id.
 
-It is given the staged run folder. ``TP-NO-LOSS`` ("could not find loss metric") and an
-``error`` / empty report list mean it could not read the run.
+It is given the staged run folder, except for Lightning: its reader knows the columns ``loss``
+/ ``train_loss`` and ``val_loss``, not Lightning's ``train_loss_step`` / ``train_loss_epoch``,
+so it is given metrics.csv with ``--map loss=<that column>`` (its documented override).
+``TP-NO-LOSS`` ("could not find loss metric") and an ``error`` or empty report list mean it
+could not read the run.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
+from pathlib import Path
 
+from tools.peer_verdicts import layout as formats
 from tools.peer_verdicts.invocation import Invocation
 from tools.peer_verdicts.layout import RunLayout
 from tools.peer_verdicts.peers.base import Finding, Peer, PeerReport, json_document, unreadable
 
 NO_LOSS = "TP-NO-LOSS"
+KNOWN_LOSS_COLUMNS = ("loss", "train_loss", "training_loss")
+LIGHTNING_LOSS_COLUMNS = ("train_loss_step", "train_loss_epoch")
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        return next(csv.reader(handle), [])
+
+
+def _lightning_command(metrics: Path) -> list[str]:
+    columns = _header(metrics)
+    command = ["trainproof", "doctor", "--json", str(metrics)]
+    if not any(name in columns for name in KNOWN_LOSS_COLUMNS):
+        mapped = next((name for name in LIGHTNING_LOSS_COLUMNS if name in columns), None)
+        if mapped is not None:
+            command += ["--map", f"loss={mapped}"]
+    return command
 
 
 def commands(layout: RunLayout) -> list[list[str]]:
-    """One call on the folder."""
+    """One call: on metrics.csv for Lightning, on the folder otherwise."""
+    metrics = layout.first("metrics.csv")
+    if layout.format == formats.LIGHTNING_CSV and metrics is not None:
+        return [_lightning_command(metrics)]
     return [["trainproof", "doctor", "--json", str(layout.folder)]]
 
 
