@@ -226,6 +226,9 @@ def test_the_search_finds_the_assignment_that_agrees_with_the_labels() -> None:
     assert [mapping.predict(report) for report, _ in labelled[:4]] == [
         "overfitting", "overfitting", "healthy", "diverged",
     ]  # fmt: skip
+    fixed = best_mapping(labelled, no_findings="healthy")
+    assert fixed.no_findings == "healthy"
+    assert agreement(fixed, labelled) == 4
 
 
 def test_the_search_on_captured_outputs_maps_them_to_their_labels() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 from tools.peer_verdicts.execution import Outcome, run_peer
 from tools.peer_verdicts.labels import LabelledRun, LabelledSet
 from tools.peer_verdicts.mapping import VerdictMapping
-from tools.peer_verdicts.mapping_search import best_mapping
-from tools.peer_verdicts.peers.base import Peer
+from tools.peer_verdicts.mapping_search import agreement, best_mapping
+from tools.peer_verdicts.peers.base import Peer, PeerReport
 from tools.peer_verdicts.scoring import RunScore, SetScore, score_set
 
 Progress = Callable[[str], None]
@@ -24,6 +24,7 @@ class PeerEvaluation:
     peer: str
     version: str
     mapping: VerdictMapping
+    healthy_default_mapping: VerdictMapping
     tuned_on: str
     scores: tuple[SetScore, ...]
 
@@ -62,12 +63,17 @@ def evaluate_peer(
 ) -> PeerEvaluation:
     """The peer on every set, with the mapping that agrees most on the ``tune_on`` set."""
     outcomes = _outcomes(peer, version, sets, environment)
+
+    def pairs(labelled: LabelledSet) -> list[tuple[PeerReport, str]]:
+        return [(outcomes[(labelled.name, run.name)].report, run.verdict) for run in labelled.runs]
+
     tuning = next(labelled for labelled in sets if labelled.name == tune_on)
-    mapping = best_mapping(
-        [(outcomes[(tuning.name, run.name)].report, run.verdict) for run in tuning.runs]
-    )
+    mapping = best_mapping(pairs(tuning))
+    healthy_default = best_mapping(pairs(tuning), no_findings="healthy")
     scores = []
     for labelled in sets:
+        ceiling = agreement(best_mapping(pairs(labelled)), pairs(labelled))
+        with_healthy_default = agreement(healthy_default, pairs(labelled))
         runs = []
         for run in labelled.runs:
             outcome = outcomes[(labelled.name, run.name)]
@@ -80,5 +86,5 @@ def evaluate_peer(
                     seconds=outcome.seconds,
                 )
             )
-        scores.append(score_set(peer.name, labelled.name, runs))
-    return PeerEvaluation(peer.name, version, mapping, tune_on, tuple(scores))
+        scores.append(score_set(peer.name, labelled.name, runs, ceiling, with_healthy_default))
+    return PeerEvaluation(peer.name, version, mapping, healthy_default, tune_on, tuple(scores))

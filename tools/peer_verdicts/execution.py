@@ -50,7 +50,8 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _invoke_peer(peer: Peer, folder: Path, bin_dir: Path) -> tuple[str, list[Invocation]]:
+def invoke_peer(peer: Peer, folder: Path, bin_dir: Path) -> tuple[str, list[Invocation]]:
+    """The run's format and the peer's calls on a staged view of ``folder`` (no cache)."""
     layout = describe_run(folder)
     with staged_view(layout) as staged:
         invocations = [
@@ -80,7 +81,7 @@ def run_peer(peer: Peer, version: str, folder: Path, bin_dir: Path, cache_dir: P
     cache_path = _cache_path(cache_dir, peer, version, folder)
     cached = _load(cache_path)
     if cached is None:
-        cached = _invoke_peer(peer, folder, bin_dir)
+        cached = invoke_peer(peer, folder, bin_dir)
         record = {"format": cached[0], "invocations": [asdict(call) for call in cached[1]]}
         _write_atomically(cache_path, json.dumps(record))
     run_format, invocations = cached

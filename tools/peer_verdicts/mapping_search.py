@@ -69,10 +69,10 @@ def _score(mapping: VerdictMapping, grouped: _Grouped) -> int:
 
 
 def _best_move(
-    mapping: VerdictMapping, codes: list[str], grouped: _Grouped
+    mapping: VerdictMapping, codes: list[str], grouped: _Grouped, free_default: bool
 ) -> tuple[VerdictMapping, int]:
     best, best_score = mapping, _score(mapping, grouped)
-    for no_findings in VERDICTS:
+    for no_findings in VERDICTS if free_default else (mapping.no_findings,):
         base = mapping.with_no_findings(no_findings)
         if (score := _score(base, grouped)) > best_score:
             best, best_score = base, score
@@ -84,18 +84,23 @@ def _best_move(
     return best, best_score
 
 
-def _ascend(mapping: VerdictMapping, codes: list[str], grouped: _Grouped) -> VerdictMapping:
+def _ascend(
+    mapping: VerdictMapping, codes: list[str], grouped: _Grouped, free_default: bool
+) -> VerdictMapping:
     best, best_score = mapping, _score(mapping, grouped)
     for _ in range(MAX_ROUNDS):
-        candidate, score = _best_move(best, codes, grouped)
+        candidate, score = _best_move(best, codes, grouped, free_default)
         if score <= best_score:
             break
         best, best_score = candidate, score
     return best
 
 
-def best_mapping(labelled: Labelled) -> VerdictMapping:
-    """The mapping with the most agreement on ``labelled`` (the dev split's runs)."""
+def best_mapping(labelled: Labelled, no_findings: str | None = None) -> VerdictMapping:
+    """The mapping with the most agreement on ``labelled`` (the dev split's runs).
+
+    ``no_findings`` fixes the verdict of a run without a mapped finding instead of searching it.
+    """
     codes = codes_in(labelled)
     grouped = _grouped(labelled)
     start = {code: plain_meaning(code) for code in codes}
@@ -103,8 +108,13 @@ def best_mapping(labelled: Labelled) -> VerdictMapping:
     best_score = -1
     for severity_first in (False, True):
         for precedence in PRECEDENCE_ORDERS:
-            seed = VerdictMapping(codes=start, precedence=precedence, severity_first=severity_first)
-            candidate = _ascend(seed, codes, grouped)
+            seed = VerdictMapping(
+                codes=start,
+                precedence=precedence,
+                severity_first=severity_first,
+                no_findings=no_findings or "healthy",
+            )
+            candidate = _ascend(seed, codes, grouped, free_default=no_findings is None)
             if (score := _score(candidate, grouped)) > best_score:
                 best, best_score = candidate, score
     assert best is not None  # noqa: S101 - the loops above always run

@@ -40,6 +40,8 @@ class SetScore:
     peer: str
     set_name: str
     runs: tuple[RunScore, ...]
+    ceiling: Ratio
+    healthy_default: Ratio
 
     def agreement(self) -> Ratio:
         """Runs whose mapped verdict is the labelled primary verdict."""
@@ -80,6 +82,18 @@ class SetScore:
         return sum(s.seconds for s in self.runs) / len(self.runs) if self.runs else 0.0
 
 
-def score_set(peer: str, set_name: str, runs: Sequence[RunScore]) -> SetScore:
-    """A SetScore over ``runs``."""
-    return SetScore(peer=peer, set_name=set_name, runs=tuple(runs))
+def score_set(
+    peer: str, set_name: str, runs: Sequence[RunScore], ceiling: int, healthy_default: int
+) -> SetScore:
+    """A SetScore over ``runs``.
+
+    ``ceiling``: the agreement of a mapping tuned on these runs themselves; ``healthy_default``:
+    of the dev-tuned mapping whose run without a mapped finding is healthy.
+    """
+    return SetScore(
+        peer=peer,
+        set_name=set_name,
+        runs=tuple(runs),
+        ceiling=Ratio(ceiling, len(runs)),
+        healthy_default=Ratio(healthy_default, len(runs)),
+    )
