@@ -3,6 +3,12 @@
 It reads Hugging Face Trainer runs only (its documentation: an output folder, a checkpoint or
 a trainer_state.json), so it is run on trainer_state runs and every other format is
 unreadable for it without a call.
+
+Mapping chosen on dev (finetune-doctor 0.2.2, 2026-12-05; benchmarks/results/peers.md has it in
+full): ``gradients:critical`` → diverged, ``overfitting:critical`` → overfitting,
+``overfitting:info`` → healthy, ``loss_spikes`` → unstable, ``stopped_improving`` → stuck,
+``no_eval:warning`` → insufficient_data, the rest ignored; precedence diverged > unstable >
+overfitting > stuck; no finding → not_converged.
 """
 
 from __future__ import annotations

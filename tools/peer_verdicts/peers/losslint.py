@@ -3,6 +3,13 @@
 It is given the run's log files by name (its folder scan would also read the event files a
 Trainer leaves in runs/, whose hyper-parameter text it cannot parse); each file is its own "run"
 and their findings are pooled.
+
+Mapping chosen on dev (losslint 0.4.1, 2026-12-05; benchmarks/results/peers.md has it in full):
+``nan_inf`` → diverged, ``divergence`` → unstable (on dev it fires on 6 unstable runs and 4
+diverged ones, which nan_inf catches first), ``overfit_onset`` → overfitting, ``stagnation`` and
+``loss_spike`` → stuck, ``step_backtrack`` ignored; precedence diverged > unstable >
+overfitting > stuck; a run with no finding → insufficient_data (of the dev runs it finds
+nothing in, 20 are insufficient_data and 15 healthy).
 """
 
 from __future__ import annotations

@@ -3,6 +3,13 @@
 It is given the staged run folder (a Keras ``training.log`` shown as ``training.csv``, which
 its tabular loader reads); the findings of every run it finds there (Keras' train/ and
 validation/ event folders are two) are pooled.
+
+Mapping chosen on dev (runmedic 0.1.1, 2026-12-05; benchmarks/results/peers.md has it in full):
+``non_finite`` → diverged, ``no_learning`` → stuck, ``overfitting`` → overfitting,
+``divergence`` and ``constant_lr_plateau`` → unstable, ``loss_spikes:info`` → overfitting,
+``loss_spikes:warning``, ``grad_spikes`` and ``val_below_train`` → healthy; precedence
+diverged > stuck > underfitting > unstable > overfitting; no finding → insufficient_data (of the
+dev runs it finds nothing in, 23 are insufficient_data and 11 healthy).
 """
 
 from __future__ import annotations

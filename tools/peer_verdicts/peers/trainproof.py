@@ -5,6 +5,12 @@ It is given the staged run folder, except for Lightning: its reader knows the co
 so it is given metrics.csv with ``--map loss=<that column>`` (its documented override).
 ``TP-NO-LOSS`` ("could not find loss metric") and an ``error`` or empty report list mean it
 could not read the run.
+
+Mapping chosen on dev (trainproof 0.22.0, 2026-12-05; benchmarks/results/peers.md has it in
+full): ``TP-NAN`` and ``TP-NAN-GRAD`` → diverged, ``TP-DEAD-RUN`` → stuck, ``TP-OVERFIT`` →
+overfitting, ``TP-FLAT`` → insufficient_data, ``TP-DIVERGE`` and ``TP-GRAD-SPIKE`` → healthy,
+``TP-PASS``, ``TP-THROUGHPUT`` and ``TP-ZERO-LOSS-ONSET`` ignored; precedence diverged >
+unstable > overfitting > stuck; no finding → underfitting.
 """
 
 from __future__ import annotations

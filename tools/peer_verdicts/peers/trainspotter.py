@@ -5,6 +5,13 @@ it is told the format: ``hf`` for trainer_state.json, ``csv`` for a Keras CSVLog
 ``lightning`` for metrics.csv, ``tensorboard`` for event files (the folder; for Keras' train/
 and validation/ folders, the folder too: it picks the run with the most points). MLflow
 folders are not among its readers.
+
+Mapping chosen on dev (trainspotter 0.2.6, 2026-12-05; benchmarks/results/peers.md has it in
+full): ``divergence`` → diverged, ``overfitting`` → overfitting, ``plateau``, ``eval_noise`` and
+``spikes:error`` → stuck, ``spikes:warning`` and ``loss_floor`` → unstable, ``grad_norm`` →
+not_converged, ``lr_schedule:info`` → underfitting, ``lr_schedule:warning`` and ``throughput``
+→ healthy; precedence diverged > overfitting > unstable > stuck; no finding →
+insufficient_data.
 """
 
 from __future__ import annotations
