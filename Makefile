@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 STAMP   := $(VENV)/.installed-dev
 
-.PHONY: demo test lint fmt bench fuzz clean venv logs accuracy
+.PHONY: demo test lint fmt bench fuzz clean venv logs accuracy peers
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,24 @@ logs: $(GEN)/.installed
 	$(GEN)/python -m tools.generate_labelled_runs
 	nice -n 15 $(GEN)/python -m tools.benchmark_runs --jobs 2
 
+# The peer tools' verdict accuracy on the same labelled runs (benchmarks/results/peers.md): each
+# peer runs from its own virtualenv, its findings are mapped to our verdicts by the mapping that
+# agrees most on the dev split, then scored on every set. Outputs are cached in .peer-cache/.
+# Not part of CI or `make test`.
+PEERS_BIN := .venv-peers/bin
+PEER_SETS := tests/labelled tests/benchmark/dev tests/benchmark/test tests/benchmark/holdout \
+  tests/benchmark/holdout2
+$(PEERS_BIN)/.installed: tools/requirements-peers.txt
+	$(PYTHON) -m venv .venv-peers
+	$(PEERS_BIN)/pip install --quiet -r tools/requirements-peers.txt
+	touch $@
+
+peers: $(STAMP) $(PEERS_BIN)/.installed
+	nice -n 10 $(BIN)/python -m tools.peer_verdicts $(PEER_SETS) \
+	  $$([ -d ../shared/corpus/public ] && echo ../shared/corpus/public) \
+	  --jobs 2 --out benchmarks/results/peers.md
+	@cat benchmarks/results/peers.md
+
 # Coverage-guided fuzzing of every reader (atheris installed on demand; not part of CI).
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet atheris
@@ -78,4 +96,4 @@ fuzz: $(STAMP)
 	$(BIN)/python fuzz/fuzz_readers.py -max_total_time=300 -rss_limit_mb=2048 .fuzz-corpus
 
 clean:
-	rm -rf $(VENV) .accuracy-public build *.egg-info .pytest_cache .mypy_cache .ruff_cache .fuzz-corpus reports curvelint-report curvelint-compare
+	rm -rf $(VENV) .accuracy-public .peer-cache build *.egg-info .pytest_cache .mypy_cache .ruff_cache .fuzz-corpus reports curvelint-report curvelint-compare
