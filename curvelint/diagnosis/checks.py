@@ -1,0 +1,119 @@
+"""Which checks applied to a diagnosed run: each one found something, passed, or was skipped
+and why. Without this a report cannot tell "did not overfit" from "overfitting was never
+judged" (no eval loss was logged).
+
+The statuses follow the diagnosis, never a second opinion: a check is ``found`` exactly when a
+finding of the diagnosis is its (matched by code, and by the evidence's ``cause`` where
+several checks share a code). The verdict checks run in precedence order and the first that
+holds decides, so the ones after it were not judged; the insufficient_data verdict skips every
+finer check. What each check needs is in :mod:`curvelint.diagnosis.check_table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from curvelint.analysis.results import RunAnalysis
+from curvelint.diagnosis.check_table import CHECKS, CheckSpec
+from curvelint.diagnosis.context import RunContext
+from curvelint.diagnosis.findings import Diagnosis, Finding
+from curvelint.diagnosis.settings import RuleSettings
+from curvelint.verdicts import FACTS, Verdict
+
+
+class CheckStatus(StrEnum):
+    """What came of one check."""
+
+    FOUND = "found"  # it wrote a finding of the diagnosis
+    PASSED = "passed"  # it ran on the inputs it needs and found nothing
+    SKIPPED = "skipped"  # it did not run: ``reason`` says why
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check of one run: a stable ``id`` (the rule's finding code), a short name, its
+    status, and for a skipped check the one-line reason."""
+
+    id: str
+    name: str
+    status: CheckStatus
+    reason: str = ""
+
+
+TOO_FEW_POINTS = "too few points to judge a shape: the finer checks are not run"
+
+
+def check_of(finding: Finding) -> CheckSpec | None:
+    """The check a finding belongs to: the one narrowed to its cause, else the one of its
+    code that is not narrowed (None for a code no check lists)."""
+    cause = finding.evidence.get("cause")
+    candidates = [spec for spec in CHECKS if finding.code in spec.codes]
+    narrowed = [spec for spec in candidates if spec.causes and cause in spec.causes]
+    broad = [spec for spec in candidates if not spec.causes]
+    matching = narrowed or broad
+    return matching[0] if matching else None
+
+
+def list_checks(context: RunContext, diagnosis: Diagnosis) -> tuple[Check, ...]:
+    """Every check of the table, in the order the diagnosis runs them, with its status."""
+    found = {spec.id for spec in map(check_of, diagnosis.findings) if spec is not None}
+    deciding = next((i for i, s in enumerate(CHECKS) if s.verdict and s.id in found), None)
+    decided = CHECKS[deciding].verdict if deciding is not None else None
+    curves_verdict = decided or diagnosis.verdict
+    checks = []
+    for index, spec in enumerate(CHECKS):
+        if spec.id in found:
+            checks.append(Check(spec.id, spec.name, CheckStatus.FOUND))
+            continue
+        reason = spec.needs(context, curves_verdict)
+        if curves_verdict is Verdict.INSUFFICIENT_DATA and (
+            spec.verdict is None or (deciding is not None and index > deciding)
+        ):
+            reason = TOO_FEW_POINTS
+        elif spec.verdict is not None and deciding is not None and index > deciding:
+            reason = reason or _decided_first(curves_verdict, spec.verdict, diagnosis)
+        status = CheckStatus.SKIPPED if reason else CheckStatus.PASSED
+        checks.append(Check(spec.id, spec.name, status, reason or ""))
+    return tuple(checks)
+
+
+def _decided_first(winner: Verdict, verdict: Verdict, diagnosis: Diagnosis) -> str:
+    """Why a verdict check after the deciding one was not judged on its own."""
+    first = FACTS[winner.value].words
+    if verdict is diagnosis.secondary and verdict is not winner:
+        return f"{first} comes first; this verdict holds too (the second verdict)"
+    return f"not judged: the {first} verdict comes first"
+
+
+def checks_of(
+    analysis: RunAnalysis,
+    metadata: Mapping[str, Any],
+    diagnosis: Diagnosis,
+    *,
+    settings: RuleSettings | None = None,
+    num_classes: int | None = None,
+    main_metric: str | None = None,
+) -> tuple[Check, ...]:
+    """:func:`list_checks` of a run diagnosed by ``diagnose_run`` with the same arguments."""
+    context = RunContext(
+        analysis,
+        metadata,
+        settings or RuleSettings(),
+        num_classes=num_classes,
+        main_metric=main_metric,
+    )
+    return list_checks(context, diagnosis)
+
+
+def summary_line(checks: tuple[Check, ...]) -> str:
+    """``Checks: 14 ran (2 found something), 6 skipped.``"""
+    found = sum(check.status is CheckStatus.FOUND for check in checks)
+    skipped = sum(check.status is CheckStatus.SKIPPED for check in checks)
+    ran = len(checks) - skipped
+    return f"Checks: {ran} ran ({found} found something), {skipped} skipped."
+
+
+__all__ = ["Check", "CheckStatus", "check_of", "checks_of", "list_checks", "summary_line"]
