@@ -40,7 +40,7 @@ def _eval_loss(context: RunContext) -> str | None:
     if context.eval_series is None:
         return "no eval loss logged"
     count = context.eval.count if context.eval is not None else 0
-    return f"fewer than {minimum} eval points ({count} logged)" if count < minimum else None
+    return f"fewer than {minimum} eval points ({count} finite)" if count < minimum else None
 
 
 def _judged_eval(context: RunContext) -> str | None:
@@ -51,7 +51,7 @@ def _judged_eval(context: RunContext) -> str | None:
         return "no eval loss logged"
     minimum = context.settings.min_eval_points
     counts = [c.count for c in (context.eval, context.eval_metric) if c is not None]
-    return f"fewer than {minimum} eval points ({max(counts, default=0)} logged)"
+    return f"fewer than {minimum} eval points ({max(counts, default=0)} finite)"
 
 
 def _classes_known(context: RunContext) -> str | None:
