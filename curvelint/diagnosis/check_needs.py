@@ -196,7 +196,12 @@ def plateau_after_drop(context: RunContext, verdict: Verdict) -> str | None:
 
 
 def frozen_accuracy(context: RunContext, verdict: Verdict) -> str | None:
-    return None if context.accuracy_series else "no accuracy logged"
+    if not context.accuracy_series:
+        return "no accuracy logged"
+    minimum = context.settings.constant_min_points
+    counts = [s.curve.count for s in context.accuracy_series if s.curve is not None]
+    enough = max(counts, default=0) >= minimum
+    return None if enough else f"fewer than {minimum} points on any accuracy"
 
 
 def constant_loss(context: RunContext, verdict: Verdict) -> str | None:

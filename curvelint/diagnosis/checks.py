@@ -19,6 +19,7 @@ from typing import Any
 from curvelint.analysis.results import RunAnalysis
 from curvelint.diagnosis.check_table import CHECKS, CheckSpec
 from curvelint.diagnosis.context import RunContext
+from curvelint.diagnosis.diagnose import NOT_SECONDARY
 from curvelint.diagnosis.findings import Diagnosis, Finding
 from curvelint.diagnosis.settings import RuleSettings
 from curvelint.verdicts import FACTS, Verdict
@@ -61,31 +62,62 @@ def list_checks(context: RunContext, diagnosis: Diagnosis) -> tuple[Check, ...]:
     """Every check of the table, in the order the diagnosis runs them, with its status."""
     found = {spec.id for spec in map(check_of, diagnosis.findings) if spec is not None}
     deciding = next((i for i, s in enumerate(CHECKS) if s.verdict and s.id in found), None)
-    decided = CHECKS[deciding].verdict if deciding is not None else None
-    curves_verdict = decided or diagnosis.verdict
+    if deciding is None:  # a diagnosis made elsewhere than diagnose_run: no verdict check
+        return tuple(_ran_or_skipped(spec, context, diagnosis.verdict) for spec in CHECKS)
+    winner = CHECKS[deciding].verdict or diagnosis.verdict
+    later = _later_verdict_reasons(context, diagnosis, deciding, winner)
     checks = []
     for index, spec in enumerate(CHECKS):
         if spec.id in found:
             checks.append(Check(spec.id, spec.name, CheckStatus.FOUND))
-            continue
-        reason = spec.needs(context, curves_verdict)
-        if curves_verdict is Verdict.INSUFFICIENT_DATA and (
-            spec.verdict is None or (deciding is not None and index > deciding)
-        ):
-            reason = TOO_FEW_POINTS
-        elif spec.verdict is not None and deciding is not None and index > deciding:
-            reason = reason or _decided_first(curves_verdict, spec.verdict, diagnosis)
-        status = CheckStatus.SKIPPED if reason else CheckStatus.PASSED
-        checks.append(Check(spec.id, spec.name, status, reason or ""))
+        elif winner is Verdict.INSUFFICIENT_DATA and (spec.verdict is None or index > deciding):
+            checks.append(Check(spec.id, spec.name, CheckStatus.SKIPPED, TOO_FEW_POINTS))
+        elif later.get(spec.id):
+            reason = spec.needs(context, winner) or later[spec.id]
+            checks.append(Check(spec.id, spec.name, CheckStatus.SKIPPED, reason))
+        else:
+            checks.append(_ran_or_skipped(spec, context, winner))
     return tuple(checks)
 
 
-def _decided_first(winner: Verdict, verdict: Verdict, diagnosis: Diagnosis) -> str:
-    """Why a verdict check after the deciding one was not judged on its own."""
+def _ran_or_skipped(spec: CheckSpec, context: RunContext, verdict: Verdict) -> Check:
+    """Passed when the check had what it needs, else skipped saying what was missing."""
+    reason = spec.needs(context, verdict)
+    return Check(
+        spec.id, spec.name, CheckStatus.SKIPPED if reason else CheckStatus.PASSED, reason or ""
+    )
+
+
+def _later_verdict_reasons(
+    context: RunContext, diagnosis: Diagnosis, deciding: int, winner: Verdict
+) -> dict[str, str]:
+    """For each verdict check after the deciding one, why it was not judged ("" when it was).
+
+    The diagnosis looks past the verdict for a second one (never healthy, insufficient data or
+    the verdict itself), trying the later rules in order until one holds; it does not when an
+    error finding overruled the curves' verdict (that verdict is then the second one)."""
     first = FACTS[winner.value].words
-    if verdict is diagnosis.secondary and verdict is not winner:
-        return f"{first} comes first; this verdict holds too (the second verdict)"
-    return f"not judged: the {first} verdict comes first"
+    not_judged = f"not judged: the {first} verdict comes first"
+    reasons: dict[str, str] = {}
+    looking = diagnosis.verdict is winner and winner not in NOT_SECONDARY
+    for spec in CHECKS[deciding + 1 :]:
+        if spec.verdict is None:
+            continue
+        if not looking or spec.verdict in NOT_SECONDARY | {winner}:
+            reasons[spec.id] = not_judged
+        elif spec.verdict is diagnosis.secondary and _holds(spec, context):
+            reasons[spec.id] = f"{first} comes first, though this verdict's rule holds too (the "
+            reasons[spec.id] += "second verdict)"
+            looking = False  # the diagnosis stops at the first that holds
+        else:
+            reasons[spec.id] = ""  # tried for a second verdict: it did not hold
+    return reasons
+
+
+def _holds(spec: CheckSpec, context: RunContext) -> bool:
+    """The check's verdict rule holds, with a cause of its own (several checks share one rule)."""
+    finding = spec.rule(context)
+    return isinstance(finding, Finding) and check_of(finding) is spec
 
 
 def checks_of(

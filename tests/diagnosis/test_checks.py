@@ -107,9 +107,9 @@ def test_the_same_run_with_eval_judges_overfitting() -> None:
     assert checks["eval_too_sparse"].status is CheckStatus.PASSED
     overfit = by_id(judged(RUNS / "overfitting-keras-cancer-60-samples"))
     assert overfit["overfitting"].status is CheckStatus.FOUND
-    # A later verdict is not judged once one holds.
-    assert overfit["underfitting"].status is CheckStatus.SKIPPED
-    assert "overfitting" in overfit["underfitting"].reason
+    # The later verdicts were tried for a second verdict, and did not hold; healthy never is.
+    assert overfit["underfitting"].status is CheckStatus.PASSED
+    assert overfit["healthy"].reason == "not judged: the overfitting verdict comes first"
 
 
 def test_the_chance_checks_say_when_the_number_of_classes_is_unknown() -> None:
@@ -148,6 +148,18 @@ def test_insufficient_data_skips_the_finer_checks() -> None:
     assert checks[0].id == "diverged" and checks[0].status is CheckStatus.PASSED  # a NaN counts
     assert all(c.reason != TOO_FEW_POINTS for c in checks[:deciding])
     assert all(c.reason == TOO_FEW_POINTS for c in checks[deciding + 1 :])
+
+
+def test_a_second_verdict_is_said_to_hold_too() -> None:
+    checks = by_id(judged(RUNS / "unstable-keras-iris-noisy-sgd"))
+    assert checks["unstable"].status is CheckStatus.FOUND
+    assert checks["overfitting"] == Check(
+        "overfitting",
+        checks["overfitting"].name,
+        CheckStatus.SKIPPED,
+        "unstable comes first, though this verdict's rule holds too (the second verdict)",
+    )
+    assert checks["underfitting"].reason == "not judged: the unstable verdict comes first"
 
 
 def test_a_diverged_run_does_not_judge_the_later_verdicts() -> None:
