@@ -2,11 +2,13 @@
 and why. Without this a report cannot tell "did not overfit" from "overfitting was never
 judged" (no eval loss was logged).
 
-The statuses follow the diagnosis, never a second opinion: a check is ``found`` exactly when a
-finding of the diagnosis is its (matched by code, and by the evidence's ``cause`` where
-several checks share a code). The verdict checks run in precedence order and the first that
-holds decides, so the ones after it were not judged; the insufficient_data verdict skips every
-finer check. What each check needs is in :mod:`curvelint.diagnosis.check_table`.
+The statuses follow the diagnosis, never a second opinion: a check is ``found`` exactly when
+one of the diagnosis's findings is its own (matched by code, and by the evidence's ``cause``
+where several checks share a code). The verdict checks run in precedence order and the first
+that holds decides; after it, the diagnosis only tries the later problem verdicts for a second
+one, up to the first that holds, so the rest were not judged. The insufficient_data verdict
+skips every finer check. The checks are listed in :mod:`curvelint.diagnosis.check_table`, what
+each needs in :mod:`curvelint.diagnosis.check_needs`.
 """
 
 from __future__ import annotations
