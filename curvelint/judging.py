@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from curvelint.analysis import AnalysisSettings, RunAnalysis, analyze_frame, analyze_run
 from curvelint.diagnosis import Diagnosis, RuleSettings, diagnose_run
+from curvelint.diagnosis.checks import Check, checks_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,11 +56,13 @@ class JudgingOptions:
 
 @dataclass(frozen=True)
 class Judgement:
-    """One run's (or one seed group's) analysis and the diagnosis drawn from it."""
+    """One run's (or one seed group's) analysis, the diagnosis drawn from it, and which checks
+    ran or were skipped."""
 
     name: str
     analysis: RunAnalysis
     diagnosis: Diagnosis
+    checks: tuple[Check, ...] = ()
 
 
 def run_metadata(run: Run) -> dict[str, Any]:
@@ -101,7 +104,15 @@ def _diagnosed(
         num_classes=options.num_classes,
         main_metric=options.main_metric,
     )
-    return Judgement(name, analysis, diagnosis)
+    checks = checks_of(
+        analysis,
+        metadata,
+        diagnosis,
+        settings=options.rules,
+        num_classes=options.num_classes,
+        main_metric=options.main_metric,
+    )
+    return Judgement(name, analysis, diagnosis, checks)
 
 
 def judge_run(run: Run, options: JudgingOptions | None = None) -> Judgement:

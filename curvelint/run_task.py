@@ -102,6 +102,7 @@ def _report(task: RunTask) -> RunReport | SkippedItem:
         folder=task.folder,
         options=task.options.report,
         facts=facts,
+        checks=judgement.checks,
     )
 
 

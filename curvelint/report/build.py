@@ -8,6 +8,7 @@ from typing import NamedTuple
 import numpy as np
 
 from curvelint.analysis.results import RunAnalysis, SeriesAnalysis
+from curvelint.diagnosis.checks import Check
 from curvelint.diagnosis.findings import Diagnosis, Finding
 from curvelint.names import is_loss
 from curvelint.readers.base import steps_are_epochs
@@ -209,9 +210,11 @@ def build_run_report(
     folder: str,
     options: ReportOptions | None = None,
     facts: FrameFacts | None = None,
+    checks: tuple[Check, ...] = (),
 ) -> RunReport:
     """The report model of one analysed and diagnosed run; ``facts`` (taken from the run's
-    frame when not given) lets a caller drop the frame before the analysis."""
+    frame when not given) lets a caller drop the frame before the analysis; ``checks`` are the
+    judgement's (which checks ran, which were skipped and why)."""
     options = options or ReportOptions()
     facts = facts or frame_facts(run, options)
     main = main_series(analysis, options.main_metric)
@@ -245,6 +248,7 @@ def build_run_report(
         step_unit=_unit(run, main.tag if main else None),
         changes=chosen.changes,
         unknown_plots=chosen.missing,
+        checks=checks,
     )
 
 

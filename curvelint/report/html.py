@@ -1,6 +1,6 @@
 """A run's report.html: the markdown report's content with interactive charts, offline.
 
-The verdict, reason, key numbers, findings and skips are rendered here as static HTML (they
+The verdict, reason, key numbers, findings, checks and skips are rendered here as static HTML (they
 read without JavaScript); the charts are drawn in the browser by ``assets/curvelint-report.js``
 with uPlot from the JSON in the page (:mod:`curvelint.report.html_data`). The scripts are
 files in the output folder's ``assets/``, written once per folder: nothing is fetched from
@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from curvelint.diagnosis.checks import summary_line
 from curvelint.diagnosis.findings import EvidenceValue, Finding
 from curvelint.report.escape import clean_text, shorten
 from curvelint.report.evidence_labels import evidence_label, evidence_text
@@ -161,6 +162,26 @@ def _findings(report: RunReport) -> list[str]:
     return lines
 
 
+def _checks(report: RunReport) -> list[str]:
+    """The checks that ran and the ones skipped, as report.md lists them."""
+    if not report.checks:
+        return []
+    rows = (
+        (
+            html_text(check.name),
+            html_text(check.id),
+            html_text(check.status.value),
+            html_text(check.reason),
+        )
+        for check in report.checks
+    )
+    return [
+        "<h2>Checks</h2>",
+        f"<p>{html_text(summary_line(report.checks))}</p>",
+        *html_table(["Check", "Id", "Status", "Why skipped"], rows, "checks"),
+    ]
+
+
 def _smoothing_control() -> list[str]:
     return [
         '<p class="controls"><label for="smoothing">Smoothing</label> ',
@@ -244,6 +265,7 @@ def render_run_html(report: RunReport, *, footer: str = "", assets: str = f"../{
         *_overview(report),
         *_series_table(report),
         *_findings(report),
+        *_checks(report),
         *_plots(report),
         *_reading(report),
     ]

@@ -17,6 +17,7 @@ from typing import Any
 
 from curvelint import __version__
 from curvelint.configuration import Configuration
+from curvelint.diagnosis.checks import Check
 from curvelint.diagnosis.findings import Finding
 from curvelint.report.changes import Change
 from curvelint.report.escape import shown_text
@@ -54,6 +55,15 @@ def _finding(finding: Finding) -> JsonObject:
         "recommendation": finding.recommendation,
         "series": finding.series,
         "evidence": {str(key): json_number(value) for key, value in finding.evidence.items()},
+    }
+
+
+def _check(check: Check) -> JsonObject:
+    return {
+        "id": check.id,
+        "name": check.name,
+        "status": check.status.value,
+        "reason": check.reason,
     }
 
 
@@ -99,6 +109,7 @@ def run_document(report: RunReport) -> JsonObject:
             for series in report.series
         ],
         "findings": [_finding(finding) for finding in report.findings],
+        "checks": [_check(check) for check in report.checks],
         "plots": [plot.file_name for plot in report.plots],
         "changepoints": [_change(change) for change in report.changes],
         "skipped": [_skipped(item) for item in report.skipped],

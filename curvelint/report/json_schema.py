@@ -91,6 +91,22 @@ _FINDING = _object(
     "One thing the rules noticed, most severe first.",
 )
 
+_CHECK = _object(
+    {
+        "id": _text("stable identifier of the check: its finding code (overfitting, cut_short…)"),
+        "name": _text("what it checks, in a few words"),
+        "status": {
+            "enum": ["found", "passed", "skipped"],
+            "description": "found: it wrote a finding above; passed: it ran on the inputs it "
+            "needs and found nothing; skipped: it did not run",
+        },
+        "reason": _text(
+            'why it was skipped (the missing input, e.g. "no eval loss logged"); "" when it ran'
+        ),
+    },
+    "One check of the diagnosis, in the order the rules run.",
+)
+
 _SKIPPED = _object(
     {
         "path": _text("the file"),
@@ -182,6 +198,12 @@ RUN_PROPERTIES: dict[str, Any] = {
     },
     "series": {"type": "array", "items": _SERIES},
     "findings": {"type": "array", "items": _FINDING},
+    "checks": {
+        "type": "array",
+        "items": _CHECK,
+        "description": "every check: which ran (found something or passed) and which were "
+        "skipped, and why; empty for an unreadable run",
+    },
     "plots": {"type": "array", "items": {"type": "string"}, "description": "PNG file names"},
     "changepoints": {"type": "array", "items": _CHANGEPOINT},
     "skipped": {"type": "array", "items": _SKIPPED},

@@ -1,8 +1,8 @@
 """A run's report.md: GitHub-flavoured markdown that reads well in a PR comment.
 
 Order: the verdict and its reason, the key numbers, the findings (most severe first) with
-evidence and recommendation, the plots, the run's configuration as logged, then what was
-skipped while reading. Every piece of
+evidence and recommendation, the checks that ran and the ones skipped (and why), the plots,
+the run's configuration as logged, then what was skipped while reading. Every piece of
 text that came from a log goes through :func:`markdown_text`; no HTML is ever emitted.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from curvelint.configuration import Configuration
+from curvelint.diagnosis.checks import summary_line
 from curvelint.diagnosis.findings import EvidenceValue, Finding
 from curvelint.formats import FORMAT_LABELS
 from curvelint.report.alt_text import ALT_LIMIT, plot_alt_text
@@ -157,6 +158,30 @@ def _findings(report: RunReport) -> list[str]:
     return lines
 
 
+def _checks(report: RunReport) -> list[str]:
+    """One summary line and a table: so "no overfitting finding" is read as "overfitting
+    passed", not as "overfitting was never judged" (that row says skipped, and why)."""
+    if not report.checks:
+        return []
+    rows = (
+        (
+            markdown_text(check.name),
+            markdown_text(check.id),
+            check.status.value,
+            markdown_text(check.reason) if check.reason else "",
+        )
+        for check in report.checks
+    )
+    return [
+        "",
+        "## Checks",
+        "",
+        summary_line(report.checks),  # our words and counts: nothing from a log
+        "",
+        *table(["Check", "Id", "Status", "Why skipped"], rows),
+    ]
+
+
 def _plots(report: RunReport) -> list[str]:
     if not report.plots:
         return []
@@ -227,6 +252,7 @@ def render_markdown(report: RunReport, *, footer: str = "") -> str:
         *_overview(report),
         *_series_table(report),
         *_findings(report),
+        *_checks(report),
         *_plots(report),
         *_configuration(report),
         *_reading(report),

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from curvelint.choices import X_AXES as X_AXES
 from curvelint.choices import XAxis as XAxis
 from curvelint.configuration import Configuration
+from curvelint.diagnosis.checks import Check
 from curvelint.diagnosis.findings import Finding
 from curvelint.names import SeriesNamed
 from curvelint.report.changes import Change
@@ -184,6 +185,7 @@ class RunReport:
     secondary: str | None = None  # a second verdict that also holds
     changes: tuple[Change, ...] = ()  # the change-points drawn on the loss plot
     unknown_plots: tuple[str, ...] = ()  # --plot names this run does not have
+    checks: tuple[Check, ...] = ()  # every check: found, passed, or skipped and why
 
 
 @dataclass(frozen=True)

@@ -20,4 +20,6 @@ def report_of(path: Path, options: ReportOptions | None = None) -> RunReport:
     """The report model of the first run under ``path``, built as ``analyze`` builds it."""
     run = read_one(path)
     judged = judge_run(run)
-    return build_run_report(run, judged.analysis, judged.diagnosis, folder="f", options=options)
+    return build_run_report(
+        run, judged.analysis, judged.diagnosis, folder="f", options=options, checks=judged.checks
+    )
