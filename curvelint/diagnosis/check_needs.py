@@ -10,7 +10,7 @@ from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.plan import metadata_int
 from curvelint.diagnosis.rules.eval_gap import GAP_VERDICTS
 from curvelint.diagnosis.rules.overfitting import judged_eval
-from curvelint.diagnosis.rules.schedule import DECAY_VERDICTS, _same_step_unit
+from curvelint.diagnosis.rules.schedule import DECAY_VERDICTS, same_step_unit
 from curvelint.diagnosis.rules.selection import kept_checkpoint_step
 from curvelint.names import is_loss
 from curvelint.verdicts import FACTS, Verdict
@@ -190,7 +190,7 @@ def never_decayed(context: RunContext, verdict: Verdict) -> str | None:
 
 def plateau_after_drop(context: RunContext, verdict: Verdict) -> str | None:
     reason = _schedule(context) or _train(context)
-    if reason is None and not _same_step_unit(context):
+    if reason is None and not same_step_unit(context):
         return "the learning rate counts other steps than the training loss (epochs vs batches)"
     return reason
 

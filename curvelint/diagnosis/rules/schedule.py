@@ -70,7 +70,7 @@ def check_never_decayed(context: RunContext, verdict: Verdict) -> tuple[Finding,
     )
 
 
-def _same_step_unit(context: RunContext) -> bool:
+def same_step_unit(context: RunContext) -> bool:
     """The learning rate's step counts what the training loss's does (a Keras run logging
     both per epoch and per batch has its rate at epochs and its judged loss at iterations)."""
     rate = context.series("learning_rate")
@@ -80,7 +80,7 @@ def _same_step_unit(context: RunContext) -> bool:
 def check_plateau_after_drop(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
     """The training loss stopped improving right after a learning-rate drop."""
     schedule, curve = context.analysis.schedule, context.train
-    if schedule is None or curve is None or not schedule.drops or not _same_step_unit(context):
+    if schedule is None or curve is None or not schedule.drops or not same_step_unit(context):
         return ()
     final = curve.final()
     for drop in schedule.drops:
