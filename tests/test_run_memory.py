@@ -70,7 +70,9 @@ def test_the_report_is_the_one_the_whole_frame_gives(tmp_path: Path) -> None:
     (spec,), _ = run_task.specs_under([logs], tmp_path / "out")
     run = read_run(spec)
     judged = judge_run(run)
-    whole = build_run_report(run, judged.analysis, judged.diagnosis, folder=written.parent.name)
+    whole = build_run_report(
+        run, judged.analysis, judged.diagnosis, folder=written.parent.name, checks=judged.checks
+    )
     assert whole.overview.epochs == 3.0  # the epoch series reached the report
     expected = json.loads(json.dumps(run_document(whole)))
     assert json.loads(written.read_text(encoding="utf-8")) == expected
