@@ -104,11 +104,11 @@ CHECKS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec(
         "stuck",
-        "Stuck at its initial level",
+        "Stuck at its initial level (a reward: never rose)",
         check_stuck,
         needs.train_needed,
         _codes("stuck"),
-        _codes("never_left_start"),
+        _codes("never_left_start", "reward_never_rose"),
         S,
     ),
     CheckSpec(
@@ -122,7 +122,7 @@ CHECKS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec(
         "unstable",
-        "Unstable: swings, repeated spikes, a rebound",
+        "Unstable: swings, spikes, a rebound, learning undone",
         check_unstable,
         needs.unstable,
         _codes("unstable"),

@@ -56,7 +56,7 @@ def check_of(finding: Finding) -> CheckSpec | None:
     candidates = [spec for spec in CHECKS if finding.code in spec.codes]
     narrowed = [spec for spec in candidates if spec.causes and cause in spec.causes]
     broad = [spec for spec in candidates if not spec.causes]
-    matching = narrowed or broad
+    matching = narrowed or broad or candidates  # a cause no check narrows to: its rule's first
     return matching[0] if matching else None
 
 

@@ -7,13 +7,17 @@ import csv
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from curvelint.analysis import analyze_frame
+from curvelint.diagnosis import diagnose_run
 from curvelint.diagnosis.check_table import CHECKS
-from curvelint.diagnosis.checks import TOO_FEW_POINTS, Check, CheckStatus, check_of
+from curvelint.diagnosis.checks import TOO_FEW_POINTS, Check, CheckStatus, check_of, checks_of
 from curvelint.diagnosis.rules import SECONDARY_RULES, VERDICT_RULES
 from curvelint.judging import Judgement, JudgingOptions, judge_run
 from curvelint.runs import read_runs
+from tests.synthetic import series_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELLED = ROOT / "tests" / "labelled"
@@ -168,3 +172,20 @@ def test_a_diverged_run_does_not_judge_the_later_verdicts() -> None:
     assert checks["overfitting"].status is CheckStatus.SKIPPED
     assert checks["nan_grad_norm"].status is CheckStatus.SKIPPED
     assert checks["eval_too_sparse"].reason.startswith("the run diverged")
+
+
+def test_a_policy_whose_reward_never_rose_is_found_by_the_stuck_check() -> None:
+    """A GRPO run (the loss sits on zero by design) whose per-batch reward stays at 0.1: the
+    stuck verdict's finding (cause ``reward_never_rose``) belongs to the stuck check."""
+    rng = np.random.default_rng(0)
+    steps = np.arange(1, 301)
+    curves = {
+        "train/loss": (steps, rng.normal(0.0, 0.001, 300)),
+        "train/reward": (steps, 0.1 + rng.normal(0.0, 0.04, 300)),
+    }
+    analysis = analyze_frame(series_frame(curves, run="grpo"))["grpo"]
+    diagnosis = diagnose_run(analysis, {})
+    assert diagnosis.findings[0].evidence["cause"] == "reward_never_rose"
+    checks = {check.id: check for check in checks_of(analysis, {}, diagnosis)}
+    assert checks["stuck"].status is CheckStatus.FOUND
+    assert sum(check.status is CheckStatus.FOUND for check in checks.values()) >= 1

@@ -287,6 +287,30 @@ def test_a_loss_that_rose_only_within_the_stuck_tolerance_stays_stuck_at_its_sta
     assert diagnosis.findings[0].evidence["cause"] == "never_left_start"
 
 
+def _policy_gradient_run(gain: float, seed: int = 0) -> dict[str, synthetic.Curve]:
+    """A GRPO run: the loss sits on zero by design, the per-batch reward (noise 0.04) starts
+    near 0.1 and rises by ``gain``."""
+    rng = np.random.default_rng(seed)
+    steps = np.arange(1, 301)
+    reward = 0.1 + gain * (1 - np.exp(-4 * steps / 300)) + rng.normal(0.0, 0.04, 300)
+    return {"train/loss": (steps, rng.normal(0.0, 0.001, 300)), "train/reward": (steps, reward)}
+
+
+def test_a_policy_whose_sampled_reward_never_rose_is_stuck() -> None:
+    """Judged on medians of the first and last tenth, not on one noisy first batch."""
+    diagnosis = diagnose_curves(_policy_gradient_run(gain=0.0))
+    assert diagnosis.verdict is Verdict.STUCK
+    assert diagnosis.findings[0].evidence["cause"] == "reward_never_rose"
+    assert "the policy learned nothing from its reward" in diagnosis.reason
+
+
+def test_a_policy_whose_reward_rose_beyond_its_noise_is_not_stuck() -> None:
+    assert all(
+        diagnose_curves(_policy_gradient_run(gain=0.1, seed=seed)).verdict is Verdict.HEALTHY
+        for seed in range(5)
+    )
+
+
 def test_a_training_loss_still_falling_while_eval_is_flat_is_not_not_converged() -> None:
     curves = {
         "train/loss": straight(300, 1.0, 0.2, noise=0.005),

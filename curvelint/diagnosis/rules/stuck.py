@@ -29,11 +29,48 @@ def check_stuck(context: RunContext) -> Finding | None:
     curve = context.train
     if curve is None:
         return None
+    if context.judged_by_reward:
+        return _reward_never_rose(context, curve)
     return (
         _never_left_start(context, curve)
         or _collapsed_to_chance(context, curve)
         or _accuracy_at_chance(context, curve)
     )
+
+
+EARLY_SHARE = 0.1  # a sampled reward's early level: the median of this share of its points
+MEDIAN_STANDARD_ERROR = math.sqrt(math.pi / 2)  # a median's error over a mean's (normal noise)
+
+
+def _reward_never_rose(context: RunContext, curve: Curve) -> Finding | None:
+    """A policy-gradient run's reward (a per-batch sample of returns, noisy by nature) whose
+    final level is no better than its early level beyond the noise of the two medians: the
+    policy learned nothing from its reward. Judged on medians, not on the first point, which
+    one noisy batch sets."""
+    settings = context.settings
+    if curve.count < 2 * settings.min_loss_points:
+        return None
+    early_count = max(3, math.ceil(EARLY_SHARE * curve.count))
+    early = float(np.median(curve.values[:early_count]))
+    final = curve.final()
+    noise = (
+        settings.not_converged_noise_units
+        * MEDIAN_STANDARD_ERROR
+        * curve.difference_noise(early_count, curve.final_count())
+    )
+    if early - final > noise:  # oriented: lower is better, so a rising reward falls
+        return None
+    change = curve.logged(final) - curve.logged(early)
+    evidence = _evidence(context, curve, "reward_never_rose", early, final)
+    evidence |= {"early": curve.logged(early), "change": change, "noise": noise}
+    message = (
+        f"{curve.name} never rose: its early level {number(curve.logged(early))} (the median "
+        f"of its first {early_count} points) and its final level {number(curve.logged(final))} "
+        f"differ by {number(change)}, within {number(noise)}, twice the standard error of that "
+        "difference: the policy learned nothing from its reward."
+    )
+    confidence = margin_confidence(max(noise - (early - final), 0.0), noise) if noise else 0.5
+    return _finding(curve, message, confidence, evidence)
 
 
 def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
