@@ -15,6 +15,7 @@ import numpy as np
 from curvelint.analysis.levels import Curve
 from curvelint.analysis.results import RunAnalysis, SeriesAnalysis
 from curvelint.diagnosis.plan import linear_decay_ran_out
+from curvelint.diagnosis.selection_metric import selection_series
 from curvelint.diagnosis.settings import RuleSettings
 from curvelint.names import EVAL, TEST, TRAIN, is_loss
 from curvelint.numbers import epoch_text, format_step
@@ -72,13 +73,26 @@ class RunContext:
 
     @cached_property
     def eval_metric_series(self) -> SeriesAnalysis | None:
-        """The main eval metric: ``main_metric`` if given, else the first usual one logged."""
+        """The main eval metric: ``main_metric`` if given, else the task metric the Trainer
+        selects its best checkpoint by, else the first usual one logged."""
+        selected = self.selected_task_metric
+        if not self.main_metric and selected is not None:
+            return selected
         names = (self.main_metric,) if self.main_metric else EVAL_METRIC_PREFERENCE
         for name in names:
             series = self.analysis.series(name, EVAL) or self.analysis.series(name, TEST)
             if series is not None and series.direction != 0:
                 return series
         return None
+
+    @cached_property
+    def selected_task_metric(self) -> SeriesAnalysis | None:
+        """The eval metric other than a loss that the Trainer picked its best checkpoint by
+        (its ``best_metric`` is that metric's value at the best step), None otherwise."""
+        series = selection_series(self.analysis, self.metadata)
+        if series is None or is_loss(series.metric) or series.direction == 0:
+            return None
+        return series
 
     @cached_property
     def train(self) -> Curve | None:

@@ -81,3 +81,45 @@ def test_real_trainer_states_say_cut_short_and_which_checkpoint_to_keep() -> Non
     assert {"best_checkpoint", "selection_metric_improving"} <= codes
     # WER, the metric it selects on, is best at the last evaluation, which the Trainer kept.
     assert flemish.verdict is Verdict.HEALTHY
+
+
+def _selected_by_accuracy(best_step: int) -> dict[str, object]:
+    """What a Trainer with metric_for_best_model="accuracy" records: the best accuracy's value
+    and step (trainer_state.json does not name the metric)."""
+    steps, accuracy = _curves()["eval/accuracy"]
+    return {"best_metric": float(accuracy[steps == best_step][0]), "best_global_step": best_step}
+
+
+def test_the_selection_metric_is_the_eval_curve_whose_value_is_the_best_metric() -> None:
+    diagnosis = diagnose_curves(_curves(), _selected_by_accuracy(400))
+    found = {f.code: f for f in diagnosis.findings}
+    # best_global_step alone (no checkpoint saved) says the Trainer's best was the last one.
+    assert diagnosis.verdict is Verdict.HEALTHY
+    # Its EarlyStoppingCallback watches accuracy, which never stopped improving: no replay.
+    assert "early_stopping" not in found
+    # By the user's own criterion unseen data kept getting better: no "no better" gap.
+    assert "train_eval_gap" not in found
+    selection = found["selection_metric_improving"]
+    assert selection.severity.value == "info"
+    assert "already selects by accuracy/eval" in selection.recommendation
+
+
+def test_a_best_metric_that_is_the_eval_losss_best_keeps_the_loss_as_the_judge() -> None:
+    _, losses = _curves()["eval/loss"]
+    by_loss = {"best_metric": float(losses.min()), "best_global_step": 200}
+    diagnosis = diagnose_curves(_curves(), by_loss)
+    assert diagnosis.verdict is Verdict.OVERFITTING
+    assert any(f.code == "early_stopping" for f in diagnosis.findings)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/public is absent")
+def test_real_whisper_runs_selected_by_wer_keep_the_checkpoint_the_trainer_kept() -> None:
+    """whisper-flemish and whisper-small-hi-merlinmy select by WER (their best_metric is a WER
+    at the kept checkpoint) while the eval loss turned up earlier: the kept checkpoint is the
+    one to keep, and no replay of early stopping on the loss says otherwise."""
+    runs = {run.name: run for run in read_runs([CORPUS / "trainer_state"]).runs}
+    for name in ("whisper-flemish", "whisper-small-hi-merlinmy"):
+        found = {f.code: f for f in judge_run(runs[name]).diagnosis.findings}
+        assert "where wer/eval was best" in found["best_checkpoint"].message, name
+        assert found["best_checkpoint"].severity.value == "info", name
+        assert "early_stopping" not in found, name

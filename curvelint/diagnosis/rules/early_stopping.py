@@ -49,8 +49,12 @@ def patience_of(context: RunContext) -> int:
 
 
 def check_early_stopping(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
-    """Early stopping would have stopped well before the end and kept the best checkpoint."""
-    curve, train = judged_eval(context), context.train
+    """Early stopping would have stopped well before the end and kept the best checkpoint —
+    replayed on the task metric the Trainer selects by when it has one (its
+    EarlyStoppingCallback watches ``metric_for_best_model``), else on the judged eval curve."""
+    selected = context.selected_task_metric
+    curve = selected.curve if selected is not None else judged_eval(context)
+    train = context.train
     if curve is None or train is None or verdict in (Verdict.DIVERGED, Verdict.STUCK):
         return ()  # nothing worth keeping: the best checkpoint is as bad as the last
     patience = patience_of(context)
@@ -65,10 +69,11 @@ def check_early_stopping(context: RunContext, verdict: Verdict) -> tuple[Finding
     best = float(curve.values[stop.best_index])
     final = float(curve.values[-1])
     worse = (final - best) / abs(best) if best else 0.0
+    watching = f" on {curve.name}, the metric the Trainer selects by," if selected else ""
     message = (
-        f"EarlyStopping(patience={patience}) as Keras or the HF Trainer count it would have "
-        f"stopped at {context.where(stop_step)}, saving {percent(saving)} of the steps and "
-        f"keeping the best {curve.name} {number(curve.logged(best))} from "
+        f"EarlyStopping(patience={patience}){watching} as Keras or the HF Trainer count it "
+        f"would have stopped at {context.where(stop_step)}, saving {percent(saving)} of the "
+        f"steps and keeping the best {curve.name} {number(curve.logged(best))} from "
         f"{context.where(best_step)} (the last evaluation is {percent(worse)} worse)."
     )
     severity = Severity.WARNING if worse >= context.settings.overfit_min_rise else Severity.INFO

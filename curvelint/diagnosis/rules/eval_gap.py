@@ -14,6 +14,7 @@ from curvelint.analysis.levels import Curve
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.rules.selection import selected_at_the_end
 from curvelint.diagnosis.wording import number, percent, signed_percent
 from curvelint.names import is_loss
 
@@ -74,9 +75,13 @@ def _second_half_fall(curve: Curve, share: float) -> float:
 
 
 def check_train_eval_gap(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
-    """The eval loss stalled far above a training loss that kept falling."""
+    """The eval loss stalled far above a training loss that kept falling — unless the task
+    metric the Trainer selects by was still at its best at the last evaluation (then unseen
+    data did get better, by the user's own criterion; the selection finding says so)."""
     gaps = relative_gaps(context)
     if gaps is None or verdict not in GAP_VERDICTS or context.train is None or context.eval is None:
+        return ()
+    if selected_at_the_end(context):
         return ()
     settings = context.settings
     gap, train_final, eval_final = gaps

@@ -8,23 +8,19 @@ not called overfitting; the loss's turn is said as a finding of its own.
 
 from __future__ import annotations
 
-import re
-
+from curvelint.diagnosis import selection_metric
 from curvelint.diagnosis.context import RunContext
-
-CHECKPOINT = re.compile(r"checkpoint-(\d+)\s*$")
 
 
 def kept_checkpoint_step(context: RunContext) -> int | None:
     """The step of the checkpoint the Trainer kept as best (None when it names none)."""
-    found = CHECKPOINT.search(str(context.metadata.get("best_model_checkpoint") or ""))
-    return int(found.group(1)) if found else None
+    return selection_metric.kept_checkpoint_step(context.metadata)
 
 
 def selected_at_the_end(context: RunContext) -> bool:
-    """The Trainer kept the checkpoint of the last evaluation, where the task metric logged
-    beside the eval loss is at its best."""
-    metric, kept = context.eval_metric, kept_checkpoint_step(context)
+    """The Trainer's best evaluation (``best_global_step``, or the checkpoint it kept) is the
+    last one, where the task metric logged beside the eval loss is at its best."""
+    metric, kept = context.eval_metric, selection_metric.best_step(context.metadata)
     if metric is None or kept is None or metric.count < context.settings.min_eval_points:
         return False
     best_index, _ = metric.best()

@@ -23,6 +23,11 @@ KEEP_ADVICE = (
     "metric_for_best_model, and save at every evaluation (save_steps = eval_steps) so the best "
     "evaluation is always on disk."
 )
+SELECTED_ALREADY_ADVICE = (
+    "The Trainer already selects by {metric} (its best_metric is that metric's best): keep "
+    "the checkpoint it kept and judge the run by {metric}; an eval loss that rises while the "
+    "metric improves is the model growing overconfident, not worse at the task."
+)
 SELECTION_ADVICE = (
     "Judge and stop on the task metric, not the loss: set metric_for_best_model to it (with "
     "greater_is_better matching it) and load_best_model_at_end=True; an eval loss that rises "
@@ -54,7 +59,9 @@ def check_cut_short(context: RunContext, verdict: Verdict) -> tuple[Finding, ...
 
 def check_best_checkpoint(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
     """Which checkpoint the Trainer kept as best, and whether the best eval loss was saved."""
-    kept, evals = kept_checkpoint_step(context), context.eval
+    kept = kept_checkpoint_step(context)
+    selected = context.selected_task_metric
+    evals = selected.curve if selected is not None else context.eval
     if kept is None or evals is None:
         return ()
     best_index, best = evals.best()
@@ -76,8 +83,9 @@ def check_best_checkpoint(context: RunContext, verdict: Verdict) -> tuple[Findin
         f" (best_metric {number(float(metric))})" if isinstance(metric, int | float) else ""
     )
     lowest = number(evals.logged(best))
+    extreme = "best" if selected is not None else "lowest"
     if kept == best_step:
-        message = f"{opening}, where {evals.name} was lowest ({lowest}): keep it."
+        message = f"{opening}, where {evals.name} was {extreme} ({lowest}): keep it."
         return (Finding("best_checkpoint", Severity.INFO, 0.9, message, KEEP_ADVICE, evidence),)
     where = {
         True: "was saved",
@@ -85,7 +93,7 @@ def check_best_checkpoint(context: RunContext, verdict: Verdict) -> tuple[Findin
         None: "may not have been saved (no save_steps logged)",
     }[saved]
     message = (
-        f"{opening}, but {evals.name} was lowest at {context.where(best_step)} "
+        f"{opening}, but {evals.name} was {extreme} at {context.where(best_step)} "
         f"({lowest}), which {where}."
     )
     severity = Severity.WARNING if saved is False else Severity.INFO
@@ -117,13 +125,15 @@ def check_selection_metric(context: RunContext, verdict: Verdict) -> tuple[Findi
         "metric_best_value": metric.logged(best),
         "metric_best_step": best_step,
     }
+    selected = context.selected_task_metric
+    already = selected is not None and selected.curve is metric
     return (
         Finding(
             "selection_metric_improving",
-            Severity.WARNING,
+            Severity.INFO if already else Severity.WARNING,
             0.8,
             message,
-            SELECTION_ADVICE,
+            SELECTED_ALREADY_ADVICE.format(metric=metric.name) if already else SELECTION_ADVICE,
             evidence,
             series=metric.name,
         ),
