@@ -5,6 +5,10 @@ any non-finite loss decides the verdict whatever else the curves show. The Train
 with ``logging_nan_inf_filter`` (its default) a window of NaN steps is logged as
 ``"loss": 0.0``, so a diverged run shows an exact 0.0 beside a NaN ``grad_norm``, or a loss
 that drops from a normal level straight to exactly 0.0.
+
+Not divergence: a training loss drifting up inside swings a fifth of its start wide (erratic,
+see unstable), and a classifier's eval loss that rose back to within 2x a random guess's ln C
+(it fell back toward chance; it did not blow up).
 """
 
 from __future__ import annotations

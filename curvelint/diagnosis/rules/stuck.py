@@ -4,7 +4,11 @@ The course's case: Adam's default learning rate 1e-3 on a transformer keeps the 
 a random guess gives (ln C for C classes) while accuracy sits at one class's frequency. Two
 shapes show it: the loss never leaves its first level (any loss scale: the test is relative
 to the run's own start), or it drops at once onto ln C — the model learned only to predict
-uniformly — and stays there for the rest of the run.
+uniformly — and stays there for the rest of the run (after a blow-up that lasted a few epochs,
+it may take up to half the run to settle there). A policy-gradient run is stuck when its
+sampled reward never rose beyond the noise of its early and final medians. And a loss that
+ended above its start with no other problem named is stuck too (``check_never_fell``, tried
+just before healthy): training made it worse.
 """
 
 from __future__ import annotations

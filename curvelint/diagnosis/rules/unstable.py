@@ -13,7 +13,9 @@ against where it began). A trend "lasts" when a straight line through the second
 more than the swing and its slope is statistically clear; a lasting trend excuses the swings
 unless they are wild (about half the level or more: consecutive points differ by the level
 itself). A training loss whose trend climbed to several times its low mid-run and came back
-is a rebound (see :mod:`rebound`): the run survived an episode of instability.
+is a rebound (see :mod:`rebound`): the run survived an episode of instability. An eval curve
+that turned clearly worse while the training loss made no progress is learning undone (see
+:mod:`learning_undone`).
 """
 
 from __future__ import annotations
