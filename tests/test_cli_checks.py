@@ -4,25 +4,17 @@ checks that ran and the ones skipped, and a second run served from the cache lis
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.test_cli_analyze import curvelint
 
 RUN = Path(__file__).resolve().parent / "labelled" / "runs" / "healthy-keras-wine-adam"
 
 
 def _analyze(out: Path, cache: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    environment = {key: value for key, value in os.environ.items() if key != "GITHUB_STEP_SUMMARY"}
-    environment["CURVELINT_CACHE_DIR"] = str(cache)
-    return subprocess.run(
-        [sys.executable, "-m", "curvelint", "analyze", str(RUN), "--out", str(out)],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    return curvelint(
+        "analyze", str(RUN), "--out", str(out), cwd=cwd, env={"CURVELINT_CACHE_DIR": str(cache)}
     )
 
 

@@ -212,6 +212,15 @@ def scale_of(curve: Curve) -> float:
     return scale if scale > 0 else 1.0
 
 
+def second_half_swing(curve: Curve) -> tuple[float, float, float]:
+    """The second half's swing around the trend, its median level, and the swing as a share
+    of the run's start."""
+    half = curve.count // 2
+    swing = swing_around_trend(curve, begin=half)
+    level = float(np.median(curve.values[half:]))
+    return swing, level, swing / scale_of(curve)
+
+
 def swing_around_trend(curve: Curve, begin: int = 0) -> float:
     """The typical size of the points' departures from the trend from index ``begin`` on: the
     mean absolute residual scaled to a deviation. Unlike :func:`spread_around_trend` it counts

@@ -11,7 +11,7 @@ from curvelint.diagnosis.plan import metadata_int
 from curvelint.diagnosis.rules.eval_gap import GAP_VERDICTS
 from curvelint.diagnosis.rules.overfitting import judged_eval
 from curvelint.diagnosis.rules.schedule import DECAY_VERDICTS, same_step_unit
-from curvelint.diagnosis.rules.selection import kept_checkpoint_step
+from curvelint.diagnosis.selection_metric import kept_checkpoint_step
 from curvelint.names import is_loss
 from curvelint.verdicts import FACTS, Verdict
 
@@ -225,7 +225,7 @@ def cut_short(context: RunContext, verdict: Verdict) -> str | None:
 
 
 def best_checkpoint(context: RunContext, verdict: Verdict) -> str | None:
-    if kept_checkpoint_step(context) is None:
+    if kept_checkpoint_step(context.metadata) is None:
         return "no best_model_checkpoint logged (a Trainer state names it)"
     return "no eval loss logged" if context.eval is None else None
 

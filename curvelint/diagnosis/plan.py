@@ -34,12 +34,17 @@ def share_done(metadata: Mapping[str, Any]) -> float | None:
     return done / planned
 
 
+def cut_short(metadata: Mapping[str, Any]) -> bool:
+    """The run stopped before :data:`CUT_SHORT_SHARE` of its Trainer's ``max_steps``."""
+    done = share_done(metadata)
+    return done is not None and done < CUT_SHORT_SHARE
+
+
 def linear_decay_ran_out(rate: SeriesAnalysis | None, metadata: Mapping[str, Any]) -> bool:
     """The learning rate fell in a straight line over its last three points and that line
     reaches zero within :data:`ZERO_WITHIN_INTERVALS` logging intervals of the last one, in a
     run that was not cut short of its plan."""
-    done = share_done(metadata)
-    if rate is None or (done is not None and done < CUT_SHORT_SHARE):
+    if rate is None or cut_short(metadata):
         return False
     finite = np.isfinite(rate.values)
     steps, values = rate.steps[finite].astype(np.float64), rate.values[finite]

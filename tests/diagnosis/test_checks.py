@@ -7,7 +7,6 @@ import csv
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from curvelint.analysis import analyze_frame
@@ -17,6 +16,7 @@ from curvelint.diagnosis.checks import TOO_FEW_POINTS, Check, CheckStatus, check
 from curvelint.diagnosis.rules import SECONDARY_RULES, VERDICT_RULES
 from curvelint.judging import Judgement, JudgingOptions, judge_run
 from curvelint.runs import read_runs
+from tests.diagnosis.helpers import policy_gradient_run
 from tests.synthetic import series_frame
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,15 +177,8 @@ def test_a_diverged_run_does_not_judge_the_later_verdicts() -> None:
 def test_a_policy_whose_reward_never_rose_is_found_by_the_stuck_check() -> None:
     """A GRPO run (the loss sits on zero by design) whose per-batch reward stays at 0.1: the
     stuck verdict's finding (cause ``reward_never_rose``) belongs to the stuck check."""
-    rng = np.random.default_rng(0)
-    steps = np.arange(1, 301)
-    curves = {
-        "train/loss": (steps, rng.normal(0.0, 0.001, 300)),
-        "train/reward": (steps, 0.1 + rng.normal(0.0, 0.04, 300)),
-    }
-    analysis = analyze_frame(series_frame(curves, run="grpo"))["grpo"]
+    analysis = analyze_frame(series_frame(policy_gradient_run(gain=0.0), run="grpo"))["grpo"]
     diagnosis = diagnose_run(analysis, {})
     assert diagnosis.findings[0].evidence["cause"] == "reward_never_rose"
     checks = {check.id: check for check in checks_of(analysis, {}, diagnosis)}
     assert checks["stuck"].status is CheckStatus.FOUND
-    assert sum(check.status is CheckStatus.FOUND for check in checks.values()) >= 1

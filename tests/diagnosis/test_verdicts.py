@@ -9,7 +9,15 @@ import numpy as np
 
 from curvelint.diagnosis import Severity, Verdict
 from tests import synthetic
-from tests.diagnosis.helpers import decay, diagnose_curves, finding, flat, straight, subsample
+from tests.diagnosis.helpers import (
+    decay,
+    diagnose_curves,
+    finding,
+    flat,
+    policy_gradient_run,
+    straight,
+    subsample,
+)
 
 LN3 = math.log(3)
 
@@ -287,18 +295,9 @@ def test_a_loss_that_rose_only_within_the_stuck_tolerance_stays_stuck_at_its_sta
     assert diagnosis.findings[0].evidence["cause"] == "never_left_start"
 
 
-def _policy_gradient_run(gain: float, seed: int = 0) -> dict[str, synthetic.Curve]:
-    """A GRPO run: the loss sits on zero by design, the per-batch reward (noise 0.04) starts
-    near 0.1 and rises by ``gain``."""
-    rng = np.random.default_rng(seed)
-    steps = np.arange(1, 301)
-    reward = 0.1 + gain * (1 - np.exp(-4 * steps / 300)) + rng.normal(0.0, 0.04, 300)
-    return {"train/loss": (steps, rng.normal(0.0, 0.001, 300)), "train/reward": (steps, reward)}
-
-
 def test_a_policy_whose_sampled_reward_never_rose_is_stuck() -> None:
     """Judged on medians of the first and last tenth, not on one noisy first batch."""
-    diagnosis = diagnose_curves(_policy_gradient_run(gain=0.0))
+    diagnosis = diagnose_curves(policy_gradient_run(gain=0.0))
     assert diagnosis.verdict is Verdict.STUCK
     assert diagnosis.findings[0].evidence["cause"] == "reward_never_rose"
     assert "the policy learned nothing from its reward" in diagnosis.reason
@@ -306,7 +305,7 @@ def test_a_policy_whose_sampled_reward_never_rose_is_stuck() -> None:
 
 def test_a_policy_whose_reward_rose_beyond_its_noise_is_not_stuck() -> None:
     assert all(
-        diagnose_curves(_policy_gradient_run(gain=0.1, seed=seed)).verdict is Verdict.HEALTHY
+        diagnose_curves(policy_gradient_run(gain=0.1, seed=seed)).verdict is Verdict.HEALTHY
         for seed in range(5)
     )
 

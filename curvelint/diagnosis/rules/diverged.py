@@ -21,6 +21,7 @@ from curvelint.analysis.levels import (
     Curve,
     margin_confidence,
     scale_of,
+    second_half_swing,
     second_half_trend,
     swing_around_trend,
 )
@@ -335,13 +336,11 @@ def _swings_wide(context: RunContext, curve: Curve) -> bool:
     its wild share of the start: a climb of the running median there is a drift inside the
     swings, not the steady climb of a diverging run (which ends above its start anyway)."""
     settings = context.settings
-    half = curve.count // 2
-    swing = swing_around_trend(curve, begin=half)
-    level = abs(float(np.median(curve.values[half:])))
+    swing, level, of_start = second_half_swing(curve)
     return (
-        level > 0
-        and swing >= settings.unstable_spread_of_level * level
-        and swing >= settings.unstable_wild_of_start * scale_of(curve)
+        level != 0
+        and swing >= settings.unstable_spread_of_level * abs(level)
+        and of_start >= settings.unstable_wild_of_start
     )
 
 

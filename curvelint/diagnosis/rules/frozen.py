@@ -42,6 +42,11 @@ CEILING = 1.0  # an accuracy logged as a share
 CEILING_PERCENT = 100.0  # ...or as a percentage
 
 
+def _scale(value: float) -> float:
+    """An accuracy's ceiling: 1, or 100 for one logged as a percentage."""
+    return CEILING_PERCENT if value > CEILING else CEILING
+
+
 def check_frozen_accuracy(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
     """An accuracy that ends repeating one exact value: at its ceiling (every example right:
     memorised, or a leak on an eval split) or below it (a class frequency: the model predicts
@@ -99,7 +104,7 @@ def constant_prediction_floor(accuracy: float) -> float:
     """The least cross-entropy a constant prediction scores on examples whose commonest class
     is a share ``accuracy`` of them: the entropy of that class against the rest, a lower bound
     of the class prior's entropy (0 at a share of 0 or 1)."""
-    share = accuracy / CEILING_PERCENT if accuracy > CEILING else accuracy
+    share = accuracy / _scale(accuracy)
     if not 0.0 < share < 1.0:
         return 0.0
     return -(share * math.log(share) + (1.0 - share) * math.log(1.0 - share))
@@ -150,10 +155,6 @@ def _ended_below(loss: Curve, bound: float) -> bool:
 # An accuracy this far above its frozen value before it froze (a share; x100 for percentages)
 # had learned: erratic training knocked it back to one class, it did not start there.
 KNOCKED_MARGIN = 0.15
-
-
-def _scale(value: float) -> float:
-    return CEILING_PERCENT if value > CEILING else CEILING
 
 
 def _best_before(curve: Curve, length: int) -> float:

@@ -10,12 +10,11 @@ holds only for diverged and unstable ones.
 
 from __future__ import annotations
 
-from curvelint.analysis.levels import margin_confidence
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
-from curvelint.diagnosis.rules.overfitting import clear_turn, judged_eval, train_fall
-from curvelint.diagnosis.wording import number, signed_percent
+from curvelint.diagnosis.rules.overfitting import TurnReading, clear_turn, judged_eval
+from curvelint.diagnosis.wording import number
 
 CODE = Verdict.UNSTABLE.value
 
@@ -25,48 +24,35 @@ def check_learning_undone(context: RunContext) -> Finding | None:
     curve, train = judged_eval(context), context.train
     if curve is None or train is None or context.judged_by_reward:
         return None
-    settings = context.settings
     if not clear_turn(context, curve):
         return None
-    turn = curve.eval_turn()
-    fall = train_fall(train, turn.best_step)
-    if fall >= settings.overfit_min_train_fall:
+    reading = TurnReading.of(curve, train)
+    if reading.train_fall >= context.settings.overfit_min_train_fall:
         return None  # the training loss kept falling: overfitting
-    best_index, best = curve.best()
-    best_step = int(curve.steps[best_index])
-    final = curve.final()
-    rise = (final - best) / abs(best) if best else turn.rise_relative
-    extreme = "highest" if curve.sign < 0 else "lowest"
-    train_at_turn = train.at_step(turn.best_step)
+    turn = reading.turn
     message = (
-        f"{curve.name} {extreme} {number(curve.logged(best))} at {context.where(best_step)}, "
-        f"then {signed_percent(rise)} to final level {number(curve.logged(final))} "
-        f"({turn.points_after} evaluations after the turn) while {train.name} did not fall "
-        f"(trend {number(train.logged(train_at_turn))} at the turn, final level "
-        f"{number(train.logged(train.final()))}): the updates undid what the model had "
+        f"{reading.opening(context, curve)} while {train.name} did not fall (trend "
+        f"{number(train.logged(reading.train_at_turn))} at the turn, final level "
+        f"{number(train.logged(reading.train_final))}): the updates undid what the model had "
         "learned, which memorising the training set would not do."
-    )
-    confidence = min(
-        margin_confidence(turn.rise_relative, settings.overfit_min_rise),
-        margin_confidence(turn.rise_noise_units, settings.overfit_min_rise_noise_units),
     )
     return Finding(
         CODE,
         Severity.WARNING,
-        confidence,
+        reading.rise_confidence(context.settings),
         message,
         advice.UNSTABLE,
         {
             "cause": "learning_undone",
-            "best_value": curve.logged(best),
-            "best_step": best_step,
-            "final_level": curve.logged(final),
-            "rise_of_best": rise,
+            "best_value": curve.logged(reading.best),
+            "best_step": reading.best_step,
+            "final_level": curve.logged(reading.final),
+            "rise_of_best": reading.rise,
             "rise_noise_units": turn.rise_noise_units,
             "points_after": turn.points_after,
-            "train_trend_at_turn": train.logged(train_at_turn),
-            "train_final_level": train.logged(train.final()),
-            "train_fall": fall,
+            "train_trend_at_turn": train.logged(reading.train_at_turn),
+            "train_final_level": train.logged(reading.train_final),
+            "train_fall": reading.train_fall,
         },
         series=curve.name,
     )

@@ -18,7 +18,7 @@ from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
-from curvelint.diagnosis.plan import CUT_SHORT_SHARE, share_done
+from curvelint.diagnosis.plan import cut_short
 from curvelint.diagnosis.wording import number, percent, times
 
 CODE = Verdict.NOT_CONVERGED.value
@@ -71,19 +71,13 @@ def still_improving(context: RunContext, curve: Curve) -> bool:
     visible = (
         late_gain_share(context, curve) >= settings.not_converged_min_late_gain
         or of_fall >= settings.not_converged_min_late_share_of_fall
-        or cut_short(context)  # the plan had more steps: any clear gain is left on the table
+        or cut_short(context.metadata)  # the plan had more to do: any clear gain counts
     )
     return (
         visible
         and of_fall >= settings.not_converged_min_late_gain_of_fall
         and late.gain > settings.not_converged_noise_units * late.error
     )
-
-
-def cut_short(context: RunContext) -> bool:
-    """The run stopped before the share of its Trainer's ``max_steps`` that counts as done."""
-    done = share_done(context.metadata)
-    return done is not None and done < CUT_SHORT_SHARE
 
 
 def _best_before_late(curve: Curve, late_points: int) -> float:

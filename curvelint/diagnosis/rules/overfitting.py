@@ -10,11 +10,14 @@ evaluation as best by its task metric is not overfitting by the loss (see :mod:`
 
 from __future__ import annotations
 
-from curvelint.analysis.levels import Curve, margin_confidence
+from dataclasses import dataclass
+
+from curvelint.analysis.levels import Curve, EvalTurn, margin_confidence
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.selection import selected_at_the_end
+from curvelint.diagnosis.settings import RuleSettings
 from curvelint.diagnosis.wording import number, percent, signed_percent
 
 CODE = Verdict.OVERFITTING.value
@@ -58,6 +61,56 @@ def train_fall(train: Curve, step: int) -> float:
     return (at_turn - train.final()) / abs(at_turn) if at_turn else 0.0
 
 
+@dataclass(frozen=True)
+class TurnReading:
+    """An eval curve's turn as the reader finds it: the logged best and its step, the table's
+    final level (the turn's own, a median of fewer points, only decides whether the rise is
+    real), the rise between them, and the training loss at the turn and at the end."""
+
+    turn: EvalTurn
+    best: float
+    best_step: int
+    final: float
+    rise: float
+    train_at_turn: float
+    train_final: float
+    train_fall: float
+
+    @classmethod
+    def of(cls, curve: Curve, train: Curve) -> TurnReading:
+        turn = curve.eval_turn()
+        best_index, best = curve.best()
+        final = curve.final()
+        return cls(
+            turn,
+            best,
+            int(curve.steps[best_index]),
+            final,
+            (final - best) / abs(best) if best else turn.rise_relative,
+            train.at_step(turn.best_step),
+            train.final(),
+            train_fall(train, turn.best_step),
+        )
+
+    def opening(self, context: RunContext, curve: Curve) -> str:
+        """``loss/eval lowest 0.47 at step 2,000, then +14 % to final level 0.5337 (4
+        evaluations after the turn)``."""
+        extreme = "highest" if curve.sign < 0 else "lowest"
+        return (
+            f"{curve.name} {extreme} {number(curve.logged(self.best))} at "
+            f"{context.where(self.best_step)}, then {signed_percent(self.rise)} to final level "
+            f"{number(curve.logged(self.final))} ({self.turn.points_after} evaluations after "
+            "the turn)"
+        )
+
+    def rise_confidence(self, settings: RuleSettings) -> float:
+        """How clearly the rise passed overfitting's margins, against the best and the noise."""
+        return min(
+            margin_confidence(self.turn.rise_relative, settings.overfit_min_rise),
+            margin_confidence(self.turn.rise_noise_units, settings.overfit_min_rise_noise_units),
+        )
+
+
 def check_overfitting(context: RunContext) -> Finding | None:
     """Eval worse than its best by a clear margin, for several evaluations, train still falling
     — unless the Trainer kept the last evaluation, best by the task metric (see selection)."""
@@ -67,27 +120,15 @@ def check_overfitting(context: RunContext) -> Finding | None:
     if curve is context.eval and selected_at_the_end(context):
         return None
     settings = context.settings
-    turn = curve.eval_turn()
-    train_at_turn = train.at_step(turn.best_step)
-    train_final = train.final()
-    fall = train_fall(train, turn.best_step)
-    best_index, best = curve.best()  # the logged best, as the user will find it in the log
-    best_step = int(curve.steps[best_index])
-    # The final level the key-numbers table shows (the turn's own, a median of fewer points,
-    # only decides whether the rise is real).
-    final = curve.final()
-    rise = (final - best) / abs(best) if best else turn.rise_relative
-    extreme = "highest" if curve.sign < 0 else "lowest"
+    reading = TurnReading.of(curve, train)
+    turn = reading.turn
     message = (
-        f"{curve.name} {extreme} {number(curve.logged(best))} at {context.where(best_step)}, "
-        f"then {signed_percent(rise)} to final level {number(curve.logged(final))} "
-        f"({turn.points_after} evaluations after the turn) while {train.name} fell "
-        f"{percent(fall)} from trend {number(train.logged(train_at_turn))} at the turn to "
-        f"final level {number(train.logged(train_final))}."
+        f"{reading.opening(context, curve)} while {train.name} fell "
+        f"{percent(reading.train_fall)} from trend {number(train.logged(reading.train_at_turn))} "
+        f"at the turn to final level {number(train.logged(reading.train_final))}."
     )
     confidence = min(
-        margin_confidence(turn.rise_relative, settings.overfit_min_rise),
-        margin_confidence(turn.rise_noise_units, settings.overfit_min_rise_noise_units),
+        reading.rise_confidence(settings),
         margin_confidence(turn.points_after, settings.overfit_min_points_after),
     )
     return Finding(
@@ -97,18 +138,18 @@ def check_overfitting(context: RunContext) -> Finding | None:
         message,
         advice.OVERFITTING,
         {
-            "onset_step": best_step,
-            "best_value": curve.logged(best),
-            "best_step": best_step,
+            "onset_step": reading.best_step,
+            "best_value": curve.logged(reading.best),
+            "best_step": reading.best_step,
             "trend_best_step": turn.best_step,
-            "final_level": curve.logged(final),
-            "rise_of_best": rise,
+            "final_level": curve.logged(reading.final),
+            "rise_of_best": reading.rise,
             "rise_relative": turn.rise_relative,
             "rise_noise_units": turn.rise_noise_units,
             "points_after": turn.points_after,
-            "train_trend_at_turn": train.logged(train_at_turn),
-            "train_final_level": train.logged(train_final),
-            "train_fall": fall,
+            "train_trend_at_turn": train.logged(reading.train_at_turn),
+            "train_final_level": train.logged(reading.train_final),
+            "train_fall": reading.train_fall,
         },
         series=curve.name,
     )

@@ -12,11 +12,6 @@ from curvelint.diagnosis import selection_metric
 from curvelint.diagnosis.context import RunContext
 
 
-def kept_checkpoint_step(context: RunContext) -> int | None:
-    """The step of the checkpoint the Trainer kept as best (None when it names none)."""
-    return selection_metric.kept_checkpoint_step(context.metadata)
-
-
 def selected_at_the_end(context: RunContext) -> bool:
     """The Trainer's best evaluation (``best_global_step``, or the checkpoint it kept) is the
     last one, where the task metric logged beside the eval loss is at its best."""

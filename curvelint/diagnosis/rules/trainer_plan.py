@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
-from curvelint.diagnosis.plan import CUT_SHORT_SHARE, metadata_int
+from curvelint.diagnosis.plan import cut_short, metadata_int, share_done
 from curvelint.diagnosis.rules.overfitting import eval_turned_up, judged_eval
-from curvelint.diagnosis.rules.selection import kept_checkpoint_step, selected_at_the_end
+from curvelint.diagnosis.rules.selection import selected_at_the_end
+from curvelint.diagnosis.selection_metric import kept_checkpoint_step
 from curvelint.diagnosis.wording import number, percent
 
 CUT_SHORT_ADVICE = (
@@ -37,13 +38,11 @@ SELECTION_ADVICE = (
 
 def check_cut_short(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
     """The run stopped well before the ``max_steps`` its Trainer planned."""
-    done, planned = (
-        metadata_int(context.metadata, "global_step"),
-        metadata_int(context.metadata, "max_steps"),
-    )
-    if done is None or planned is None or planned <= 0 or done >= CUT_SHORT_SHARE * planned:
+    share = share_done(context.metadata)
+    if share is None or not cut_short(context.metadata):
         return ()
-    share = done / planned
+    done = metadata_int(context.metadata, "global_step") or 0
+    planned = metadata_int(context.metadata, "max_steps") or 0
     message = (
         f"the run stopped at step {done:,} of the {planned:,} its Trainer planned "
         f"(max_steps; {percent(share)}): it was cut short, so its curves end before the "
@@ -59,7 +58,7 @@ def check_cut_short(context: RunContext, verdict: Verdict) -> tuple[Finding, ...
 
 def check_best_checkpoint(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
     """Which checkpoint the Trainer kept as best, and whether the best eval loss was saved."""
-    kept = kept_checkpoint_step(context)
+    kept = kept_checkpoint_step(context.metadata)
     selected = context.selected_task_metric
     evals = selected.curve if selected is not None else context.eval
     if kept is None or evals is None:

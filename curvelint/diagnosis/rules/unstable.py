@@ -26,8 +26,8 @@ from curvelint.analysis.levels import (
     Curve,
     margin_confidence,
     scale_of,
+    second_half_swing,
     second_half_trend,
-    swing_around_trend,
 )
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
@@ -100,15 +100,6 @@ def lasting_trend(context: RunContext, curve: Curve, swing: float) -> float | No
     return second_half_trend(
         curve, swing, settings.unstable_trend_of_spread, settings.unstable_trend_significance
     )
-
-
-def second_half_swing(curve: Curve) -> tuple[float, float, float]:
-    """The second half's swing around the trend, its median level, and the swing as a share
-    of the run's start."""
-    half = curve.count // 2
-    swing = swing_around_trend(curve, begin=half)
-    level = float(np.median(curve.values[half:]))
-    return swing, level, swing / scale_of(curve)
 
 
 def _erratic(context: RunContext, curve: Curve) -> Finding | None:

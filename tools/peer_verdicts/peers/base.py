@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,15 @@ def unreadable(why: str) -> PeerReport:
     """A report for a run the peer could not read (its first line of complaint)."""
     first_line = why.strip().splitlines()[0] if why.strip() else "no output"
     return PeerReport(findings=(), unreadable=first_line[:200])
+
+
+def findings_from(
+    items: Iterable[Mapping[str, Any]], check: str, severity: str, message: str
+) -> tuple[Finding, ...]:
+    """A peer's JSON findings, each read by the peer's own key names."""
+    return tuple(
+        Finding(str(item[check]), str(item[severity]), str(item.get(message, ""))) for item in items
+    )
 
 
 def json_document(invocation: Invocation) -> Any | None:

@@ -18,7 +18,13 @@ from collections.abc import Sequence
 from tools.peer_verdicts import layout as formats
 from tools.peer_verdicts.invocation import Invocation
 from tools.peer_verdicts.layout import RunLayout
-from tools.peer_verdicts.peers.base import Finding, Peer, PeerReport, json_document, unreadable
+from tools.peer_verdicts.peers.base import (
+    Peer,
+    PeerReport,
+    findings_from,
+    json_document,
+    unreadable,
+)
 
 
 def commands(layout: RunLayout) -> list[list[str]]:
@@ -35,10 +41,7 @@ def parse(invocations: Sequence[Invocation]) -> PeerReport:
     document = json_document(invocation)
     if not isinstance(document, dict) or "findings" not in document:
         return unreadable(invocation.stderr or invocation.stdout)
-    findings = tuple(
-        Finding(str(item["check"]), str(item["severity"]), str(item.get("title", "")))
-        for item in document["findings"]
-    )
+    findings = findings_from(document["findings"], "check", "severity", "title")
     return PeerReport(findings=findings)
 
 

@@ -18,7 +18,13 @@ from collections.abc import Sequence
 
 from tools.peer_verdicts.invocation import Invocation
 from tools.peer_verdicts.layout import RunLayout
-from tools.peer_verdicts.peers.base import Finding, Peer, PeerReport, json_document, unreadable
+from tools.peer_verdicts.peers.base import (
+    Peer,
+    PeerReport,
+    findings_from,
+    json_document,
+    unreadable,
+)
 
 
 def commands(layout: RunLayout) -> list[list[str]]:
@@ -37,11 +43,8 @@ def parse(invocations: Sequence[Invocation]) -> PeerReport:
     runs = document.get("runs", [])
     if not any(run.get("points", 0) > 0 for run in runs):
         return unreadable("no points read from any file")
-    findings = tuple(
-        Finding(str(item["check"]), str(item["severity"]), str(item.get("message", "")))
-        for item in document.get("findings", [])
-        if item.get("check") != "parse"
-    )
+    items = [item for item in document.get("findings", []) if item.get("check") != "parse"]
+    findings = findings_from(items, "check", "severity", "message")
     return PeerReport(findings=findings)
 
 

@@ -18,7 +18,13 @@ from collections.abc import Sequence
 
 from tools.peer_verdicts.invocation import Invocation
 from tools.peer_verdicts.layout import RunLayout
-from tools.peer_verdicts.peers.base import Finding, Peer, PeerReport, json_document, unreadable
+from tools.peer_verdicts.peers.base import (
+    Peer,
+    PeerReport,
+    findings_from,
+    json_document,
+    unreadable,
+)
 
 LOSS_ROLES = ("train_loss", "val_loss")
 
@@ -37,11 +43,8 @@ def parse(invocations: Sequence[Invocation]) -> PeerReport:
     runs = [run for run in document if any(run.get("roles", {}).get(r) for r in LOSS_ROLES)]
     if not runs:
         return unreadable("no loss series recognised")
-    findings = tuple(
-        Finding(str(item["check"]), str(item["severity"]), str(item.get("title", "")))
-        for run in runs
-        for item in run.get("findings", [])
-    )
+    items = (item for run in runs for item in run.get("findings", []))
+    findings = findings_from(items, "check", "severity", "title")
     return PeerReport(findings=findings)
 
 

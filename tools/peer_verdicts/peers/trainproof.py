@@ -22,7 +22,13 @@ from pathlib import Path
 from tools.peer_verdicts import layout as formats
 from tools.peer_verdicts.invocation import Invocation
 from tools.peer_verdicts.layout import RunLayout
-from tools.peer_verdicts.peers.base import Finding, Peer, PeerReport, json_document, unreadable
+from tools.peer_verdicts.peers.base import (
+    Peer,
+    PeerReport,
+    findings_from,
+    json_document,
+    unreadable,
+)
 
 NO_LOSS = "TP-NO-LOSS"
 KNOWN_LOSS_COLUMNS = ("loss", "train_loss", "training_loss")
@@ -67,11 +73,8 @@ def parse(invocations: Sequence[Invocation]) -> PeerReport:
     ]
     if not reports:
         return unreadable("no report with a loss metric")
-    findings = tuple(
-        Finding(str(item["id"]), str(item["level"]), str(item.get("message", "")))
-        for report in reports
-        for item in report.get("findings", [])
-    )
+    items = (item for report in reports for item in report.get("findings", []))
+    findings = findings_from(items, "id", "level", "message")
     return PeerReport(findings=findings)
 
 

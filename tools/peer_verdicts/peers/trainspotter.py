@@ -22,7 +22,13 @@ from pathlib import Path
 from tools.peer_verdicts import layout as formats
 from tools.peer_verdicts.invocation import Invocation
 from tools.peer_verdicts.layout import RunLayout
-from tools.peer_verdicts.peers.base import Finding, Peer, PeerReport, json_document, unreadable
+from tools.peer_verdicts.peers.base import (
+    Peer,
+    PeerReport,
+    findings_from,
+    json_document,
+    unreadable,
+)
 
 
 def _target(layout: RunLayout) -> tuple[str, Path | None]:
@@ -53,10 +59,7 @@ def parse(invocations: Sequence[Invocation]) -> PeerReport:
         return unreadable(invocation.stderr or invocation.stdout)
     if not document.get("run", {}).get("metrics"):
         return unreadable("no metric read")
-    findings = tuple(
-        Finding(str(item["detector"]), str(item["severity"]), str(item.get("title", "")))
-        for item in document.get("findings", [])
-    )
+    findings = findings_from(document.get("findings", []), "detector", "severity", "title")
     return PeerReport(findings=findings)
 
 
