@@ -11,6 +11,7 @@ from typing import Any
 
 from curvelint.diagnosis import check_needs as needs
 from curvelint.diagnosis.context import RunContext
+from curvelint.diagnosis.findings import Finding
 from curvelint.diagnosis.rules.broken_at_chance import check_broken_at_chance
 from curvelint.diagnosis.rules.diverged import check_diverged
 from curvelint.diagnosis.rules.early_stopping import check_early_stopping
@@ -272,3 +273,14 @@ CHECKS: tuple[CheckSpec, ...] = (
         _codes("selection_metric_improving"),
     ),
 )
+
+
+def check_of(finding: Finding) -> CheckSpec | None:
+    """The check a finding belongs to: the one narrowed to its cause, else the one of its
+    code that is not narrowed (None for a code no check lists)."""
+    cause = finding.evidence.get("cause")
+    candidates = [spec for spec in CHECKS if finding.code in spec.codes]
+    narrowed = [spec for spec in candidates if spec.causes and cause in spec.causes]
+    broad = [spec for spec in candidates if not spec.causes]
+    matching = narrowed or broad or candidates  # a cause no check narrows to: its rule's first
+    return matching[0] if matching else None

@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from curvelint.analysis.results import RunAnalysis
-from curvelint.diagnosis.check_table import CHECKS, CheckSpec
+from curvelint.diagnosis.check_table import CHECKS, CheckSpec, check_of
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.diagnose import NOT_SECONDARY
 from curvelint.diagnosis.findings import Diagnosis, Finding
@@ -47,17 +47,6 @@ class Check:
 
 
 TOO_FEW_POINTS = "too few points to judge a shape: the finer checks are not run"
-
-
-def check_of(finding: Finding) -> CheckSpec | None:
-    """The check a finding belongs to: the one narrowed to its cause, else the one of its
-    code that is not narrowed (None for a code no check lists)."""
-    cause = finding.evidence.get("cause")
-    candidates = [spec for spec in CHECKS if finding.code in spec.codes]
-    narrowed = [spec for spec in candidates if spec.causes and cause in spec.causes]
-    broad = [spec for spec in candidates if not spec.causes]
-    matching = narrowed or broad or candidates  # a cause no check narrows to: its rule's first
-    return matching[0] if matching else None
 
 
 def list_checks(context: RunContext, diagnosis: Diagnosis) -> tuple[Check, ...]:

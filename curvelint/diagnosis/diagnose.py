@@ -5,7 +5,8 @@ One invariant is enforced here rather than hoped for in each rule: a verdict is 
 than the run's error findings. When the curves alone read as a mild verdict (healthy, not
 converged, overfitting…) but a secondary rule found an error — a loss of exactly 0.0, an
 accuracy frozen at a class frequency — the verdict becomes the one that error implies, and
-the curves' own reading is kept as a finding.
+the curves' own reading is kept as a finding. And a healthy verdict beside a warning does not
+say "nothing to fix": its advice points to the warnings instead.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from curvelint.analysis.results import RunAnalysis
+from curvelint.diagnosis.check_table import check_of
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Diagnosis, Finding
 from curvelint.diagnosis.rules import SECONDARY_RULES, VERDICT_RULES
@@ -54,6 +56,8 @@ def diagnose_run(
     secondary = [finding for rule in rules for finding in rule(context, verdict)]
     curves_verdict = verdict
     verdict, primary, secondary = _never_milder_than_errors(verdict, primary, secondary)
+    if verdict is Verdict.HEALTHY:
+        primary = _healthy_beside_warnings(primary, secondary)
     hints = hints_of(analysis, context.metadata)
     findings = tuple(
         replace(finding, recommendation=tailor(finding.recommendation, hints))
@@ -102,6 +106,24 @@ def _never_milder_than_errors(
     demoted = replace(primary, severity=Severity.INFO, message=reading)
     rest = [f for f in secondary if f is not error]
     return escalated, error, [demoted, *rest]
+
+
+def _healthy_beside_warnings(primary: Finding, secondary: list[Finding]) -> Finding:
+    """Healthy's "nothing to fix" would contradict a warning found beside it: name the
+    warnings' checks instead, as what is left to act on."""
+    names: list[str] = []
+    for finding in sort_findings(secondary):
+        spec = check_of(finding)
+        name = spec.name if spec is not None else finding.code
+        if finding.severity is Severity.WARNING and name not in names:
+            names.append(name)
+    if not names:
+        return primary
+    listed = "; ".join(names)
+    return replace(
+        primary,
+        recommendation=f"No problem verdict holds, but act on the warnings below first ({listed}).",
+    )
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -7,6 +7,7 @@ import numpy as np
 from curvelint.analysis.levels import Curve
 from curvelint.diagnosis import Severity, Verdict
 from curvelint.diagnosis.rules.early_stopping import replay_early_stopping
+from curvelint.diagnosis.wording import percent
 from tests import synthetic
 from tests.diagnosis.helpers import (
     codes,
@@ -87,6 +88,9 @@ def test_eval_stalled_far_above_a_falling_training_loss_is_a_gap() -> None:
     gap = finding(diagnosis, "train_eval_gap")
     assert gap.evidence["eval_fall_second_half"] < 0.05
     assert gap.severity is Severity.WARNING
+    # The percent said is the second half's median gap, named so: the end values beside it
+    # give another ratio.
+    assert f"a median {percent(gap.evidence['median_gap'])} above it over that half" in gap.message
 
 
 def test_replay_counts_patience_like_keras_and_the_trainer() -> None:
@@ -237,3 +241,19 @@ def test_a_loss_that_is_zero_at_most_steps_is_flagged_even_mid_run() -> None:
     zero = finding(diagnosis, "zero_loss")
     assert zero.evidence["points"] == 150
     assert diagnosis.severity is Severity.ERROR
+
+
+def test_a_healthy_verdict_beside_a_warning_points_to_it_instead_of_nothing_to_fix() -> None:
+    curves = {
+        "train/loss": decay(500, 2.3, 0.01, rate=4),
+        "eval/loss": subsample(decay(500, 2.3, 0.6, rate=20, seed=1), 25),
+    }
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.HEALTHY
+    assert "train_eval_gap" in codes(diagnosis)
+    advice_given = diagnosis.findings[0].recommendation
+    assert "Nothing to fix" not in advice_given
+    assert "Eval loss stalled above a falling training loss" in advice_given
+    clean = diagnose_curves(_clean_run())
+    assert clean.verdict is Verdict.HEALTHY
+    assert clean.findings[0].recommendation.startswith("Nothing to fix")

@@ -95,9 +95,10 @@ def check_train_eval_gap(context: RunContext, verdict: Verdict) -> tuple[Finding
         return ()
     message = (
         f"over the second half {context.train.name} fell {percent(train_fall)} while "
-        f"{context.eval.name} moved {signed_percent(-eval_fall)}, ending {percent(gap)} above it "
-        f"(eval {number(eval_final)}, train {number(train_final)}): the model fits the training "
-        "set ever better and unseen data no better."
+        f"{context.eval.name} moved {signed_percent(-eval_fall)}, sitting a median "
+        f"{percent(gap)} above it over that half (end: eval {number(eval_final)}, train "
+        f"{number(train_final)}): the model fits the training set ever better and unseen data "
+        "no better."
     )
     return (
         Finding(
