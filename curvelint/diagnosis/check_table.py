@@ -155,11 +155,11 @@ CHECKS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec(
         "never_fell",
-        "Loss ended above its start",
+        "Loss ended above its start or never fell beyond its noise",
         check_never_fell,
         needs.never_fell,
         _codes("stuck"),
-        _codes("never_fell"),
+        _codes("never_fell", "no_gain_beyond_noise"),
         S,
     ),
     CheckSpec(

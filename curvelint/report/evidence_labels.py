@@ -174,6 +174,7 @@ WORDS = {
     "non_finite_loss": "a NaN or inf loss",
     "never_left_start": "never left its start level",
     "never_fell": "ended above its start level",
+    "no_gain_beyond_noise": "no lower at the end than early on, beyond the noise",
     "reward_never_rose": "the reward never rose",
     "ceiling": "a ceiling (100 %)",
     "class frequency": "a class frequency",

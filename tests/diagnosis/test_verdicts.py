@@ -295,6 +295,33 @@ def test_a_loss_that_rose_only_within_the_stuck_tolerance_stays_stuck_at_its_sta
     assert diagnosis.findings[0].evidence["cause"] == "never_left_start"
 
 
+def _swinging_around(
+    level: float, first: tuple[float, ...], seed: int = 0
+) -> dict[str, synthetic.Curve]:
+    """A training loss swinging ±7 % around ``level`` all run, its first points ``first``, as
+    a cosine schedule ran down to 0 (a language model's fine-tune: no accuracy, no eval)."""
+    steps, values = flat(100, level, noise=0.07 * level, seed=seed)
+    values[: len(first)] = first
+    return {"train/loss": (steps, values), "learning_rate": _decayed_learning_rate(100)}
+
+
+def test_a_loss_swinging_around_one_level_from_a_high_first_point_is_stuck() -> None:
+    """ "Fell 6 %" from one high first point is noise, not learning: its early median and its
+    start are both within twice the standard error of its final level. A test at two standard
+    errors misses a few seeds by chance (seed 0's last tenth happens to sit low)."""
+    verdicts = [diagnose_curves(_swinging_around(2.1, (2.25,), seed)) for seed in range(8)]
+    stuck = [d for d in verdicts if d.verdict is Verdict.STUCK]
+    assert len(stuck) >= 7, [d.reason for d in verdicts]
+    assert all(d.findings[0].evidence["cause"] == "no_gain_beyond_noise" for d in stuck)
+    assert all("never fell" in d.reason for d in stuck)
+
+
+def test_a_noisy_loss_that_fell_at_once_in_its_first_tenth_is_not_stuck() -> None:
+    """The early median is already at the final level, but the start is far above it."""
+    diagnosis = diagnose_curves(_swinging_around(0.6, (1.2, 1.0, 0.8)))
+    assert diagnosis.verdict is Verdict.HEALTHY, diagnosis.reason
+
+
 def test_a_policy_whose_sampled_reward_never_rose_is_stuck() -> None:
     """Judged on medians of the first and last tenth, not on one noisy first batch."""
     diagnosis = diagnose_curves(policy_gradient_run(gain=0.0))

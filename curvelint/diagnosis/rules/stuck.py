@@ -7,13 +7,15 @@ to the run's own start), or it drops at once onto ln C — the model learned onl
 uniformly — and stays there for the rest of the run (after a blow-up that lasted a few epochs,
 it may take up to half the run to settle there). A policy-gradient run is stuck when its
 sampled reward never rose beyond the noise of its early and final medians. And a loss that
-ended above its start with no other problem named is stuck too (``check_never_fell``, tried
-just before healthy): training made it worse.
+ended above its start, or no lower than its early median beyond that same noise, with no other
+problem named is stuck too (``check_never_fell``, tried just before healthy): training made it
+no better.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,35 +48,80 @@ EARLY_SHARE = 0.1  # a sampled reward's early level: the median of this share of
 MEDIAN_STANDARD_ERROR = math.sqrt(math.pi / 2)  # a median's error over a mean's (normal noise)
 
 
+@dataclass(frozen=True)
+class EarlyAndFinal:
+    """A curve's early level (the median of its first tenth) against its final level, and
+    twice the standard error of their difference: the gain the noise alone could make."""
+
+    early: float
+    early_count: int
+    final: float
+    noise: float
+    units: float
+
+    def noise_of(self, curve: Curve, count: int) -> float:
+        """The same noise for a median of ``count`` points against the final level."""
+        return _difference_noise(curve, count, self.units)
+
+    @property
+    def within_noise(self) -> bool:
+        """No better at the end than early on, beyond the noise (oriented: lower is better)."""
+        return self.early - self.final <= self.noise
+
+    def confidence(self) -> float:
+        if not self.noise:
+            return 0.5
+        return margin_confidence(max(self.noise - (self.early - self.final), 0.0), self.noise)
+
+
+def _difference_noise(curve: Curve, count: int, units: float) -> float:
+    """``units`` standard errors of a median of ``count`` points minus the final level."""
+    return units * MEDIAN_STANDARD_ERROR * curve.difference_noise(count, curve.final_count())
+
+
+def early_and_final(context: RunContext, curve: Curve) -> EarlyAndFinal | None:
+    """The early and final medians and their noise; None on a curve too short for both."""
+    settings = context.settings
+    if curve.count < 2 * settings.min_loss_points:
+        return None
+    early_count = max(3, math.ceil(EARLY_SHARE * curve.count))
+    noise = _difference_noise(curve, early_count, settings.not_converged_noise_units)
+    early = float(np.median(curve.values[:early_count]))
+    return EarlyAndFinal(
+        early, early_count, curve.final(), noise, settings.not_converged_noise_units
+    )
+
+
 def _reward_never_rose(context: RunContext, curve: Curve) -> Finding | None:
     """A policy-gradient run's reward (a per-batch sample of returns, noisy by nature) whose
     final level is no better than its early level beyond the noise of the two medians: the
     policy learned nothing from its reward. Judged on medians, not on the first point, which
     one noisy batch sets."""
-    settings = context.settings
-    if curve.count < 2 * settings.min_loss_points:
+    levels = early_and_final(context, curve)
+    if levels is None or not levels.within_noise:
         return None
-    early_count = max(3, math.ceil(EARLY_SHARE * curve.count))
-    early = float(np.median(curve.values[:early_count]))
-    final = curve.final()
-    noise = (
-        settings.not_converged_noise_units
-        * MEDIAN_STANDARD_ERROR
-        * curve.difference_noise(early_count, curve.final_count())
-    )
-    if early - final > noise:  # oriented: lower is better, so a rising reward falls
-        return None
+    message, evidence = _within_noise_words(context, curve, levels, "reward_never_rose")
+    message += "the policy learned nothing from its reward."
+    return _finding(curve, message, levels.confidence(), evidence)
+
+
+def _within_noise_words(
+    context: RunContext, curve: Curve, levels: EarlyAndFinal, cause: str
+) -> tuple[str, dict[str, EvidenceValue]]:
+    """The sentence's opening (up to its conclusion) and the evidence of a curve whose early
+    and final levels differ by no more than the noise."""
+    early, final = levels.early, levels.final
     change = curve.logged(final) - curve.logged(early)
-    evidence = _evidence(context, curve, "reward_never_rose", early, final)
-    evidence |= {"early": curve.logged(early), "change": change, "noise": noise}
+    evidence = _evidence(context, curve, cause, early, final)
+    evidence |= {"early": curve.logged(early), "change": change, "noise": levels.noise}
+    verb = "rose" if curve.sign < 0 else "fell"
     message = (
-        f"{curve.name} never rose: its early level {number(curve.logged(early))} (the median "
-        f"of its first {early_count} points) and its final level {number(curve.logged(final))} "
-        f"differ by {number(change)}, within {number(noise)}, twice the standard error of that "
-        "difference: the policy learned nothing from its reward."
+        f"{curve.name} never {verb}: its early level {number(curve.logged(early))} (the median "
+        f"of its first {levels.early_count} points) and its final level "
+        f"{number(curve.logged(final))} differ by {number(change)}, within "
+        f"{number(levels.noise)}, twice the standard error of that difference: "
     )
-    confidence = margin_confidence(max(noise - (early - final), 0.0), noise) if noise else 0.5
-    return _finding(curve, message, confidence, evidence)
+    return message, evidence
 
 
 def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
@@ -102,13 +149,19 @@ def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
 
 
 def check_never_fell(context: RunContext) -> Finding | None:
-    """The last resort before healthy: the loss ended above its start and its trend never
-    dipped below it by the share that counts as learning — training made the loss worse, short
-    of the rise the diverged rule calls a blow-up and with no other problem to name. Such a
-    run is not healthy; it is stuck (judged late, so that erratic swings read as unstable)."""
+    """The last resort before healthy: a loss that ended above its start with its trend never
+    dipping below it by the share that counts as learning, or whose final level is no lower
+    than its early level beyond the noise of the two medians (a noisy loss that swung around
+    one level all run: "fell 6 %" from one high first point is no learning) — short of the
+    rise the diverged rule calls a blow-up and with no other problem to name. Such a run is
+    not healthy; it is stuck (judged late, so that erratic swings read as unstable)."""
     curve = context.train
     if curve is None or context.judged_by_reward:
         return None
+    return _ended_above_start(context, curve) or _no_gain_beyond_noise(context, curve)
+
+
+def _ended_above_start(context: RunContext, curve: Curve) -> Finding | None:
     settings = context.settings
     start, scale = curve.start(), scale_of(curve)
     final = curve.final()
@@ -126,6 +179,20 @@ def check_never_fell(context: RunContext) -> Finding | None:
     )
     confidence = margin_confidence(rise, settings.stuck_max_fall_of_start)
     return _finding(curve, message, confidence, evidence)
+
+
+def _no_gain_beyond_noise(context: RunContext, curve: Curve) -> Finding | None:
+    """The early median no higher than the final level beyond the noise — and the start level
+    neither (a loss that fell at once, within its first tenth, did learn)."""
+    levels = early_and_final(context, curve)
+    if levels is None or not levels.within_noise:
+        return None
+    start_noise = levels.noise_of(curve, curve.start_count())
+    if curve.start() - levels.final > start_noise:
+        return None
+    message, evidence = _within_noise_words(context, curve, levels, "no_gain_beyond_noise")
+    message += "the loss swung around one level all run and learned nothing it kept."
+    return _finding(curve, message, levels.confidence(), evidence)
 
 
 def plateau_chance(context: RunContext, level: float) -> Chance | None:
