@@ -34,10 +34,10 @@ class RuleSettings:
     # ...or, beside an accuracy that never beat a random guess's 1/C, a loss whose final level
     # is this many times ln C: confidently wrong.
     chance_broken_factor: float = 1.25
-    # An eval loss that rose from its start but ended below this many times a classifier's
-    # ln C fell back toward a random guess; it did not blow up (the blown-up eval losses of
-    # the labelled runs end at 1e5-1e34).
-    eval_blow_up_min_of_chance: float = 2.0
+    # A loss (train or eval) that rose from its start or climbed from its low but ended below
+    # this many times a classifier's ln C fell back toward a random guess; it did not blow up
+    # (the blown-up losses of the labelled runs end at 1e5-1e34, or tens of times ln C).
+    blow_up_min_of_chance: float = 2.0
     # A steady climb also diverges when it ends at this many times its low and at least the
     # second share of its start above it: a loss that fell 95 % and climbs back to half its
     # start has multiplied by ten, whatever share of the start that is.
@@ -180,7 +180,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("explosion_factor", 1.0, _INFINITY),
     ("chance_explosion_factor", 1.0, _INFINITY),
     ("chance_broken_factor", 1.0, _INFINITY),
-    ("eval_blow_up_min_of_chance", 0.0, _INFINITY),
+    ("blow_up_min_of_chance", 0.0, _INFINITY),
     ("climb_factor_of_low", 1.0, _INFINITY),
     ("climb_min_rise_of_start", 0.0, _INFINITY),
     ("blow_up_noise_units", 0.0, _INFINITY),

@@ -377,6 +377,33 @@ def test_the_same_climb_with_small_swings_is_a_divergence() -> None:
     assert diagnosis.findings[0].evidence["cause"] == "climb"
 
 
+def _lost_what_it_learned(final: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A binary classifier (ln 2 = 0.69) whose loss fell to 0.4, then climbed steadily to
+    ``final`` while its accuracy fell from 0.85 to one class's 0.5."""
+    epochs = np.arange(60)
+    trend = np.where(epochs < 20, 0.5 - 0.1 * epochs / 20, 0.4 + (final - 0.4) * (epochs - 20) / 39)
+    noise = np.exp(np.random.default_rng(5).normal(0.0, 0.02, 60))
+    accuracy = np.where(epochs < 30, 0.85, 0.5)
+    return {
+        "train/loss": (epochs, trend * noise),
+        "train/accuracy": (epochs, accuracy),
+        "eval/accuracy": (epochs, accuracy),
+    }
+
+
+def test_a_classifier_whose_loss_climbed_back_near_ln_c_did_not_blow_up() -> None:
+    """+95 % from its start, but ending at 1.1x ln 2 beside an accuracy on one class: the
+    model fell back to chance (it lost what it learned); that is not divergence."""
+    diagnosis = diagnose_curves(_lost_what_it_learned(final=0.78))
+    assert diagnosis.verdict is not Verdict.DIVERGED, diagnosis.reason
+
+
+def test_the_same_climb_far_above_ln_c_is_a_divergence() -> None:
+    diagnosis = diagnose_curves(_lost_what_it_learned(final=3.0))
+    assert diagnosis.verdict is Verdict.DIVERGED
+    assert diagnosis.findings[0].evidence["cause"] in {"blow_up", "climb"}
+
+
 def _hard_task(decayed: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """A 4-class run that plateaus at 45 % of ln 4 with its eval loss still (barely) at its
     lowest at the end, under a cosine decay to 0 or a constant rate."""
@@ -417,6 +444,7 @@ def _verdict_of(path: Path) -> Verdict:
         ("unstable-tb-noisy-sgd-high-lr-mlp-moons-s80", Verdict.UNSTABLE),
         ("unstable-pl-30x-lr-no-clip-mlp-digits-s94", Verdict.UNSTABLE),
         ("unstable-ktb-sgd-momentum-regression-mlp-regression-s415", Verdict.UNSTABLE),
+        ("unstable-ktb-noisy-sgd-high-lr-mlp-moons-s83", Verdict.UNSTABLE),
         ("underfitting-hf-strong-weight-decay-mlp-digits-s166", Verdict.UNDERFITTING),
         ("underfitting-kcsv-one-hidden-unit-mlp-digits-s662", Verdict.UNDERFITTING),
     ],

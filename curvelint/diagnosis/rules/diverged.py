@@ -178,7 +178,8 @@ def _sudden_zero(context: RunContext) -> Finding | None:
 
 
 def _blow_up(context: RunContext) -> Finding | None:
-    """The loss exploded, or ended far above its start."""
+    """The loss exploded, or ended far above its start — unless a classifier's loss ended
+    near a random guess's (:func:`_near_chance`)."""
     curve = context.train
     if curve is None or curve.count < 2:
         return None
@@ -193,6 +194,8 @@ def _blow_up(context: RunContext) -> Finding | None:
     multiplied = low > 0 and final >= settings.climb_factor_of_low * low
     if start > 0 and last >= settings.explosion_factor * start:
         cause, confidence = "explosion", margin_confidence(last / start, settings.explosion_factor)
+    elif _near_chance(context, final):
+        return None  # it rose back toward a random guess's loss: it lost what it learned
     elif rise >= settings.blow_up_rise_of_start and final - start > noise:
         cause, confidence = "blow_up", margin_confidence(rise, settings.blow_up_rise_of_start)
     elif _swings_wide(context, curve):
@@ -236,8 +239,7 @@ def _eval_blow_up(context: RunContext) -> Finding | None:
     if evals is None or train is None or evals.count < settings.min_eval_points:
         return None
     start, final = evals.start(), evals.final()
-    classes = _classes_of(context)
-    if classes is not None and final < settings.eval_blow_up_min_of_chance * math.log(classes):
+    if _near_chance(context, final):
         return None
     rise = (final - start) / scale_of(evals)
     noise = settings.blow_up_noise_units * evals.difference_noise(1, evals.final_count())
@@ -314,6 +316,16 @@ def _far_above_chance(context: RunContext) -> Finding | None:
             "step": int(curve.steps[-1]),
         },
         series=curve.name,
+    )
+
+
+def _near_chance(context: RunContext, final: float) -> bool:
+    """A classifier's loss that ended below ``blow_up_min_of_chance`` times a random guess's
+    ln C: a rise to there is a fall back toward chance (erratic training that lost what it
+    learned, or a collapse to one class), not a blow-up."""
+    classes = _classes_of(context)
+    return classes is not None and final < context.settings.blow_up_min_of_chance * math.log(
+        classes
     )
 
 
