@@ -32,12 +32,16 @@ class GroupCheck:
 
     id: str
     name: str
-    members: int
     found: tuple[str, ...]
     passed: tuple[str, ...]
     skipped: tuple[SkippedIn, ...]
-    unrecorded: tuple[str, ...]
-    mean: Check | None
+    unrecorded: tuple[str, ...] = ()
+    mean: Check | None = None
+
+    @property
+    def members(self) -> int:
+        """How many seeds the group has."""
+        return sum(map(len, (self.found, self.passed, self.skipped_members, self.unrecorded)))
 
     @property
     def skipped_members(self) -> tuple[str, ...]:
@@ -85,7 +89,6 @@ def _across(
     return GroupCheck(
         id=identifier,
         name=name,
-        members=len(members),
         found=having(CheckStatus.FOUND),
         passed=having(CheckStatus.PASSED),
         skipped=tuple(SkippedIn(reason, tuple(names)) for reason, names in reasons.items()),
