@@ -27,7 +27,7 @@ from curvelint.isolation import Failure
 from curvelint.judging import JudgingOptions
 from curvelint.report import output
 from curvelint.report.html_index import write_html_index
-from curvelint.report.json_output import JsonObject, dumps
+from curvelint.report.json_output import JsonObject, document_checks, dumps
 from curvelint.report.model import (
     X_AXES,
     IndexRow,
@@ -356,7 +356,8 @@ def _analyze_specs(
     folder = output.OutputFolder(out)
     verdicts = {row.name: row.verdict for row in rows if row.verdict != UNREADABLE}
     groups = _seed_groups(specs, verdicts, options, cache, executor, urls)
-    shown = write_group_plots(folder, groups, [row.folder for row in rows], options.report)
+    checks = {str(document["run"]): document_checks(document) for document in documents}
+    shown = write_group_plots(folder, groups, [row.folder for row in rows], options.report, checks)
     index, summary = write_index(folder, rows, documents, skipped, shown)
     if options.report.html:
         write_html_index(folder, rows, skipped, FOOTER)

@@ -17,7 +17,7 @@ from typing import Any
 
 from curvelint import __version__
 from curvelint.configuration import Configuration
-from curvelint.diagnosis.checks import Check
+from curvelint.diagnosis.checks import Check, CheckStatus
 from curvelint.diagnosis.findings import Finding
 from curvelint.report.changes import Change
 from curvelint.report.escape import shown_text
@@ -65,6 +65,18 @@ def _check(check: Check) -> JsonObject:
         "status": check.status.value,
         "reason": check.reason,
     }
+
+
+def document_checks(document: JsonObject) -> tuple[Check, ...]:
+    """The checks a run's report.json lists, back as :class:`Check` (a run's document may come
+    from the cache, through JSON); none when the list is not one this module wrote."""
+    try:
+        return tuple(
+            Check(item["id"], item["name"], CheckStatus(item["status"]), item["reason"])
+            for item in document.get("checks", ())
+        )
+    except (KeyError, TypeError, ValueError):
+        return ()
 
 
 CHANGE_DIGITS = 10  # a change-point's shift to 10 significant digits: the last bits of a

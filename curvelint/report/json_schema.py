@@ -211,6 +211,91 @@ RUN_PROPERTIES: dict[str, Any] = {
     "configuration": CONFIGURATION,
 }
 
+_VERDICT = {"enum": _VERDICTS}
+
+
+def _names(description: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "string"}, "description": description}
+
+
+_GROUP_CHECK = _object(
+    {
+        "id": _text("the check's id, as in report.json's checks"),
+        "name": _text("what it checks, in a few words"),
+        "mean": {
+            "anyOf": [
+                _object(
+                    {key: _CHECK["properties"][key] for key in ("status", "reason")},
+                    "The check on the mean of the seeds (the run the group's verdict is of).",
+                ),
+                {"type": "null"},
+            ],
+            "description": "the check on the mean of the seeds; null when the mean did not list it",
+        },
+        "seeds": {"type": "integer", "minimum": 2, "description": "the group's runs"},
+        "found": _names("the runs it found something in"),
+        "passed": _names("the runs it passed in"),
+        "skipped": {
+            "type": "array",
+            "items": _object(
+                {
+                    "reason": _text("why it was skipped"),
+                    "runs": _names("the runs"),
+                },
+                "The runs it was skipped in for one reason.",
+            ),
+            "description": "the runs it was skipped in, by reason",
+        },
+        "not_recorded": _names("the runs whose report.json does not list it (a run that failed)"),
+        "summary": _text('in words, e.g. "found in 2 of 5 seeds (a, b); passed in 3"'),
+    },
+    "One check across a seed group: on the mean of its seeds and in each seed.",
+)
+
+_STATISTIC = {
+    "anyOf": [
+        _object(
+            {
+                "mean": _NUMBER,
+                "sd": _NUMBER,
+                "per_seed": {"type": "array", "items": _NUMBER},
+            },
+            "The mean over the seeds, their standard deviation and each seed's value.",
+        ),
+        {"type": "null"},
+    ],
+}
+
+_SEED_GROUP = _object(
+    {
+        "group": _text("the group's key: the run names without their seed marker"),
+        "name": _text('the name its mean was judged under: "<group> (mean of N seeds)"'),
+        "members": {
+            "type": "array",
+            "items": _object(
+                {"run": _text("the run"), "seed": _text("its seed"), "verdict": _VERDICT},
+                "One seed of the group.",
+            ),
+        },
+        "verdict": {"enum": _VERDICTS, "description": "the verdict of the mean of the seeds"},
+        "reason": _text("that verdict in one sentence"),
+        "member_verdicts": _text('the seeds\' verdicts counted, e.g. "2/3 healthy, 1 diverged"'),
+        "diverged": _names("the runs with a NaN/inf in an averaged curve"),
+        "not_averaged": _names("the curves not every seed logged"),
+        "main_series": {"type": ["string", "null"], "description": "the series summarised"},
+        "final": {**_STATISTIC, "description": "the main series' final level over the seeds"},
+        "best": {**_STATISTIC, "description": "the main series' best value over the seeds"},
+        "plot": {"type": ["string", "null"], "description": "the group's plot, relative path"},
+        "page": {"type": ["string", "null"], "description": "the group's page (its checks)"},
+        "checks": {
+            "type": "array",
+            "items": _GROUP_CHECK,
+            "description": "every check, on the mean and across the seeds, in the rules' order",
+        },
+    },
+    "Runs that differ only by a seed, judged as one run (their mean) and one by one.",
+)
+
 RUN_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": SCHEMA_ID,
@@ -220,10 +305,11 @@ RUN_SCHEMA: dict[str, Any] = {
 
 
 def summary_schema() -> dict[str, Any]:
-    """summary.json: every run's report.json, in run-name order, and what was skipped."""
+    """summary.json: every run's report.json, in run-name order, what was skipped, and the seed
+    groups when there are any (``seed_groups`` is then present, else absent)."""
     run = {key: value for key, value in RUN_SCHEMA.items() if not key.startswith("$")}
     run.pop("title")
-    return {
+    schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID.replace("report-1", "summary-1"),
         "title": "curvelint summary.json",
@@ -242,6 +328,15 @@ def summary_schema() -> dict[str, Any]:
             "Every run of one `curvelint analyze`.",
         ),
     }
+    schema["properties"] = {
+        **schema["properties"],
+        "seed_groups": {
+            "type": "array",
+            "items": _SEED_GROUP,
+            "description": "the seed groups, only when runs differ only by a seed",
+        },
+    }
+    return schema
 
 
 def documented_schemas() -> dict[str, Any]:

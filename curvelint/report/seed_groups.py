@@ -1,16 +1,17 @@
 """Seed groups in ``analyze``'s output: an optional "Seed groups" section in index.md, the
-``seed_groups`` key of summary.json, and one plot per group (the mean of its seeds with a
-min–max band). The groups are judged by :mod:`curvelint.seed_groups`; without groups nothing
-changes at all.
+``seed_groups`` key of summary.json, and per group a plot (the mean of its seeds with a
+min–max band) and a page with its checks (:mod:`curvelint.report.seed_group_page`). The
+groups are judged by :mod:`curvelint.seed_groups`; without groups nothing changes at all.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from curvelint.diagnosis.checks import Check
 from curvelint.report.build import main_series
 from curvelint.report.escape import markdown_text
 from curvelint.report.json_output import JsonObject, json_number
@@ -20,6 +21,8 @@ from curvelint.report.numbers import format_value
 from curvelint.report.output import OutputFolder
 from curvelint.report.overlay_data import group_plot
 from curvelint.report.paths import folder_names, link_target, name_hash
+from curvelint.report.seed_group_checks import group_check_document
+from curvelint.seed_groups.checks import GroupCheck, group_checks
 from curvelint.seed_groups.judge import GroupResult, SeedGroups
 from curvelint.seed_groups.statistics import Statistic, side_statistic
 from curvelint.verdicts import verdict_rank
@@ -38,6 +41,8 @@ class GroupRow:
     final: Statistic | None
     best: Statistic | None
     plot: str | None
+    page: str | None = None  # the group's page (its checks), beside its plot
+    checks: tuple[GroupCheck, ...] = ()  # each check across the seeds and on the mean
 
 
 def groups_folder(run_folders: Sequence[str]) -> str:
@@ -48,15 +53,22 @@ def groups_folder(run_folders: Sequence[str]) -> str:
     return f"{GROUPS_FOLDER}-{name_hash('|'.join(sorted(taken)))}"
 
 
-def _row(result: GroupResult, plot: str | None, main: str | None) -> GroupRow:
+def _row(
+    result: GroupResult,
+    plot: str | None,
+    main: str | None,
+    page: str,
+    member_checks: Mapping[str, Sequence[Check]],
+) -> GroupRow:
+    checks = group_checks(result.group.members, member_checks, result.judged.checks)
     series = main_series(result.judged.analysis, main)
     if series is None:
-        return GroupRow(result, None, None, None, None, plot)
+        return GroupRow(result, None, None, None, None, plot, page, checks)
     numbers = result.judged.numbers[series.key]
     key = f"{series.metric}/{series.split}" if series.split else series.metric
     label = f"{series.metric} / {series.split}" if series.split else series.metric
     final, best = side_statistic(numbers, "final"), side_statistic(numbers, "best")
-    return GroupRow(result, key, label, final, best, plot)
+    return GroupRow(result, key, label, final, best, plot, page, checks)
 
 
 def write_group_plots(
@@ -64,8 +76,10 @@ def write_group_plots(
     groups: SeedGroups,
     run_folders: Sequence[str],
     options: ReportOptions,
+    member_checks: Mapping[str, Sequence[Check]] | None = None,
 ) -> list[GroupRow]:
-    """Write each judged group's plot (next to the runs' folders); return the rows to show."""
+    """Write each judged group's plot (next to the runs' folders); return the rows to show,
+    with each check across the seeds (``member_checks``: each run's checks, by run name)."""
     top = groups_folder(run_folders)
     files = folder_names(groups.keys)
     found = []
@@ -83,7 +97,8 @@ def write_group_plots(
             from curvelint.report.overlays import render_png  # matplotlib: only when drawing
 
             folder.write_bytes(plot, render_png(spec))
-        found.append(_row(result, plot, options.main_metric))
+        page = f"{top}/{files[result.group.key]}.md"
+        found.append(_row(result, plot, options.main_metric, page, member_checks or {}))
     return found
 
 
@@ -130,10 +145,19 @@ def render_section(groups: Sequence[GroupRow]) -> list[str]:
             _seeds_cell(row),
             _final_cell(row, shared is None),
             f"[plot]({link_target(*row.plot.split('/'))})" if row.plot else "—",
+            f"[checks]({link_target(*row.page.split('/'))})" if row.page else "—",
         ]
         for row in groups
     )
-    header = ["Seed group", "Seeds", "Verdict of the mean", "Seeds one by one", final, "Plot"]
+    header = [
+        "Seed group",
+        "Seeds",
+        "Verdict of the mean",
+        "Seeds one by one",
+        final,
+        "Plot",
+        "Checks",
+    ]
     note = (
         "Runs whose names differ only by a seed, judged as one run (the mean of their seeds, "
         "on the union of their steps; a seed's NaN/inf keeps the mean non-finite) and one by one."
@@ -172,4 +196,6 @@ def group_document(row: GroupRow) -> JsonObject:
         "final": _statistic(row.final),
         "best": _statistic(row.best),
         "plot": row.plot,
+        "page": row.page,
+        "checks": [group_check_document(check) for check in row.checks],
     }

@@ -13,6 +13,7 @@ from curvelint.report.json_output import JsonObject, dumps, run_document, summar
 from curvelint.report.markdown import render_markdown
 from curvelint.report.model import IndexRow, RunReport, SkippedItem
 from curvelint.report.output import OutputFolder
+from curvelint.report.seed_group_page import render_group_page
 from curvelint.report.seed_groups import GroupRow, group_document, render_section
 from curvelint.report.size_limits import fit_markdown
 
@@ -53,12 +54,15 @@ def write_index(
     """Write index.md and summary.json; return both texts (for the step summary, stdout).
     An index too long for GitHub is summarised, the whole written to index-full.md.
 
-    Seed groups, when there are any, get a section of index.md and summary.json's
-    ``seed_groups`` key (see :mod:`curvelint.report.seed_groups`)."""
+    Seed groups, when there are any, get a section of index.md, summary.json's
+    ``seed_groups`` key (see :mod:`curvelint.report.seed_groups`) and a page each."""
     index = render_index(rows, skipped, footer=FOOTER, sections=render_section(groups))
     document = summary_document(documents, skipped)
     if groups:
         document["seed_groups"] = [group_document(row) for row in groups]
+    for row in groups:
+        if row.page:
+            folder.write_text(row.page, render_group_page(row, FOOTER))
     summary = dumps(document)
     fitted = fit_markdown(index, INDEX_FULL)
     folder.write_text(INDEX, fitted.shown)

@@ -5,5 +5,6 @@ the groups among run names, :mod:`seeds` builds a group's mean curves, :mod:`sta
 each member's best and final values and a group's mean of them, :mod:`judge` judges a group
 (its mean through :func:`curvelint.judging.judge_frame`, and its members one by one), and
 :mod:`gather` does all of that for the runs ``analyze`` has just judged, reading the members
-through the cache. Rendering lives in :mod:`curvelint.report.seed_groups`.
+through the cache; :mod:`checks` says what each check made of the mean and of each seed.
+Rendering lives in :mod:`curvelint.report.seed_groups`.
 """

@@ -14,6 +14,7 @@ from typing import Any
 from curvelint.analysis import RunAnalysis
 from curvelint.analysis.series import iterate_series
 from curvelint.diagnosis import Diagnosis
+from curvelint.diagnosis.checks import Check
 from curvelint.errors import CurvelintError
 from curvelint.judging import Judgement, JudgingOptions, judge_frame, run_metadata
 from curvelint.run_model import Run
@@ -39,6 +40,7 @@ class Judged:
     numbers: Mapping[SeriesKey, tuple[SeriesNumbers, ...]]
     # The reader's metadata (what every seed says alike): plots read what a step counts.
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    checks: tuple[Check, ...] = ()  # which checks found something, passed or were skipped
 
 
 @dataclass(frozen=True)
@@ -119,5 +121,7 @@ def judge_group(
     metadata = _shared_metadata(runs)
     judgement = judge_frame(name, group_frame(name, curves), metadata, judging)
     numbers = {key: tuple(curve_numbers(series[key]) for series in by_member) for key in keys}
-    judged = Judged(name, judgement.analysis, judgement.diagnosis, numbers, metadata)
+    judged = Judged(
+        name, judgement.analysis, judgement.diagnosis, numbers, metadata, judgement.checks
+    )
     return GroupResult(group, judged, tuple(verdicts), curves, omitted)
