@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from curvelint.analysis import AnalysisSettings, RunAnalysis, analyze_frame, analyze_run
 from curvelint.diagnosis import Diagnosis, RuleSettings, diagnose_run
 from curvelint.diagnosis.checks import Check, checks_of
+from curvelint.errors import NoLogsError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,8 +73,12 @@ def run_metadata(run: Run) -> dict[str, Any]:
 
 def analyze_run_frame(name: str, frame: pd.DataFrame, options: JudgingOptions) -> RunAnalysis:
     """The curve analysis of the run ``name`` of ``frame``, without a verdict (for views of
-    single series, such as the MCP server's)."""
-    return analyze_frame(frame, settings=options.analysis)[name]
+    single series, such as the MCP server's). A frame with no point of that run is a
+    one-line :class:`NoLogsError`, not a KeyError."""
+    analyses = analyze_frame(frame, settings=options.analysis)
+    if name not in analyses:
+        raise NoLogsError(f"run {name!r} has no logged points in the frame")
+    return analyses[name]
 
 
 def judge_frame(
