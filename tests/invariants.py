@@ -5,7 +5,7 @@
 - Every number in the reason is one of the first finding's evidence values, formatted as the
   sentence formats it; a number quoted "at step S" is a point logged at step S.
 - ``best_value``/``best_step`` and ``last_value``/``last_step`` evidence of a series are the
-  table's Best and Final of that series.
+  table's Best and Last of that series.
 - A projection quoted beside "still falling" is below the training loss's final level: a fit
   that projects no gain would contradict the sentence it sits in.
 """

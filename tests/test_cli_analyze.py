@@ -144,7 +144,7 @@ def test_tuning_options_reach_the_report(mixed: Path, tmp_path: Path) -> None:
     good = json.loads(result.stdout)["runs"][0]
     assert (good["run"], good["main_series"]) == ("good.csv", "loss/eval")
     index = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
-    assert "| loss / eval → final |" in index
+    assert "| loss / eval → last |" in index
 
 
 @pytest.mark.parametrize(

@@ -15,17 +15,17 @@ from rich.text import Text
 
 from curvelint.report.escape import clean_text
 from curvelint.report.model import IndexRow
-from curvelint.report.numbers import format_at, format_step, format_value
-from curvelint.report.row_text import distinct_names, headline, short_reason, steps_text
+from curvelint.report.numbers import format_at
+from curvelint.report.row_text import (
+    distinct_names,
+    headline,
+    last_text,
+    short_reason,
+    steps_text,
+)
 from curvelint.verdicts import FACTS
 
 VERDICT_STYLES = {name: facts.style for name, facts in FACTS.items()}
-
-
-def _final(row: IndexRow) -> str:
-    if row.ends_with is not None:
-        return f"{format_value(float(row.ends_with))} @ {format_step(row.last_step)}"
-    return format_at(row.final_value, row.final_step)
 
 
 PIPED_WIDTH = 160  # rich assumes 80 columns when stdout is not a terminal
@@ -33,7 +33,7 @@ REASON_WIDTH = 100
 NAME_WIDTH = 40
 # The reason keeps at least this many characters: optional columns are dropped first.
 REASON_MIN = 60
-COLUMNS = ("Run", "Verdict", "Steps", "Series", "Best", "Final", "Curve", "Reason")
+COLUMNS = ("Run", "Verdict", "Steps", "Series", "Best", "Last", "Curve", "Reason")
 DROPPABLE = ("Series", "Curve", "Best")
 
 
@@ -51,7 +51,7 @@ def _cells(row: IndexRow, flagged: bool, name: str) -> list[Text]:
         Text(steps_text(row)),
         Text(clean_text(row.main_label or "—")),
         Text(format_at(row.best_value, row.best_step)),
-        Text(_final(row)),
+        Text(last_text(row)),
         Text(row.sparkline or "—"),
         Text(terminal_reason(clean_text(row.reason), REASON_WIDTH)),
     ]

@@ -22,22 +22,16 @@ from curvelint.report.html import (
 )
 from curvelint.report.index import verdict_counts
 from curvelint.report.model import IndexRow, SkippedItem
-from curvelint.report.numbers import format_at, format_step, format_value
+from curvelint.report.numbers import format_at
 from curvelint.report.output import OutputFolder
 from curvelint.report.paths import link_target
-from curvelint.report.row_text import steps_text
+from curvelint.report.row_text import last_text, steps_text
 
 INDEX_HTML = "index.html"
 REPORT_HTML = "report.html"
 NAME_LIMIT = 60
 REASON_LIMIT = 200
 LICENSES = ("uPlot.LICENSE",)
-
-
-def _final(row: IndexRow) -> str:
-    if row.ends_with is not None:
-        return f"{format_value(float(row.ends_with))} @ {format_step(row.last_step)}"
-    return format_at(row.final_value, row.final_step)
 
 
 def _findings(row: IndexRow) -> str:
@@ -54,7 +48,7 @@ def _cells(row: IndexRow) -> list[str]:
         html_text(steps_text(row)),
         html_text(row.main_label or "—"),
         html_text(format_at(row.best_value, row.best_step)),
-        html_text(_final(row)),
+        html_text(last_text(row)),
         f'<code class="sparkline">{sparkline}</code>',
         _findings(row),
         html_text(row.reason, REASON_LIMIT),
@@ -66,7 +60,7 @@ def render_index_html(
 ) -> str:
     """The whole index.html; ``rows`` in the order given."""
     plural = "run" if len(rows) == 1 else "runs"
-    header = ["Run", "Verdict", "Steps", "Series", "Best", "Final", "Curve", "Findings", "Reason"]
+    header = ["Run", "Verdict", "Steps", "Series", "Best", "Last", "Curve", "Findings", "Reason"]
     body = [
         f"<h1>curvelint: {len(rows)} {plural}</h1>",
         f"<p>{html_text(verdict_counts(rows))}</p>",

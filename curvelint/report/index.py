@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from curvelint.report.escape import markdown_text
 from curvelint.report.markdown import table, table_row
 from curvelint.report.model import IndexRow, SkippedItem
-from curvelint.report.numbers import format_at, format_step, format_value
 from curvelint.report.paths import link_target
-from curvelint.report.row_text import distinct_names, headline, steps_text
+from curvelint.report.row_text import distinct_names, headline, last_text, steps_text
 from curvelint.verdicts import facts_of, verdict_rank
 
 NAME_LIMIT = 40
@@ -33,17 +32,11 @@ def verdict_counts(rows: Sequence[IndexRow]) -> str:
     )
 
 
-def _final(row: IndexRow) -> str:
-    if row.ends_with is not None:
-        return f"{format_value(float(row.ends_with))} @ {format_step(row.last_step)}"
-    return format_at(row.final_value, row.final_step)
-
-
 def _curve(row: IndexRow) -> str:
     """The main curve's sparkline and where it ends: ```▇▆▅▃▂▁` 0.2353``."""
     if row.final_value is None and row.ends_with is None:
         return f"`{row.sparkline}`" if row.sparkline.strip() else "—"
-    final = _final(row).split(" @ ")[0]
+    final = last_text(row).split(" @ ")[0]
     return f"`{row.sparkline}` {final}" if row.sparkline.strip() else final
 
 
@@ -79,7 +72,7 @@ def render_index(
     labels = {row.main_label for row in rows if row.main_label}
     shared = next(iter(labels)) if len(labels) == 1 else None
     main = markdown_text(shared) if shared else ""
-    header = ["Verdict", "Run", "Steps", f"{main} → final" if shared else "Curve → final"]
+    header = ["Verdict", "Run", "Steps", f"{main} → last" if shared else "Curve → last"]
     header += ["Reason"]
     names = distinct_names([row.name for row in rows], NAME_LIMIT)
     lines = [f"# curvelint: {len(rows)} {plural}", "", verdict_counts(rows), ""]

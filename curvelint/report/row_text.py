@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from curvelint.numbers import format_step
 from curvelint.report.model import IndexRow
+from curvelint.report.numbers import format_at, format_value
 
 SHORT_REASON = 100
 ELLIPSIS = "…"
@@ -35,6 +36,15 @@ def steps_text(row: IndexRow) -> str:
         count = last + 1 if first == 0 else last
         return f"{count:,} epoch" + ("" if count == 1 else "s")
     return f"{format_step(first)}–{format_step(last)}" if first != last else format_step(last)
+
+
+def last_text(row: IndexRow) -> str:
+    """Where the main curve ended as logged: its last value (or the non-finite value it ended
+    on) and that step — the last point, not the reason's "final level" (a median of the last
+    tenth), so the column is called Last."""
+    if row.ends_with is not None:
+        return f"{format_value(float(row.ends_with))} @ {format_step(row.last_step)}"
+    return format_at(row.final_value, row.final_step)
 
 
 def short_reason(reason: str, limit: int = SHORT_REASON) -> str:

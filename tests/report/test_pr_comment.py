@@ -104,7 +104,7 @@ def test_the_index_is_compact_and_each_reason_short(tmp_path: Path) -> None:
     assert analyze([SAMPLE_LOGS], out, "--fail-on", "never", "--quiet").returncode == 0
     index = (out / "index.md").read_text(encoding="utf-8")
     header = index.splitlines()[6]
-    assert header.startswith("| Verdict | Run | Steps | ") and header.endswith("→ final | Reason |")
+    assert header.startswith("| Verdict | Run | Steps | ") and header.endswith("→ last | Reason |")
     documents = json.loads((out / "summary.json").read_text(encoding="utf-8"))["runs"]
     rows = _rows(index)
     assert len(rows) == len(documents)
