@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from curvelint.analysis.results import ChangePoint, SeriesAnalysis
+from curvelint.numbers import times
 from curvelint.report.numbers import format_value
 
 MIN_NOISE_UNITS = 3.0
@@ -40,11 +41,11 @@ class Change:
 
     @property
     def description(self) -> str:
-        """``shifted up 0.411 from its trend (180× the noise); flat before, flat after``."""
+        """``shifted up 0.411 from its trend (180x the noise); flat before, flat after``."""
         direction = "up" if self.shift > 0 else "down"
-        noise = abs(self.shift_noise_units)
         shift = format_value(abs(self.shift))
-        text = f"shifted {direction} {shift} from its trend ({noise:.0f}× the noise)"
+        noise = times(abs(self.shift_noise_units))
+        text = f"shifted {direction} {shift} from its trend ({noise} the noise)"
         if self.before and self.after:
             text += f"; {MOVES.get(self.before, self.before)} before, "
             text += f"{MOVES.get(self.after, self.after)} after"

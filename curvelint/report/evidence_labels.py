@@ -222,8 +222,6 @@ def _number_text(kind: str, value: float) -> str:
         return percent(value)
     if kind == CHANGE:
         return signed_percent(value)
-    if kind == FACTOR:
+    if kind in (FACTOR, NOISE):  # "10x its standard error", as the sentences write it
         return times(value)
-    if kind == NOISE:
-        return f"{format_value(value, 3)} ×"
     return format_value(value)

@@ -231,7 +231,7 @@ def test_only_significant_change_points_are_drawn_and_named(corpus: Path) -> Non
     assert drawn == [float(change.step) for change in report.changes]
     for change in report.changes:
         assert change.series == "loss/train" and abs(change.shift_noise_units) >= 3
-        assert "× the noise" in change.description
+        assert "x the noise" in change.description
 
 
 def _x_ranges(figure: Figure) -> list[tuple[float, float]]:
