@@ -3,8 +3,11 @@
 The analysis finds every departure from one smooth trend; a reader needs the few that matter.
 A change-point is shown when its shift is at least ``MIN_NOISE_UNITS`` times the curve's noise,
 and, of change-points closer than ``MIN_GAP_SHARE`` of the curve's step range, only the larger
-shift; at most ``MAX_SHOWN``. Each is named with its step and what changed: the jump of the
-level and how the curve moves before and after (the analysis' segment labels).
+shift; at most ``MAX_SHOWN``. A curve that falls (or rises) on both sides of a point where no
+learning-rate drop happened is one smooth move the fitted trend only bent away from: its
+"shift" is not on the plot, so it is not shown. Each shown one is named with its step and what
+changed: the jump of the level and how the curve moves before and after (the analysis' segment
+labels).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ MOVES = {
     "spike_and_recovery": "a spike and recovery",
     "blow_up": "blowing up",
 }
+SMOOTH_MOVES = frozenset({"falling", "rising"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,13 @@ class Change:
     before: str | None  # the segment label before (falling, plateau, …)
     after: str | None
     learning_rate_drop_step: int | None
+
+    @property
+    def one_smooth_move(self) -> bool:
+        """Falling (or rising) on both sides, with no learning-rate drop there: not a change a
+        reader can see, only where the fitted trend bent away from a smooth curve."""
+        monotone = self.before == self.after and self.before in SMOOTH_MOVES
+        return monotone and self.learning_rate_drop_step is None
 
     @property
     def description(self) -> str:
@@ -54,14 +65,36 @@ class Change:
         return text
 
 
-def _significant(series: SeriesAnalysis) -> list[ChangePoint]:
+def _named(series: SeriesAnalysis, name: str, point: ChangePoint) -> Change:
+    """A change-point with the moves of the segments on either side of it."""
+    after = next((s for s in series.segments if s.start_step == point.step), None)
+    before = next((s for s in reversed(series.segments) if s.end_step < point.step), None)
+    return Change(
+        series=name,
+        step=point.step,
+        shift=point.shift,
+        shift_noise_units=point.shift_noise_units,
+        before=before.label if before else None,
+        after=after.label if after else None,
+        learning_rate_drop_step=point.learning_rate_drop_step if point.scheduled else None,
+    )
+
+
+def significant_changes(series: SeriesAnalysis) -> tuple[Change, ...]:
+    """The change-points of ``series`` worth drawing and naming, in step order."""
+    name = f"{series.metric}/{series.split}" if series.split else series.metric
     span = max(1, series.last_step - series.first_step)
     gap = MIN_GAP_SHARE * span
-    candidates = sorted(
-        (c for c in series.changepoints if abs(c.shift_noise_units) >= MIN_NOISE_UNITS),
-        key=lambda c: -abs(c.shift_noise_units),
+    named = (
+        _named(series, name, point)
+        for point in series.changepoints
+        if abs(point.shift_noise_units) >= MIN_NOISE_UNITS
     )
-    kept: list[ChangePoint] = []
+    candidates = sorted(
+        (change for change in named if not change.one_smooth_move),
+        key=lambda change: -abs(change.shift_noise_units),
+    )
+    kept: list[Change] = []
     for change in candidates:
         if change.step - series.first_step < gap / 2:
             continue  # the first steps of a run: warm-up, not a change of regime
@@ -69,26 +102,4 @@ def _significant(series: SeriesAnalysis) -> list[ChangePoint]:
             kept.append(change)
         if len(kept) == MAX_SHOWN:
             break
-    return sorted(kept, key=lambda c: c.step)
-
-
-def significant_changes(series: SeriesAnalysis) -> tuple[Change, ...]:
-    """The change-points of ``series`` worth drawing and naming, in step order."""
-    name = f"{series.metric}/{series.split}" if series.split else series.metric
-    changes = []
-    for point in _significant(series):
-        after = next((s for s in series.segments if s.start_step == point.step), None)
-        before = next((s for s in series.segments if s.end_step < point.step), None)
-        before = next((s for s in reversed(series.segments) if s.end_step < point.step), before)
-        changes.append(
-            Change(
-                series=name,
-                step=point.step,
-                shift=point.shift,
-                shift_noise_units=point.shift_noise_units,
-                before=before.label if before else None,
-                after=after.label if after else None,
-                learning_rate_drop_step=point.learning_rate_drop_step if point.scheduled else None,
-            )
-        )
-    return tuple(changes)
+    return tuple(sorted(kept, key=lambda change: change.step))
