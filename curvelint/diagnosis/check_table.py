@@ -25,6 +25,7 @@ from curvelint.diagnosis.rules.healthy import check_healthy
 from curvelint.diagnosis.rules.initial_loss import check_initial_loss
 from curvelint.diagnosis.rules.insufficient_data import check_insufficient_data
 from curvelint.diagnosis.rules.loss_spikes import check_loss_spikes
+from curvelint.diagnosis.rules.never_fell import check_never_fell
 from curvelint.diagnosis.rules.not_converged import check_not_converged
 from curvelint.diagnosis.rules.overfitting import check_overfitting
 from curvelint.diagnosis.rules.schedule import (
@@ -33,7 +34,7 @@ from curvelint.diagnosis.rules.schedule import (
     check_plateau_after_drop,
 )
 from curvelint.diagnosis.rules.sparse_eval import check_sparse_eval
-from curvelint.diagnosis.rules.stuck import check_never_fell, check_stuck
+from curvelint.diagnosis.rules.stuck import check_stuck
 from curvelint.diagnosis.rules.trainer_plan import (
     check_best_checkpoint,
     check_cut_short,

@@ -8,25 +8,23 @@ uniformly — and stays there for the rest of the run (after a blow-up that last
 it may take up to half the run to settle there). A policy-gradient run is stuck when its
 sampled reward never rose beyond the noise of its early and final medians. And a loss that
 ended above its start, or no lower than its early median beyond that same noise, with no other
-problem named is stuck too (``check_never_fell``, tried just before healthy): training made it
+problem named is stuck too (:mod:`never_fell`, tried just before healthy): training made it
 no better.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from curvelint.analysis.levels import Curve, margin_confidence, scale_of
-from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import Chance, RunContext
-from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
+from curvelint.diagnosis.findings import EvidenceValue, Finding
+from curvelint.diagnosis.rules.never_fell import early_and_final, within_noise_words
+from curvelint.diagnosis.rules.stuck_finding import stuck_evidence, stuck_finding
 from curvelint.diagnosis.wording import number, percent, signed_percent
 from curvelint.names import is_loss
-
-CODE = Verdict.STUCK.value
 
 
 def check_stuck(context: RunContext) -> Finding | None:
@@ -44,54 +42,6 @@ def check_stuck(context: RunContext) -> Finding | None:
     )
 
 
-EARLY_SHARE = 0.1  # a sampled reward's early level: the median of this share of its points
-MEDIAN_STANDARD_ERROR = math.sqrt(math.pi / 2)  # a median's error over a mean's (normal noise)
-
-
-@dataclass(frozen=True)
-class EarlyAndFinal:
-    """A curve's early level (the median of its first tenth) against its final level, and
-    twice the standard error of their difference: the gain the noise alone could make."""
-
-    early: float
-    early_count: int
-    final: float
-    noise: float
-    units: float
-
-    def noise_of(self, curve: Curve, count: int) -> float:
-        """The same noise for a median of ``count`` points against the final level."""
-        return _difference_noise(curve, count, self.units)
-
-    @property
-    def within_noise(self) -> bool:
-        """No better at the end than early on, beyond the noise (oriented: lower is better)."""
-        return self.early - self.final <= self.noise
-
-    def confidence(self) -> float:
-        if not self.noise:
-            return 0.5
-        return margin_confidence(max(self.noise - (self.early - self.final), 0.0), self.noise)
-
-
-def _difference_noise(curve: Curve, count: int, units: float) -> float:
-    """``units`` standard errors of a median of ``count`` points minus the final level."""
-    return units * MEDIAN_STANDARD_ERROR * curve.difference_noise(count, curve.final_count())
-
-
-def early_and_final(context: RunContext, curve: Curve) -> EarlyAndFinal | None:
-    """The early and final medians and their noise; None on a curve too short for both."""
-    settings = context.settings
-    if curve.count < 2 * settings.min_loss_points:
-        return None
-    early_count = max(3, math.ceil(EARLY_SHARE * curve.count))
-    noise = _difference_noise(curve, early_count, settings.not_converged_noise_units)
-    early = float(np.median(curve.values[:early_count]))
-    return EarlyAndFinal(
-        early, early_count, curve.final(), noise, settings.not_converged_noise_units
-    )
-
-
 def _reward_never_rose(context: RunContext, curve: Curve) -> Finding | None:
     """A policy-gradient run's reward (a per-batch sample of returns, noisy by nature) whose
     final level is no better than its early level beyond the noise of the two medians: the
@@ -100,28 +50,9 @@ def _reward_never_rose(context: RunContext, curve: Curve) -> Finding | None:
     levels = early_and_final(context, curve)
     if levels is None or not levels.within_noise:
         return None
-    message, evidence = _within_noise_words(context, curve, levels, "reward_never_rose")
+    message, evidence = within_noise_words(context, curve, levels, "reward_never_rose")
     message += "the policy learned nothing from its reward."
-    return _finding(curve, message, levels.confidence(), evidence)
-
-
-def _within_noise_words(
-    context: RunContext, curve: Curve, levels: EarlyAndFinal, cause: str
-) -> tuple[str, dict[str, EvidenceValue]]:
-    """The sentence's opening (up to its conclusion) and the evidence of a curve whose early
-    and final levels differ by no more than the noise."""
-    early, final = levels.early, levels.final
-    change = curve.logged(final) - curve.logged(early)
-    evidence = _evidence(context, curve, cause, early, final)
-    evidence |= {"early": curve.logged(early), "change": change, "noise": levels.noise}
-    verb = "rose" if curve.sign < 0 else "fell"
-    message = (
-        f"{curve.name} never {verb}: its early level {number(curve.logged(early))} (the median "
-        f"of its first {levels.early_count} points) and its final level "
-        f"{number(curve.logged(final))} differ by {number(change)}, within "
-        f"{number(levels.noise)}, twice the standard error of that difference: "
-    )
-    return message, evidence
+    return stuck_finding(curve, message, levels.confidence(), evidence)
 
 
 def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
@@ -132,7 +63,7 @@ def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
     excursion = float(np.max(np.abs(curve.trend() - start))) / scale
     if abs(fall) > settings.stuck_max_fall_of_start or excursion > settings.stuck_max_dip_of_start:
         return None
-    evidence = _evidence(context, curve, "never_left_start", start, final)
+    evidence = stuck_evidence(context, curve, "never_left_start", start, final)
     evidence |= {"change_of_start": -fall, "trend_excursion_of_start": excursion}
     message = (
         f"{curve.name} stayed at its initial level: start level {number(curve.logged(start))}, "
@@ -145,54 +76,7 @@ def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
         margin_confidence(abs(fall), settings.stuck_max_fall_of_start),
         margin_confidence(excursion, settings.stuck_max_dip_of_start),
     )
-    return _finding(curve, message, confidence, evidence)
-
-
-def check_never_fell(context: RunContext) -> Finding | None:
-    """The last resort before healthy: a loss that ended above its start with its trend never
-    dipping below it by the share that counts as learning, or whose final level is no lower
-    than its early level beyond the noise of the two medians (a noisy loss that swung around
-    one level all run: "fell 6 %" from one high first point is no learning) — short of the
-    rise the diverged rule calls a blow-up and with no other problem to name. Such a run is
-    not healthy; it is stuck (judged late, so that erratic swings read as unstable)."""
-    curve = context.train
-    if curve is None or context.judged_by_reward:
-        return None
-    return _ended_above_start(context, curve) or _no_gain_beyond_noise(context, curve)
-
-
-def _ended_above_start(context: RunContext, curve: Curve) -> Finding | None:
-    settings = context.settings
-    start, scale = curve.start(), scale_of(curve)
-    final = curve.final()
-    rise = (final - start) / scale
-    dip = max((start - float(np.min(curve.trend()))) / scale, 0.0)
-    if rise <= settings.stuck_max_fall_of_start or dip > settings.stuck_max_dip_of_start:
-        return None
-    evidence = _evidence(context, curve, "never_fell", start, final)
-    evidence |= {"change_of_start": rise, "trend_dip_of_start": dip}
-    message = (
-        f"{curve.name} ended above where it started: start level "
-        f"{number(curve.logged(start))}, final level {number(curve.logged(final))} "
-        f"({signed_percent(rise)}) up to {context.where(int(curve.steps[-1]))}, its trend never "
-        f"more than {percent(dip)} below the start: training made the loss worse, not better."
-    )
-    confidence = margin_confidence(rise, settings.stuck_max_fall_of_start)
-    return _finding(curve, message, confidence, evidence)
-
-
-def _no_gain_beyond_noise(context: RunContext, curve: Curve) -> Finding | None:
-    """The early median no higher than the final level beyond the noise — and the start level
-    neither (a loss that fell at once, within its first tenth, did learn)."""
-    levels = early_and_final(context, curve)
-    if levels is None or not levels.within_noise:
-        return None
-    start_noise = levels.noise_of(curve, curve.start_count())
-    if curve.start() - levels.final > start_noise:
-        return None
-    message, evidence = _within_noise_words(context, curve, levels, "no_gain_beyond_noise")
-    message += "the loss swung around one level all run and learned nothing it kept."
-    return _finding(curve, message, levels.confidence(), evidence)
+    return stuck_finding(curve, message, confidence, evidence)
 
 
 def plateau_chance(context: RunContext, level: float) -> Chance | None:
@@ -234,7 +118,7 @@ def _collapsed_to_chance(context: RunContext, curve: Curve) -> Finding | None:
         return None
     drift = float(np.max(np.abs(curve.trend()[first:] - final))) / abs(final)
     settle_step = int(curve.steps[first])
-    evidence = _evidence(context, curve, "at_chance", curve.start(), final)
+    evidence = stuck_evidence(context, curve, "at_chance", curve.start(), final)
     evidence |= {"settled_step": settle_step, "trend_drift_of_final": drift}
     message = (
         f"{curve.name} dropped from start level {number(curve.logged(curve.start()))} onto "
@@ -244,7 +128,7 @@ def _collapsed_to_chance(context: RunContext, curve: Curve) -> Finding | None:
         "the model only learned to guess uniformly."
     )
     confidence = margin_confidence(drift, settings.stuck_max_fall_of_start)
-    return _finding(curve, message, confidence, evidence)
+    return stuck_finding(curve, message, confidence, evidence)
 
 
 def _settled_from(curve: Curve, final: float, tolerance: float) -> int | None:
@@ -272,7 +156,7 @@ def _accuracy_at_chance(context: RunContext, curve: Curve) -> Finding | None:
     if chance is None or not context.accuracy_never_beat(chance.classes):
         return None
     margin = settings.chance_accuracy_margin
-    evidence = _evidence(context, loss_curve, "accuracy_at_chance", loss_curve.start(), level)
+    evidence = stuck_evidence(context, loss_curve, "accuracy_at_chance", loss_curve.start(), level)
     evidence |= {
         "accuracy_final_level": accuracy_level,
         "accuracy_trend_best": best,
@@ -290,7 +174,7 @@ def _accuracy_at_chance(context: RunContext, curve: Curve) -> Finding | None:
         f"chance, whatever its start level {number(loss_curve.logged(loss_curve.start()))}."
     )
     distance = abs(accuracy_level - 1 / chance.classes)
-    return _finding(loss_curve, message, margin_confidence(distance, margin), evidence)
+    return stuck_finding(loss_curve, message, margin_confidence(distance, margin), evidence)
 
 
 def _accuracy_beats(context: RunContext, chance: Chance) -> bool:
@@ -316,25 +200,6 @@ def _chance_from(context: RunContext, accuracy: float, loss: float) -> Chance | 
     if abs(loss - math.log(classes)) > tolerance * math.log(classes):
         return None
     return Chance(classes, inferred=inferred)
-
-
-def _evidence(
-    context: RunContext, curve: Curve, cause: str, start: float, final: float
-) -> dict[str, EvidenceValue]:
-    return {
-        "cause": cause,
-        "start_level": curve.logged(start),
-        "final_level": curve.logged(final),
-        "chance_loss": context.chance.loss if context.chance else None,
-    }
-
-
-def _finding(
-    curve: Curve, message: str, confidence: float, evidence: dict[str, EvidenceValue]
-) -> Finding:
-    return Finding(
-        CODE, Severity.ERROR, confidence, message, advice.STUCK, evidence, series=curve.name
-    )
 
 
 def _chance_note(chance: Chance | None, final: float, evidence: dict[str, EvidenceValue]) -> str:
