@@ -78,12 +78,16 @@ def test_eval_close_to_train_is_not_eval_better() -> None:
     assert "eval_better_than_train" not in codes(diagnose_curves(_clean_run()))
 
 
-def test_eval_stalled_far_above_a_falling_training_loss_is_a_gap() -> None:
-    curves = {
+def _stalled_eval() -> dict[str, synthetic.Curve]:
+    """A training loss falling to 0.01 beside an eval loss flat at 0.6 from early on."""
+    return {
         "train/loss": decay(500, 2.3, 0.01, rate=4),
         "eval/loss": subsample(decay(500, 2.3, 0.6, rate=20, seed=1), 25),
     }
-    diagnosis = diagnose_curves(curves)
+
+
+def test_eval_stalled_far_above_a_falling_training_loss_is_a_gap() -> None:
+    diagnosis = diagnose_curves(_stalled_eval())
     assert diagnosis.verdict is not Verdict.OVERFITTING
     gap = finding(diagnosis, "train_eval_gap")
     assert gap.evidence["eval_fall_second_half"] < 0.05
@@ -244,11 +248,7 @@ def test_a_loss_that_is_zero_at_most_steps_is_flagged_even_mid_run() -> None:
 
 
 def test_a_healthy_verdict_beside_a_warning_points_to_it_instead_of_nothing_to_fix() -> None:
-    curves = {
-        "train/loss": decay(500, 2.3, 0.01, rate=4),
-        "eval/loss": subsample(decay(500, 2.3, 0.6, rate=20, seed=1), 25),
-    }
-    diagnosis = diagnose_curves(curves)
+    diagnosis = diagnose_curves(_stalled_eval())
     assert diagnosis.verdict is Verdict.HEALTHY
     assert "train_eval_gap" in codes(diagnosis)
     advice_given = diagnosis.findings[0].recommendation
