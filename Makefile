@@ -77,7 +77,7 @@ logs: $(GEN)/.installed
 # Not part of CI or `make test`.
 PEERS_BIN := .venv-peers/bin
 PEER_SETS := tests/labelled tests/benchmark/dev tests/benchmark/test tests/benchmark/holdout \
-  tests/benchmark/holdout2
+  tests/benchmark/holdout2 tests/benchmark/holdout3
 $(PEERS_BIN)/.installed: tools/requirements-peers.txt
 	$(PYTHON) -m venv .venv-peers
 	$(PEERS_BIN)/pip install --quiet -r tools/requirements-peers.txt
