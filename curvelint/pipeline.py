@@ -361,7 +361,7 @@ def _analyze_specs(
     shown = write_group_plots(folder, groups, run_folders, options.report, checks)
     index, summary = write_index(folder, rows, documents, skipped, shown)
     if options.report.html:
-        write_html_index(folder, rows, skipped, FOOTER)
+        write_html_index(folder, rows, skipped, FOOTER, shown)
     failures = [o.failure for o in outcomes if o.failure is not None]
     if failures:
         folder.write_text(isolation.ERRORS_LOG, isolation.errors_log(failures))
