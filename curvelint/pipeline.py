@@ -357,10 +357,11 @@ def _analyze_specs(
     verdicts = {row.name: row.verdict for row in rows if row.verdict != UNREADABLE}
     groups = _seed_groups(specs, verdicts, options, cache, executor, urls)
     checks = {str(document["run"]): document_checks(document) for document in documents}
-    shown = write_group_plots(folder, groups, [row.folder for row in rows], options.report, checks)
+    run_folders = {row.name: row.folder for row in rows}
+    shown = write_group_plots(folder, groups, run_folders, options.report, checks)
     index, summary = write_index(folder, rows, documents, skipped, shown)
     if options.report.html:
-        write_html_index(folder, rows, skipped, FOOTER)
+        write_html_index(folder, rows, skipped, FOOTER, shown)
     failures = [o.failure for o in outcomes if o.failure is not None]
     if failures:
         folder.write_text(isolation.ERRORS_LOG, isolation.errors_log(failures))

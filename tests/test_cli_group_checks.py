@@ -36,13 +36,13 @@ def analyzed(seed_runs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _summary(out: Path) -> dict[str, Any]:
+def summary_of(out: Path) -> dict[str, Any]:
     document: dict[str, Any] = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     return document
 
 
-def _group(out: Path, key: str) -> dict[str, Any]:
-    return next(group for group in _summary(out)["seed_groups"] if group["group"] == key)
+def group_of(out: Path, key: str) -> dict[str, Any]:
+    return next(group for group in summary_of(out)["seed_groups"] if group["group"] == key)
 
 
 def _run_checks(out: Path) -> dict[str, dict[str, dict[str, str]]]:
@@ -56,7 +56,7 @@ def _run_checks(out: Path) -> dict[str, dict[str, dict[str, str]]]:
 
 def test_group_checks_agree_with_the_seeds_own_reports(analyzed: Path) -> None:
     runs = _run_checks(analyzed)
-    for group in _summary(analyzed)["seed_groups"]:
+    for group in summary_of(analyzed)["seed_groups"]:
         members = [member["run"] for member in group["members"]]
         assert len(group["checks"]) == len(runs[members[0]]) > 10
         for check in group["checks"]:
@@ -72,7 +72,7 @@ def test_group_checks_agree_with_the_seeds_own_reports(analyzed: Path) -> None:
 
 
 def test_a_check_found_in_one_seed_names_it_and_the_mean_reports_its_own(analyzed: Path) -> None:
-    mixed = {check["id"]: check for check in _group(analyzed, "mixed")["checks"]}
+    mixed = {check["id"]: check for check in group_of(analyzed, "mixed")["checks"]}
     diverged = mixed["diverged"]
     assert diverged["found"] == ["mixed/seed_3"]
     assert diverged["passed"] == ["mixed/seed_1", "mixed/seed_2"]
@@ -85,7 +85,7 @@ def test_a_check_found_in_one_seed_names_it_and_the_mean_reports_its_own(analyze
 
 
 def test_the_group_page_lists_the_checks_and_the_index_links_to_it(analyzed: Path) -> None:
-    group = _group(analyzed, "mixed")
+    group = group_of(analyzed, "mixed")
     assert group["page"] == "seed-groups/mixed.md"
     page = (analyzed / group["page"]).read_text(encoding="utf-8")
     section = page[page.index("## Checks") :]
@@ -111,7 +111,7 @@ def test_the_group_page_lists_the_checks_and_the_index_links_to_it(analyzed: Pat
 
 
 def test_the_summary_with_group_checks_follows_the_documented_schema(analyzed: Path) -> None:
-    summary = _summary(analyzed)
+    summary = summary_of(analyzed)
     jsonschema.Draft202012Validator(summary_schema()).validate(summary)
     summary["seed_groups"][0]["checks"][0]["found"] = "everything"
     with pytest.raises(jsonschema.ValidationError):

@@ -26,6 +26,8 @@ from curvelint.report.numbers import format_at
 from curvelint.report.output import OutputFolder
 from curvelint.report.paths import link_target
 from curvelint.report.row_text import last_text, steps_text
+from curvelint.report.seed_group_html import render_section_html, write_group_pages_html
+from curvelint.report.seed_groups import GroupRow
 
 INDEX_HTML = "index.html"
 REPORT_HTML = "report.html"
@@ -56,15 +58,20 @@ def _cells(row: IndexRow) -> list[str]:
 
 
 def render_index_html(
-    rows: Sequence[IndexRow], skipped: Sequence[SkippedItem] = (), *, footer: str = ""
+    rows: Sequence[IndexRow],
+    skipped: Sequence[SkippedItem] = (),
+    *,
+    footer: str = "",
+    groups: Sequence[GroupRow] = (),
 ) -> str:
-    """The whole index.html; ``rows`` in the order given."""
+    """The whole index.html; ``rows`` in the order given, then the seed ``groups`` if any."""
     plural = "run" if len(rows) == 1 else "runs"
     header = ["Run", "Verdict", "Steps", "Series", "Best", "Last", "Curve", "Findings", "Reason"]
     body = [
         f"<h1>curvelint: {len(rows)} {plural}</h1>",
         f"<p>{html_text(verdict_counts(rows))}</p>",
         *html_table(header, (_cells(row) for row in rows), "runs"),
+        *render_section_html(groups),
     ]
     if skipped:
         body += [f"<h3>Skipped ({len(skipped)})</h3>", "<ul>"]
@@ -83,9 +90,15 @@ def asset_bytes(name: str) -> bytes:
 
 
 def write_html_index(
-    folder: OutputFolder, rows: Sequence[IndexRow], skipped: Sequence[SkippedItem], footer: str
+    folder: OutputFolder,
+    rows: Sequence[IndexRow],
+    skipped: Sequence[SkippedItem],
+    footer: str,
+    groups: Sequence[GroupRow] = (),
 ) -> None:
-    """Write index.html and the scripts and styles every report.html loads (once)."""
+    """Write index.html, each seed group's page and the scripts and styles every page loads
+    (once)."""
     for name in (*PAGE_SCRIPTS, *PAGE_STYLES, *LICENSES):
         folder.write_bytes(f"{ASSETS}/{name}", asset_bytes(name))
-    folder.write_text(INDEX_HTML, render_index_html(rows, skipped, footer=footer))
+    write_group_pages_html(folder, groups, footer)
+    folder.write_text(INDEX_HTML, render_index_html(rows, skipped, footer=footer, groups=groups))

@@ -8,14 +8,15 @@ about the mean is :func:`curvelint.diagnosis.checks.summary_line` of the mean's 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from curvelint.diagnosis.checks import Check, CheckStatus, summary_line
-from curvelint.report.escape import markdown_text
 from curvelint.report.json_output import JsonObject
-from curvelint.report.markdown import table
+from curvelint.report.markup import MARKDOWN, Markup
 from curvelint.seed_groups.checks import GroupCheck
 
 NAME_LIMIT = 60
+PASSED_EVERYWHERE = "Passed in every seed and on the mean"
 Shown = Callable[[str], str]
 
 
@@ -96,34 +97,51 @@ def _all_passed(check: GroupCheck) -> bool:
     return passed_mean and len(check.passed) == check.members
 
 
-def render_group_checks(checks: Sequence[GroupCheck], mean: Sequence[Check]) -> list[str]:
-    """The "Checks" section of a group's page: the two summary lines, a table of every check
-    that found something or was skipped in the mean or in any seed, and the checks that passed
-    everywhere named on one line (as a run's report.md lists them)."""
-    if not checks:
-        return []
+class ChecksPart(NamedTuple):
+    """A group's checks written in one format (:class:`Markup`): the two summary lines (plain
+    text: numbers and fixed words), the table of every check that found something or was
+    skipped in the mean or in any seed, and the names of the checks that passed everywhere."""
+
+    mean_line: str
+    seeds_line: str
+    table: list[str]
+    passed: list[str]
+
+
+def checks_part(checks: Sequence[GroupCheck], mean: Sequence[Check], markup: Markup) -> ChecksPart:
+    """The pieces of a group's "Checks" section, in ``markup``'s format."""
 
     def shown(name: str) -> str:
-        return markdown_text(name, NAME_LIMIT)
+        return markup.text(name, NAME_LIMIT)
 
     rows = (
         (
-            markdown_text(check.name),
-            markdown_text(check.id),
+            markup.text(check.name),
+            markup.text(check.id),
             _mean_status(check),
             across_seeds(check, shown),
-            why_skipped(check, shown, markdown_text),
+            why_skipped(check, shown, markup.text),
         )
         for check in checks
         if not _all_passed(check)
     )
     header = ["Check", "Id", "Mean of the seeds", "Seeds one by one", "Why skipped"]
-    lines = ["", "## Checks", "", mean_line(mean), "", seeds_line(checks)]
-    lines += ["", *table(header, rows)]
-    passed = [markdown_text(check.name) for check in checks if _all_passed(check)]
-    if passed:
-        lines += ["", f"Passed in every seed and on the mean: {'; '.join(passed)}."]
+    passed = [markup.text(check.name) for check in checks if _all_passed(check)]
+    return ChecksPart(mean_line(mean), seeds_line(checks), markup.table(header, rows), passed)
+
+
+def markdown_checks(part: ChecksPart) -> list[str]:
+    """The "Checks" section of a group's markdown page: the two summary lines, the table and
+    the checks that passed everywhere named on one line (as a run's report.md lists them)."""
+    lines = ["", "## Checks", "", part.mean_line, "", part.seeds_line, "", *part.table]
+    if part.passed:
+        lines += ["", f"{PASSED_EVERYWHERE}: {'; '.join(part.passed)}."]
     return lines
+
+
+def render_group_checks(checks: Sequence[GroupCheck], mean: Sequence[Check]) -> list[str]:
+    """The markdown "Checks" section of a group's page (nothing without checks)."""
+    return markdown_checks(checks_part(checks, mean, MARKDOWN)) if checks else []
 
 
 def group_check_document(check: GroupCheck) -> JsonObject:

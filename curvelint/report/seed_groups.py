@@ -13,14 +13,13 @@ from dataclasses import dataclass
 
 from curvelint.diagnosis.checks import Check
 from curvelint.report.build import main_series
-from curvelint.report.escape import markdown_text
 from curvelint.report.json_output import JsonObject, json_number
-from curvelint.report.markdown import table, verdict_label
+from curvelint.report.markup import MARKDOWN, Markup, page_path
 from curvelint.report.model import ReportOptions
 from curvelint.report.numbers import format_value
 from curvelint.report.output import OutputFolder
 from curvelint.report.overlay_data import group_plot
-from curvelint.report.paths import folder_names, link_target, name_hash
+from curvelint.report.paths import folder_names, name_hash
 from curvelint.report.seed_group_checks import group_check_document
 from curvelint.seed_groups.checks import GroupCheck, group_checks
 from curvelint.seed_groups.judge import GroupResult, SeedGroups
@@ -43,6 +42,9 @@ class GroupRow:
     plot: str | None
     page: str | None = None  # the group's page (its checks), beside its plot
     checks: tuple[GroupCheck, ...] = ()  # each check across the seeds and on the mean
+    plot_alt: str = ""  # the plot's description, for an image's alt text
+    # Each member's folder under --out (by member, None when it has none), for links to it.
+    folders: tuple[str | None, ...] = ()
 
 
 def groups_folder(run_folders: Sequence[str]) -> str:
@@ -55,32 +57,36 @@ def groups_folder(run_folders: Sequence[str]) -> str:
 
 def _row(
     result: GroupResult,
-    plot: str | None,
+    plot: tuple[str, str] | None,
     main: str | None,
     page: str,
     member_checks: Mapping[str, Sequence[Check]],
+    run_folders: Mapping[str, str],
 ) -> GroupRow:
     checks = group_checks(result.group.members, member_checks, result.judged.checks)
+    file, alt = plot or (None, "")
+    folders = tuple(run_folders.get(member) for member in result.group.members)
     series = main_series(result.judged.analysis, main)
     if series is None:
-        return GroupRow(result, None, None, None, None, plot, page, checks)
+        return GroupRow(result, None, None, None, None, file, page, checks, alt, folders)
     numbers = result.judged.numbers[series.key]
     key = f"{series.metric}/{series.split}" if series.split else series.metric
     label = f"{series.metric} / {series.split}" if series.split else series.metric
     final, best = side_statistic(numbers, "final"), side_statistic(numbers, "best")
-    return GroupRow(result, key, label, final, best, plot, page, checks)
+    return GroupRow(result, key, label, final, best, file, page, checks, alt, folders)
 
 
 def write_group_plots(
     folder: OutputFolder,
     groups: SeedGroups,
-    run_folders: Sequence[str],
+    run_folders: Mapping[str, str],
     options: ReportOptions,
     member_checks: Mapping[str, Sequence[Check]] | None = None,
 ) -> list[GroupRow]:
-    """Write each judged group's plot (next to the runs' folders); return the rows to show,
-    with each check across the seeds (``member_checks``: each run's checks, by run name)."""
-    top = groups_folder(run_folders)
+    """Write each judged group's plot (next to the runs' folders, ``run_folders``: each
+    run's folder by run name); return the rows to show, with each check across the seeds
+    (``member_checks``: each run's checks, by run name)."""
+    top = groups_folder(list(run_folders.values()))
     files = folder_names(groups.keys)
     found = []
     for result in groups.judged:
@@ -93,12 +99,14 @@ def write_group_plots(
         )
         plot = None
         if spec is not None:
-            plot = f"{top}/{spec.file_name}"
+            plot = (f"{top}/{spec.file_name}", spec.alt_text)
             from curvelint.report.overlays import render_png  # matplotlib: only when drawing
 
-            folder.write_bytes(plot, render_png(spec))
+            folder.write_bytes(plot[0], render_png(spec))
         page = f"{top}/{files[result.group.key]}.md"
-        found.append(_row(result, plot, options.main_metric, page, member_checks or {}))
+        found.append(
+            _row(result, plot, options.main_metric, page, member_checks or {}, run_folders)
+        )
     return found
 
 
@@ -113,39 +121,45 @@ def tally(verdicts: Iterable[str]) -> str:
     return ", ".join(parts)
 
 
-def _final_cell(row: GroupRow, with_label: bool) -> str:
+def _final_cell(row: GroupRow, with_label: bool, markup: Markup) -> str:
     if row.final is None:
         return "—"
     text = format_value(row.final.value)
     if row.final.spread is not None and math.isfinite(row.final.value or 0.0):
         text += f" ± {format_value(row.final.spread, 2)}"
-    return f"{markdown_text(row.main_label or '')}: {text}" if with_label else text
+    return f"{markup.text(row.main_label or '')}: {text}" if with_label else text
 
 
-def _seeds_cell(row: GroupRow) -> str:
-    text = tally(row.result.member_verdicts)
+def _seeds_cell(row: GroupRow, markup: Markup) -> str:
+    text = markup.text(tally(row.result.member_verdicts))
     if row.result.diverged:
-        names = ", ".join(markdown_text(name, NAME_LIMIT) for name in row.result.diverged)
+        names = ", ".join(markup.text(name, NAME_LIMIT) for name in row.result.diverged)
         text += f" (NaN/inf: {names})"
     return text
 
 
-def render_section(groups: Sequence[GroupRow]) -> list[str]:
-    """The "Seed groups" section of index.md (nothing when there are none)."""
-    if not groups:
-        return []
+SECTION_TITLE = "Seed groups"
+SECTION_NOTE = (
+    "Runs whose names differ only by a seed, judged as one run (the mean of their seeds, "
+    "on the union of their steps; a seed's NaN/inf keeps the mean non-finite) and one by one."
+)
+
+
+def section_table(groups: Sequence[GroupRow], markup: Markup) -> list[str]:
+    """The table of the "Seed groups" section, in ``markup``'s format; its last column links
+    to each group's page in that format."""
     labels = {row.main_label for row in groups}
     shared = next(iter(labels)) if len(labels) == 1 and None not in labels else None
-    final = f"Final {markdown_text(shared)} (mean ± sd)" if shared else "Final (mean ± sd)"
+    final = f"Final {markup.text(shared)} (mean ± sd)" if shared else "Final (mean ± sd)"
     cells = (
         [
-            markdown_text(row.result.group.key, NAME_LIMIT),
+            markup.text(row.result.group.key, NAME_LIMIT),
             str(len(row.result.group.members)),
-            verdict_label(row.result.judged.diagnosis.verdict.value),
-            _seeds_cell(row),
-            _final_cell(row, shared is None),
-            f"[plot]({link_target(*row.plot.split('/'))})" if row.plot else "—",
-            f"[checks]({link_target(*row.page.split('/'))})" if row.page else "—",
+            markup.verdict(row.result.judged.diagnosis.verdict.value),
+            _seeds_cell(row, markup),
+            _final_cell(row, shared is None, markup),
+            markup.link("plot", row.plot) if row.plot else "—",
+            markup.link("checks", page_path(row.page, markup)) if row.page else "—",
         ]
         for row in groups
     )
@@ -158,11 +172,15 @@ def render_section(groups: Sequence[GroupRow]) -> list[str]:
         "Plot",
         "Checks",
     ]
-    note = (
-        "Runs whose names differ only by a seed, judged as one run (the mean of their seeds, "
-        "on the union of their steps; a seed's NaN/inf keeps the mean non-finite) and one by one."
-    )
-    return ["", f"## Seed groups ({len(groups)})", "", note, "", *table(header, cells)]
+    return markup.table(header, cells)
+
+
+def render_section(groups: Sequence[GroupRow]) -> list[str]:
+    """The "Seed groups" section of index.md (nothing when there are none)."""
+    if not groups:
+        return []
+    title = f"## {SECTION_TITLE} ({len(groups)})"
+    return ["", title, "", SECTION_NOTE, "", *section_table(groups, MARKDOWN)]
 
 
 def _statistic(statistic: Statistic | None) -> JsonObject | None:
