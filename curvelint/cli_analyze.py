@@ -233,8 +233,8 @@ def analyze(
         bool,
         typer.Option(
             "--html",
-            help="Also write an interactive report.html per run and an index.html (zoom, "
-            "hover, smoothing slider) that open offline.",
+            help="Also write an interactive report.html per run, an index.html (zoom, "
+            "hover, smoothing slider) and a page per seed group, all of which open offline.",
         ),
     ] = False,
     executor: ExecutorOption = "local",

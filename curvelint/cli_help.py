@@ -58,9 +58,11 @@ ANALYZE_SHORT = "Diagnose each run: reports, plots, an index and a CI exit code.
 ANALYZE_HELP = f"""Analyze every run under each PATH and write a report per run into --out.
 
 Writes DIR/<run>/report.md, its PNG plots and report.json, DIR/index.md (one row per run)
-and DIR/summary.json (with --html also DIR/<run>/report.html, DIR/index.html and the scripts
-they load in DIR/assets/). DIR must be new, empty, or an earlier curvelint report (it is then
-replaced cleanly; files curvelint did not write are never touched).
+and DIR/summary.json; runs that differ only by seed also get DIR/seed-groups/<group>.md and
+.png (the mean's verdict, each seed's, the checks across the seeds). With --html also
+DIR/<run>/report.html, DIR/index.html, DIR/seed-groups/<group>.html and the scripts they load
+in DIR/assets/. DIR must be new, empty, or an earlier curvelint report (it is then replaced
+cleanly; files curvelint did not write are never touched).
 
 {EXIT_CODES_HELP}"""
 ANALYZE_EPILOG = examples(
