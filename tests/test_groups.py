@@ -106,6 +106,8 @@ DEFAULT = re.compile(DEFAULT_PATTERN, re.IGNORECASE)
         ("cfg/seed-12", "cfg", "12"),
         ("cfg-Seed7", "cfg", "7"),
         ("seed_3", "seed_*", "3"),
+        ("../runs/seed_3", "../runs", "3"),  # the name's own leading dots stay
+        (".hidden-s1", ".hidden", "1"),
     ],
 )
 def test_the_default_strips_a_trailing_seed_marker(name: str, key: str, seed: str) -> None:

@@ -85,12 +85,22 @@ def split_name(name: str, pattern: re.Pattern[str]) -> tuple[str, str] | None:
     if key_group is not None:
         key = (match.group(key_group) or "").strip(_EDGE_SEPARATORS)
     else:
-        key = (name[: match.start()] + name[match.end() :]).strip(_EDGE_SEPARATORS)
+        key = _joined(name[: match.start()], name[match.end() :])
     if not key:
         key = (name[: match.start()] + _DIGITS.sub("*", removed) + name[match.end() :]).strip(
             _EDGE_SEPARATORS
         )
     return (key or name), seed
+
+
+def _joined(before: str, after: str) -> str:
+    """The name with the seed marker cut out: separators are dropped only where the cut left
+    them dangling, so the name's own edges stay (``../runs`` keeps its dots)."""
+    if not after:
+        return before.rstrip(_EDGE_SEPARATORS)
+    if not before:
+        return after.lstrip(_EDGE_SEPARATORS)
+    return before + after
 
 
 def _seed_order(seed: str) -> tuple[int, int | str]:
