@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 STAMP   := $(VENV)/.installed-dev
 
-.PHONY: demo test lint fmt bench fuzz clean venv logs accuracy peers
+.PHONY: demo test lint fmt bench fuzz clean venv logs accuracy peers stability
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,17 +38,23 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix curvelint tests benchmarks tools fuzz
 
 # Precision and recall of the verdicts on the labelled real runs in tests/labelled/.
-# The locked holdout2 split is scored, never tuned on (test and holdout were, once read);
-# the public corpus is scored against our own labels (tests/labelled/public.csv) when ../shared is
-# beside the clone.
+# The locked holdout3 split is scored, never tuned on (test, holdout and holdout2 were, once
+# read); the public corpus is scored against our own labels (tests/labelled/public.csv) when
+# ../shared is beside the clone.
 accuracy: $(STAMP)
 	$(BIN)/python -m curvelint.evaluate tests/labelled tests/benchmark/dev tests/benchmark/test \
-	  tests/benchmark/holdout tests/benchmark/holdout2
+	  tests/benchmark/holdout tests/benchmark/holdout2 tests/benchmark/holdout3
 	@if [ -d ../shared/corpus/public ]; then \
 	  $(BIN)/curvelint analyze ../shared/corpus/public --out .accuracy-public --format json \
 	    --fail-on never --quiet > /dev/null; [ $$? -le 1 ] && \
 	  echo && echo "## public corpus (tests/labelled/public.csv)" && echo && \
 	  $(BIN)/python -m tools.score_public .accuracy-public/summary.json; fi
+
+# How stable the verdicts are when the same runs are logged a little differently (every other
+# point, the first or the last point dropped): flips are where held-out runs will disagree.
+stability: $(STAMP)
+	nice -n 10 $(BIN)/python -m tools.verdict_stability tests/benchmark/dev tests/benchmark/test \
+	  tests/benchmark/holdout tests/benchmark/holdout2
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
