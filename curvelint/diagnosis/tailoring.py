@@ -17,7 +17,7 @@ import numpy as np
 
 from curvelint.analysis.results import RunAnalysis
 from curvelint.diagnosis import advice
-from curvelint.numbers import number
+from curvelint.numbers import number, times
 
 TRANSFORMERS, KERAS, LIGHTNING, OTHER = "transformers", "keras", "lightning", "other"
 _FORMAT_FRAMEWORKS = {
@@ -166,12 +166,30 @@ def _diverged(hints: AdviceHints, knobs: _Knobs) -> str:
     )
 
 
-def _stuck(hints: AdviceHints, knobs: _Knobs) -> str:
-    logged = (
-        f"the logged peak is {number(hints.peak_learning_rate)}: "
-        if hints.peak_learning_rate is not None
-        else ""
-    )
+# A stuck run's logged peak learning rate that is clearly the cause: above this for a
+# transformer (the course's case: Adam's 1e-3 on BERT stalls the loss at ln C), or at or below
+# this for any model (the weights barely move).
+TRANSFORMER_RATE_TOO_HIGH = 1e-4
+RATE_TOO_LOW = 1e-6
+
+
+def _stuck_rate(hints: AdviceHints) -> str:
+    """What to do with the learning rate of a stuck run: lower or raise it when the logged peak
+    is clearly out of range, else check it both ways."""
+    peak = hints.peak_learning_rate
+    if peak is not None and hints.transformer and peak > TRANSFORMER_RATE_TOO_HIGH:
+        return (
+            f"Lower the learning rate: the logged peak {number(peak)} is "
+            f"{times(peak / 5e-5)} the 5e-5 that usually works for a transformer (1e-5 to 5e-5); "
+            "too high a rate keeps the loss from falling"
+        )
+    if peak is not None and peak <= RATE_TOO_LOW:
+        usual = "1e-5 to 5e-5 for a transformer" if hints.transformer else "Adam's default is 1e-3"
+        return (
+            f"Raise the learning rate: the logged peak {number(peak)} barely moves the weights "
+            f"({usual})"
+        )
+    logged = f"the logged peak is {number(peak)}: " if peak is not None else ""
     usual = (
         "; for a transformer, 1e-5 to 5e-5 usually works"
         if hints.transformer
@@ -179,7 +197,14 @@ def _stuck(hints: AdviceHints, knobs: _Knobs) -> str:
     )
     return (
         f"Check the learning rate ({logged}too high a rate stalls the loss, too low a rate "
-        f"barely moves it{usual}); "
+        f"barely moves it{usual})"
+    )
+
+
+def _stuck(hints: AdviceHints, knobs: _Knobs) -> str:
+    return (
+        _stuck_rate(hints)
+        + "; "
         + advice.OVERFIT_ONE_BATCH
         + "; make sure the labels match the inputs."
     )

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from curvelint.diagnosis.tailoring import hints_of
+from curvelint.diagnosis import advice
+from curvelint.diagnosis.tailoring import KERAS, TRANSFORMERS, AdviceHints, hints_of, tailor
 from curvelint.judging import judge_run, run_metadata
 from curvelint.runs import Run, read_runs
 from tests.conftest import tree_hashes
@@ -92,3 +93,29 @@ def test_tags_only_a_language_model_logs_say_transformer(corpus: Path, tmp_path:
     run = _run(folder)
     assert any("token" in tag for tag in run.frame["tag"].astype(str).unique())
     assert hints_of(judge_run(run).analysis, run_metadata(run)).transformer
+
+
+@pytest.mark.parametrize(
+    ("hints", "opening"),
+    [
+        # the course's case: a transformer at 1e-2 (Adam's 1e-3 is too high already)
+        (
+            AdviceHints(TRANSFORMERS, True, 0.01),
+            "Lower the learning rate: the logged peak 0.01 is 200x",
+        ),
+        (AdviceHints(KERAS, False, 1e-9), "Raise the learning rate: the logged peak 1e-09"),
+        (
+            AdviceHints(TRANSFORMERS, True, 3e-5),
+            "Check the learning rate (the logged peak is 3e-05",
+        ),
+        (AdviceHints(KERAS, False, 0.01), "Check the learning rate (the logged peak is 0.01"),
+        (AdviceHints(KERAS, False, None), "Check the learning rate (too high a rate"),
+    ],
+)
+def test_a_stuck_run_is_told_which_way_to_move_a_rate_clearly_out_of_range(
+    hints: AdviceHints, opening: str
+) -> None:
+    """A transformer stuck at a peak above 1e-4 is told to lower it, any model stuck at 1e-6
+    or less to raise it; in between, where a rate can be too high or too low for the model,
+    the advice asks to check it both ways."""
+    assert tailor(advice.STUCK, hints).startswith(opening)
