@@ -170,7 +170,7 @@ def _checks(report: RunReport) -> list[str]:
         (
             html_text(check.name),
             html_text(check.id),
-            html_text(check.status.value),
+            f'<span class="check-{check.status.value}">{html_text(check.status.value)}</span>',
             html_text(check.reason),
         )
         for check in report.checks

@@ -20,6 +20,7 @@ from curvelint.report.markdown import render_markdown
 from tests.report.real_runs import report_of
 
 RUNS = Path(__file__).resolve().parents[1] / "labelled" / "runs"
+ASSETS = Path(__file__).resolve().parents[2] / "curvelint" / "report" / "assets"
 HOSTILE = "<img src=x onerror=alert(1)>|[x](javascript:alert(1))\n# heading"
 
 
@@ -89,3 +90,12 @@ def test_report_html_shows_the_checks_escaped() -> None:
     assert '<table class="checks">' in page
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_report_html_marks_each_check_by_its_status() -> None:
+    report = _hostile_report()
+    page = render_run_html(report)
+    for status in CheckStatus:
+        count = sum(check.status is status for check in report.checks)
+        assert page.count(f'<span class="check-{status.value}">{status.value}</span>') == count
+    assert ".check-found" in (ASSETS / "curvelint-report.css").read_text()
