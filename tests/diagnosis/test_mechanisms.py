@@ -404,6 +404,27 @@ def test_the_same_climb_far_above_ln_c_is_a_divergence() -> None:
     assert diagnosis.findings[0].evidence["cause"] in {"blow_up", "climb"}
 
 
+def _three_classes_back_to_chance(scale: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A 3-class classifier whose loss fell to 0.3, then climbed to 1.6 (1.5x ln 3) as its
+    accuracy fell from 0.9 to one class's 1/3 — logged as a share (``scale`` 1) or a
+    percentage (100)."""
+    epochs = np.arange(60)
+    trend = np.where(epochs < 20, 1.1 - 0.8 * epochs / 20, 0.3 + 1.3 * (epochs - 20) / 39)
+    noise = np.exp(np.random.default_rng(6).normal(0.0, 0.02, 60))
+    accuracy = scale * np.where(epochs < 30, 0.9, 1 / 3)
+    return {"train/loss": (epochs, trend * noise), "eval/accuracy": (epochs, accuracy)}
+
+
+def test_an_accuracy_logged_as_a_percentage_reads_the_same_class_count() -> None:
+    """33.3 (%) is one class in three, as 0.333 is: the loss back at 1.5x ln 3 fell back
+    toward chance either way (read as 1/33.3, the class count was 2 and the same loss a
+    blow-up past 2x ln 2)."""
+    share = diagnose_curves(_three_classes_back_to_chance(scale=1.0))
+    percentage = diagnose_curves(_three_classes_back_to_chance(scale=100.0))
+    assert share.verdict is not Verdict.DIVERGED, share.reason
+    assert percentage.verdict is share.verdict, percentage.reason
+
+
 def _hard_task(decayed: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """A 4-class run that plateaus at 45 % of ln 4 with its eval loss still (barely) at its
     lowest at the end, under a cosine decay to 0 or a constant rate."""

@@ -329,16 +329,26 @@ def _near_chance(context: RunContext, final: float) -> bool:
     )
 
 
+def _final_accuracy(context: RunContext) -> float | None:
+    """The best final level of the run's accuracies, as a share (an accuracy logged as a
+    percentage is divided by 100); None without an accuracy."""
+    accuracies = [s.curve for s in context.accuracy_series if s.curve is not None]
+    if not accuracies:
+        return None
+    level = max(curve.logged(curve.final()) for curve in accuracies)
+    return level / PERCENT if level > 1 else level
+
+
+PERCENT = 100.0
+
+
 def _classes_of(context: RunContext) -> int | None:
     """The class count of a classifier: given, or read from where its accuracy ended (a
     blown-up classifier's accuracy sits near a random guess's 1/C)."""
     if context.num_classes is not None:
         return context.num_classes
-    accuracies = [s.curve for s in context.accuracy_series if s.curve is not None]
-    if not accuracies:
-        return None
-    level = max(curve.logged(curve.final()) for curve in accuracies)
-    if level <= 0:
+    level = _final_accuracy(context)
+    if level is None or level <= 0:
         return None
     return min(max(2, round(1 / level)), context.settings.max_inferred_classes)
 
