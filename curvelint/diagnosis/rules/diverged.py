@@ -7,13 +7,11 @@ with ``logging_nan_inf_filter`` (its default) a window of NaN steps is logged as
 that drops from a normal level straight to exactly 0.0.
 
 Not divergence: a training loss drifting up inside swings a fifth of its start wide (erratic,
-see unstable), and a classifier's eval loss that rose back to within 2x a random guess's ln C
-(it fell back toward chance; it did not blow up).
+see unstable), and a classifier's loss (train or eval) that rose back to within 2x a random
+guess's ln C (it fell back toward chance; it did not blow up: :mod:`far_above_chance`).
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -30,8 +28,8 @@ from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.broken_at_chance import check_broken_at_chance
+from curvelint.diagnosis.rules.far_above_chance import check_far_above_chance, near_chance
 from curvelint.diagnosis.wording import number, percent, times
-from curvelint.names import is_loss
 
 CODE = Verdict.DIVERGED.value
 GRAD_NORM = "grad_norm"
@@ -45,7 +43,7 @@ def check_diverged(context: RunContext) -> Finding | None:
         or _sudden_zero(context)
         or _blow_up(context)
         or _eval_blow_up(context)
-        or _far_above_chance(context)
+        or check_far_above_chance(context)
         or check_broken_at_chance(context)
     )
 
@@ -194,7 +192,7 @@ def _blow_up(context: RunContext) -> Finding | None:
     multiplied = low > 0 and final >= settings.climb_factor_of_low * low
     if start > 0 and last >= settings.explosion_factor * start:
         cause, confidence = "explosion", margin_confidence(last / start, settings.explosion_factor)
-    elif _near_chance(context, final):
+    elif near_chance(context, final):
         return None  # it rose back toward a random guess's loss: it lost what it learned
     elif rise >= settings.blow_up_rise_of_start and final - start > noise:
         cause, confidence = "blow_up", margin_confidence(rise, settings.blow_up_rise_of_start)
@@ -239,7 +237,7 @@ def _eval_blow_up(context: RunContext) -> Finding | None:
     if evals is None or train is None or evals.count < settings.min_eval_points:
         return None
     start, final = evals.start(), evals.final()
-    if _near_chance(context, final):
+    if near_chance(context, final):
         return None
     rise = (final - start) / scale_of(evals)
     noise = settings.blow_up_noise_units * evals.difference_noise(1, evals.final_count())
@@ -276,81 +274,6 @@ def _eval_blow_up(context: RunContext) -> Finding | None:
         },
         series=evals.name,
     )
-
-
-def _far_above_chance(context: RunContext) -> Finding | None:
-    """A classifier whose loss sits tens of times above a random guess's ln C and never comes
-    back: networks with bounded activations (LayerNorm, tanh) under an absurd learning rate
-    explode without reaching NaN, sometimes before the first logged point, then swing there."""
-    curve = context.train
-    classes = _classes_of(context)
-    if curve is None or classes is None or not is_loss(context.train_series_metric):
-        return None
-    settings = context.settings
-    chance_loss = math.log(classes)
-    final = curve.final()
-    half = curve.trend()[curve.count // 2 :]
-    floor = float(np.min(half)) if len(half) else final
-    threshold = settings.chance_explosion_factor * chance_loss
-    if final < threshold or floor < threshold / 2:
-        return None
-    message = (
-        f"{curve.name}'s final level {number(curve.logged(final))} is {times(final / chance_loss)} "
-        f"a random guess's ln {classes} = {number(chance_loss)}, and its trend never came back "
-        f"below {number(curve.logged(floor))} in the second half: the loss exploded without "
-        "reaching NaN and the model never recovered."
-    )
-    return Finding(
-        CODE,
-        Severity.ERROR,
-        margin_confidence(final / chance_loss, settings.chance_explosion_factor),
-        message,
-        advice.DIVERGED,
-        {
-            "cause": "far_above_chance",
-            "final_level": curve.logged(final),
-            "classes": classes,
-            "chance_loss": chance_loss,
-            "final_of_chance": final / chance_loss,
-            "second_half_trend_low": curve.logged(floor),
-            "step": int(curve.steps[-1]),
-        },
-        series=curve.name,
-    )
-
-
-def _near_chance(context: RunContext, final: float) -> bool:
-    """A classifier's loss that ended below ``blow_up_min_of_chance`` times a random guess's
-    ln C: a rise to there is a fall back toward chance (erratic training that lost what it
-    learned, or a collapse to one class), not a blow-up."""
-    classes = _classes_of(context)
-    return classes is not None and final < context.settings.blow_up_min_of_chance * math.log(
-        classes
-    )
-
-
-def _final_accuracy(context: RunContext) -> float | None:
-    """The best final level of the run's accuracies, as a share (an accuracy logged as a
-    percentage is divided by 100); None without an accuracy."""
-    accuracies = [s.curve for s in context.accuracy_series if s.curve is not None]
-    if not accuracies:
-        return None
-    level = max(curve.logged(curve.final()) for curve in accuracies)
-    return level / PERCENT if level > 1 else level
-
-
-PERCENT = 100.0
-
-
-def _classes_of(context: RunContext) -> int | None:
-    """The class count of a classifier: given, or read from where its accuracy ended (a
-    blown-up classifier's accuracy sits near a random guess's 1/C)."""
-    if context.num_classes is not None:
-        return context.num_classes
-    level = _final_accuracy(context)
-    if level is None or level <= 0:
-        return None
-    return min(max(2, round(1 / level)), context.settings.max_inferred_classes)
 
 
 def _swings_wide(context: RunContext, curve: Curve) -> bool:
