@@ -12,7 +12,6 @@ Printed per variant: how many verdicts changed, and the runs whose right verdict
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from curvelint.errors import CurvelintError
+from curvelint.evaluate import RUNS_FOLDER, read_labels
 from curvelint.judging import JudgingOptions, judge_frame, run_metadata
 from curvelint.runs import read_runs
 
@@ -68,12 +68,6 @@ class Judged:
     variants: dict[str, str | None]
 
 
-def labels_of(split: Path) -> dict[str, str]:
-    """``run -> verdict`` from a benchmark split's ``labels.csv``."""
-    with (split / "labels.csv").open(newline="") as handle:
-        return {row["run"]: row["verdict"] for row in csv.DictReader(handle)}
-
-
 def _verdict(name: str, frame: pd.DataFrame, metadata: dict[str, object]) -> str | None:
     try:
         return judge_frame(name, frame, metadata, JudgingOptions()).diagnosis.verdict.value
@@ -83,18 +77,18 @@ def _verdict(name: str, frame: pd.DataFrame, metadata: dict[str, object]) -> str
 
 def judge_split(split: Path) -> Iterator[Judged]:
     """Every labelled run of ``split`` judged as logged and under each variant."""
-    labels = labels_of(split)
-    for run in read_runs([split / "runs"]).runs:
-        label = labels.get(run.name.split("/")[0])
-        if label is None:
-            continue
+    for label in read_labels(split):
+        runs = read_runs([split / RUNS_FOLDER / label.name]).runs
+        if len(runs) != 1:
+            continue  # curvelint.evaluate reports a run that does not read as one
+        run = runs[0]
         ordered = run.frame.sort_values([*SERIES_KEYS, "step"], kind="stable")
         metadata = run_metadata(run)
         logged = _verdict(run.name, run.frame, metadata) or "none"
         variants = {
             name: _verdict(run.name, make(ordered), metadata) for name, make in VARIANTS.items()
         }
-        yield Judged(run.name, label, logged, variants)
+        yield Judged(run.name, label.verdict.value, logged, variants)
 
 
 def summary(judged: Sequence[Judged]) -> list[str]:

@@ -13,6 +13,7 @@ from curvelint.analysis.levels import margin_confidence
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.rules.frozen import accuracy_ceiling
 from curvelint.diagnosis.wording import number, times
 from curvelint.names import is_loss
 
@@ -77,10 +78,7 @@ def final_accuracy(context: RunContext) -> float | None:
     if not accuracies:
         return None
     level = max(curve.logged(curve.final()) for curve in accuracies)
-    return level / PERCENT if level > 1 else level
-
-
-PERCENT = 100.0
+    return level / accuracy_ceiling(level)
 
 
 def classes_of(context: RunContext) -> int | None:

@@ -42,7 +42,7 @@ CEILING = 1.0  # an accuracy logged as a share
 CEILING_PERCENT = 100.0  # ...or as a percentage
 
 
-def _scale(value: float) -> float:
+def accuracy_ceiling(value: float) -> float:
     """An accuracy's ceiling: 1, or 100 for one logged as a percentage."""
     return CEILING_PERCENT if value > CEILING else CEILING
 
@@ -69,7 +69,8 @@ def check_frozen_accuracy(context: RunContext, verdict: Verdict) -> tuple[Findin
             findings.append(_at_ceiling(curve, opening, evidence))
         elif _at_class_frequency(context, series, value):
             best = _best_before(curve, length)
-            if verdict is Verdict.UNSTABLE and best >= value + KNOCKED_MARGIN * _scale(value):
+            knocked = best >= value + KNOCKED_MARGIN * accuracy_ceiling(value)
+            if verdict is Verdict.UNSTABLE and knocked:
                 evidence["best_before"] = best
                 findings.append(_knocked_to_one_class(curve, opening, best, evidence))
             else:
@@ -104,7 +105,7 @@ def constant_prediction_floor(accuracy: float) -> float:
     """The least cross-entropy a constant prediction scores on examples whose commonest class
     is a share ``accuracy`` of them: the entropy of that class against the rest, a lower bound
     of the class prior's entropy (0 at a share of 0 or 1)."""
-    share = accuracy / _scale(accuracy)
+    share = accuracy / accuracy_ceiling(accuracy)
     if not 0.0 < share < 1.0:
         return 0.0
     return -(share * math.log(share) + (1.0 - share) * math.log(1.0 - share))
