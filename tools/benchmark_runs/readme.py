@@ -65,6 +65,7 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
     holdout = [v.run for v in items if v.run.split == "holdout"]
     holdout2 = [v.run for v in items if v.run.split == "holdout2"]
     holdout3 = [v.run for v in items if v.run.split == "holdout3"]
+    holdout4 = [v.run for v in items if v.run.split == "holdout4"]
     secondaries = Counter((v.run.split, v.secondary) for v in items if v.secondary)
     dev_arch = {r.arch.kind for r in dev}
     dev_data = {r.data.name for r in dev}
@@ -74,12 +75,12 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
     text = f"""# Labelled benchmark (issue 13)
 
 {len(items)} real training runs ({len(dev)} development, {len(test)} test, {len(holdout)} holdout,
-{len(holdout2)} holdout2, {len(holdout3)} locked holdout3) for measuring curvelint's verdicts on
-runs nobody tuned them on. Each run is a tiny randomly initialised model trained on the CPU; its
-log was written by the real library: torch `SummaryWriter` (`tensorboard`), `transformers.Trainer`
-(`trainer_state`: `trainer_state.json`, {with_tb} of them also with the Trainer's TensorBoard logs
-in `runs/`), Keras 3 `CSVLogger` (`keras_csv`) and Keras' `TensorBoard` callback
-(`keras_tensorboard`), PyTorch Lightning `CSVLogger` (`lightning_csv`:
+{len(holdout2)} holdout2, {len(holdout3)} holdout3, {len(holdout4)} locked holdout4) for measuring
+curvelint's verdicts on runs nobody tuned them on. Each run is a tiny randomly initialised model
+trained on the CPU; its log was written by the real library: torch `SummaryWriter`
+(`tensorboard`), `transformers.Trainer` (`trainer_state`: `trainer_state.json`, {with_tb} of
+them also with the Trainer's TensorBoard logs in `runs/`), Keras 3 `CSVLogger` (`keras_csv`) and
+Keras' `TensorBoard` callback (`keras_tensorboard`), PyTorch Lightning `CSVLogger` (`lightning_csv`:
 `lightning_logs/version_0/metrics.csv`).
 
 Every label comes from the **mechanism** that induced it (column `mechanism`), and was then
@@ -102,11 +103,11 @@ tests/benchmark/<split>/runs/<run>/…      the logs, as the library wrote them
 tests/benchmark/<split>/MANIFEST.sha256   sha256 of every file (`sha256sum -c`)
 tests/benchmark/<split>/CURVES.sha256     digest of each run's curves (for regeneration)
 
-<split> is dev, test, holdout, holdout2 or holdout3.
+<split> is dev, test, holdout, holdout2, holdout3 or holdout4.
 ```
 
 `python -m curvelint.evaluate tests/benchmark/dev` (and `…/test`, `…/holdout`, `…/holdout2`,
-`…/holdout3`) scores curvelint.
+`…/holdout3`, `…/holdout4`) scores curvelint.
 
 ## The splits
 
@@ -132,13 +133,17 @@ The **holdout2 split** was made the same way at the start of session 6 (holdout2
 {FIRST_SEED["holdout2"]}+), scored once after that session's last rule change, and its
 disagreements were then read: development data too.
 
-The **holdout3 split is the locked one**: the same recipes with fresh seeds again (holdout3
-{FIRST_SEED["holdout3"]}+), generated at the start of session 7 before that session's rule
+The **holdout3 split** was made the same way at the start of session 7 (holdout3
+{FIRST_SEED["holdout3"]}+), scored once after that session's last rule change, and the list of
+its disagreements was then read: development data too.
+
+The **holdout4 split is the locked one**: the same recipes with fresh seeds again (holdout4
+{FIRST_SEED["holdout4"]}+), generated at the start of session 8 before that session's rule
 changes, by a generator that never runs curvelint. It is scored once, after the session's last
 rule change; nobody reads curvelint's verdicts on its individual runs before that, and no floor
 in the tests is set before it is scored (`tests/test_benchmark_data.py` checks that it is
 complete and intact). Regenerate one split alone, leaving the others byte for byte as they are,
-with `nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout3 --jobs 2`
+with `nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout4 --jobs 2`
 (7–8 minutes). The next clean estimate needs a new split name in
 `tools/benchmark_runs/split.py`.
 
@@ -158,9 +163,13 @@ with `nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout3 -
 
 {verdict_table(holdout2)}
 
-### Holdout3 split (locked): runs per verdict x format
+### Holdout3 split: runs per verdict x format
 
 {verdict_table(holdout3)}
+
+### Holdout4 split (locked): runs per verdict x format
+
+{verdict_table(holdout4)}
 
 Secondary labels: {_secondaries(secondaries)}.
 

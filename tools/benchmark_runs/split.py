@@ -7,18 +7,20 @@ split's recipes with fresh seeds, so it stays a held-out estimate nobody has loo
 Holdout's disagreements were read in session 5, so holdout2 (seeds 3000+, made in session 6
 before that session's rule changes and scored once after them) was the next clean estimate;
 its disagreements were read in turn, so holdout3 (seeds 4000+, made in session 7 before that
-session's rule changes) is the locked one now.
+session's rule changes) was the next; its disagreements were read too, so holdout4 (seeds 5000+,
+made in session 8 before that session's rule changes) is the locked one now.
 """
 
 from __future__ import annotations
 
-DEV, TEST, HOLDOUT, HOLDOUT2, HOLDOUT3 = "dev", "test", "holdout", "holdout2", "holdout3"
-SPLITS = (DEV, TEST, HOLDOUT, HOLDOUT2, HOLDOUT3)
-FIRST_SEED = {DEV: 0, TEST: 1000, HOLDOUT: 2000, HOLDOUT2: 3000, HOLDOUT3: 4000}
+DEV, TEST, HOLDOUT, HOLDOUT2 = "dev", "test", "holdout", "holdout2"
+HOLDOUT3, HOLDOUT4 = "holdout3", "holdout4"
+SPLITS = (DEV, TEST, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4)
+FIRST_SEED = {DEV: 0, TEST: 1000, HOLDOUT: 2000, HOLDOUT2: 3000, HOLDOUT3: 4000, HOLDOUT4: 5000}
 # Whose (architecture, data) variants and extra runs a split is made of.
-RECIPES = {DEV: DEV, TEST: TEST, HOLDOUT: TEST, HOLDOUT2: TEST, HOLDOUT3: TEST}
+RECIPES = {DEV: DEV, TEST: TEST, HOLDOUT: TEST, HOLDOUT2: TEST, HOLDOUT3: TEST, HOLDOUT4: TEST}
 TEST_ONLY_ARCHITECTURES = ("gru", "seq2seq")
 TEST_ONLY_DATASETS = ("wine", "circles", "friedman", "reverse")
 # Runs per verdict: the test split is a little over a third of dev + test; the holdouts are its
 # twins.
-PER_VERDICT = {DEV: 23, TEST: 13, HOLDOUT: 13, HOLDOUT2: 13, HOLDOUT3: 13}
+PER_VERDICT = {DEV: 23, TEST: 13, HOLDOUT: 13, HOLDOUT2: 13, HOLDOUT3: 13, HOLDOUT4: 13}
