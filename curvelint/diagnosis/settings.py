@@ -97,6 +97,13 @@ class RuleSettings:
     overfit_min_points_after: int = 2
     overfit_min_share_after: float = 0.2
     overfit_min_train_fall: float = 0.02
+    # ...or, for a large rise (this share of the best or more) held over this many evaluations,
+    # by this many noise units: a short eval curve's noise is estimated from its own few points,
+    # the turn's wiggles and its early fall's curvature among them, so a wide margin on it
+    # would hide a turn every reader sees (an eval loss 40 % above its best three epochs on).
+    overfit_large_rise: float = 0.25
+    overfit_large_rise_points_after: int = 3
+    overfit_large_rise_noise_units: float = 1.0
 
     # underfitting: train and eval both end at or above this share of the training loss's
     # start (or of a random guess's loss when the number of classes is known), flat, having
@@ -211,6 +218,9 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("overfit_min_points_after", 1, 1_000_000),
     ("overfit_min_share_after", 0.0, 1.0),
     ("overfit_min_train_fall", 0.0, 1.0),
+    ("overfit_large_rise", 0.0, _INFINITY),
+    ("overfit_large_rise_points_after", 1, 1_000_000),
+    ("overfit_large_rise_noise_units", 0.0, _INFINITY),
     ("underfit_min_level_of_reference", 0.0, 1.0),
     ("schedule_over_ratio", 0.0, 1.0),
     ("underfit_plateau_by", 0.0, 1.0),

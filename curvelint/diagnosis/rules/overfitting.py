@@ -2,8 +2,9 @@
 falling — the model memorises the training set instead of learning what generalises.
 
 The best eval point is taken on the running-median trend so that one lucky evaluation does
-not set the bar; the rise must be large against the best value, beyond the eval noise, and
-last several evaluations, and the training loss must have fallen after the turn (a rise of
+not set the bar; the rise must be large against the best value, beyond the eval noise (by a
+narrower margin when it is very large and held over several evaluations), and last several
+evaluations, and the training loss must have fallen after the turn (a rise of
 both is divergence or instability, not overfitting). A Trainer run that kept its last
 evaluation as best by its task metric is not overfitting by the loss (see :mod:`selection`).
 """
@@ -50,8 +51,20 @@ def clear_turn(context: RunContext, curve: Curve) -> bool:
         turn.points_after < settings.overfit_min_points_after
         or 1.0 - curve.share_of_steps(turn.best_step) < settings.overfit_min_share_after
         or turn.rise_relative < settings.overfit_min_rise
-        or turn.rise_noise_units < settings.overfit_min_rise_noise_units
+        or turn.rise_noise_units < noise_units_needed(settings, turn)
     )
+
+
+def noise_units_needed(settings: RuleSettings, turn: EvalTurn) -> float:
+    """The rise's margin over the noise: the usual one, or a narrower one for a large rise
+    held over several evaluations (the noise of a short curve is itself a rough estimate)."""
+    large = (
+        turn.rise_relative >= settings.overfit_large_rise
+        and turn.points_after >= settings.overfit_large_rise_points_after
+    )
+    if large:
+        return min(settings.overfit_min_rise_noise_units, settings.overfit_large_rise_noise_units)
+    return settings.overfit_min_rise_noise_units
 
 
 def train_fall(train: Curve, step: int) -> float:
@@ -107,7 +120,7 @@ class TurnReading:
         """How clearly the rise passed overfitting's margins, against the best and the noise."""
         return min(
             margin_confidence(self.turn.rise_relative, settings.overfit_min_rise),
-            margin_confidence(self.turn.rise_noise_units, settings.overfit_min_rise_noise_units),
+            margin_confidence(self.turn.rise_noise_units, noise_units_needed(settings, self.turn)),
         )
 
 

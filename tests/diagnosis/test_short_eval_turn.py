@@ -1,0 +1,64 @@
+"""A short eval curve that turned up by a large share and stayed up is overfitting, even though
+its noise, estimated from its own nine points, is wide.
+
+Keras runs of a few epochs are where overfitting is most often seen first: the eval loss
+bottoms out, then sits 40 % above its best for the last three epochs while the training loss
+keeps falling. The noise estimate of such a curve includes the turn's own wiggles and the
+curvature of its early fall, so the usual margin (1.5 noise units) hid it. A large rise held
+over several evaluations passes at 1 noise unit; a moderate rise, or one of two evaluations,
+still needs the usual margin. Checked on curves built for it, then on the real run that
+showed it (a public corpus run, skipped when ../shared is absent).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from curvelint.diagnosis import Diagnosis, Verdict
+from curvelint.judging import judge_run
+from curvelint.runs import read_runs
+from tests.diagnosis.helpers import diagnose_curves, finding
+
+EPOCHS = np.arange(9)
+TRAIN = 0.08 + 0.85 * np.exp(-0.55 * EPOCHS)  # falls all run, 0.93 → 0.09
+PLANT_DISEASE = (
+    Path(__file__).resolve().parents[3] / "shared/corpus/public/keras_csv/plant-disease-galexy"
+)
+
+
+def _diagnose(evals: list[float]) -> Diagnosis:
+    return diagnose_curves({"train/loss": (EPOCHS, TRAIN), "eval/loss": (EPOCHS, np.array(evals))})
+
+
+def test_a_large_rise_held_for_three_evaluations_is_overfitting() -> None:
+    """Best 0.136 at epoch 5, then 0.155, 0.22, 0.19: +40 % at about 1.2 noise units."""
+    diagnosis = _diagnose([0.55, 0.42, 0.27, 0.175, 0.18, 0.136, 0.155, 0.22, 0.19])
+    assert diagnosis.verdict is Verdict.OVERFITTING
+    evidence = finding(diagnosis, "overfitting").evidence
+    assert 1.0 <= float(evidence["rise_noise_units"]) < 1.5  # passed on the narrower margin
+    assert float(evidence["rise_relative"]) > 0.25
+    assert evidence["points_after"] == 3
+    assert "lowest 0.136 at step 5, then +40 % to final level 0.19" in diagnosis.reason
+
+
+def test_the_same_rise_over_two_evaluations_needs_the_usual_margin() -> None:
+    diagnosis = _diagnose([0.55, 0.42, 0.27, 0.175, 0.18, 0.16, 0.136, 0.20, 0.19])
+    assert diagnosis.verdict is not Verdict.OVERFITTING
+
+
+def test_a_moderate_rise_at_the_same_margin_is_not_overfitting() -> None:
+    """+16 % over three evaluations at about 1 noise unit: within what such a curve wanders."""
+    diagnosis = _diagnose([0.55, 0.40, 0.29, 0.20, 0.17, 0.14, 0.158, 0.17, 0.163])
+    assert diagnosis.verdict is not Verdict.OVERFITTING
+
+
+@pytest.mark.skipif(not PLANT_DISEASE.is_dir(), reason="needs ../shared/corpus/public")
+def test_the_public_keras_run_that_showed_it_reads_overfitting() -> None:
+    """Keras CSVLogger, 9 epochs: val_loss 0.136 at epoch 5, then 0.154, 0.220, 0.190."""
+    (run,) = read_runs([PLANT_DISEASE]).runs
+    diagnosis = judge_run(run).diagnosis
+    assert diagnosis.verdict is Verdict.OVERFITTING
+    assert "lowest 0.1358 at epoch 5, then +40 % to final level 0.1896" in diagnosis.reason
