@@ -49,6 +49,7 @@ def test_a_labelled_split_is_judged_as_logged_and_under_every_variant(tmp_path: 
     (split / "labels.csv").write_text(f"{header}\n{row}\n")
     (judged,) = list(judge_split(split))
     assert (judged.label, judged.logged) == ("diverged", "diverged")
+    assert judged.run == f"split/{RUN}"  # the labelled run, not a sub-folder such as version_0
     assert set(judged.variants) == set(VARIANTS)
     assert all(verdict is not None for verdict in judged.variants.values())
     lines = summary([judged])

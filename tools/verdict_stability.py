@@ -88,7 +88,7 @@ def judge_split(split: Path) -> Iterator[Judged]:
         variants = {
             name: _verdict(run.name, make(ordered), metadata) for name, make in VARIANTS.items()
         }
-        yield Judged(run.name, label.verdict.value, logged, variants)
+        yield Judged(f"{split.name}/{label.name}", label.verdict.value, logged, variants)
 
 
 def summary(judged: Sequence[Judged]) -> list[str]:
