@@ -123,3 +123,43 @@ def test_real_whisper_runs_selected_by_wer_keep_the_checkpoint_the_trainer_kept(
         assert "where wer/eval was best" in found["best_checkpoint"].message, name
         assert found["best_checkpoint"].severity.value == "info", name
         assert "early_stopping" not in found, name
+
+
+def _early_checkpoint(evals: list[float]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """An early checkpoint of a long run: train still falling steadily (logged every 50
+    steps), four evaluations every 500."""
+    steps = np.arange(50, 2001, 50)
+    train = 0.55 * np.exp(-steps / 2500) + np.random.default_rng(1).normal(0.0, 0.004, 40)
+    return {"train/loss": (steps, train), "eval/loss": (np.arange(500, 2001, 500), np.array(evals))}
+
+
+PLAN = {"global_step": 2000, "max_steps": 35050}
+
+
+def test_an_early_checkpoint_whose_last_evaluation_is_its_best_is_not_converged() -> None:
+    """Four evaluations cannot pass the late line's significance test; a run stopped at 5.7 %
+    of its plan with the last one 21 % below the best before still had steps that paid."""
+    diagnosis = diagnose_curves(_early_checkpoint([0.252, 0.265, 0.245, 0.193]), PLAN)
+    assert diagnosis.verdict is Verdict.NOT_CONVERGED
+    planned = "stopped at step 2,000 of the 35,050 its Trainer planned (5.7 %), still improving"
+    assert planned in diagnosis.reason
+    assert "last evaluation was its best, 0.193 at step 2,000, 21 % below its best before" in (
+        diagnosis.reason
+    )
+
+
+def test_the_same_curves_without_a_plan_or_with_an_earlier_best_are_not() -> None:
+    finished = diagnose_curves(_early_checkpoint([0.252, 0.265, 0.245, 0.193]), {})
+    earlier_best = diagnose_curves(_early_checkpoint([0.252, 0.265, 0.193, 0.245]), PLAN)
+    assert Verdict.NOT_CONVERGED not in (finished.verdict, earlier_best.verdict)
+
+
+@pytest.mark.skipif(not (CORPUS / "trainer_state" / "trocr-mohammed").is_dir(), reason="corpus")
+def test_the_public_trocr_checkpoint_reads_not_converged() -> None:
+    """TrOCR fine-tune saved at step 2,000 of 35,050: eval 0.252, 0.265, 0.245, 0.193."""
+    (run,) = read_runs([CORPUS / "trainer_state" / "trocr-mohammed"]).runs
+    diagnosis = judge_run(run).diagnosis
+    assert diagnosis.verdict is Verdict.NOT_CONVERGED
+    assert "0.1926 at step 2,000 (epoch 1.4), 21 % below its best before (0.2446)" in (
+        diagnosis.reason
+    )
