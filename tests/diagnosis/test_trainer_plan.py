@@ -148,6 +148,18 @@ def test_an_early_checkpoint_whose_last_evaluation_is_its_best_is_not_converged(
     )
 
 
+def test_a_checkpoint_whose_training_loss_has_levelled_off_is_not_converged_too() -> None:
+    """The eval loss still reached a new low at the last evaluation of a run cut short; the
+    training loss had flattened: the planned steps were still paying on held-out data."""
+    curves = _early_checkpoint([0.252, 0.265, 0.245, 0.193])
+    steps = curves["train/loss"][0]
+    levelled = 0.2 + 0.35 * np.exp(-steps / 250) + np.random.default_rng(2).normal(0, 0.004, 40)
+    curves["train/loss"] = (steps, levelled)
+    diagnosis = diagnose_curves(curves, PLAN)
+    assert diagnosis.verdict is Verdict.NOT_CONVERGED
+    assert diagnosis.findings[0].evidence["eval_points"] == 4
+
+
 def test_the_same_curves_without_a_plan_or_with_an_earlier_best_are_not() -> None:
     finished = diagnose_curves(_early_checkpoint([0.252, 0.265, 0.245, 0.193]), {})
     earlier_best = diagnose_curves(_early_checkpoint([0.252, 0.265, 0.193, 0.245]), PLAN)

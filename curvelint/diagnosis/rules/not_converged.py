@@ -6,10 +6,11 @@ the steps must fall by a visible share of the final level, or of the whole fall 
 loss falling in a straight line from start to end), but not by a negligible share of that
 fall (a memorising loss creeping towards zero); and by more than twice its standard error.
 The eval loss, when logged, must be improving too: a training loss that still falls while
-eval has flattened gains nothing. A run its Trainer stopped short of ``max_steps`` is also
-still improving when its training loss is and its last evaluation is its best yet: a few
-evaluations of an early checkpoint cannot pass the line's significance test, but the steps
-still planned were paying when it stopped.
+eval has flattened gains nothing. A run its Trainer stopped short of ``max_steps`` (an
+early checkpoint, a job that hit its time limit) is also still improving when its last
+evaluation is its best yet and the eval line falls: a few evaluations of an early checkpoint
+cannot pass the line's significance test, but the steps still planned were paying when it
+stopped.
 """
 
 from __future__ import annotations
@@ -97,12 +98,13 @@ def check_not_converged(context: RunContext) -> Finding | None:
         return None  # a learning rate decayed to ~0: more steps would gain nothing
     evals = context.eval
     if evals is not None and evals.count >= context.settings.min_eval_points:
-        falling = late_trend(curve, context.settings.late_share).gain > 0
-        if falling and not still_improving(context, evals) and _cut_short_at_its_best(context):
-            return _cut_short_finding(context, curve, evals)
-        if not (falling and still_improving(context, evals)):
+        train_falling = late_trend(curve, context.settings.late_share).gain > 0
+        if train_falling and still_improving(context, evals):
+            judged = evals
+        elif cut_short_at_its_best(context, curve, evals):
+            return _cut_short_finding(context, evals)
+        else:
             return None
-        judged = evals
     elif still_improving(context, curve):
         judged = curve
     else:
@@ -136,54 +138,53 @@ def check_not_converged(context: RunContext) -> Finding | None:
     )
 
 
-def _cut_short_at_its_best(context: RunContext) -> bool:
-    """Stopped short of its plan with the training loss still improving clearly and the last
-    evaluation strictly the best so far."""
-    train, evals = context.train, context.eval
-    if train is None or evals is None or evals.count < 2 or not cut_short(context.metadata):
+def cut_short_at_its_best(context: RunContext, train: Curve, evals: Curve) -> bool:
+    """Stopped short of its plan with its last evaluation strictly the best so far and the
+    eval line falling, the training loss not clearly rising."""
+    if not cut_short(context.metadata):
         return False
-    return bool(evals.values[-1] < np.min(evals.values[:-1])) and still_improving(context, train)
+    settings = context.settings
+    eval_late = late_trend(evals, settings.late_share)
+    train_late = late_trend(train, settings.late_share)
+    return (
+        bool(evals.values[-1] < np.min(evals.values[:-1]))
+        and eval_late.gain > 0
+        and train_late.gain >= -settings.not_converged_noise_units * train_late.error
+    )
 
 
-def _cut_short_finding(context: RunContext, train: Curve, evals: Curve) -> Finding:
-    """A run cut short while still reaching new lows (see the module docstring)."""
+def _cut_short_finding(context: RunContext, evals: Curve) -> Finding:
+    """A run cut short while still reaching new lows (see the module docstring). Were the eval
+    curve flat, its last evaluation would be its best one time in ``count``: the confidence."""
     last, before = float(evals.values[-1]), float(np.min(evals.values[:-1]))
     drop = (before - last) / abs(before) if before else 0.0
     done = metadata_int(context.metadata, "global_step") or 0
     planned = metadata_int(context.metadata, "max_steps") or 0
     share = share_done(context.metadata) or 0.0
-    late = late_trend(train, context.settings.late_share)
-    quoted, yardstick, key = late_change_words(context, train)
     message = (
         f"the run stopped at step {done:,} of the {planned:,} its Trainer planned "
         f"({percent(share)}), still improving: {evals.name}'s last evaluation was its best, "
         f"{number(evals.logged(last))} at {context.where(int(evals.steps[-1]))}, "
-        f"{percent(drop)} below its best before ({number(evals.logged(before))}), and "
-        f"{train.name}'s fitted line fell {number(late.gain)} over the last "
-        f"{percent(context.settings.late_share)} of the steps ({percent(quoted)} of its "
-        f"{_yardstick_text(train, yardstick)})."
+        f"{percent(drop)} below its best before ({number(evals.logged(before))})."
     )
     evidence: dict[str, EvidenceValue] = {
         "global_step": done,
         "max_steps": planned,
         "share_done": share,
+        "eval_points": evals.count,
         "eval_last": evals.logged(last),
         "eval_best_before": evals.logged(before),
         "eval_drop_of_best_before": drop,
-        "late_gain": late.gain,
-        key: quoted,
-        "late_share": context.settings.late_share,
-        "final_level": train.logged(train.final()),
-        "start_level": train.logged(train.start()),
     }
+    confidence = round(min(0.9, max(0.5, 1.0 - 1.0 / evals.count)), 2)
     return Finding(
         CODE,
         Severity.WARNING,
-        margin_confidence(late.gain / late.error if late.error > 0 else 10.0, 2.0),
+        confidence,
         message,
         advice.NOT_CONVERGED,
         evidence,
-        series=train.name,
+        series=evals.name,
     )
 
 

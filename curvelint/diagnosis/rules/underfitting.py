@@ -31,7 +31,7 @@ from curvelint.analysis.levels import (
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
-from curvelint.diagnosis.rules.not_converged import still_improving
+from curvelint.diagnosis.rules.not_converged import cut_short_at_its_best, still_improving
 from curvelint.diagnosis.wording import number, percent
 
 CODE = Verdict.UNDERFITTING.value
@@ -109,6 +109,14 @@ def _converged_hard_task(context: RunContext, curve: Curve, lowest: float) -> bo
     return curve.share_of_steps(int(curve.steps[lowest_index])) >= 1.0 - AT_THE_END_SHARE
 
 
+def _improving(context: RunContext, train: Curve, judged: Curve) -> bool:
+    """The judged curve still improves: not flat (a run cut short of its plan while its eval
+    loss still reached new lows is not converged, whatever the line's significance)."""
+    if still_improving(context, judged):
+        return True
+    return judged is not train and cut_short_at_its_best(context, train, judged)
+
+
 def _accuracy_words(context: RunContext, learned: float | None) -> str:
     if learned is None or context.chance is None:
         return ""
@@ -136,7 +144,7 @@ def check_underfitting(context: RunContext) -> Finding | None:
     evals = context.eval
     if evals is not None and evals.count >= settings.min_eval_points:
         curves.append(evals)
-    if still_improving(context, curves[-1]):
+    if _improving(context, train, curves[-1]):
         return None
     if len(curves) > 1 and _generalisation_gap(train, curves[-1], settings.underfit_max_eval_gap):
         return None

@@ -34,6 +34,7 @@ from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.learning_undone import check_learning_undone
 from curvelint.diagnosis.rules.loss_spikes import large_spikes
+from curvelint.diagnosis.rules.not_converged import MEANINGFUL_FINAL_OF_SCALE
 from curvelint.diagnosis.rules.overfitting import check_overfitting
 from curvelint.diagnosis.rules.rebound import find_rebound
 from curvelint.diagnosis.wording import number, percent, times
@@ -110,8 +111,13 @@ def _erratic(context: RunContext, curve: Curve) -> Finding | None:
         of_level >= settings.unstable_wild_of_level and of_start >= settings.unstable_wild_of_start
     )
     # An eval loss averages the whole eval set and does not memorise its way to zero: swings
-    # this large against its level are the model's, however high it started.
-    eval_wild = curve is context.eval and of_level >= settings.unstable_eval_spread_of_level
+    # this large against its level are the model's, however high it started — unless it did
+    # reach ~zero (a solved task: eval accuracy 1.0), where any wobble is a large share.
+    eval_wild = (
+        curve is context.eval
+        and of_level >= settings.unstable_eval_spread_of_level
+        and abs(level) >= MEANINGFUL_FINAL_OF_SCALE * scale_of(curve)
+    )
     if of_level < settings.unstable_spread_of_level or (
         of_start < settings.unstable_spread_of_start and not eval_wild
     ):
