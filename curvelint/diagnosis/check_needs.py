@@ -34,11 +34,19 @@ def _train_loss(context: RunContext) -> str | None:
     return None
 
 
+def _no_eval(context: RunContext) -> str:
+    """Why there is no eval curve to compare with: none logged, or it stands in for the
+    training loss the run did not log."""
+    if context.judged_by_eval_alone:
+        return "no training loss logged: the eval loss stands in for it"
+    return "no eval loss logged"
+
+
 def _eval_loss(context: RunContext) -> str | None:
     """The eval loss with enough points (the gap rules, underfitting's second curve)."""
     minimum = context.settings.min_eval_points
     if context.eval_series is None:
-        return "no eval loss logged"
+        return _no_eval(context)
     count = context.eval.count if context.eval is not None else 0
     return f"fewer than {minimum} eval points ({count} finite)" if count < minimum else None
 
@@ -47,8 +55,10 @@ def _judged_eval(context: RunContext) -> str | None:
     """The eval loss, else the main eval metric, with enough points (overfitting's curve)."""
     if judged_eval(context) is not None:
         return None
-    if context.eval_series is None and context.eval_metric_series is None:
-        return "no eval loss logged"
+    if context.judged_by_eval_alone or (
+        context.eval_series is None and context.eval_metric_series is None
+    ):
+        return _no_eval(context)
     minimum = context.settings.min_eval_points
     counts = [c.count for c in (context.eval, context.eval_metric) if c is not None]
     return f"fewer than {minimum} eval points ({max(counts, default=0)} finite)"
@@ -227,7 +237,7 @@ def cut_short(context: RunContext, verdict: Verdict) -> str | None:
 def best_checkpoint(context: RunContext, verdict: Verdict) -> str | None:
     if kept_checkpoint_step(context.metadata) is None:
         return "no best_model_checkpoint logged (a Trainer state names it)"
-    return "no eval loss logged" if context.eval is None else None
+    return _no_eval(context) if context.eval is None else None
 
 
 def selection_metric(context: RunContext, verdict: Verdict) -> str | None:

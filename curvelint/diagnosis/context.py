@@ -52,9 +52,34 @@ class RunContext:
 
     @cached_property
     def train_series(self) -> SeriesAnalysis | None:
-        """The training objective: the train loss, else a lower-is-better train metric
-        (an MLflow MAE) — or, for a policy-gradient run (GRPO, PPO) whose loss sits near zero by
-        design, its reward, which is what such a run is judged by."""
+        """The curve the run is judged by: its training objective, else — when that is absent
+        or too short to show a shape while the eval loss is not (a Lightning run that logged
+        only ``val_loss``, a Trainer that evaluated far more often than it logged) — the eval
+        loss alone (see :attr:`judged_by_eval_alone`)."""
+        own = self._training_objective
+        evals = self._eval_loss
+        minimum = self.settings.min_loss_points
+        if evals is None or evals.n_finite < minimum:
+            return own
+        if own is None or (is_loss(own.metric) and own.n_finite < minimum):
+            return evals
+        return own
+
+    @property
+    def judged_by_eval_alone(self) -> bool:
+        """The run is judged by its eval loss, standing in for a training loss it lacks."""
+        return self.train_series is not None and self.train_series is self._eval_loss
+
+    @property
+    def judged_loss_words(self) -> str:
+        """``the training loss``, or ``the eval loss`` when it stands in for one."""
+        return "the eval loss" if self.judged_by_eval_alone else "the training loss"
+
+    @cached_property
+    def _training_objective(self) -> SeriesAnalysis | None:
+        """The train loss, else a lower-is-better train metric (an MLflow MAE) — or, for a
+        policy-gradient run (GRPO, PPO) whose loss sits near zero by design, its reward,
+        which is what such a run is judged by."""
         loss = self.analysis.main_loss(TRAIN)
         reward = self.analysis.series(REWARD, TRAIN)
         if loss is not None and reward is not None and _near_zero_by_design(loss):
@@ -67,9 +92,14 @@ class RunContext:
         return None
 
     @cached_property
-    def eval_series(self) -> SeriesAnalysis | None:
-        """The eval loss (a test loss when the run has no eval split)."""
+    def _eval_loss(self) -> SeriesAnalysis | None:
         return self.analysis.main_loss(EVAL) or self.analysis.main_loss(TEST)
+
+    @cached_property
+    def eval_series(self) -> SeriesAnalysis | None:
+        """The eval loss (a test loss when the run has no eval split), None when it stands in
+        for the training loss."""
+        return None if self.judged_by_eval_alone else self._eval_loss
 
     @cached_property
     def eval_metric_series(self) -> SeriesAnalysis | None:

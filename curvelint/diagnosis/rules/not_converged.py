@@ -219,7 +219,7 @@ def _projection(
         evidence["projection_low"], evidence["projection_high"] = interval.low, interval.high
         bounds = f" ({number(interval.low)}–{number(interval.high)})"
     return (
-        f"; the training loss's fitted {trend.model.replace('_', ' ')} curve projects "
+        f"; {context.judged_loss_words}'s fitted {trend.model.replace('_', ' ')} curve projects "
         f"{number(trend.projection)}{bounds} at {context.where(trend.projection_step)}"
     )
 

@@ -25,7 +25,10 @@ CODE = Verdict.OVERFITTING.value
 
 
 def judged_eval(context: RunContext) -> Curve | None:
-    """The eval loss if it has enough points, else the main eval metric, else None."""
+    """The eval loss if it has enough points, else the main eval metric, else None (also
+    when the eval loss stands in for a training loss the run did not log)."""
+    if context.judged_by_eval_alone:
+        return None
     minimum = context.settings.min_eval_points
     for curve in (context.eval, context.eval_metric):
         if curve is not None and curve.count >= minimum:

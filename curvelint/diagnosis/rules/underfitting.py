@@ -45,7 +45,7 @@ def _reference(context: RunContext) -> tuple[float, str] | None:
         return chance.loss, f"a random guess's ln {chance.classes} = {number(chance.loss)}"
     if train is None:
         return None
-    return scale_of(train), f"the training loss's start level {number(scale_of(train))}"
+    return scale_of(train), f"{context.judged_loss_words}'s start level {number(scale_of(train))}"
 
 
 def _describe(curve: Curve, reference: float) -> str:

@@ -1,0 +1,66 @@
+"""A run that logged only its eval loss (a Lightning module that logs ``val_loss`` alone), or
+whose training loss is too short to show a shape while its eval loss is not (a Trainer that
+evaluated far more often than it logged), is judged by its eval loss instead of being called
+insufficient data; overfitting and the train/eval gap, which need both curves, say why they
+were skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from curvelint.analysis import analyze_frame
+from curvelint.diagnosis import Verdict, diagnose_run
+from curvelint.diagnosis.checks import checks_of
+from curvelint.judging import judge_run
+from curvelint.runs import read_runs
+from tests.diagnosis.helpers import diagnose_curves
+from tests.synthetic import series_frame
+
+EPOCHS = np.arange(10)
+DENTAL_XRAY = Path(__file__).resolve().parents[3] / "shared/corpus/public/lightning_csv/dental-xray"
+
+
+def test_a_run_that_logged_only_a_falling_eval_loss_is_judged_by_it() -> None:
+    """val_loss 2.27 → 1.88 over 10 epochs, still falling 1.2 % an epoch: not converged."""
+    evals = 1.6 + 0.67 * np.exp(-EPOCHS / 12)
+    diagnosis = diagnose_curves({"eval/loss": (EPOCHS, evals)})
+    assert diagnosis.verdict is Verdict.NOT_CONVERGED
+    assert diagnosis.reason.startswith("loss/eval still falling at the end")
+    assert "the eval loss's fitted" in diagnosis.reason  # not "the training loss's"
+
+
+def test_an_eval_loss_that_settled_is_healthy_and_overfitting_says_why_it_was_skipped() -> None:
+    evals = 0.3 + 1.9 * np.exp(-EPOCHS / 1.5)
+    analysis = analyze_frame(series_frame({"eval/loss": (EPOCHS, evals)}, run="run"))["run"]
+    diagnosis = diagnose_run(analysis, {})
+    assert diagnosis.verdict is Verdict.HEALTHY
+    why = {check.id: check.reason for check in checks_of(analysis, {}, diagnosis)}
+    assert why["overfitting"] == "no training loss logged: the eval loss stands in for it"
+
+
+def test_three_train_points_beside_thirty_evaluations_are_judged_by_the_evaluations() -> None:
+    steps = np.arange(50, 1501, 50)
+    evals = 0.5 + 3.8 * np.exp(-steps / 400)
+    curves = {
+        "train/loss": (np.array([500, 1000, 1500]), np.array([1.2, 0.7, 0.6])),
+        "eval/loss": (steps, evals),
+    }
+    assert diagnose_curves(curves).verdict is not Verdict.INSUFFICIENT_DATA
+
+
+def test_too_few_points_on_both_is_still_insufficient_data() -> None:
+    curves = {"train/loss": (np.arange(3), np.array([1.0, 0.8, 0.7]))}
+    curves["eval/loss"] = (np.arange(3), np.array([1.1, 0.9, 0.85]))
+    assert diagnose_curves(curves).verdict is Verdict.INSUFFICIENT_DATA
+
+
+@pytest.mark.skipif(not DENTAL_XRAY.is_dir(), reason="needs ../shared/corpus/public")
+def test_the_public_lightning_run_with_two_train_points_reads_stuck() -> None:
+    """2 train points, 5 evaluations: val_loss 0.762 → 0.728 above ln 2, accuracy 0.555."""
+    (run,) = read_runs([DENTAL_XRAY]).runs
+    diagnosis = judge_run(run).diagnosis
+    assert diagnosis.verdict is Verdict.STUCK
+    assert diagnosis.reason.startswith("loss/eval stayed at its initial level")
