@@ -4,7 +4,9 @@ Files are grouped the way the tools that wrote them do:
 
 * TensorBoard: a directory of event files is a run; ``train/``, ``validation/`` and ``eval/``
   sub-directories (Keras' callback, TF Estimators) join their parent's run, the split taken
-  from the folder. Header-only and hparams-only files come out of the reader as empty.
+  from the folder, and so do the ``<main tag>_<key>/`` sub-directories torch's
+  ``add_scalars`` writes (:mod:`~curvelint.readers.add_scalars_folders`). Header-only and
+  hparams-only files come out of the reader as empty.
 * Hugging Face Trainer: an output directory with ``trainer_state.json`` at its root and/or in
   ``checkpoint-N/`` is one run. The TensorBoard logs the Trainer writes below it
   (``runs/<date>_<host>/``) hold the same curves: they are that run's companions, not a run.
@@ -27,7 +29,7 @@ from typing import Any
 
 from curvelint.errors import CurvelintError
 from curvelint.formats import formats_read
-from curvelint.readers import BY_NAME, READERS, keras_csv, tensorboard
+from curvelint.readers import BY_NAME, READERS, add_scalars_folders, keras_csv, tensorboard
 from curvelint.readers.base import Reader, Skipped
 
 
@@ -137,7 +139,26 @@ def _group(files: Sequence[Path], skipped: list[Skipped]) -> dict[tuple[str, Pat
             skipped.append(Skipped(str(path), "", why))
         else:
             _note_if_unreadable(path, skipped)
+    _join_add_scalars_folders(groups)
     return groups
+
+
+def _join_add_scalars_folders(groups: dict[tuple[str, Path], list[Path]]) -> None:
+    """An event folder whose files ``add_scalars`` wrote joins the run of the folder above
+    it, when that folder holds the writer's own event file; deepest folders first."""
+    event_folders = sorted(
+        (location for kind, location in groups if kind == tensorboard.NAME),
+        key=lambda location: (-len(location.parts), str(location)),
+    )
+    for location in event_folders:
+        above = (tensorboard.NAME, location.parent)
+        files = groups[(tensorboard.NAME, location)]
+        writer_files = above in groups and any(
+            path.parent == location.parent for path in groups[above]
+        )
+        in_folder = all(path.parent == location for path in files)
+        if writer_files and in_folder and add_scalars_folders.main_tag(files):
+            groups[above].extend(groups.pop((tensorboard.NAME, location)))
 
 
 def _note_if_unreadable(path: Path, skipped: list[Skipped]) -> None:

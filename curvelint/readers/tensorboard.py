@@ -5,7 +5,9 @@ scalars (``tf.summary.scalar``), with no sampling. Histograms, images, text, gra
 hparams are counted in ``metadata``, not read as curves. One run's files (a resumed run,
 Keras' ``train/`` and ``validation/`` folders) are merged in file-name order; points that a
 restarted job orphaned (``SessionLog.START``, torch's ``purge_step``) are purged exactly as
-TensorBoard purges them (:mod:`~curvelint.readers.event_restarts`), folder by folder.
+TensorBoard purges them (:mod:`~curvelint.readers.event_restarts`), folder by folder. Files
+torch's ``add_scalars`` wrote into ``<main tag>_<key>/`` sub-folders read as series
+``<main tag>/<key>`` (:mod:`~curvelint.readers.add_scalars_folders`).
 
 Two series are axes or placeholders rather than curves, and leave the frame with a note:
 an ``epoch`` scalar (HF Trainer's ``train/epoch``, Lightning's ``epoch``) fills the ``epoch``
@@ -26,7 +28,7 @@ import numpy as np
 from curvelint.errors import UnreadableError
 from curvelint.frame_columns import Coded, FrameColumns, code_dtype
 from curvelint.names import canonical, folder_split
-from curvelint.readers import keras_tags
+from curvelint.readers import add_scalars_folders, keras_tags
 from curvelint.readers.base import EPOCH_TAGS, ColumnsRead, ReadResult, Skipped
 from curvelint.readers.event_file import EventFile, read_event_file
 from curvelint.readers.event_restarts import describe, orphaned, purges
@@ -77,7 +79,11 @@ def read_columns(paths: Sequence[Path], *, verify: bool = False) -> ColumnsRead:
     if not any(event_file.records for event_file in files):
         raise UnreadableError(_unreadable_message(files))
     _purge_orphans(files, notes)
-    parts = [_file_columns(event_file, notes) for event_file in files]
+    main_tags = _add_scalars_main_tags([event_file.path for event_file in files])
+    parts = [
+        _file_columns(event_file, notes, main_tags.get(event_file.path.parent, ""))
+        for event_file in files
+    ]
     result = ColumnsRead(concat_columns(parts), skipped, _metadata(files), notes)
     _keras_units(result)
     return result
@@ -100,6 +106,19 @@ def _keras_units(result: ColumnsRead) -> None:
         )
 
 
+def _add_scalars_main_tags(paths: list[Path]) -> dict[Path, str]:
+    """Each sub-folder ``add_scalars`` wrote, beside the writer's own files: its main tag."""
+    folders: dict[Path, list[Path]] = {}
+    for path in paths:
+        folders.setdefault(path.parent, []).append(path)
+    found = {
+        folder: add_scalars_folders.main_tag(folder_paths)
+        for folder, folder_paths in folders.items()
+        if folder.parent in folders
+    }
+    return {folder: tag for folder, tag in found.items() if tag}
+
+
 def _unreadable_message(files: list[EventFile]) -> str:
     if not files:
         return "no TensorBoard event files given"
@@ -108,17 +127,21 @@ def _unreadable_message(files: list[EventFile]) -> str:
     return f"{first.path}: {first.why}{others}"
 
 
-def _file_columns(event_file: EventFile, notes: list[str]) -> FrameColumns:
-    """One file's points as schema columns; the epoch series becomes the epoch column."""
+def _file_columns(event_file: EventFile, notes: list[str], main_tag: str = "") -> FrameColumns:
+    """One file's points as schema columns; the epoch series becomes the epoch column; in a
+    sub-folder ``add_scalars`` wrote, ``main_tag``'s series is named after its key too."""
     split = folder_split(event_file.path.parent.name)
     name = event_file.path.name
+    tags = event_file.tags
+    if main_tag:
+        tags = add_scalars_folders.series_tags(tags, event_file.path.parent.name, main_tag)
     codes = event_file.codes
-    epoch_tags = np.array([canonical(tag, split)[0] == EPOCH_METRIC for tag in event_file.tags])
+    epoch_tags = np.array([canonical(tag, split)[0] == EPOCH_METRIC for tag in tags])
     is_epoch = epoch_tags[codes] if epoch_tags.any() else np.zeros(len(codes), dtype=bool)
     placeholder = _hp_metric_placeholders(event_file)
     epochs = _epochs(event_file.steps, event_file.values, is_epoch)
     if is_epoch.any():
-        logged = sorted({event_file.tags[code] for code in np.unique(codes[is_epoch]).tolist()})
+        logged = sorted({tags[code] for code in np.unique(codes[is_epoch]).tolist()})
         count = int(is_epoch.sum())
         notes.append(
             f"{name}: {_points(count)} of {', '.join(map(repr, logged))} "
@@ -137,7 +160,7 @@ def _file_columns(event_file: EventFile, notes: list[str]) -> FrameColumns:
     if not keep.all():
         columns = [column[keep] for column in columns]
     return build_columns(
-        tag=_tag_column(columns[0], event_file.tags),
+        tag=_tag_column(columns[0], tags),
         step=columns[1],
         value=columns[2],
         epoch=columns[3],
