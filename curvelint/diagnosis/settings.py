@@ -104,6 +104,10 @@ class RuleSettings:
     overfit_large_rise: float = 0.25
     overfit_large_rise_points_after: int = 3
     overfit_large_rise_noise_units: float = 1.0
+    # ...and a rise this far beyond the noise (units), held as long, needs only this share of
+    # the best: an eval loss climbing 9 % over seven epochs at 6 noise units is no wobble.
+    overfit_clear_rise_noise_units: float = 3.0
+    overfit_clear_rise: float = 0.05
 
     # underfitting: train and eval both end at or above this share of the training loss's
     # start (or of a random guess's loss when the number of classes is known), flat, having
@@ -221,6 +225,8 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("overfit_large_rise", 0.0, _INFINITY),
     ("overfit_large_rise_points_after", 1, 1_000_000),
     ("overfit_large_rise_noise_units", 0.0, _INFINITY),
+    ("overfit_clear_rise_noise_units", 0.0, _INFINITY),
+    ("overfit_clear_rise", 0.0, _INFINITY),
     ("underfit_min_level_of_reference", 0.0, 1.0),
     ("schedule_over_ratio", 0.0, 1.0),
     ("underfit_plateau_by", 0.0, 1.0),

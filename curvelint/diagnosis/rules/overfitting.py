@@ -2,10 +2,11 @@
 falling — the model memorises the training set instead of learning what generalises.
 
 The best eval point is taken on the running-median trend so that one lucky evaluation does
-not set the bar; the rise must be large against the best value, beyond the eval noise (by a
-narrower margin when it is very large and held over several evaluations), and last several
-evaluations, and the training loss must have fallen after the turn (a rise of
-both is divergence or instability, not overfitting). A Trainer run that kept its last
+not set the bar; the rise must be large against the best value and beyond the eval noise (a
+rise held over several evaluations may trade one margin for the other: a very large one needs
+less of the noise, one far beyond the noise less of the best), and last several evaluations,
+and the training loss must have fallen after the turn (a rise of both is divergence or
+instability, not overfitting). A Trainer run that kept its last
 evaluation as best by its task metric is not overfitting by the loss (see :mod:`selection`).
 """
 
@@ -53,19 +54,28 @@ def clear_turn(context: RunContext, curve: Curve) -> bool:
     return not (
         turn.points_after < settings.overfit_min_points_after
         or 1.0 - curve.share_of_steps(turn.best_step) < settings.overfit_min_share_after
-        or turn.rise_relative < settings.overfit_min_rise
+        or turn.rise_relative < rise_needed(settings, turn)
         or turn.rise_noise_units < noise_units_needed(settings, turn)
     )
+
+
+def _held(settings: RuleSettings, turn: EvalTurn) -> bool:
+    """The rise lasted the evaluations that let one margin be traded for the other."""
+    return turn.points_after >= settings.overfit_large_rise_points_after
+
+
+def rise_needed(settings: RuleSettings, turn: EvalTurn) -> float:
+    """The rise's share of the best: the usual one, or a smaller one for a rise held over
+    several evaluations far beyond the noise."""
+    if _held(settings, turn) and turn.rise_noise_units >= settings.overfit_clear_rise_noise_units:
+        return min(settings.overfit_min_rise, settings.overfit_clear_rise)
+    return settings.overfit_min_rise
 
 
 def noise_units_needed(settings: RuleSettings, turn: EvalTurn) -> float:
     """The rise's margin over the noise: the usual one, or a narrower one for a large rise
     held over several evaluations (the noise of a short curve is itself a rough estimate)."""
-    large = (
-        turn.rise_relative >= settings.overfit_large_rise
-        and turn.points_after >= settings.overfit_large_rise_points_after
-    )
-    if large:
+    if _held(settings, turn) and turn.rise_relative >= settings.overfit_large_rise:
         return min(settings.overfit_min_rise_noise_units, settings.overfit_large_rise_noise_units)
     return settings.overfit_min_rise_noise_units
 
@@ -122,7 +132,7 @@ class TurnReading:
     def rise_confidence(self, settings: RuleSettings) -> float:
         """How clearly the rise passed overfitting's margins, against the best and the noise."""
         return min(
-            margin_confidence(self.turn.rise_relative, settings.overfit_min_rise),
+            margin_confidence(self.turn.rise_relative, rise_needed(settings, self.turn)),
             margin_confidence(self.turn.rise_noise_units, noise_units_needed(settings, self.turn)),
         )
 
