@@ -130,6 +130,15 @@ class RunContext:
         return _curve(self.train_series)
 
     @cached_property
+    def train_epoch_means(self) -> Curve | None:
+        """The per-epoch means Lightning logs beside a per-step training loss (``*_epoch``
+        beside ``*_step``): far less noisy than the steps for telling whether it still falls."""
+        series = self.train_series
+        if series is None or not series.tag.endswith("_step"):
+            return None
+        return _curve(self.analysis.series(f"{series.metric}_epoch", TRAIN))
+
+    @cached_property
     def eval(self) -> Curve | None:
         """The eval loss's finite points (None when absent or nothing is finite)."""
         return _curve(self.eval_series)

@@ -2,7 +2,8 @@
 whose training loss is too short to show a shape while its eval loss is not (a Trainer that
 evaluated far more often than it logged), is judged by its eval loss instead of being called
 insufficient data; overfitting and the train/eval gap, which need both curves, say why they
-were skipped."""
+were skipped. A per-step training loss that Lightning logged beside its per-epoch means is
+judged still falling by those means when its batch noise hides it."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import numpy as np
 import pytest
 
 from curvelint.analysis import analyze_frame
-from curvelint.diagnosis import Verdict, diagnose_run
+from curvelint.diagnosis import Diagnosis, Verdict, diagnose_run
 from curvelint.diagnosis.checks import checks_of
 from curvelint.judging import judge_run
 from curvelint.runs import read_runs
 from tests.diagnosis.helpers import diagnose_curves
+from tests.readers.writers import require, run_writer
 from tests.synthetic import series_frame
 
 EPOCHS = np.arange(10)
@@ -64,3 +66,45 @@ def test_the_public_lightning_run_with_two_train_points_reads_stuck() -> None:
     diagnosis = judge_run(run).diagnosis
     assert diagnosis.verdict is Verdict.STUCK
     assert diagnosis.reason.startswith("loss/eval stayed at its initial level")
+
+
+LIGHTNING_STEPS_AND_MEANS = """
+import sys
+import numpy as np
+from lightning.pytorch.loggers import CSVLogger
+
+means = [float(v) for v in sys.argv[2].split(",")]
+logger = CSVLogger(sys.argv[1], name="lightning_logs", version=0)
+noise = np.random.default_rng(3).uniform(-0.4, 0.4, 15 * len(means))
+for epoch, mean in enumerate(means):
+    for batch in range(15):
+        step = 15 * epoch + batch
+        logger.log_metrics({"train_loss_step": mean * (1 + noise[step]), "epoch": epoch}, step)
+    logger.log_metrics({"train_loss_epoch": mean, "epoch": epoch}, 15 * epoch + 14)
+logger.save()
+"""
+
+
+def _lightning_run(tmp_path: Path, means: str) -> Diagnosis:
+    """A per-step training loss on small batches (noise ±40 % of its level) around the given
+    per-epoch means, written by Lightning's own CSVLogger as ``self.log(on_step=True,
+    on_epoch=True)`` leaves it: ``train_loss_step`` beside ``train_loss_epoch``."""
+    require("lightning")
+    folder = tmp_path / "run"
+    run_writer(LIGHTNING_STEPS_AND_MEANS.replace("sys.argv[2]", repr(means)), folder)
+    (run,) = read_runs([folder]).runs
+    return judge_run(run).diagnosis
+
+
+def test_a_noisy_per_step_loss_whose_epoch_means_still_fall_is_not_converged(
+    tmp_path: Path,
+) -> None:
+    """Epoch means 0.43, 0.21, 0.16, 0.13, 0.107: still -17 % an epoch under the batch noise."""
+    diagnosis = _lightning_run(tmp_path, "0.43,0.21,0.16,0.13,0.107")
+    assert diagnosis.verdict is Verdict.NOT_CONVERGED
+    assert diagnosis.reason.startswith("loss_epoch/train still falling at the end")
+
+
+def test_epoch_means_that_levelled_off_are_not(tmp_path: Path) -> None:
+    diagnosis = _lightning_run(tmp_path, "0.43,0.21,0.16,0.15,0.151")
+    assert diagnosis.verdict is not Verdict.NOT_CONVERGED

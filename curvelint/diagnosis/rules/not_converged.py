@@ -107,6 +107,8 @@ def check_not_converged(context: RunContext) -> Finding | None:
             return None
     elif still_improving(context, curve):
         judged = curve
+    elif (means := _improving_means(context)) is not None:
+        judged = means
     else:
         return None
     late = late_trend(judged, context.settings.late_share)
@@ -136,6 +138,15 @@ def check_not_converged(context: RunContext) -> Finding | None:
         evidence,
         series=judged.name,
     )
+
+
+def _improving_means(context: RunContext) -> Curve | None:
+    """The per-epoch means of a noisy per-step training loss, when they still improve
+    clearly."""
+    means = context.train_epoch_means
+    if means is None or means.count < context.settings.min_loss_points:
+        return None
+    return means if still_improving(context, means) else None
 
 
 def cut_short_at_its_best(context: RunContext, train: Curve, evals: Curve) -> bool:
