@@ -19,8 +19,14 @@ from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
 from curvelint.isolation import Failure
 from curvelint.judging import JudgingOptions, judge_series, run_metadata
+from curvelint.readers import keras_csv, lightning_csv, trainer_state
 from curvelint.report import output
-from curvelint.report.build import build_run_report, frame_facts, unreadable_report
+from curvelint.report.build import (
+    build_run_report,
+    empty_log_report,
+    frame_facts,
+    unreadable_report,
+)
 from curvelint.report.json_output import JsonObject
 from curvelint.report.model import IndexRow, ReportOptions, RunReport, SkippedItem, index_row
 from curvelint.report.write import write_run
@@ -29,6 +35,10 @@ from curvelint.seed_groups.gather import judge_seed_groups
 from curvelint.seed_groups.judge import SeedGroups
 from curvelint.seed_groups.naming import compile_pattern, group_runs
 from curvelint.shown_paths import shown_path
+
+# Formats whose file is one run's whole log: one without a point is a run that logged nothing
+# (a Trainer state holding only its final summary, a CSV log holding only its header).
+ONE_RUN_LOGS = frozenset({trainer_state.NAME, keras_csv.NAME, lightning_csv.NAME})
 
 
 @dataclass(frozen=True)
@@ -75,13 +85,14 @@ def _report(task: RunTask) -> RunReport | SkippedItem:
             spec.name, spec.format, shown.original(str(error)), folder=task.folder
         )
     run = remote.relabel_run(run, shown)
-    if run.frame.empty:  # as read_runs does: a log without a single point is not a run
-        return SkippedItem(
-            shown.original(str(spec.root)),
-            "",
-            "no scalar points (" + ("; ".join(run.notes) or "empty log") + ")",
-            1,
-        )
+    if run.frame.empty:
+        held = "; ".join(run.notes) or "empty log"
+        if spec.format in ONE_RUN_LOGS:  # a run that logged nothing: too little to judge
+            return empty_log_report(spec.name, spec.format, held, folder=task.folder)
+        why = f"no scalar points ({held})"
+        # as read_runs does: an event file without a point (a graph, a writer's header) is
+        # no run of its own
+        return SkippedItem(shown.original(str(spec.root)), "", why, 1)
     # The report needs the frame's facts and its series only: the rest of the frame goes
     # before the series are cut, and all of it before they are analysed (a 10M-point run's
     # frame is 280 MB, its series 150 MB more).

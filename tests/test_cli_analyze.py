@@ -194,3 +194,21 @@ def test_help_documents_the_exit_codes(tmp_path: Path) -> None:
         "--set",
     ):
         assert option in text
+
+
+def test_a_trainer_state_holding_only_its_final_summary_is_a_run_with_too_little_data(
+    tmp_path: Path,
+) -> None:
+    """logging_steps above max_steps: the Trainer logs no step, only the run's summary. The
+    run is listed (not dropped as an empty file), as insufficient data; exit 0."""
+    run = tmp_path / "logs" / "summary-only"
+    run.mkdir(parents=True)
+    summary = {"epoch": 100.0, "step": 300, "train_loss": 0.779, "train_runtime": 109.7}
+    state = {"global_step": 300, "max_steps": 300, "log_history": [summary]}
+    (run / "trainer_state.json").write_text(json.dumps(state), encoding="utf-8")
+    result = curvelint("analyze", "logs", "--out", "out", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (listed,) = json.loads(result.stdout)["runs"]
+    assert (listed["run"], listed["verdict"]) == ("summary-only", "insufficient_data")
+    assert listed["reason"].startswith("the log holds no point of any curve (")
+    assert (tmp_path / "out" / "summary-only" / "report.md").is_file()

@@ -28,7 +28,7 @@ from curvelint.report.plot_notes import STEPS_ARE_EPOCHS
 from curvelint.report.sparkline import sparkline
 from curvelint.report.x_axis import XMapping, epoch_scale, x_mapping
 from curvelint.runs import Run
-from curvelint.verdicts import UNREADABLE
+from curvelint.verdicts import UNREADABLE, Verdict
 
 MAIN_SPLITS = ("train", "eval", "test")
 
@@ -265,5 +265,18 @@ def unreadable_report(name: str, format_name: str, error: str, *, folder: str) -
         format=format_name,
         verdict=UNREADABLE,
         reason=error,
+        overview=Overview(None, None, 0, None, None),
+    )
+
+
+def empty_log_report(name: str, format_name: str, held: str, *, folder: str) -> RunReport:
+    """The report of a run whose log holds no point (a Trainer state with only its final
+    summary, a CSV log with only its header): insufficient data, and what the log held."""
+    return RunReport(
+        name=name,
+        folder=folder,
+        format=format_name,
+        verdict=Verdict.INSUFFICIENT_DATA.value,
+        reason=f"the log holds no point of any curve ({held}): nothing to judge.",
         overview=Overview(None, None, 0, None, None),
     )
