@@ -39,6 +39,9 @@ def _since(context: RunContext, curve: Curve, length: int) -> str:
 
 
 CEILING = 1.0  # an accuracy logged as a share
+# A constant prediction scores its class's share, at least 1/C; below 1/1000 no class share is
+# plausible: an exact-match accuracy on a regressor's targets, a metric that does not apply.
+NO_CLASS_SHARE = 0.001
 CEILING_PERCENT = 100.0  # ...or as a percentage
 
 
@@ -57,6 +60,8 @@ def check_frozen_accuracy(context: RunContext, verdict: Verdict) -> tuple[Findin
         if frozen is None:
             continue
         curve, value, length = frozen
+        if value < NO_CLASS_SHARE * accuracy_ceiling(value):
+            continue  # (almost) never right: the metric does not fit the model (a regressor)
         since = int(curve.steps[curve.count - length])
         opening = (
             f"{curve.name} is frozen at exactly {number(value)} for the last {length} points "
