@@ -90,3 +90,30 @@ def test_a_steady_climb_far_beyond_the_noise_is_overfitting_below_ten_percent() 
 
 def test_a_climb_of_a_few_percent_is_not_overfitting_however_clear() -> None:
     assert _sixteen(rise=0.035).verdict is not Verdict.OVERFITTING
+
+
+def _three_epochs(evals: list[float], train: list[float]) -> Diagnosis:
+    """A three-epoch fine-tune: the Trainer logged the training loss and evaluated once an
+    epoch (logging_steps of 500 on a run of 1,500 steps)."""
+    steps = np.array([500, 1000, 1500])
+    return diagnose_curves({"train/loss": (steps, np.array(train)), "eval/loss": (steps, evals)})
+
+
+def test_three_epochs_whose_eval_loss_rose_after_the_first_are_overfitting() -> None:
+    """Eval 0.255 → 0.288 → 0.375 while train fell 0.308 → 0.201 → 0.142."""
+    diagnosis = _three_epochs([0.255, 0.288, 0.375], [0.308, 0.201, 0.142])
+    assert diagnosis.verdict is Verdict.OVERFITTING
+
+
+@pytest.mark.parametrize(
+    ("evals", "train"),
+    [
+        ([0.255, 0.30, 0.28], [0.308, 0.201, 0.142]),  # the eval loss came back down
+        ([0.255, 0.288, 0.375], [0.308, 0.201, 0.25]),  # the training loss did not keep falling
+        ([0.255, 0.26, 0.265], [0.308, 0.201, 0.142]),  # a rise of 4 %
+    ],
+)
+def test_three_epochs_of_any_other_shape_are_too_few_to_judge(
+    evals: list[float], train: list[float]
+) -> None:
+    assert _three_epochs(evals, train).verdict is Verdict.INSUFFICIENT_DATA

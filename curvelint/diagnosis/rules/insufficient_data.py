@@ -1,10 +1,14 @@
 """insufficient_data: too few points to see a shape, and the finding says which curve lacks them.
 
 Three points cannot tell a plateau from noise or a fall from a fluke, so any verdict but
-diverged (a NaN is a NaN however short the log) would be a guess.
+diverged (a NaN is a NaN however short the log) would be a guess — except the one shape a
+three-epoch fine-tune shows plainly: the training loss falling at every log while the eval
+loss rose at every evaluation after its best (overfitting judges it).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
@@ -18,12 +22,31 @@ def _points(count: int, what: str) -> str:
     return f"{count} {what} point" + ("" if count == 1 else "s")
 
 
+def _short_turn(context: RunContext) -> bool:
+    """A fine-tune of a few epochs that shows the one shape few points can: the training loss
+    fell at every log while the eval loss rose at every evaluation after its best, by at least
+    overfitting's share (the classic three-epoch run that overfit after the first)."""
+    train, evals = context.train, context.eval
+    if train is None or evals is None or train.count < 2:
+        return False
+    if evals.count < context.settings.min_eval_points:
+        return False
+    best = int(np.argmin(evals.values))
+    after = evals.values[best:]
+    return (
+        bool(np.all(np.diff(train.values) < 0))
+        and len(after) >= 1 + context.settings.overfit_min_points_after
+        and bool(np.all(np.diff(after) > 0))
+        and after[-1] >= (1 + context.settings.overfit_min_rise) * after[0]
+    )
+
+
 def check_insufficient_data(context: RunContext) -> Finding | None:
     """Too few finite points on the training objective (or none at all)."""
     minimum = context.settings.min_loss_points
     train = context.train
     train_count = train.count if train is not None else 0
-    if train_count >= minimum:
+    if train_count >= minimum or _short_turn(context):
         return None
     eval_count = context.eval.count if context.eval is not None else 0
     if context.train_series is None:
