@@ -13,6 +13,7 @@ import numpy as np
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.rules.overfitting import eval_turned_up
 from curvelint.diagnosis.wording import format_step
 
 CODE = Verdict.INSUFFICIENT_DATA.value
@@ -46,7 +47,7 @@ def check_insufficient_data(context: RunContext) -> Finding | None:
     minimum = context.settings.min_loss_points
     train = context.train
     train_count = train.count if train is not None else 0
-    if train_count >= minimum or _short_turn(context):
+    if train_count >= minimum or (_short_turn(context) and eval_turned_up(context)):
         return None
     eval_count = context.eval.count if context.eval is not None else 0
     if context.train_series is None:
