@@ -275,15 +275,20 @@ class RunContext:
 
 
 POLICY_LOSS_MAGNITUDE = 0.1  # a policy-gradient loss stays within this of zero
+POLICY_LOSS_NEGATIVE_SHARE = 0.1  # ...or is below zero at this share of its points or more
 
 
 def _near_zero_by_design(loss: SeriesAnalysis) -> bool:
-    """A loss whose points nearly all stay within a small distance of zero: a policy-gradient
-    objective (advantage-weighted, centred on zero), not a loss that falls to a floor."""
+    """A loss whose points nearly all stay within a small distance of zero, or often fall below
+    it (no likelihood loss ever does): a policy-gradient objective (advantage-weighted, centred
+    on zero), not a loss that falls to a floor."""
     curve = loss.curve
     if curve is None:
         return False
-    return float(np.quantile(np.abs(curve.values), 0.95)) < POLICY_LOSS_MAGNITUDE
+    values = curve.logged(curve.values)
+    if float(np.mean(values < 0)) >= POLICY_LOSS_NEGATIVE_SHARE:
+        return True
+    return float(np.quantile(np.abs(values), 0.95)) < POLICY_LOSS_MAGNITUDE
 
 
 def _curve(series: SeriesAnalysis | None) -> Curve | None:

@@ -330,6 +330,19 @@ def test_a_policy_whose_sampled_reward_never_rose_is_stuck() -> None:
     assert "the policy learned nothing from its reward" in diagnosis.reason
 
 
+def test_a_policy_loss_swinging_both_ways_past_0_1_is_still_judged_by_its_reward() -> None:
+    """A real GRPO run's loss: ±0.2 at times (so not "within 0.1 of zero"), below zero at half
+    its steps — which no likelihood loss ever is. Its reward, not the loss, is judged."""
+    curves = policy_gradient_run(gain=0.3)
+    steps, _ = curves["train/loss"]
+    swings = np.random.default_rng(7).normal(0.0, 0.08, len(steps))
+    curves["train/loss"] = (steps, swings)
+    assert float(np.quantile(np.abs(swings), 0.95)) > 0.1
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.HEALTHY
+    assert diagnosis.reason.startswith("reward/train")
+
+
 def test_a_policy_whose_reward_rose_beyond_its_noise_is_not_stuck() -> None:
     assert all(
         diagnose_curves(policy_gradient_run(gain=0.1, seed=seed)).verdict is Verdict.HEALTHY
