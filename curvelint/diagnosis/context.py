@@ -285,7 +285,7 @@ def _near_zero_by_design(loss: SeriesAnalysis) -> bool:
     curve = loss.curve
     if curve is None:
         return False
-    values = curve.logged(curve.values)
+    values = curve.sign * curve.values
     if float(np.mean(values < 0)) >= POLICY_LOSS_NEGATIVE_SHARE:
         return True
     return float(np.quantile(np.abs(values), 0.95)) < POLICY_LOSS_MAGNITUDE
