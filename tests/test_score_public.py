@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from curvelint.errors import CurvelintError
-from tools.score_public import LABELS, read_labels, read_verdicts, score
+from tools.score_public import LABELS, PublicLabel, read_labels, read_verdicts, score
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -67,6 +67,16 @@ def test_the_figures_of_a_handmade_summary(files: tuple[Path, Path]) -> None:
     assert [m.label.run for m in result.disagreements] == ["c/flat", "e/absent"]
     assert result.disagreements[1].predicted is None
     assert result.unlabelled == ("z/unlabelled",)
+
+
+def test_a_label_naming_a_folder_scores_the_one_run_inside_it() -> None:
+    """A Lightning run labelled by its own folder is reported as ``…/version_0``."""
+    verdicts = {"pl/mnist/version_0": ("healthy", "fine"), "pl/two/version_0": ("stuck", "x")}
+    verdicts["pl/two/version_1"] = ("healthy", "y")
+    labels = [PublicLabel(run, "healthy", "high", "", "r") for run in ("pl/mnist", "pl/two")]
+    result = score(labels, verdicts)
+    assert [m.predicted for m in result.matches] == ["healthy", None]  # "pl/two" is ambiguous
+    assert result.unlabelled == ("pl/two/version_0", "pl/two/version_1")
 
 
 def test_the_command_prints_agreement_table_and_disagreements(files: tuple[Path, Path]) -> None:

@@ -177,12 +177,22 @@ def read_verdicts(path: Path) -> dict[str, tuple[str, str]]:
 
 def score(labels: Sequence[PublicLabel], verdicts: dict[str, tuple[str, str]]) -> Score:
     """Pair every label with curvelint's verdict; list the runs nobody labelled."""
-    matches = []
+    matches, labelled = [], set()
     for label in labels:
-        predicted, reason = verdicts.get(label.run, (None, ""))
+        run = _labelled_run(label.run, verdicts)
+        predicted, reason = verdicts.get(run, (None, ""))
         matches.append(Match(label, predicted, reason))
-    labelled = {label.run for label in labels}
+        labelled.add(run)
     return Score(tuple(matches), tuple(sorted(set(verdicts) - labelled)))
+
+
+def _labelled_run(name: str, verdicts: dict[str, tuple[str, str]]) -> str:
+    """The summary's run a label names: itself, or the one run inside the folder it names (a
+    Lightning ``version_0`` folder under the run's own)."""
+    if name in verdicts:
+        return name
+    inside = [run for run in verdicts if run.startswith(name + "/")]
+    return inside[0] if len(inside) == 1 else name
 
 
 def _share(agreement: Agreement) -> str:
