@@ -187,7 +187,10 @@ def _without_split_phrase(phrase: str) -> str:
     """``MAE on validation after epoch`` -> ``MAE after epoch/validation``: the split word and
     the glue words before it leave the name, which then reads as the metric's own words."""
     words = phrase.split()
-    index = next(i for i, word in enumerate(words) if _normalise(word) in _SPLIT_WORDS)
+    found = [i for i, word in enumerate(words) if _normalise(word) in _SPLIT_WORDS]
+    if not found:
+        return phrase  # the split word is glued to another ("eval_Macro F1"): not a phrase
+    index = found[0]
     start = index
     while start > 1 and _normalise(words[start - 1]) in _PHRASE_GLUE:
         start -= 1

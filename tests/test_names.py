@@ -41,6 +41,11 @@ SPELLINGS = [
     ("accuracy on test data", "", ("accuracy", "test")),
     ("MAE loss per step", "", ("mae_loss_per_step", "train")),
     ("train/epoch", "", ("epoch", "")),
+    # A Trainer's compute_metrics key with a space after the eval_ prefix (a real ViT run's
+    # "eval_Macro F1" crashed the reader: the split word is glued, not a spoken phrase).
+    ("eval_Macro F1", "", ("macro_f1", "eval")),
+    ("eval_Weighted Precision", "", ("weighted_precision", "eval")),
+    ("train_Macro F1", "", ("macro_f1", "train")),
 ]
 
 
