@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from curvelint.analysis.results import SeriesAnalysis
+from curvelint.diagnosis.wording import percent
 
 CUT_SHORT_SHARE = 0.95  # a run that reached less than this share of max_steps was cut short
 # A decay whose straight line through its last logged points reaches zero within this many
@@ -58,3 +59,19 @@ def linear_decay_ran_out(rate: SeriesAnalysis | None, metadata: Mapping[str, Any
         return False
     steps_to_zero = values[-1] / -slopes[-1]
     return bool(steps_to_zero <= ZERO_WITHIN_INTERVALS * gaps[-1])
+
+
+def stopped_short(metadata: Mapping[str, Any]) -> tuple[str, dict[str, int | float]] | None:
+    """``the run stopped at step 60 of the 684 its Trainer planned (8.8 %)`` and its evidence,
+    when the run was cut short (None otherwise)."""
+    share = share_done(metadata)
+    if share is None or not cut_short(metadata):
+        return None
+    done = metadata_int(metadata, "global_step") or 0
+    planned = metadata_int(metadata, "max_steps") or 0
+    words = f"the run stopped at step {done:,} of the {planned:,} its Trainer planned"
+    return f"{words} ({percent(share)})", {
+        "global_step": done,
+        "max_steps": planned,
+        "share_done": share,
+    }

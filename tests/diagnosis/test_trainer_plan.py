@@ -175,3 +175,25 @@ def test_the_public_trocr_checkpoint_reads_not_converged() -> None:
     assert "0.1926 at step 2,000 (epoch 1.4), 21 % below its best before (0.2446)" in (
         diagnosis.reason
     )
+
+
+def _long_fall_still_creeping() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A training loss that fell from 11 to ~0.01 in its first tenth and still creeps down
+    (0.013 → 0.007 over the last fifth): a negligible share of its whole fall."""
+    steps = np.arange(10, 1251, 10)
+    loss = 11.0 * np.exp(-steps / 15) + 0.02 * np.exp(-steps / 900)
+    return {"train/loss": (steps, loss + np.random.default_rng(4).normal(0, 2e-4, len(steps)))}
+
+
+def test_a_checkpoint_creeping_towards_zero_is_not_converged_when_the_plan_had_more() -> None:
+    """Run to its end, such a loss is memorising, not converging; stopped at a third of its
+    plan, the steps still to come would have been taken anyway: not converged, with the plan."""
+    cut = diagnose_curves(_long_fall_still_creeping(), {"global_step": 1250, "max_steps": 3750})
+    finished = diagnose_curves(
+        _long_fall_still_creeping(), {"global_step": 1250, "max_steps": 1250}
+    )
+    assert cut.verdict is Verdict.NOT_CONVERGED
+    assert cut.reason.endswith(
+        "the run stopped at step 1,250 of the 3,750 its Trainer planned (33 %)."
+    )
+    assert finished.verdict is not Verdict.NOT_CONVERGED

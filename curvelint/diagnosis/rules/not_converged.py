@@ -4,7 +4,8 @@
 earlier best (not merely recover from a bump), and a straight line through the last fifth of
 the steps must fall by a visible share of the final level, or of the whole fall so far (a
 loss falling in a straight line from start to end), but not by a negligible share of that
-fall (a memorising loss creeping towards zero); and by more than twice its standard error.
+fall (a loss creeping towards zero after a long fall: memorising, or a solved task — unless the
+run stopped short of its plan); and by more than twice its standard error.
 The eval loss, when logged, must be improving too: a training loss that still falls while
 eval has flattened gains nothing. A run its Trainer stopped short of ``max_steps`` (an
 early checkpoint, a job that hit its time limit) is also still improving when its last
@@ -22,7 +23,7 @@ from curvelint.analysis.results import SeriesAnalysis
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
-from curvelint.diagnosis.plan import cut_short, metadata_int, share_done
+from curvelint.diagnosis.plan import cut_short, stopped_short
 from curvelint.diagnosis.wording import number, percent, times
 
 CODE = Verdict.NOT_CONVERGED.value
@@ -79,9 +80,16 @@ def still_improving(context: RunContext, curve: Curve) -> bool:
     )
     return (
         visible
-        and of_fall >= settings.not_converged_min_late_gain_of_fall
+        and (of_fall >= settings.not_converged_min_late_gain_of_fall or not _may_memorise(context))
         and late.gain > settings.not_converged_noise_units * late.error
     )
+
+
+def _may_memorise(context: RunContext) -> bool:
+    """A loss creeping towards zero after a long fall is memorising (or, for an eval loss, a
+    solved task), not converging — unless the run stopped short of its plan: then its steps
+    were still to be taken."""
+    return not cut_short(context.metadata)
 
 
 def _best_before_late(curve: Curve, late_points: int) -> float:
@@ -127,7 +135,7 @@ def check_not_converged(context: RunContext) -> Finding | None:
         f"{judged.name} still falling at the end: its fitted line fell {number(late.gain)} over "
         f"the last {percent(context.settings.late_share)} of the steps ({percent(quoted)} of its "
         f"{_yardstick_text(judged, yardstick)}{_noise_note(late)})"
-        f"{_projection(context, series, evidence)}."
+        f"{_projection(context, series, evidence)}{_plan_note(context, evidence)}."
     )
     return Finding(
         CODE,
@@ -169,19 +177,14 @@ def _cut_short_finding(context: RunContext, evals: Curve) -> Finding:
     curve flat, its last evaluation would be its best one time in ``count``: the confidence."""
     last, before = float(evals.values[-1]), float(np.min(evals.values[:-1]))
     drop = (before - last) / abs(before) if before else 0.0
-    done = metadata_int(context.metadata, "global_step") or 0
-    planned = metadata_int(context.metadata, "max_steps") or 0
-    share = share_done(context.metadata) or 0.0
+    stopped, plan = stopped_short(context.metadata) or ("the run stopped", {})
     message = (
-        f"the run stopped at step {done:,} of the {planned:,} its Trainer planned "
-        f"({percent(share)}), still improving: {evals.name}'s last evaluation was its best, "
+        f"{stopped}, still improving: {evals.name}'s last evaluation was its best, "
         f"{number(evals.logged(last))} at {context.where(int(evals.steps[-1]))}, "
         f"{percent(drop)} below its best before ({number(evals.logged(before))})."
     )
     evidence: dict[str, EvidenceValue] = {
-        "global_step": done,
-        "max_steps": planned,
-        "share_done": share,
+        **plan,
         "eval_points": evals.count,
         "eval_last": evals.logged(last),
         "eval_best_before": evals.logged(before),
@@ -197,6 +200,15 @@ def _cut_short_finding(context: RunContext, evals: Curve) -> Finding:
         evidence,
         series=evals.name,
     )
+
+
+def _plan_note(context: RunContext, evidence: dict[str, EvidenceValue]) -> str:
+    """``; the run stopped at step 60 of the 684 its Trainer planned (8.8 %)`` when it did."""
+    stopped = stopped_short(context.metadata)
+    if stopped is None:
+        return ""
+    evidence |= stopped[1]
+    return f"; {stopped[0]}"
 
 
 def _yardstick_text(curve: Curve, name: str) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
-from curvelint.diagnosis.plan import cut_short, metadata_int, share_done
+from curvelint.diagnosis.plan import metadata_int, stopped_short
 from curvelint.diagnosis.rules.overfitting import eval_turned_up, judged_eval
 from curvelint.diagnosis.rules.selection import selected_at_the_end
 from curvelint.diagnosis.selection_metric import kept_checkpoint_step
-from curvelint.diagnosis.wording import number, percent
+from curvelint.diagnosis.wording import number
 
 CUT_SHORT_ADVICE = (
     "Resume from the last checkpoint (Trainer.train(resume_from_checkpoint=True)) rather than "
@@ -38,21 +38,14 @@ SELECTION_ADVICE = (
 
 def check_cut_short(context: RunContext, verdict: Verdict) -> tuple[Finding, ...]:
     """The run stopped well before the ``max_steps`` its Trainer planned."""
-    share = share_done(context.metadata)
-    if share is None or not cut_short(context.metadata):
+    stopped = stopped_short(context.metadata)
+    if stopped is None:
         return ()
-    done = metadata_int(context.metadata, "global_step") or 0
-    planned = metadata_int(context.metadata, "max_steps") or 0
+    words, plan = stopped
     message = (
-        f"the run stopped at step {done:,} of the {planned:,} its Trainer planned "
-        f"(max_steps; {percent(share)}): it was cut short, so its curves end before the "
-        "schedule did."
+        f"{words}: it was cut short of its max_steps, so its curves end before the schedule did."
     )
-    evidence: dict[str, EvidenceValue] = {
-        "global_step": done,
-        "max_steps": planned,
-        "share_done": share,
-    }
+    evidence: dict[str, EvidenceValue] = {**plan}
     return (Finding("cut_short", Severity.WARNING, 0.95, message, CUT_SHORT_ADVICE, evidence),)
 
 
