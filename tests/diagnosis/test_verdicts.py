@@ -484,3 +484,18 @@ def test_a_policy_gradient_run_is_judged_by_its_reward_not_its_zero_loss() -> No
     assert diagnosis.verdict not in (Verdict.STUCK, Verdict.SUSPECT)
     assert diagnosis.findings[0].series == "reward/train"
     assert all(f.code != "zero_loss" for f in diagnosis.findings)
+
+
+def test_a_sparse_reward_that_never_rose_is_stuck_not_collapsed() -> None:
+    """A real GRPO run: reward 0 at 84 of 100 steps, its first batches 0.0625 and 0.125. Its
+    final level 0 is no collapse from lucky first batches: the early median is 0 too — the
+    policy never learned (stuck), it did not blow up."""
+    rng = np.random.default_rng(11)
+    steps = np.arange(1, 101)
+    reward = np.where(rng.uniform(size=100) < 0.12, 0.0625, 0.0)
+    reward[:12] = [0.0625, 0.125, 0, 0, 0, 0, 0, 0, 0.0625, 0.0625, 0.0625, 0]
+    reward[-12:] = 0.0
+    curves = {"train/loss": (steps, rng.normal(0.0, 0.01, 100)), "train/reward": (steps, reward)}
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.STUCK, diagnosis.reason
+    assert diagnosis.findings[0].evidence["cause"] == "reward_never_rose"

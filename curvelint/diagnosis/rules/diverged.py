@@ -29,6 +29,7 @@ from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.broken_at_chance import check_broken_at_chance
 from curvelint.diagnosis.rules.far_above_chance import check_far_above_chance, near_chance
+from curvelint.diagnosis.rules.never_fell import early_and_final
 from curvelint.diagnosis.wording import number, percent, times
 
 CODE = Verdict.DIVERGED.value
@@ -175,11 +176,20 @@ def _sudden_zero(context: RunContext) -> Finding | None:
     )
 
 
+def _reward_held(context: RunContext, curve: Curve) -> bool:
+    """A policy's sampled reward that ended no lower than its early median beyond the noise: a
+    sparse reward (0 at most steps) is not collapsed by one lucky first batch."""
+    if not context.judged_by_reward:
+        return False
+    levels = early_and_final(context, curve)
+    return levels is not None and levels.final - levels.early <= levels.noise
+
+
 def _blow_up(context: RunContext) -> Finding | None:
     """The loss exploded, or ended far above its start — unless a classifier's loss ended
     near a random guess's (:func:`_near_chance`)."""
     curve = context.train
-    if curve is None or curve.count < 2:
+    if curve is None or curve.count < 2 or _reward_held(context, curve):
         return None
     settings = context.settings
     start, scale = curve.start(), scale_of(curve)
