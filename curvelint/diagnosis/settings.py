@@ -108,6 +108,9 @@ class RuleSettings:
     # the best: an eval loss climbing 9 % over seven epochs at 6 noise units is no wobble.
     overfit_clear_rise_noise_units: float = 3.0
     overfit_clear_rise: float = 0.05
+    # A task metric the Trainer selects by, at its best at the end, excuses an eval-loss rise
+    # up to this share of its best (a model growing overconfident), not beyond.
+    overfit_selection_max_rise: float = 0.5
 
     # underfitting: train and eval both end at or above this share of the training loss's
     # start (or of a random guess's loss when the number of classes is known), flat, having
@@ -227,6 +230,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("overfit_large_rise_noise_units", 0.0, _INFINITY),
     ("overfit_clear_rise_noise_units", 0.0, _INFINITY),
     ("overfit_clear_rise", 0.0, _INFINITY),
+    ("overfit_selection_max_rise", 0.0, _INFINITY),
     ("underfit_min_level_of_reference", 0.0, 1.0),
     ("schedule_over_ratio", 0.0, 1.0),
     ("underfit_plateau_by", 0.0, 1.0),

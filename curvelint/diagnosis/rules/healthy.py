@@ -11,7 +11,7 @@ from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
 from curvelint.diagnosis.rules.not_converged import late_change_words, late_gain_share
 from curvelint.diagnosis.rules.overfitting import eval_turned_up
-from curvelint.diagnosis.rules.selection import selected_at_the_end
+from curvelint.diagnosis.rules.selection import excused_by_selection
 from curvelint.diagnosis.wording import number, percent, signed_percent
 
 CODE = Verdict.HEALTHY.value
@@ -103,7 +103,7 @@ def _eval_note(context: RunContext, train_final: float, evidence: dict[str, Evid
 def _selection_note(context: RunContext, evidence: dict[str, EvidenceValue]) -> str:
     """Why a turned-up eval loss is not overfitting here: the run's own selection disagrees."""
     metric = context.eval_metric
-    if metric is None or not (selected_at_the_end(context) and eval_turned_up(context)):
+    if metric is None or not (excused_by_selection(context) and eval_turned_up(context)):
         return ""
     best = metric.logged(metric.best()[1])
     evidence["selection_metric_best"] = best

@@ -7,7 +7,8 @@ rise held over several evaluations may trade one margin for the other: a very la
 less of the noise, one far beyond the noise less of the best), and last several evaluations,
 and the training loss must have fallen after the turn (a rise of both is divergence or
 instability, not overfitting). A Trainer run that kept its last
-evaluation as best by its task metric is not overfitting by the loss (see :mod:`selection`).
+evaluation as best by its task metric is not overfitting by a modest rise of the loss (see
+:mod:`selection`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from curvelint.analysis.levels import Curve, EvalTurn, margin_confidence
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
-from curvelint.diagnosis.rules.selection import selected_at_the_end
+from curvelint.diagnosis.rules.selection import excused_by_selection
 from curvelint.diagnosis.settings import RuleSettings
 from curvelint.diagnosis.wording import number, percent, signed_percent
 
@@ -143,7 +144,7 @@ def check_overfitting(context: RunContext) -> Finding | None:
     curve, train = judged_eval(context), context.train
     if curve is None or train is None or not eval_turned_up(context):
         return None
-    if curve is context.eval and selected_at_the_end(context):
+    if curve is context.eval and excused_by_selection(context):
         return None
     settings = context.settings
     reading = TurnReading.of(curve, train)

@@ -3,7 +3,9 @@ by the ``metric_for_best_model`` the user set (WER, F1, BLEU…). When that choi
 evaluation and the task metric is at its best there, the user's criterion says the run was
 still getting better, whatever its eval loss did: a Whisper or seq2seq fine-tune's eval loss
 often turns up as the model grows overconfident while its WER keeps falling. Such a run is
-not called overfitting; the loss's turn is said as a finding of its own.
+not called overfitting; the loss's turn is said as a finding of its own — unless the eval
+loss rose by more than half its best (``overfit_selection_max_rise``): that is no longer a
+model growing a little overconfident, and the run is overfitting whatever the task metric did.
 """
 
 from __future__ import annotations
@@ -21,3 +23,12 @@ def selected_at_the_end(context: RunContext) -> bool:
     best_index, _ = metric.best()
     last_step = int(metric.steps[-1])
     return best_index == metric.count - 1 and kept >= last_step
+
+
+def excused_by_selection(context: RunContext) -> bool:
+    """The task metric the Trainer selects by was at its best at the end, and the eval loss's
+    rise is small enough for growing overconfidence to explain it."""
+    evals = context.eval
+    if evals is None or not selected_at_the_end(context):
+        return False
+    return evals.eval_turn().rise_relative < context.settings.overfit_selection_max_rise
