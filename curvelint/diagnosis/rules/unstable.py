@@ -47,7 +47,9 @@ def check_unstable(context: RunContext) -> Finding | None:
     eval curve that turned worse while training made no progress (learning undone)."""
     curves = judged_curves(context)
     for curve in curves:
-        finding = _erratic(context, curve) or _repeated_spikes(context, curve)
+        finding = _erratic(context, curve)
+        if finding is None and not (curve is context.train and _eval_fell_calmly(context)):
+            finding = _repeated_spikes(context, curve)
         if finding is not None:
             return finding
     rebound = _rebound(context, context.train) if context.train in curves else None
@@ -73,6 +75,17 @@ def judged_curves(context: RunContext) -> list[Curve]:
     if train is not None and train.count >= minimum and not (batch_noise_only or sampled_reward):
         curves.append(train)
     return curves
+
+
+def _eval_fell_calmly(context: RunContext) -> bool:
+    """The eval loss fell clearly, without spikes or swings of its own (it is judged first):
+    a training loss's spikes beside it are batches, not the model (a ViT fine-tune's per-step
+    loss spikes on small batches while its eval loss falls to a tenth)."""
+    evals = context.eval
+    if evals is None or evals.count < context.settings.min_eval_points:
+        return False
+    fell = evals.start() - evals.final()
+    return fell > context.settings.stuck_max_dip_of_start * scale_of(evals)
 
 
 def _swings_far(context: RunContext, train: Curve | None) -> bool:

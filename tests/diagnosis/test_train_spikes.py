@@ -1,0 +1,36 @@
+"""Repeated spikes of a per-step training loss are instability — unless the eval loss, judged
+first, fell clearly without spikes or swings of its own: then they are batches, not the
+model. A real ViT fine-tune (3 epochs) spiked three times to 43 % of its start on small batches
+while its eval loss fell from 0.47 to 0.04: healthy, not unstable."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from curvelint.diagnosis import Verdict
+from tests.diagnosis.helpers import diagnose_curves
+
+STEPS = np.arange(5, 631, 5)
+
+
+def _spiky_train() -> tuple[np.ndarray, np.ndarray]:
+    """Per-step loss 0.26 → ~0.002 with three lone spikes of ~0.11 in the second half."""
+    loss = 0.26 * np.exp(-STEPS / 60) + 0.002
+    loss = loss * (1 + np.random.default_rng(8).uniform(-0.2, 0.2, len(STEPS)))
+    for step in (350, 470, 560):
+        loss[np.searchsorted(STEPS, step)] = 0.11
+    return STEPS, loss
+
+
+def test_training_spikes_beside_a_calmly_falling_eval_loss_are_batches() -> None:
+    """The eval loss fell to a tenth; its last evaluation is 26 % above its best (one
+    evaluation: no turn), so it did not end "near its best" — its fall alone excuses them."""
+    evals = (np.arange(90, 631, 90), np.array([0.47, 0.2, 0.08, 0.05, 0.045, 0.043, 0.054]))
+    diagnosis = diagnose_curves({"train/loss": _spiky_train(), "eval/loss": evals})
+    assert diagnosis.verdict is Verdict.HEALTHY, diagnosis.reason
+
+
+def test_the_same_spikes_without_an_eval_loss_are_unstable() -> None:
+    diagnosis = diagnose_curves({"train/loss": _spiky_train()})
+    assert diagnosis.verdict is Verdict.UNSTABLE
+    assert "spiked 3 times" in diagnosis.reason
