@@ -108,3 +108,35 @@ def test_a_noisy_per_step_loss_whose_epoch_means_still_fall_is_not_converged(
 def test_epoch_means_that_levelled_off_are_not(tmp_path: Path) -> None:
     diagnosis = _lightning_run(tmp_path, "0.43,0.21,0.16,0.15,0.151")
     assert diagnosis.verdict is not Verdict.NOT_CONVERGED
+
+
+LIGHTNING_EVAL_BATCHES = """
+import sys
+import numpy as np
+from lightning.pytorch.loggers import CSVLogger
+
+logger = CSVLogger(sys.argv[1], name="lightning_logs", version=0)
+rng = np.random.default_rng(5)
+val_means = [0.9, 0.6, 0.45, 0.4, 0.42, 0.48, 0.55, 0.62, 0.7, 0.78]
+for epoch, val in enumerate(val_means):
+    train = 0.9 * np.exp(-0.35 * epoch) + 0.02
+    for batch in range(20):
+        step = 20 * epoch + batch
+        logger.log_metrics({"train_loss_step": train * (1 + rng.uniform(-0.3, 0.3))}, step)
+    for batch in range(3):  # the eval set's batches, each its own noisy value
+        logger.log_metrics({"val_loss_step": val * (1 + rng.uniform(-0.6, 0.6))}, 20 * epoch + 19)
+    means = {"val_loss_epoch": val, "train_loss_epoch": train, "epoch": epoch}
+    logger.log_metrics(means, 20 * epoch + 19)
+logger.save()
+"""
+
+
+def test_lightning_eval_batches_give_way_to_the_eval_sets_epoch_means(tmp_path: Path) -> None:
+    """``self.log("val_loss", on_step=True, on_epoch=True)`` logs each eval batch and their
+    mean: the mean is the eval loss (here it turns up after epoch 3: overfitting)."""
+    require("lightning")
+    run_writer(LIGHTNING_EVAL_BATCHES, tmp_path / "run")
+    (run,) = read_runs([tmp_path / "run"]).runs
+    diagnosis = judge_run(run).diagnosis
+    assert diagnosis.verdict is Verdict.OVERFITTING
+    assert diagnosis.reason.startswith("loss_epoch/eval lowest 0.4 at")
