@@ -80,7 +80,7 @@ class RunContext:
         """The train loss, else a lower-is-better train metric (an MLflow MAE) — or, for a
         policy-gradient run (GRPO, PPO) whose loss sits near zero by design, its reward,
         which is what such a run is judged by."""
-        loss = self._epoch_means_if_fuller(self.analysis.main_loss(TRAIN), more_points=True)
+        loss = self._epoch_means_if_fuller(self.analysis.main_loss(TRAIN), for_training=True)
         reward = self.analysis.series(REWARD, TRAIN)
         if loss is not None and reward is not None and _near_zero_by_design(loss):
             return reward
@@ -94,21 +94,23 @@ class RunContext:
     @cached_property
     def _eval_loss(self) -> SeriesAnalysis | None:
         loss = self.analysis.main_loss(EVAL) or self.analysis.main_loss(TEST)
-        return self._epoch_means_if_fuller(loss, more_points=False)
+        return self._epoch_means_if_fuller(loss, for_training=False)
 
     def _epoch_means_if_fuller(
-        self, series: SeriesAnalysis | None, *, more_points: bool
+        self, series: SeriesAnalysis | None, *, for_training: bool
     ) -> SeriesAnalysis | None:
         """Lightning's per-epoch mean (``val_loss_epoch``) instead of the per-batch values it
         logs beside it (``val_loss_step``): an eval loss is the whole eval set's mean, so its
-        epoch means whenever they can be judged; a training loss's when they outnumber the
-        steps logged (the steps are otherwise the finer record)."""
+        epoch means whenever they can be judged; a training loss's when its steps are too few
+        to judge and the means are not (the steps are otherwise the finer record)."""
         if series is None or not series.tag.endswith("_step"):
             return series
         means = self.analysis.series(f"{series.metric}_epoch", series.split)
         if means is None or means.n_finite < self.settings.min_eval_points:
             return series
-        if more_points and means.n_finite <= series.n_finite:
+        if for_training and not (
+            series.n_finite < self.settings.unstable_min_points < means.n_finite
+        ):
             return series
         return means
 
