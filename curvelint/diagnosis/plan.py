@@ -41,6 +41,17 @@ def cut_short(metadata: Mapping[str, Any]) -> bool:
     return done is not None and done < CUT_SHORT_SHARE
 
 
+def warm_up_unfinished(rate: SeriesAnalysis | None) -> bool:
+    """The learning rate rose at each of its last three logs, to its highest at the end: the
+    run ended inside its warm-up, never training at the rate it planned."""
+    if rate is None:
+        return False
+    values = rate.values[np.isfinite(rate.values)]
+    if len(values) < 3:
+        return False
+    return bool(np.all(np.diff(values[-3:]) > 0) and values[-1] >= np.max(values))
+
+
 def linear_decay_ran_out(rate: SeriesAnalysis | None, metadata: Mapping[str, Any]) -> bool:
     """The learning rate fell in a straight line over its last three points and that line
     reaches zero within :data:`ZERO_WITHIN_INTERVALS` logging intervals of the last one, in a

@@ -209,3 +209,28 @@ def test_a_checkpoint_creeping_towards_zero_is_not_converged_when_the_plan_had_m
         "the run stopped at step 1,250 of the 3,750 its Trainer planned (33 %)."
     )
     assert finished.verdict is not Verdict.NOT_CONVERGED
+
+
+def test_a_checkpoint_whose_last_evaluation_is_its_best_after_a_spike_is_not_converged() -> None:
+    """A real early checkpoint (step 4,000 of 19,920): eval 1.05, 0.93, 1.65, 0.89 — a line
+    through four evaluations tilts up with the spike; the last one is still the best."""
+    curves = _early_checkpoint([1.05, 0.93, 1.65, 0.89])
+    diagnosis = diagnose_curves(curves, {"global_step": 2000, "max_steps": 10000})
+    assert diagnosis.verdict is Verdict.NOT_CONVERGED
+    assert "last evaluation was its best, 0.89 at step 2,000" in diagnosis.reason
+
+
+def _warming_up(rate_rising: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A 50-step fine-tune logged every 5 steps: loss 4.70 → 4.40, falling faster and faster;
+    the learning rate rising to its last log (warm-up unfinished) or held constant."""
+    steps = np.arange(5, 51, 5)
+    loss = 4.70 - 0.3 * (steps / 50) ** 3
+    rate = 2e-4 * steps / 50 if rate_rising else np.full(10, 2e-4)
+    return {"train/loss": (steps, loss), "train/learning_rate": (steps, rate)}
+
+
+def test_a_run_that_ended_inside_its_warm_up_with_its_loss_falling_is_not_stuck() -> None:
+    """Its final level is only 4 % below its start — within "stayed at its initial level" — but its learning rate
+    never reached its peak and the loss was falling faster at the end: it had barely begun."""
+    assert diagnose_curves(_warming_up(rate_rising=True)).verdict is Verdict.NOT_CONVERGED
+    assert diagnose_curves(_warming_up(rate_rising=False)).verdict is Verdict.STUCK

@@ -18,9 +18,10 @@ import math
 
 import numpy as np
 
-from curvelint.analysis.levels import Curve, margin_confidence, scale_of
+from curvelint.analysis.levels import Curve, late_trend, margin_confidence, scale_of
 from curvelint.diagnosis.context import Chance, RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding
+from curvelint.diagnosis.plan import warm_up_unfinished
 from curvelint.diagnosis.rules.never_fell import early_and_final, within_noise_words
 from curvelint.diagnosis.rules.stuck_finding import stuck_evidence, stuck_finding
 from curvelint.diagnosis.wording import number, percent, signed_percent
@@ -55,6 +56,16 @@ def _reward_never_rose(context: RunContext, curve: Curve) -> Finding | None:
     return stuck_finding(curve, message, levels.confidence(), evidence)
 
 
+def _still_warming_up_and_falling(context: RunContext, curve: Curve) -> bool:
+    """The run ended inside its learning-rate warm-up with its loss falling beyond the noise
+    at the end: it had barely begun, not stalled (a 50-step fine-tune whose rate was still
+    rising at its last step, its loss falling faster and faster)."""
+    if not warm_up_unfinished(context.series("learning_rate")):
+        return False
+    late = late_trend(curve, context.settings.late_share)
+    return late.gain > context.settings.not_converged_noise_units * late.error
+
+
 def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
     settings = context.settings
     start, scale = curve.start(), scale_of(curve)
@@ -62,6 +73,8 @@ def _never_left_start(context: RunContext, curve: Curve) -> Finding | None:
     fall = (start - final) / scale
     excursion = float(np.max(np.abs(curve.trend() - start))) / scale
     if abs(fall) > settings.stuck_max_fall_of_start or excursion > settings.stuck_max_dip_of_start:
+        return None
+    if _still_warming_up_and_falling(context, curve):
         return None
     evidence = stuck_evidence(context, curve, "never_left_start", start, final)
     evidence |= {"change_of_start": -fall, "trend_excursion_of_start": excursion}
