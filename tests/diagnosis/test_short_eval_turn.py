@@ -117,3 +117,23 @@ def test_three_epochs_of_any_other_shape_are_too_few_to_judge(
     evals: list[float], train: list[float]
 ) -> None:
     assert _three_epochs(evals, train).verdict is Verdict.INSUFFICIENT_DATA
+
+
+def _ten_epochs(rise: float) -> Diagnosis:
+    """Eval falls 0.30 → 0.22 by epoch 5, then sits ``rise`` above it for four epochs (a small
+    wobble: about 1.7 noise units at 8 %), while the training loss keeps falling."""
+    epochs = np.arange(10)
+    fall = [0.3, 0.28, 0.26, 0.24, 0.23, 0.22]
+    held = 0.22 * (1 + rise) + np.array([0.004, -0.004, 0.005, 0.0])
+    train = 0.08 + 0.45 * np.exp(-0.3 * epochs)
+    evals = np.r_[fall, held]
+    return diagnose_curves({"train/loss": (epochs, train), "eval/loss": (epochs, evals)})
+
+
+def test_an_eval_loss_held_8_percent_above_its_best_is_overfitting() -> None:
+    """Real runs labelled blind called a rise of 7–8 % held over several epochs overfitting."""
+    assert _ten_epochs(rise=0.08).verdict is Verdict.OVERFITTING
+
+
+def test_one_held_4_percent_above_it_is_not() -> None:
+    assert _ten_epochs(rise=0.04).verdict is not Verdict.OVERFITTING
