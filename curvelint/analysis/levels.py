@@ -294,12 +294,19 @@ def _slope_error(residuals: FloatArray, centred: FloatArray) -> float:
     return scale * math.sqrt(variance / float(np.dot(centred, centred)))
 
 
+# A second half of this many points whose slope is this many times the significance asked for
+# has a lasting trend even when it moves less than the swing: per-step losses of small batches
+# swing by a third of their level around a trend that thousands of steps make plain.
+LONG_HALF_POINTS = 200
+OVERWHELMING = 3.0
+
+
 def second_half_trend(
     curve: Curve, swing: float, of_swing: float, significance: float
 ) -> float | None:
     """The change of a straight line through the second half when it lasts — moves more than
-    ``of_swing`` times ``swing`` with a slope ``significance`` standard errors from zero —
-    else None."""
+    ``of_swing`` times ``swing`` with a slope ``significance`` standard errors from zero, or on
+    a long log a slope three times as clear — else None."""
     half = curve.count // 2
     x = curve.steps[half:].astype(np.float64)
     y = curve.values[half:]
@@ -311,6 +318,8 @@ def second_half_trend(
     error = _slope_error(residuals, centred)
     change = slope * float(np.ptp(x))
     clear = error == 0.0 or abs(slope) / error >= significance
+    if clear and len(x) >= LONG_HALF_POINTS and abs(slope) >= OVERWHELMING * significance * error:
+        return change  # hundreds of noisy steps: a slope this clear lasts, however they swing
     return change if clear and abs(change) > of_swing * swing else None
 
 

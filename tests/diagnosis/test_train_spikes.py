@@ -1,7 +1,8 @@
 """Repeated spikes of a per-step training loss are instability — unless the eval loss, judged
 first, fell clearly without spikes or swings of its own: then they are batches, not the
 model. A real ViT fine-tune (3 epochs) spiked three times to 43 % of its start on small batches
-while its eval loss fell from 0.47 to 0.04: healthy, not unstable."""
+while its eval loss fell from 0.47 to 0.04: healthy, not unstable. Swings of per-step losses
+around a trend that a long log makes plain are batches too."""
 
 from __future__ import annotations
 
@@ -34,3 +35,22 @@ def test_the_same_spikes_without_an_eval_loss_are_unstable() -> None:
     diagnosis = diagnose_curves({"train/loss": _spiky_train()})
     assert diagnosis.verdict is Verdict.UNSTABLE
     assert "spiked 3 times" in diagnosis.reason
+
+
+def _per_step(trend: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """3,000 per-step losses of small batches, swinging ±40 % around a level that falls by
+    ``trend`` of itself over the second half (after a fall from 0.7 to 0.3)."""
+    steps = np.arange(3000)
+    level = 0.3 + 0.4 * np.exp(-steps / 300) - trend * 0.3 * np.clip((steps - 1500) / 1500, 0, 1)
+    noise = np.random.default_rng(9).uniform(-0.4, 0.4, len(steps))
+    return {"train/loss": (steps, level * (1 + noise))}
+
+
+def test_batch_noise_around_a_trend_thousands_of_steps_make_plain_is_not_erratic() -> None:
+    """The second half falls 15 % — less than its ±40 % batch swings, but at many standard
+    errors over 1,500 steps: the trend lasts, the swings are batches."""
+    assert diagnose_curves(_per_step(trend=0.15)).verdict is not Verdict.UNSTABLE
+
+
+def test_the_same_swings_around_no_trend_are_erratic() -> None:
+    assert diagnose_curves(_per_step(trend=0.0)).verdict is Verdict.UNSTABLE
