@@ -123,6 +123,24 @@ def test_an_accuracy_at_chance_beside_a_loss_well_above_ln_c_is_diverged() -> No
     assert evidence["classes"] == 10
 
 
+def test_a_memorised_training_set_beside_a_chance_accuracy_is_overfitting_not_a_blow_up() -> None:
+    """A real binary run: train loss 0.69 → 5e-11 (every training example learned), eval loss
+    on ln 2 for 25 epochs, then up to 7x it while the eval accuracy never left chance. No
+    blow-up wrecked it: it memorised what does not generalise."""
+    epochs = np.arange(100)
+    rng = np.random.default_rng(12)
+    train = 0.69 * np.exp(-epochs / 4.0) + 1e-6
+    evals = np.where(epochs < 25, 0.69, 0.69 + 4.2 * (epochs - 25) / 75) + rng.normal(0, 0.01, 100)
+    accuracy = 0.5 + rng.normal(0.0, 0.03, 100)
+    curves = {
+        "train/loss": (epochs, train),
+        "eval/loss": (epochs, evals),
+        "eval/accuracy": (epochs, accuracy),
+    }
+    diagnosis = diagnose_curves(curves, num_classes=2)
+    assert diagnosis.verdict is Verdict.OVERFITTING, diagnosis.reason
+
+
 def test_an_accuracy_at_chance_beside_a_loss_on_ln_c_is_stuck_not_diverged() -> None:
     diagnosis = diagnose_curves(_confidently_wrong(float(np.log(10))))
     assert diagnosis.verdict is not Verdict.DIVERGED

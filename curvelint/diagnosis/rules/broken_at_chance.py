@@ -3,7 +3,9 @@ guess's 1/C while its loss ends clearly above that guess's ln C. A model that pr
 better than chance yet scores worse than the uniform guess is confidently wrong: a blow-up
 (an SGD learning rate far too high, momentum, no clipping) wrecked it, even when the loss
 swings too much around its level for the rise alone to stand out from the noise. A loss *on*
-ln C beside such an accuracy is stuck (see the stuck rule); this is the loss above it.
+ln C beside such an accuracy is stuck (see the stuck rule); this is the loss above it. A model
+whose training loss fell far below ln C did not blow up: it memorised its training set, and
+its eval loss climbing above ln C is overfitting (that rule judges it).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.wording import number, times
 from curvelint.names import is_loss
+
+# A training loss below this share of ln C: the model fits its training set.
+MEMORISED = 0.5
 
 
 def check_broken_at_chance(context: RunContext) -> Finding | None:
@@ -39,6 +44,9 @@ def check_broken_at_chance(context: RunContext) -> Finding | None:
     final = curve.final()
     if final < settings.chance_broken_factor * chance_loss:
         return None
+    train = context.train
+    if curve is context.eval and train is not None and train.final() < MEMORISED * chance_loss:
+        return None  # it fits its training set: an eval loss above ln C is memorisation
     message = (
         f"{accuracy.metric}/{accuracy.split} never beat a random guess (final level "
         f"{number(accuracy_level)}, trend's best {number(best)}, beside a random guess's "
