@@ -140,6 +140,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "train_fall_second_half": ("train fall over the second half", SHARE),
     "train_final": ("train final level", LEVEL),
     "train_final_level": ("train final level", LEVEL),
+    "train_level_after_turn": ("train level after the turn (median)", LEVEL),
     "train_level_of_reference": ("train level, as a share of the reference", SHARE),
     "train_points": ("train points", COUNT),
     "train_trend_at_start": ("train trend at the start", LEVEL),

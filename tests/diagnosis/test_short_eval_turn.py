@@ -137,3 +137,16 @@ def test_an_eval_loss_held_8_percent_above_its_best_is_overfitting() -> None:
 
 def test_one_held_4_percent_above_it_is_not() -> None:
     assert _ten_epochs(rise=0.04).verdict is not Verdict.OVERFITTING
+
+
+def test_a_turn_two_epochs_before_the_end_measures_training_after_the_turn() -> None:
+    """A real 10-epoch Keras run: eval lowest at epoch 7, then 0.0507, 0.0583; training loss
+    0.0406 at the turn, then 0.0399, 0.0361. The final level (the median of the last three
+    epochs) would include the turn's own epoch and read "did not fall" (learning undone); the
+    two epochs after it fell 6.5 %: overfitting."""
+    epochs = np.arange(10)
+    train = np.array([0.95, 0.186, 0.103, 0.077, 0.082, 0.052, 0.046, 0.0406, 0.0399, 0.0361])
+    evals = np.array([2.99, 0.80, 0.050, 0.0458, 0.0502, 0.0424, 0.0402, 0.03996, 0.0507, 0.0583])
+    diagnosis = diagnose_curves({"train/loss": (epochs, train), "eval/loss": (epochs, evals)})
+    assert diagnosis.verdict is Verdict.OVERFITTING, diagnosis.reason
+    assert "(the median of its 2 points after it)" in diagnosis.reason

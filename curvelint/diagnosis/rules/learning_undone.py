@@ -13,7 +13,12 @@ from __future__ import annotations
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
-from curvelint.diagnosis.rules.overfitting import TurnReading, clear_turn, judged_eval
+from curvelint.diagnosis.rules.overfitting import (
+    TurnReading,
+    clear_turn,
+    judged_eval,
+    train_level_words,
+)
 from curvelint.diagnosis.wording import number
 
 CODE = Verdict.UNSTABLE.value
@@ -32,8 +37,9 @@ def check_learning_undone(context: RunContext) -> Finding | None:
     turn = reading.turn
     message = (
         f"{reading.opening(context, curve)} while {train.name} did not fall (trend "
-        f"{number(train.logged(reading.train_at_turn))} at the turn, final level "
-        f"{number(train.logged(reading.train_final))}): the updates undid what the model had "
+        f"{number(train.logged(reading.train_at_turn))} at the turn, "
+        f"{train_level_words(train, reading.train_final, reading.train_after)}): the updates "
+        "undid what the model had "
         "learned, which memorising the training set would not do."
     )
     return Finding(
@@ -51,7 +57,7 @@ def check_learning_undone(context: RunContext) -> Finding | None:
             "rise_noise_units": turn.rise_noise_units,
             "points_after": turn.points_after,
             "train_trend_at_turn": train.logged(reading.train_at_turn),
-            "train_final_level": train.logged(reading.train_final),
+            **reading.train_level_evidence(train),
             "train_fall": reading.train_fall,
         },
         series=curve.name,

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from curvelint.analysis.levels import Curve, EvalTurn, margin_confidence
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
-from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
 from curvelint.diagnosis.rules.selection import excused_by_selection
 from curvelint.diagnosis.settings import RuleSettings
 from curvelint.diagnosis.wording import number, percent, signed_percent
@@ -82,10 +84,27 @@ def noise_units_needed(settings: RuleSettings, turn: EvalTurn) -> float:
 
 
 def train_fall(train: Curve, step: int) -> float:
-    """The training loss's fall from its trend at ``step`` to its final level, a share of
+    """The training loss's fall from its trend at ``step`` to its level after it, a share of
     the former."""
     at_turn = train.at_step(step)
-    return (at_turn - train.final()) / abs(at_turn) if at_turn else 0.0
+    return (at_turn - level_after(train, step)[0]) / abs(at_turn) if at_turn else 0.0
+
+
+def level_after(train: Curve, step: int) -> tuple[float, int]:
+    """The training loss's final level, and 0 — or, when fewer points than that median takes
+    lie after ``step`` (a turn two epochs before the end of a short log, whose final level
+    would include the turn's own point), the median of those after it, and their count."""
+    after = train.values[train.steps > step]
+    if len(after) == 0 or len(after) >= train.final_count():
+        return train.final(), 0
+    return float(np.median(after)), len(after)
+
+
+def train_level_words(train: Curve, level: float, after: int) -> str:
+    """``final level 0.0399``, or ``0.038 (the median of its 2 points after it)``."""
+    if not after:
+        return f"final level {number(train.logged(level))}"
+    return f"{number(train.logged(level))} (the median of its {after} points after it)"
 
 
 @dataclass(frozen=True)
@@ -101,6 +120,7 @@ class TurnReading:
     rise: float
     train_at_turn: float
     train_final: float
+    train_after: int
     train_fall: float
 
     @classmethod
@@ -108,6 +128,7 @@ class TurnReading:
         turn = curve.eval_turn()
         best_index, best = curve.best()
         final = curve.final()
+        train_level, after = level_after(train, turn.best_step)
         return cls(
             turn,
             best,
@@ -115,9 +136,15 @@ class TurnReading:
             final,
             (final - best) / abs(best) if best else turn.rise_relative,
             train.at_step(turn.best_step),
-            train.final(),
+            train_level,
+            after,
             train_fall(train, turn.best_step),
         )
+
+    def train_level_evidence(self, train: Curve) -> dict[str, EvidenceValue]:
+        """The training loss's level the fall is measured to, under the key that names it."""
+        key = "train_level_after_turn" if self.train_after else "train_final_level"
+        return {key: train.logged(self.train_final)}
 
     def opening(self, context: RunContext, curve: Curve) -> str:
         """``loss/eval lowest 0.47 at step 2,000, then +14 % to final level 0.5337 (4
@@ -152,7 +179,7 @@ def check_overfitting(context: RunContext) -> Finding | None:
     message = (
         f"{reading.opening(context, curve)} while {train.name} fell "
         f"{percent(reading.train_fall)} from trend {number(train.logged(reading.train_at_turn))} "
-        f"at the turn to final level {number(train.logged(reading.train_final))}."
+        f"at the turn to {train_level_words(train, reading.train_final, reading.train_after)}."
     )
     confidence = min(
         reading.rise_confidence(settings),
@@ -175,7 +202,7 @@ def check_overfitting(context: RunContext) -> Finding | None:
             "rise_noise_units": turn.rise_noise_units,
             "points_after": turn.points_after,
             "train_trend_at_turn": train.logged(reading.train_at_turn),
-            "train_final_level": train.logged(reading.train_final),
+            **reading.train_level_evidence(train),
             "train_fall": reading.train_fall,
         },
         series=curve.name,
