@@ -230,7 +230,8 @@ def _warming_up(rate_rising: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 def test_a_run_that_ended_inside_its_warm_up_with_its_loss_falling_is_not_stuck() -> None:
-    """Its final level is only 4 % below its start — within "stayed at its initial level" — but its learning rate
-    never reached its peak and the loss was falling faster at the end: it had barely begun."""
+    """Its final level is only 4 % below its start — within "stayed at its initial level" —
+    but its learning rate never reached its peak and the loss was falling faster at the end:
+    it had barely begun."""
     assert diagnose_curves(_warming_up(rate_rising=True)).verdict is Verdict.NOT_CONVERGED
     assert diagnose_curves(_warming_up(rate_rising=False)).verdict is Verdict.STUCK
