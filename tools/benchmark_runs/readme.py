@@ -137,12 +137,12 @@ The **holdout3 split** was made the same way at the start of session 7 (holdout3
 {FIRST_SEED["holdout3"]}+), scored once after that session's last rule change, and the list of
 its disagreements was then read: development data too.
 
-The **holdout4 split is the locked one**: the same recipes with fresh seeds again (holdout4
+The **holdout4 split was the locked one**: the same recipes with fresh seeds again (holdout4
 {FIRST_SEED["holdout4"]}+), generated at the start of session 8 before that session's rule
-changes, by a generator that never runs curvelint. It is scored once, after the session's last
-rule change; nobody reads curvelint's verdicts on its individual runs before that, and no floor
-in the tests is set before it is scored (`tests/test_benchmark_data.py` checks that it is
-complete and intact). Regenerate one split alone, leaving the others byte for byte as they are,
+changes, by a generator that never runs curvelint. It was scored once in session 8 (107/113),
+its floor set from that score, and the list of its disagreements read: it too is development
+data now (`tests/test_benchmark_data.py` checks that it is complete and intact). The held-out
+measure that replaced it is the real runs labelled blind (`benchmarks/real_runs/`). Regenerate one split alone, leaving the others byte for byte as they are,
 with `nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout4 --jobs 2`
 (7–8 minutes). The next clean estimate needs a new split name in
 `tools/benchmark_runs/split.py`.
