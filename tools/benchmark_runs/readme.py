@@ -142,8 +142,9 @@ The **holdout4 split was the locked one**: the same recipes with fresh seeds aga
 changes, by a generator that never runs curvelint. It was scored once in session 8 (107/113),
 its floor set from that score, and the list of its disagreements read: it too is development
 data now (`tests/test_benchmark_data.py` checks that it is complete and intact). The held-out
-measure that replaced it is the real runs labelled blind (`benchmarks/real_runs/`). Regenerate one split alone, leaving the others byte for byte as they are,
-with `nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout4 --jobs 2`
+measure that replaced it is the real runs labelled blind (`benchmarks/real_runs/`).
+Regenerate one split alone, leaving the others byte for byte as they are, with
+`nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout4 --jobs 2`
 (7–8 minutes). The next clean estimate needs a new split name in
 `tools/benchmark_runs/split.py`.
 
