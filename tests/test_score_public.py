@@ -3,6 +3,7 @@ handmade summary whose figures are known, and the committed public.csv checked f
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -155,3 +156,23 @@ def test_the_committed_public_labels_are_well_formed() -> None:
 def test_every_labelled_run_is_a_path_in_the_corpus(corpus: Path) -> None:
     missing = [label.run for label in read_labels(LABELS) if not (corpus / label.run).exists()]
     assert missing == []
+
+
+REAL_RUNS = REPO / "benchmarks" / "real_runs"
+
+
+@pytest.mark.parametrize(
+    "batch", sorted(p.stem.split("_")[0] for p in REAL_RUNS.glob("*_labels.csv"))
+)
+def test_each_blind_batch_of_real_runs_is_labelled_and_traced(batch: str) -> None:
+    """Every label of benchmarks/real_runs/ reads (tools.score_public's reader), gives the
+    numbers it was read from, and names a run whose files say where they came from (repo,
+    path, commit) — so anyone can rebuild the batch and score it."""
+    labels = read_labels(REAL_RUNS / f"{batch}_labels.csv")
+    assert len(labels) >= 50
+    assert all(any(ch.isdigit() for ch in label.reason) for label in labels)
+    with (REAL_RUNS / f"{batch}_files.csv").open(newline="", encoding="utf-8") as handle:
+        files = list(csv.DictReader(handle))
+    assert all(len(row["commit"]) == 40 and row["repo"].count("/") == 1 for row in files)
+    traced = {row["run"] for row in files}
+    assert [label.run for label in labels if label.run not in traced] == []
