@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from curvelint.diagnosis.wording import number, percent, signed_percent, times
+from curvelint.report.evidence_labels import evidence_label
 from curvelint.verdicts import FACTS, SEVERITY_ORDER, Severity
 
 # A number as the sentences write them: 0.677, 1.63e+04, 2,600, -0.5, 94 % (the % is kept).
@@ -85,7 +86,15 @@ def reason_problems(document: dict[str, Any], frame: pd.DataFrame | None) -> lis
         problems += _raw_quote_problems(reason, frame)
     problems += _table_problems(document, findings[0])
     problems += _projection_problems(document, findings[0])
+    problems += [p for finding in findings for p in _repeated_rows(finding)]
     return problems
+
+
+def _repeated_rows(finding: dict[str, Any]) -> list[str]:
+    """Two evidence rows of one finding under the same label: the table would say it twice."""
+    labels = [evidence_label(key) for key in finding["evidence"]]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    return [f"{finding['code']}: evidence label {label!r} twice" for label in repeated]
 
 
 def _projection_problems(document: dict[str, Any], finding: dict[str, Any]) -> list[str]:

@@ -124,7 +124,8 @@ def check_not_converged(context: RunContext) -> Finding | None:
     quoted, yardstick, key = late_change_words(context, judged)
     evidence: dict[str, EvidenceValue] = {
         "late_gain": late.gain,
-        "late_gain_share": share,
+        # the share of the final level is the quoted one when the final level is the yardstick
+        **({} if key == "late_gain_of_final" else {"late_gain_share": share}),
         key: quoted,
         "late_share": context.settings.late_share,
         "late_gain_errors": late.gain / late.error if 0 < late.error < np.inf else None,
