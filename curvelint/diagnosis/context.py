@@ -80,7 +80,7 @@ class RunContext:
         """The train loss, else a lower-is-better train metric (an MLflow MAE) — or, for a
         policy-gradient run (GRPO, PPO) whose loss sits near zero by design, its reward,
         which is what such a run is judged by."""
-        loss = self._epoch_means_if_fuller(self.analysis.main_loss(TRAIN), for_training=True)
+        loss = self._epoch_means_for(self.analysis.main_loss(TRAIN), for_training=True)
         reward = self.analysis.series(REWARD, TRAIN)
         if loss is not None and reward is not None and _near_zero_by_design(loss):
             return reward
@@ -94,25 +94,29 @@ class RunContext:
     @cached_property
     def _eval_loss(self) -> SeriesAnalysis | None:
         loss = self.analysis.main_loss(EVAL) or self.analysis.main_loss(TEST)
-        return self._epoch_means_if_fuller(loss, for_training=False)
+        return self._epoch_means_for(loss, for_training=False)
 
-    def _epoch_means_if_fuller(
+    def _epoch_means_for(
         self, series: SeriesAnalysis | None, *, for_training: bool
     ) -> SeriesAnalysis | None:
         """Lightning's per-epoch mean (``val_loss_epoch``) instead of the per-batch values it
         logs beside it (``val_loss_step``): an eval loss is the whole eval set's mean, so its
         epoch means whenever they can be judged; a training loss's when its steps are too few
         to judge and the means are not (the steps are otherwise the finer record)."""
-        if series is None or not series.tag.endswith("_step"):
-            return series
-        means = self.analysis.series(f"{series.metric}_epoch", series.split)
-        if means is None or means.n_finite < self.settings.min_eval_points:
+        means = self._epoch_companion(series)
+        if series is None or means is None or means.n_finite < self.settings.min_eval_points:
             return series
         if for_training and not (
             series.n_finite < self.settings.unstable_min_points < means.n_finite
         ):
             return series
         return means
+
+    def _epoch_companion(self, series: SeriesAnalysis | None) -> SeriesAnalysis | None:
+        """The ``*_epoch`` series Lightning logs beside a ``*_step`` one, if any."""
+        if series is None or not series.tag.endswith("_step"):
+            return None
+        return self.analysis.series(f"{series.metric}_epoch", series.split)
 
     @cached_property
     def eval_series(self) -> SeriesAnalysis | None:
@@ -152,10 +156,7 @@ class RunContext:
     def train_epoch_means(self) -> Curve | None:
         """The per-epoch means Lightning logs beside a per-step training loss (``*_epoch``
         beside ``*_step``): far less noisy than the steps for telling whether it still falls."""
-        series = self.train_series
-        if series is None or not series.tag.endswith("_step"):
-            return None
-        return _curve(self.analysis.series(f"{series.metric}_epoch", TRAIN))
+        return _curve(self._epoch_companion(self.train_series))
 
     @cached_property
     def eval(self) -> Curve | None:
