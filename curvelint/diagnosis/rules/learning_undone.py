@@ -13,12 +13,7 @@ from __future__ import annotations
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
-from curvelint.diagnosis.rules.overfitting import (
-    TurnReading,
-    clear_turn,
-    judged_eval,
-    train_level_words,
-)
+from curvelint.diagnosis.rules.overfitting import TurnReading, clear_turn, judged_eval
 from curvelint.diagnosis.wording import number
 
 CODE = Verdict.UNSTABLE.value
@@ -38,9 +33,8 @@ def check_learning_undone(context: RunContext) -> Finding | None:
     message = (
         f"{reading.opening(context, curve)} while {train.name} did not fall (trend "
         f"{number(train.logged(reading.train_at_turn))} at the turn, "
-        f"{train_level_words(train, reading.train_final, reading.train_after)}): the updates "
-        "undid what the model had "
-        "learned, which memorising the training set would not do."
+        f"{reading.train_level_words(train)}): the updates undid what the model had learned, "
+        "which memorising the training set would not do."
     )
     return Finding(
         CODE,

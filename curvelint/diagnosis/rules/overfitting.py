@@ -86,8 +86,11 @@ def noise_units_needed(settings: RuleSettings, turn: EvalTurn) -> float:
 def train_fall(train: Curve, step: int) -> float:
     """The training loss's fall from its trend at ``step`` to its level after it, a share of
     the former."""
-    at_turn = train.at_step(step)
-    return (at_turn - level_after(train, step)[0]) / abs(at_turn) if at_turn else 0.0
+    return _fall(train.at_step(step), level_after(train, step)[0])
+
+
+def _fall(at_turn: float, level: float) -> float:
+    return (at_turn - level) / abs(at_turn) if at_turn else 0.0
 
 
 def level_after(train: Curve, step: int) -> tuple[float, int]:
@@ -100,18 +103,11 @@ def level_after(train: Curve, step: int) -> tuple[float, int]:
     return float(np.median(after)), len(after)
 
 
-def train_level_words(train: Curve, level: float, after: int) -> str:
-    """``final level 0.0399``, or ``0.038 (the median of its 2 points after it)``."""
-    if not after:
-        return f"final level {number(train.logged(level))}"
-    return f"{number(train.logged(level))} (the median of its {after} points after it)"
-
-
 @dataclass(frozen=True)
 class TurnReading:
     """An eval curve's turn as the reader finds it: the logged best and its step, the table's
     final level (the turn's own, a median of fewer points, only decides whether the rise is
-    real), the rise between them, and the training loss at the turn and at the end."""
+    real), the rise between them, and the training loss at the turn and after it."""
 
     turn: EvalTurn
     best: float
@@ -119,9 +115,8 @@ class TurnReading:
     final: float
     rise: float
     train_at_turn: float
-    train_final: float
-    train_after: int
-    train_fall: float
+    train_level: float  # the final level, or the median of the few points after the turn
+    train_points_after: int  # how many points that median took (0: the final level)
 
     @classmethod
     def of(cls, curve: Curve, train: Curve) -> TurnReading:
@@ -138,13 +133,24 @@ class TurnReading:
             train.at_step(turn.best_step),
             train_level,
             after,
-            train_fall(train, turn.best_step),
         )
+
+    @property
+    def train_fall(self) -> float:
+        """The training loss's fall from the turn, a share of its trend there."""
+        return _fall(self.train_at_turn, self.train_level)
+
+    def train_level_words(self, train: Curve) -> str:
+        """``final level 0.0399``, or ``0.038 (the median of its 2 points after it)``."""
+        level = number(train.logged(self.train_level))
+        if not self.train_points_after:
+            return f"final level {level}"
+        return f"{level} (the median of its {self.train_points_after} points after it)"
 
     def train_level_evidence(self, train: Curve) -> dict[str, EvidenceValue]:
         """The training loss's level the fall is measured to, under the key that names it."""
-        key = "train_level_after_turn" if self.train_after else "train_final_level"
-        return {key: train.logged(self.train_final)}
+        key = "train_level_after_turn" if self.train_points_after else "train_final_level"
+        return {key: train.logged(self.train_level)}
 
     def opening(self, context: RunContext, curve: Curve) -> str:
         """``loss/eval lowest 0.47 at step 2,000, then +14 % to final level 0.5337 (4
@@ -179,7 +185,7 @@ def check_overfitting(context: RunContext) -> Finding | None:
     message = (
         f"{reading.opening(context, curve)} while {train.name} fell "
         f"{percent(reading.train_fall)} from trend {number(train.logged(reading.train_at_turn))} "
-        f"at the turn to {train_level_words(train, reading.train_final, reading.train_after)}."
+        f"at the turn to {reading.train_level_words(train)}."
     )
     confidence = min(
         reading.rise_confidence(settings),

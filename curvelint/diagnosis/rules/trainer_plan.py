@@ -45,7 +45,7 @@ def check_cut_short(context: RunContext, verdict: Verdict) -> tuple[Finding, ...
     message = (
         f"{words}: it was cut short of its max_steps, so its curves end before the schedule did."
     )
-    evidence: dict[str, EvidenceValue] = {**plan}
+    evidence: dict[str, EvidenceValue] = dict(plan)
     return (Finding("cut_short", Severity.WARNING, 0.95, message, CUT_SHORT_ADVICE, evidence),)
 
 

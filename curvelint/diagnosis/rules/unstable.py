@@ -81,11 +81,14 @@ def _eval_fell_calmly(context: RunContext) -> bool:
     """The eval loss fell clearly, without spikes or swings of its own (it is judged first):
     a training loss's spikes beside it are batches, not the model (a ViT fine-tune's per-step
     loss spikes on small batches while its eval loss falls to a tenth)."""
-    evals = context.eval
-    if evals is None or evals.count < context.settings.min_eval_points:
+    return context.eval is not None and _fell_clearly(context, context.eval)
+
+
+def _fell_clearly(context: RunContext, curve: Curve) -> bool:
+    """An eval curve with enough points that fell by more than a stuck one dips."""
+    if curve.count < context.settings.min_eval_points:
         return False
-    fell = evals.start() - evals.final()
-    return fell > context.settings.stuck_max_dip_of_start * scale_of(evals)
+    return curve.start() - curve.final() > context.settings.stuck_max_dip_of_start * scale_of(curve)
 
 
 def _swings_far(context: RunContext, train: Curve | None) -> bool:
@@ -97,15 +100,8 @@ def _swings_far(context: RunContext, train: Curve | None) -> bool:
 
 def improved_steadily(context: RunContext, curve: Curve) -> bool:
     """The curve fell clearly and ended near its best."""
-    settings = context.settings
-    if curve.count < settings.min_eval_points:
-        return False
-    fell = curve.start() - curve.final()
-    turn = curve.eval_turn()
-    return (
-        fell > settings.stuck_max_dip_of_start * scale_of(curve)
-        and turn.rise_relative < settings.overfit_min_rise
-    )
+    rise = curve.eval_turn().rise_relative
+    return _fell_clearly(context, curve) and rise < context.settings.overfit_min_rise
 
 
 def lasting_trend(context: RunContext, curve: Curve, swing: float) -> float | None:
