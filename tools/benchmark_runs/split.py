@@ -8,19 +8,22 @@ Holdout's disagreements were read in session 5, so holdout2 (seeds 3000+, made i
 before that session's rule changes and scored once after them) was the next clean estimate;
 its disagreements were read in turn, so holdout3 (seeds 4000+, made in session 7 before that
 session's rule changes) was the next; its disagreements were read too, so holdout4 (seeds 5000+,
-made in session 8 before that session's rule changes) is the locked one now.
+made in session 8 before that session's rule changes) was the next; its disagreements were read
+too, so holdout5 (seeds 6000+, made in session 9 before that session's rule changes) is the
+locked one now.
 """
 
 from __future__ import annotations
 
 DEV, TEST, HOLDOUT, HOLDOUT2 = "dev", "test", "holdout", "holdout2"
-HOLDOUT3, HOLDOUT4 = "holdout3", "holdout4"
-SPLITS = (DEV, TEST, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4)
-FIRST_SEED = {DEV: 0, TEST: 1000, HOLDOUT: 2000, HOLDOUT2: 3000, HOLDOUT3: 4000, HOLDOUT4: 5000}
+HOLDOUT3, HOLDOUT4, HOLDOUT5 = "holdout3", "holdout4", "holdout5"
+SPLITS = (DEV, TEST, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5)
+FIRST_SEED = {DEV: 0, TEST: 1000, HOLDOUT: 2000, HOLDOUT2: 3000, HOLDOUT3: 4000}
+FIRST_SEED |= {HOLDOUT4: 5000, HOLDOUT5: 6000}
 # Whose (architecture, data) variants and extra runs a split is made of.
-RECIPES = {DEV: DEV, TEST: TEST, HOLDOUT: TEST, HOLDOUT2: TEST, HOLDOUT3: TEST, HOLDOUT4: TEST}
+RECIPES = {DEV: DEV, TEST: TEST} | {split: TEST for split in SPLITS[2:]}
 TEST_ONLY_ARCHITECTURES = ("gru", "seq2seq")
 TEST_ONLY_DATASETS = ("wine", "circles", "friedman", "reverse")
 # Runs per verdict: the test split is a little over a third of dev + test; the holdouts are its
 # twins.
-PER_VERDICT = {DEV: 23, TEST: 13, HOLDOUT: 13, HOLDOUT2: 13, HOLDOUT3: 13, HOLDOUT4: 13}
+PER_VERDICT = {DEV: 23} | {split: 13 for split in SPLITS[1:]}
