@@ -72,6 +72,11 @@ class RuleSettings:
     unstable_trend_of_spread: float = 1.0
     unstable_trend_significance: float = 2.0
     unstable_min_spikes: int = 3
+    # Repeated spikes are instability only when their typical jump is at least this share of
+    # the start: lone jumps of a tenth or a fifth of it, on a loss that fine-tuned to near
+    # zero, are hard batches (real fine-tunes labelled blind: healthy); every benchmark run
+    # made unstable by its mechanism jumps by a third of its start or more.
+    unstable_spike_min_of_start: float = 0.25
     # Training-loss swings are batch noise beside an overfitting eval loss only while they
     # stay under this share of the start (a memorising run's spikes are a few % of
     # it); and swings of at least the first share of the level and the second of the start are
@@ -213,6 +218,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("unstable_trend_of_spread", 0.0, _INFINITY),
     ("unstable_trend_significance", 0.0, _INFINITY),
     ("unstable_min_spikes", 1, 1_000_000),
+    ("unstable_spike_min_of_start", 0.0, _INFINITY),
     ("unstable_batch_noise_of_start", 0.0, _INFINITY),
     ("unstable_eval_spread_of_level", 0.0, _INFINITY),
     ("unstable_wild_of_level", 0.0, _INFINITY),

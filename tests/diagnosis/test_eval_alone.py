@@ -140,3 +140,40 @@ def test_lightning_eval_batches_give_way_to_the_eval_sets_epoch_means(tmp_path: 
     diagnosis = judge_run(run).diagnosis
     assert diagnosis.verdict is Verdict.OVERFITTING
     assert diagnosis.reason.startswith("loss_epoch/eval lowest 0.4 at")
+
+
+LIGHTNING_EVAL_AND_NOISY_STEPS = """
+import sys
+import numpy as np
+from lightning.pytorch.loggers import CSVLogger
+
+logger = CSVLogger(sys.argv[1], name="lightning_logs", version=0)
+train_means = [4325.0, 3593.0, 2915.0, 2182.0, 1871.0]
+val_means = [4495.0, 3613.0, 2702.0, 2182.0, 2003.0]
+noise = np.random.default_rng(SEED).uniform(-0.4, 0.4, 5 * len(train_means))
+for epoch, (train, val) in enumerate(zip(train_means, val_means)):
+    for batch in range(5):
+        step = 5 * epoch + batch
+        logger.log_metrics({"train_loss_step": train * (1 + noise[step]), "epoch": epoch}, step)
+    means = {"train_loss_epoch": train, "val_loss": val, "epoch": epoch}
+    logger.log_metrics(means, 5 * epoch + 4)
+logger.save()
+"""
+
+
+@pytest.mark.parametrize("seed", [0, 25])
+def test_an_eval_loss_still_falling_beside_falling_epoch_means_is_not_converged(
+    tmp_path: Path, seed: int
+) -> None:
+    """A real self-supervised pre-training run (5 epochs): val_loss 4,495 → 2,003 and the
+    training loss's epoch means 4,325 → 1,871, both still falling 8–25 % an epoch — but a
+    line through the last per-step losses (5 small batches an epoch, ±40 %) happens to rise
+    (with these seeds it read healthy, and stuck). The epoch means say the training loss still
+    falls; the run is not converged."""
+    require("lightning")
+    folder = tmp_path / "run"
+    run_writer(LIGHTNING_EVAL_AND_NOISY_STEPS.replace("SEED", str(seed)), folder)
+    (run,) = read_runs([folder]).runs
+    diagnosis = judge_run(run).diagnosis
+    assert diagnosis.verdict is Verdict.NOT_CONVERGED, diagnosis.reason
+    assert diagnosis.reason.startswith("loss/eval still falling at the end")

@@ -247,6 +247,29 @@ def test_a_loss_that_is_zero_at_most_steps_is_flagged_even_mid_run() -> None:
     assert diagnosis.severity is Severity.ERROR
 
 
+def _with_a_data_term(total_zero: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A real prompt-injection fine-tune logs ``loss_data`` (its term on the batches' data
+    examples) beside ``loss``: the term is exactly 0 on the batches that hold none (36 % of
+    them); the loss it adds up to never is (unless ``total_zero``: then it is 0 there too,
+    from mid-run)."""
+    steps, total = decay(300, 1.7, 0.03)
+    rng = np.random.default_rng(4)
+    term = np.where(rng.uniform(size=300) < 0.36, 0.0, 0.1 * total)
+    if total_zero:
+        total = np.where((term == 0) & (np.arange(300) >= 150), 0.0, total)
+    return {"train/loss": (steps, total), "train/loss_data": (steps, term)}
+
+
+def test_a_loss_term_at_zero_on_batches_without_its_examples_is_no_zero_loss() -> None:
+    diagnosis = diagnose_curves(_with_a_data_term(total_zero=False))
+    assert "zero_loss" not in codes(diagnosis)
+    assert diagnosis.verdict is Verdict.HEALTHY, diagnosis.reason
+
+
+def test_the_same_term_beside_a_total_loss_at_zero_is_flagged() -> None:
+    assert "zero_loss" in codes(diagnose_curves(_with_a_data_term(total_zero=True)))
+
+
 def test_a_healthy_verdict_beside_a_warning_points_to_it_instead_of_nothing_to_fix() -> None:
     diagnosis = diagnose_curves(_stalled_eval())
     assert diagnosis.verdict is Verdict.HEALTHY

@@ -54,3 +54,24 @@ def test_batch_noise_around_a_trend_thousands_of_steps_make_plain_is_not_erratic
 
 def test_the_same_swings_around_no_trend_are_erratic() -> None:
     assert diagnose_curves(_per_step(trend=0.0)).verdict is Verdict.UNSTABLE
+
+
+def _fine_tune_with_hard_batches(jump: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A real fake-news classifier fine-tune (no eval logged): per-step loss 0.72 → 0.0001,
+    with 18 lone spikes that come straight back, each ``jump`` above the level it left."""
+    steps = np.arange(50, 8001, 50)
+    loss = 0.72 * np.exp(-steps / 400) + 0.0001
+    loss = loss * (1 + np.random.default_rng(2).uniform(-0.2, 0.2, len(steps)))
+    for index in np.linspace(13, 155, 18).astype(int):
+        loss[index] += jump
+    return {"train/loss": (steps, loss)}
+
+
+def test_lone_spikes_of_a_fifth_of_the_start_on_a_fine_tune_near_zero_are_batches() -> None:
+    """Jumps of 0.14 (20 % of the start): hard batches, as readers of the real run said."""
+    diagnosis = diagnose_curves(_fine_tune_with_hard_batches(0.14))
+    assert diagnosis.verdict is Verdict.HEALTHY, diagnosis.reason
+
+
+def test_the_same_spikes_at_half_the_start_are_unstable() -> None:
+    assert diagnose_curves(_fine_tune_with_hard_batches(0.36)).verdict is Verdict.UNSTABLE

@@ -1,6 +1,8 @@
 """Curves that stopped moving exactly: a frozen accuracy, a loss of exactly 0.0, a loss that
 repeats one value. Real training never repeats a float exactly for long, so an exact repeat
-is a bug, leakage or a collapsed model — not convergence."""
+is a bug, leakage or a collapsed model — not convergence. One exception: a term of the
+objective (``loss_data`` beside ``loss``) at exactly 0 on batches with no example of its kind,
+while the training loss it adds up to never is."""
 
 from __future__ import annotations
 
@@ -271,13 +273,23 @@ def check_constant_loss(context: RunContext, verdict: Verdict) -> tuple[Finding,
             continue
         zeros = np.flatnonzero(curve.values == 0.0)
         if len(zeros) >= max(context.settings.constant_min_points, FROZEN_SHARE * curve.count):
-            if verdict is not Verdict.DIVERGED:
+            if verdict is not Verdict.DIVERGED and not _empty_term(context, series):
                 findings.append(_zero_loss(context, curve, zeros))
             continue
         frozen = _frozen_tail(context, series)
         if frozen is not None:
             findings.append(_constant_loss(context, *frozen))
     return tuple(findings)
+
+
+def _empty_term(context: RunContext, series: SeriesAnalysis) -> bool:
+    """A term of the objective (``loss_data`` beside ``loss``) at exactly 0 while the training
+    loss it is part of never is: the term was empty on those batches (no example of its
+    kind), not a model with nothing left to learn."""
+    train = context.train
+    if series is context.train_series or series is context.eval_series or train is None:
+        return False
+    return not bool(np.any(train.values == 0.0))
 
 
 def _zero_loss(context: RunContext, curve: Curve, zeros: npt.NDArray[np.int64]) -> Finding:

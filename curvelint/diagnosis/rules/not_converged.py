@@ -7,7 +7,9 @@ loss falling in a straight line from start to end), but not by a negligible shar
 fall (a loss creeping towards zero after a long fall: memorising, or a solved task — unless the
 run stopped short of its plan); and by more than twice its standard error.
 The eval loss, when logged, must be improving too: a training loss that still falls while
-eval has flattened gains nothing. A run its Trainer stopped short of ``max_steps`` (an
+eval has flattened gains nothing. Beside an improving eval loss, the training loss must fall
+too — by its late line, or by its per-epoch means when Lightning logged them beside a per-step
+loss whose batch noise tilts the line. A run its Trainer stopped short of ``max_steps`` (an
 early checkpoint, a job that hit its time limit) is also still improving when its last
 evaluation is its best yet: a few evaluations of an early checkpoint
 cannot pass the line's significance test, but the steps still planned were paying when it
@@ -106,8 +108,7 @@ def check_not_converged(context: RunContext) -> Finding | None:
         return None  # a learning rate decayed to ~0: more steps would gain nothing
     evals = context.eval
     if evals is not None and evals.count >= context.settings.min_eval_points:
-        train_falling = late_trend(curve, context.settings.late_share).gain > 0
-        if train_falling and still_improving(context, evals):
+        if _training_falls(context, curve) and still_improving(context, evals):
             judged = evals
         elif cut_short_at_its_best(context, curve, evals):
             return _cut_short_finding(context, evals)
@@ -146,6 +147,18 @@ def check_not_converged(context: RunContext) -> Finding | None:
         advice.NOT_CONVERGED,
         evidence,
         series=judged.name,
+    )
+
+
+def _training_falls(context: RunContext, curve: Curve) -> bool:
+    """The training loss's late line falls, or (for a noisy per-step loss that Lightning also
+    logged as per-epoch means) its epoch means' late line does."""
+    late_share = context.settings.late_share
+    means = context.train_epoch_means
+    return late_trend(curve, late_share).gain > 0 or (
+        means is not None
+        and means.count >= context.settings.min_loss_points
+        and late_trend(means, late_share).gain > 0
     )
 
 

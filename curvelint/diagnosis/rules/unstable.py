@@ -1,5 +1,9 @@
 """unstable: noise and oscillation dominate the trend, or spikes repeat without a lasting trend.
 
+Repeated spikes count only when they are large against where the run began (a quarter of its
+start): a fine-tune whose per-step loss reached near zero jumps on its hard batches by a fifth
+of its start and comes straight back — that is batches, not an unstable model.
+
 Judged on the eval loss when it has enough points — it averages a whole eval set, so its
 swings are the model's — and on the training loss too, unless a steadily improving (or
 overfitting) eval loss shows that the training loss's swings are only batch noise. Beside an
@@ -180,6 +184,8 @@ def _repeated_spikes(context: RunContext, curve: Curve) -> Finding | None:
     if len(spikes) < context.settings.unstable_min_spikes:
         return None
     typical = float(np.median([spike.value - spike.baseline for spike in spikes]))
+    if typical < context.settings.unstable_spike_min_of_start * scale_of(curve):
+        return None
     if lasting_trend(context, curve, typical) is not None:
         return None
     where = ", ".join(context.where(spike.step) for spike in spikes[:3])
