@@ -148,6 +148,11 @@ class RuleSettings:
     not_converged_min_late_share_of_fall: float = 0.1
     not_converged_min_late_gain_of_fall: float = 0.01
     not_converged_noise_units: float = 2.0
+    # ...or the mean of the last third of the points is this share below the middle third's,
+    # by the same noise units, and at least the second share of the fall into
+    # the middle third (a fall slowing no faster has >= 3 % of the level still to give).
+    not_converged_last_third_min_fall: float = 0.05
+    not_converged_last_third_min_of_middle: float = 0.4
 
     # Number of classes inferred from a first loss within this share of ln C, C up to this.
     chance_inference_tolerance: float = 0.05
@@ -250,6 +255,8 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("not_converged_min_late_share_of_fall", 0.0, 1.0),
     ("not_converged_min_late_gain_of_fall", 0.0, 1.0),
     ("not_converged_noise_units", 0.0, _INFINITY),
+    ("not_converged_last_third_min_fall", 0.0, _INFINITY),
+    ("not_converged_last_third_min_of_middle", 0.0, _INFINITY),
     ("chance_inference_tolerance", 0.0, 1.0),
     ("max_inferred_classes", 2, 1_000_000),
     ("initial_loss_tolerance", 0.0, _INFINITY),

@@ -14,14 +14,25 @@ early checkpoint, a job that hit its time limit) is also still improving when it
 evaluation is its best yet: a few evaluations of an early checkpoint
 cannot pass the line's significance test, but the steps still planned were paying when it
 stopped.
+
+A short or noisy curve may still fall plainly while a line through its last fifth (four
+points of a 20-epoch run) cannot clear its error: then the means of its thirds judge. It is
+still improving when its last third's mean is at least 5 % below the middle third's, by twice
+the error of that difference, and by at least 0.4 of the fall into the middle third. A fall
+slowing no faster than that has, extrapolated geometrically, at least 3 % of the level still to
+give (the visible share the line asks); a curve levelling off into its plateau (an Adam run
+whose schedule decayed) slows far faster.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from curvelint.analysis.levels import Curve, LateTrend, late_trend, margin_confidence, scale_of
 from curvelint.analysis.results import SeriesAnalysis
+from curvelint.analysis.thirds import ThirdsFall, thirds_fall
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
@@ -65,6 +76,25 @@ def late_change_words(context: RunContext, curve: Curve) -> tuple[float, str, st
 
 def still_improving(context: RunContext, curve: Curve) -> bool:
     """The curve still improves clearly over the last steps (see the module docstring)."""
+    return _line_still_falls(context, curve) or falling_by_thirds(context, curve) is not None
+
+
+def falling_by_thirds(context: RunContext, curve: Curve) -> ThirdsFall | None:
+    """The thirds' falls when its last third still fell clearly (see the module docstring)."""
+    settings = context.settings
+    fall = thirds_fall(curve)
+    if fall is None or fall.middle_fall <= 0 or fall.middle_mean == 0:
+        return None
+    clear = (
+        fall.last_fall >= settings.not_converged_last_third_min_fall * abs(fall.middle_mean)
+        and fall.slowing >= settings.not_converged_last_third_min_of_middle
+        and fall.last_fall > settings.not_converged_noise_units * fall.error
+    )
+    return fall if clear else None
+
+
+def _line_still_falls(context: RunContext, curve: Curve) -> bool:
+    """A line through the last steps falls clearly, to new lows (see the module docstring)."""
     settings = context.settings
     late = late_trend(curve, settings.late_share)
     final = curve.final()
@@ -120,6 +150,8 @@ def check_not_converged(context: RunContext) -> Finding | None:
         judged = means
     else:
         return None
+    if not _line_still_falls(context, judged) and (thirds := falling_by_thirds(context, judged)):
+        return _thirds_finding(context, judged, series, thirds)
     late = late_trend(judged, context.settings.late_share)
     share = late_gain_share(context, judged)
     quoted, yardstick, key = late_change_words(context, judged)
@@ -143,6 +175,41 @@ def check_not_converged(context: RunContext) -> Finding | None:
         CODE,
         Severity.WARNING,
         margin_confidence(late.gain / late.error if late.error > 0 else 10.0, 2.0),
+        message,
+        advice.NOT_CONVERGED,
+        evidence,
+        series=judged.name,
+    )
+
+
+def _thirds_finding(
+    context: RunContext, judged: Curve, series: SeriesAnalysis, fall: ThirdsFall
+) -> Finding:
+    """Still falling by the thirds' means: how far the last third fell, against its error and
+    the middle third's fall."""
+    share = fall.last_fall / abs(fall.middle_mean)
+    errors = fall.last_fall / fall.error if fall.error > 0 else None
+    evidence: dict[str, EvidenceValue] = {
+        "middle_third_mean": judged.logged(fall.middle_mean),
+        "last_third_mean": judged.logged(fall.last_mean),
+        "last_third_below_middle": share,
+        "last_third_fall_errors": errors,
+        "last_third_fall_of_middle": fall.slowing if math.isfinite(fall.slowing) else None,
+        "final_level": judged.logged(judged.final()),
+        "start_level": judged.logged(judged.start()),
+    }
+    noise = f", {times(errors)} its standard error" if errors is not None else ""
+    message = (
+        f"{judged.name} still falling at the end: its last third's mean "
+        f"{number(judged.logged(fall.last_mean))} is {percent(share)} below its middle "
+        f"third's {number(judged.logged(fall.middle_mean))}{noise} — "
+        f"{percent(fall.slowing)} of the fall into the middle third, so it was not levelling "
+        f"off{_projection(context, series, evidence)}{_plan_note(context, evidence)}."
+    )
+    return Finding(
+        CODE,
+        Severity.WARNING,
+        margin_confidence(errors if errors is not None else 10.0, 2.0),
         message,
         advice.NOT_CONVERGED,
         evidence,

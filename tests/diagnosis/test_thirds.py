@@ -1,0 +1,55 @@
+"""A short, noisy curve that still plainly falls is not converged even when a line through its
+last fifth (three or four evaluations) cannot clear its error: the means of its thirds use
+every point. A curve that levels off into its plateau slows far faster and stays healthy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from curvelint.analysis.levels import Curve
+from curvelint.analysis.thirds import thirds_fall
+from curvelint.diagnosis import Verdict
+from tests.diagnosis.helpers import diagnose_curves, finding
+
+EPOCHS = np.arange(15)
+# A real 15-epoch plant-disease fine-tune at a constant learning rate: the eval loss wobbles
+# by ~0.01 around a fall that is still ~0.01 an epoch at the end.
+WOBBLE = np.array([0, 0.004, -0.006, 0.008, -0.002, 0.01, -0.008, 0.012, -0.004, 0.006, -0.01,
+                   0.003, -0.015, 0.0, 0.02])  # fmt: skip
+
+
+def _run(eval_loss: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    train = 0.83 - 0.46 * (1 - np.exp(-EPOCHS / 9))
+    return {"train/loss": (EPOCHS, train), "eval/loss": (EPOCHS, eval_loss + WOBBLE)}
+
+
+def test_an_eval_loss_still_falling_through_its_wobble_is_not_converged() -> None:
+    """0.62 → 0.25, the last third 0.03 below the middle third: the line through the last
+    three evaluations tilts with the wobble; the thirds do not."""
+    diagnosis = diagnose_curves(_run(0.62 - 0.37 * (1 - np.exp(-EPOCHS / 10)) / 0.77))
+    assert diagnosis.verdict is Verdict.NOT_CONVERGED, diagnosis.reason
+    assert diagnosis.reason.startswith("loss/eval still falling at the end: its last third's")
+    evidence = finding(diagnosis, "not_converged").evidence
+    assert evidence["last_third_below_middle"] >= 0.05
+    assert evidence["last_third_fall_of_middle"] >= 0.4
+
+
+def test_the_same_fall_levelling_off_into_its_plateau_is_healthy() -> None:
+    """The same start and end, reached by epoch 8 and flat since (an Adam run whose schedule
+    decayed): the last third fell a sliver of the middle third's fall."""
+    diagnosis = diagnose_curves(_run(0.25 + 0.37 * np.exp(-EPOCHS / 2.5)))
+    assert diagnosis.verdict is Verdict.HEALTHY, diagnosis.reason
+
+
+def test_thirds_need_two_points_each_and_give_the_first_third_the_remainder() -> None:
+    def curve(values: list[float]) -> Curve:
+        made = Curve.of("loss/eval", np.arange(len(values)), np.array(values), direction=0)
+        assert made is not None
+        return made
+
+    assert thirds_fall(curve([3.0, 2.0, 1.0, 0.5, 0.4])) is None
+    fall = thirds_fall(curve([9.0, 3.0, 2.0, 2.0, 1.0, 1.0, 0.5]))
+    assert fall is not None
+    assert (fall.middle_mean, fall.last_mean) == (1.5, 0.75)
+    assert (fall.middle_fall, fall.last_fall) == (pytest.approx(19 / 6), 0.75)  # 9, 3, 2 first
