@@ -1,5 +1,7 @@
 """healthy: the loss fell, flattened, and train and eval ended close — what is left when no
-problem holds. Its confidence says how far the run stayed from the problem thresholds."""
+problem holds. Its confidence says how far the run stayed from the problem thresholds: the
+training loss's fall from underfitting's, its late gain from not converged's, and an eval loss
+that rose after its best (by one of overfitting's two margins) from the margin it missed."""
 
 from __future__ import annotations
 
@@ -10,7 +12,12 @@ from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
 from curvelint.diagnosis.rules.not_converged import late_change_words, late_gain_share
-from curvelint.diagnosis.rules.overfitting import eval_turned_up
+from curvelint.diagnosis.rules.overfitting import (
+    eval_turned_up,
+    judged_eval,
+    noise_units_needed,
+    rise_needed,
+)
 from curvelint.diagnosis.rules.selection import excused_by_selection
 from curvelint.diagnosis.wording import number, percent, signed_percent
 
@@ -58,6 +65,7 @@ def check_healthy(context: RunContext) -> Finding | None:
     confidence = min(
         margin_confidence(1.0 - fall, settings.underfit_min_level_of_reference),
         margin_confidence(max(late, 0.0), settings.not_converged_min_late_gain),
+        _turn_margin(context),
     )
     return Finding(
         CODE,
@@ -68,6 +76,24 @@ def check_healthy(context: RunContext) -> Finding | None:
         evidence,
         series=curve.name,
     )
+
+
+def _turn_margin(context: RunContext) -> float:
+    """How far the eval curve stayed from an overfitting turn: when it rose after its best for
+    the evaluations the overfitting rule asks and by one of its two margins (the share of the
+    best, the noise units), the margin by which it missed the other; else 1."""
+    curve, settings = judged_eval(context), context.settings
+    if curve is None:
+        return 1.0
+    turn = curve.eval_turn()
+    if turn.points_after < settings.overfit_min_points_after:
+        return 1.0
+    rise, units = rise_needed(settings, turn), noise_units_needed(settings, turn)
+    if turn.rise_relative >= rise and turn.rise_noise_units < units:
+        return margin_confidence(turn.rise_noise_units, units)
+    if turn.rise_noise_units >= units and 0 < turn.rise_relative < rise:
+        return margin_confidence(turn.rise_relative, rise)
+    return 1.0
 
 
 def _early_high(curve: Curve, start: float) -> tuple[int, float] | None:
