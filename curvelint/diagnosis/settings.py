@@ -139,6 +139,11 @@ class RuleSettings:
     # with the eval curve still at its lowest at the end, is a converged hard task (issue 13:
     # "a plateau at 40-50 % of ln C after the learning rate decayed ... is healthy").
     underfit_hard_task_max_level: float = 0.5
+    # Without an accuracy or a class count (no random guess to measure by), both curves must
+    # end at this share of the training loss's start or above (real runs labelled blind: the
+    # regressors, autoencoders and language models called underfitting below it had mostly
+    # converged on their task's floor).
+    underfit_min_level_of_start_alone: float = 0.6
 
     # not_converged: a line through the last late_share of the steps falls this share of the
     # final level or the second share of the run's whole fall, at least the third share of
@@ -250,6 +255,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("underfit_barely_learned", 0.0, 1.0),
     ("underfit_max_eval_gap", 1.0, _INFINITY),
     ("underfit_hard_task_max_level", 0.0, 1.0),
+    ("underfit_min_level_of_start_alone", 0.0, 1.0),
     ("late_share", 0.01, 0.5),
     ("not_converged_min_late_gain", 0.0, _INFINITY),
     ("not_converged_min_late_share_of_fall", 0.0, 1.0),

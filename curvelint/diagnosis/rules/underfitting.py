@@ -14,7 +14,11 @@ half the way from a random guess's 1/C to 100 % (the model barely learned, howev
 fell). A training loss that ends far below the eval loss (the eval loss 1.25x or more) is a
 generalisation gap, not underfitting, however high both are. A plateau at most half of a
 known ln C, reached as the learning rate decayed to ~0 with the eval curve at its lowest at the
-end, is a hard task the run converged on (issue 13's boundary), not underfitting.
+end, is a hard task the run converged on (issue 13's boundary), not underfitting. A run that
+is no classifier (no accuracy, no class count) has only its start to measure "high" against,
+which says little: a regression, autoencoder or language-model loss that fell below 60 % of
+its start has learned, and where it levelled off may be the task's floor; only one that ended
+at 60 % of its start or more learned too little to call it done.
 """
 
 from __future__ import annotations
@@ -78,6 +82,12 @@ def _generalisation_gap(train: Curve, evals: Curve, max_ratio: float) -> bool:
     return train_final > 0 and eval_final >= max_ratio * train_final
 
 
+def _no_guess_to_measure_by(context: RunContext) -> bool:
+    """Neither a class count nor an accuracy: not a classifier, so "high" has only the start
+    to be measured against."""
+    return context.chance is None and not context.accuracy_series
+
+
 def _flat_from_first(curve: Curve | None, share: float) -> bool:
     """The curve ended within ``share`` of its start level below it, or above it."""
     return curve is not None and curve.start() - curve.final() <= share * scale_of(curve)
@@ -89,8 +99,12 @@ AT_THE_END_SHARE = 0.05
 
 
 def _high(context: RunContext, curve: Curve, lowest: float) -> bool:
-    """Both curves ended high against the reference, and not as a converged hard task."""
-    if lowest < context.settings.underfit_min_level_of_reference:
+    """Both curves ended high against the reference (the start alone asks more), and not as a
+    converged hard task."""
+    settings = context.settings
+    if lowest < settings.underfit_min_level_of_reference:
+        return False
+    if _no_guess_to_measure_by(context) and lowest < settings.underfit_min_level_of_start_alone:
         return False
     return not _converged_hard_task(context, curve, lowest)
 
