@@ -199,9 +199,10 @@ def _thirds_finding(
         "start_level": judged.logged(judged.start()),
     }
     noise = f", {times(errors)} its standard error" if errors is not None else ""
+    better = "below" if judged.sign > 0 else "above"  # a reward or score improves upwards
     message = (
         f"{judged.name} still falling at the end: its last third's mean "
-        f"{number(judged.logged(fall.last_mean))} is {percent(share)} below its middle "
+        f"{number(judged.logged(fall.last_mean))} is {percent(share)} {better} its middle "
         f"third's {number(judged.logged(fall.middle_mean))}{noise} — "
         f"{percent(fall.slowing)} of the fall into the middle third, so it was not levelling "
         f"off{_projection(context, series, evidence)}{_plan_note(context, evidence)}."
