@@ -16,6 +16,7 @@ FORMAT_LABELS: dict[str, str] = {
     "lightning_csv": "PyTorch Lightning CSVLogger",
     "step_table": "table by step (CSV)",
     "keras_csv": "Keras CSVLogger",
+    "keras_history_csv": "Keras History table (CSV)",
     "keras_history": "Keras History JSON",
     "json_lines": "JSON lines",
 }

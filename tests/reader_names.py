@@ -84,6 +84,7 @@ CONTENT: dict[str, Callable[[bytes], bytes]] = {
     "keras_history": _keras_history,
     "json_lines": _json_lines,
     "keras_csv": lambda name: b"epoch," + name + b"\n0,0.5\n1,0.25\n",
+    "keras_history_csv": lambda name: b"," + name + b"\n0,0.5\n1,0.25\n",
     "step_table": lambda name: b"step," + name + b"\n0,0.5\n10,0.25\n",
     "lightning_csv": lambda name: b"epoch,step," + name + b"\n0,1,0.5\n0,2,0.25\n",
     "mlflow_store": lambda name: b"1700000000000 0.5 0\n1700000001000 0.25 1\n",

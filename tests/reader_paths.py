@@ -10,6 +10,7 @@ FILE_NAMES = {
     "lightning_csv": "lightning_logs/version_0/metrics.csv",
     "step_table": "table/steps.csv",
     "keras_csv": "keras/training.log",
+    "keras_history_csv": "history/history.csv",
     "keras_history": "history/history.json",
     "json_lines": "lines/log.jsonl",
 }

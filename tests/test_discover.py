@@ -66,8 +66,15 @@ def test_csv_runs_are_named_after_their_folder_or_file(tmp_path: Path) -> None:
     assert set(names) == {"a", "b/one.csv", "b/two.csv"}
 
 
-def test_csv_without_epoch_but_with_loss_is_reported(tmp_path: Path) -> None:
+def test_a_keras_history_saved_as_a_table_is_a_run(tmp_path: Path) -> None:
+    """``pd.DataFrame(history.history).to_csv()``: no epoch column, each row an epoch."""
     _touch(tmp_path / "history.csv", "loss,val_loss\n1,2\n")
+    found = discover([tmp_path])
+    assert [(run.name, run.format) for run in found.runs] == [("history.csv", "keras_history_csv")]
+
+
+def test_csv_without_epoch_that_is_no_table_of_numbers_is_reported(tmp_path: Path) -> None:
+    _touch(tmp_path / "history.csv", "model,loss\nresnet,0.5\n")
     found = discover([tmp_path])
     assert not found.runs
     assert "without an 'epoch' column" in found.skipped[0].why

@@ -24,6 +24,7 @@ _FORMAT_FRAMEWORKS = {
     "trainer_state": TRANSFORMERS,
     "keras_csv": KERAS,
     "keras_history": KERAS,
+    "keras_history_csv": KERAS,
     "lightning_csv": LIGHTNING,
 }
 # Words in a run's name, tags, parameters or model fields (the ``model_type`` and

@@ -7,6 +7,7 @@ cover it. Order matters only for sniffing: the first reader that claims a file g
 from __future__ import annotations
 
 from curvelint.readers import (
+    history_table,
     json_lines,
     keras_csv,
     keras_history,
@@ -29,6 +30,7 @@ READERS: tuple[Reader, ...] = (
     lightning_csv,
     step_table,
     keras_csv,
+    history_table,
     keras_history,
     json_lines,
 )

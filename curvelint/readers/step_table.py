@@ -97,7 +97,8 @@ def _rows(reader: Any, path: Path, result: ReadResult) -> Iterator[list[str]]:
         result.skipped.append(Skipped(str(path), f"line {unparsable[0]}", why, len(unparsable)))
 
 
-def _head_rows(path: Path) -> list[list[str]]:
+def head_rows(path: Path) -> list[list[str]]:
+    """The header and first row of a delimited file (fewer when it has fewer lines)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
@@ -115,7 +116,7 @@ def sniff(path: Path) -> bool:
     Keras CSVLogger log) beside other columns, and whose first row has an integer step."""
     if path.suffix.lower() not in SUFFIXES:
         return False
-    rows = _head_rows(path)
+    rows = head_rows(path)
     if len(rows) < 2 or len(rows[0]) < 2:
         return False
     header, first = rows

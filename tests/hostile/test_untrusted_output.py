@@ -54,7 +54,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # A file that is skipped, whose name would forge a command through the one-line report.
     bad = root / "skipped" / "x\n::error title=forged::skipped.csv"
     bad.parent.mkdir(parents=True)
-    bad.write_text("loss,accuracy\n0.5,0.1\n0.4,0.2\n")
+    bad.write_text("model,loss\nresnet,0.5\nvgg,0.4\n")  # no epoch, not numbers: skipped
     return root
 
 
@@ -88,7 +88,7 @@ def test_frame_prints_no_line_that_is_a_workflow_command(logs: Path) -> None:
 def test_a_one_line_error_naming_a_log_file_forges_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "only" / "x\n::error title=forged::x.csv"
     bad.parent.mkdir()
-    bad.write_text("loss,accuracy\n0.5,0.1\n0.4,0.2\n")
+    bad.write_text("model,loss\nresnet,0.5\nvgg,0.4\n")  # no epoch, not numbers: skipped
     completed = _run("frame", str(bad.parent), "--no-cache")
     assert completed.returncode == 2
     assert len(completed.stderr.splitlines()) == 1 and "forged" in completed.stderr

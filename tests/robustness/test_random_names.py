@@ -41,6 +41,7 @@ POINTS = {
     "keras_history": 3,
     "json_lines": 3,
     "keras_csv": 2,
+    "keras_history_csv": 2,
     "step_table": 2,
     "lightning_csv": 2,
     "mlflow_store": 2,
