@@ -9,7 +9,7 @@ from __future__ import annotations
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.plan import metadata_int
 from curvelint.diagnosis.rules.eval_gap import GAP_VERDICTS
-from curvelint.diagnosis.rules.overfitting import judged_eval
+from curvelint.diagnosis.rules.overfitting import eval_alone, judged_eval
 from curvelint.diagnosis.rules.schedule import DECAY_VERDICTS, same_step_unit
 from curvelint.diagnosis.selection_metric import kept_checkpoint_step
 from curvelint.names import is_loss
@@ -111,6 +111,9 @@ def unstable(context: RunContext, verdict: Verdict) -> str | None:
 
 
 def overfitting(context: RunContext, verdict: Verdict) -> str | None:
+    if context.judged_by_eval_alone:  # its own turn is judged (with less confidence)
+        minimum = context.settings.min_eval_points
+        return None if eval_alone(context) is not None else f"fewer than {minimum} eval points"
     return _train(context) or _judged_eval(context)
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from curvelint.analysis import analyze_frame
 from curvelint.diagnosis import Diagnosis, Verdict, diagnose_run
-from curvelint.diagnosis.checks import checks_of
+from curvelint.diagnosis.checks import CheckStatus, checks_of
 from curvelint.judging import judge_run
 from curvelint.runs import read_runs
 from tests.diagnosis.helpers import diagnose_curves
@@ -34,13 +34,30 @@ def test_a_run_that_logged_only_a_falling_eval_loss_is_judged_by_it() -> None:
     assert "the eval loss's fitted" in diagnosis.reason  # not "the training loss's"
 
 
-def test_an_eval_loss_that_settled_is_healthy_and_overfitting_says_why_it_was_skipped() -> None:
+def test_an_eval_loss_that_settled_is_healthy_and_the_gap_says_why_it_was_skipped() -> None:
+    """Overfitting reads the eval loss's own turn (it ran and passed); the train/eval gap
+    needs both curves."""
     evals = 0.3 + 1.9 * np.exp(-EPOCHS / 1.5)
     analysis = analyze_frame(series_frame({"eval/loss": (EPOCHS, evals)}, run="run"))["run"]
     diagnosis = diagnose_run(analysis, {})
     assert diagnosis.verdict is Verdict.HEALTHY
-    why = {check.id: check.reason for check in checks_of(analysis, {}, diagnosis)}
-    assert why["overfitting"] == "no training loss logged: the eval loss stands in for it"
+    checks = {check.id: check for check in checks_of(analysis, {}, diagnosis)}
+    assert checks["overfitting"].status is CheckStatus.PASSED
+    stands_in = "no training loss logged: the eval loss stands in for it"
+    assert checks["train_eval_gap"].reason == stands_in
+
+
+def test_an_eval_loss_alone_that_turned_up_and_stayed_up_is_overfitting_held_loosely() -> None:
+    """A real recommender run logged only val_loss: 1.12 → its best 0.93 at epoch 9, then a
+    steady climb to 1.33 by epoch 64. Overfitting, its usual cause, at most 0.6 confident:
+    no training loss shows it kept falling. (It read stuck: "never fell".)"""
+    epochs = np.arange(65)
+    evals = np.where(epochs <= 9, 1.12 - 0.019 * epochs, 0.95 + 0.0068 * (epochs - 9))
+    evals = evals + 0.006 * np.sin(epochs * 1.7)
+    diagnosis = diagnose_curves({"eval/loss": (epochs, evals)})
+    assert diagnosis.verdict is Verdict.OVERFITTING, diagnosis.reason
+    assert "no training loss was logged" in diagnosis.reason
+    assert diagnosis.confidence <= 0.6
 
 
 def test_three_train_points_beside_thirty_evaluations_are_judged_by_the_evaluations() -> None:

@@ -171,9 +171,23 @@ class TurnReading:
         )
 
 
+def eval_alone(context: RunContext) -> Curve | None:
+    """The eval loss with enough points, when it stands in for a training loss the run did not
+    log (see :attr:`RunContext.judged_by_eval_alone`)."""
+    curve = context.train
+    if not context.judged_by_eval_alone or curve is None:
+        return None
+    return curve if curve.count >= context.settings.min_eval_points else None
+
+
 def check_overfitting(context: RunContext) -> Finding | None:
     """Eval worse than its best by a clear margin, for several evaluations, train still falling
-    — unless the Trainer kept the last evaluation, best by the task metric (see selection)."""
+    — unless the Trainer kept the last evaluation, best by the task metric (see selection).
+    An eval loss judged alone that turned up so is overfitting too, held with less confidence:
+    nothing shows the training loss kept falling."""
+    alone = eval_alone(context)
+    if alone is not None:
+        return _eval_alone_turn(context, alone) if clear_turn(context, alone) else None
     curve, train = judged_eval(context), context.train
     if curve is None or train is None or not eval_turned_up(context):
         return None
@@ -210,6 +224,41 @@ def check_overfitting(context: RunContext) -> Finding | None:
             "train_trend_at_turn": train.logged(reading.train_at_turn),
             **reading.train_level_evidence(train),
             "train_fall": reading.train_fall,
+        },
+        series=curve.name,
+    )
+
+
+# Without a training loss to show it kept falling, an eval turn is read as overfitting (its
+# usual cause; learning undone is the other) with at most this confidence.
+EVAL_ALONE_MAX_CONFIDENCE = 0.6
+
+
+def _eval_alone_turn(context: RunContext, curve: Curve) -> Finding:
+    """The turn of an eval loss judged alone: the same margins, a capped confidence."""
+    reading = TurnReading.of(curve, curve)
+    turn = reading.turn
+    message = (
+        f"{reading.opening(context, curve)}; no training loss was logged to show it kept "
+        "falling, but an eval loss that turns up and stays up is what overfitting looks like."
+    )
+    confidence = min(reading.rise_confidence(context.settings), EVAL_ALONE_MAX_CONFIDENCE)
+    return Finding(
+        CODE,
+        Severity.WARNING,
+        confidence,
+        message,
+        advice.OVERFITTING,
+        {
+            "onset_step": reading.best_step,
+            "best_value": curve.logged(reading.best),
+            "best_step": reading.best_step,
+            "trend_best_step": turn.best_step,
+            "final_level": curve.logged(reading.final),
+            "rise_of_best": reading.rise,
+            "rise_relative": turn.rise_relative,
+            "rise_noise_units": turn.rise_noise_units,
+            "points_after": turn.points_after,
         },
         series=curve.name,
     )
