@@ -146,9 +146,10 @@ and the list of its disagreements read: development data too.
 The **holdout5 split is the locked one**: the same recipes with fresh seeds again (holdout5
 {FIRST_SEED["holdout5"]}+), generated at the start of session 9 before that session's rule
 changes, by a generator that never runs curvelint, and committed before any rule changed
-(`tests/test_benchmark_data.py` checks that it is complete and intact). It is scored once, after
-the session's last rule change. Beside it, the real runs labelled blind
-(`benchmarks/real_runs/`) are the held-out measure on logs people really wrote.
+(`tests/test_benchmark_data.py` checks that it is complete and intact). It was scored once, at
+the end of session 9 (103/113), and its floor set from that score; the next clean estimate
+needs a new split. Beside it, the real runs labelled blind (`benchmarks/real_runs/`) are the
+held-out measure on logs people really wrote.
 Regenerate one split alone, leaving the others byte for byte as they are, with
 `nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout5 --jobs 2`
 (7–8 minutes). The next clean estimate needs a new split name in
