@@ -147,6 +147,22 @@ class TurnReading:
             return f"final level {level}"
         return f"{level} (the median of its {self.train_points_after} points after it)"
 
+    def turn_evidence(self, curve: Curve) -> dict[str, EvidenceValue]:
+        """The turn's numbers as the sentence quotes them (the logged best and final level) and
+        as the rule judged them (the trend's best step, the rise against the best and noise)."""
+        turn = self.turn
+        return {
+            "onset_step": self.best_step,
+            "best_value": curve.logged(self.best),
+            "best_step": self.best_step,
+            "trend_best_step": turn.best_step,
+            "final_level": curve.logged(self.final),
+            "rise_of_best": self.rise,
+            "rise_relative": turn.rise_relative,
+            "rise_noise_units": turn.rise_noise_units,
+            "points_after": turn.points_after,
+        }
+
     def train_level_evidence(self, train: Curve) -> dict[str, EvidenceValue]:
         """The training loss's level the fall is measured to, under the key that names it."""
         key = "train_level_after_turn" if self.train_points_after else "train_final_level"
@@ -212,15 +228,7 @@ def check_overfitting(context: RunContext) -> Finding | None:
         message,
         advice.OVERFITTING,
         {
-            "onset_step": reading.best_step,
-            "best_value": curve.logged(reading.best),
-            "best_step": reading.best_step,
-            "trend_best_step": turn.best_step,
-            "final_level": curve.logged(reading.final),
-            "rise_of_best": reading.rise,
-            "rise_relative": turn.rise_relative,
-            "rise_noise_units": turn.rise_noise_units,
-            "points_after": turn.points_after,
+            **reading.turn_evidence(curve),
             "train_trend_at_turn": train.logged(reading.train_at_turn),
             **reading.train_level_evidence(train),
             "train_fall": reading.train_fall,
@@ -237,7 +245,6 @@ EVAL_ALONE_MAX_CONFIDENCE = 0.6
 def _eval_alone_turn(context: RunContext, curve: Curve) -> Finding:
     """The turn of an eval loss judged alone: the same margins, a capped confidence."""
     reading = TurnReading.of(curve, curve)
-    turn = reading.turn
     message = (
         f"{reading.opening(context, curve)}; no training loss was logged to show it kept "
         "falling, but an eval loss that turns up and stays up is what overfitting looks like."
@@ -249,16 +256,6 @@ def _eval_alone_turn(context: RunContext, curve: Curve) -> Finding:
         confidence,
         message,
         advice.OVERFITTING,
-        {
-            "onset_step": reading.best_step,
-            "best_value": curve.logged(reading.best),
-            "best_step": reading.best_step,
-            "trend_best_step": turn.best_step,
-            "final_level": curve.logged(reading.final),
-            "rise_of_best": reading.rise,
-            "rise_relative": turn.rise_relative,
-            "rise_noise_units": turn.rise_noise_units,
-            "points_after": turn.points_after,
-        },
+        reading.turn_evidence(curve),
         series=curve.name,
     )
