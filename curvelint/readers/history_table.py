@@ -70,14 +70,17 @@ def read(paths: Sequence[Path]) -> ReadResult:
 
 
 def _epochs_as_a_column(table: Table, path: Path, result: ReadResult) -> None:
-    """The pandas index becomes the ``epoch`` column; without one, the row's position does."""
+    """The pandas index becomes the ``epoch`` column; without one, the row's place in the file
+    does (line 2 is epoch 0: a damaged row skipped does not shift the epochs after it)."""
     names = list(table.columns)
-    if names and names[0].strip().lower() in INDEX_NAMES:
-        table.columns = {EPOCH_COLUMN: table.columns.pop(names[0]), **table.columns}
-        return
     if EPOCH_COLUMN in table.columns:
         raise UnreadableError(f"{path}: an 'epoch' column is a Keras CSVLogger log")
-    table.columns = {EPOCH_COLUMN: [str(row) for row in range(table.rows)], **table.columns}
+    if names and _has_index(names):
+        table.columns = {EPOCH_COLUMN: table.columns.pop(names[0]), **table.columns}
+        return
+    first_data_line = 2  # the header is line 1
+    epochs: list[object] = [str(line - first_data_line) for line in table.lines]
+    table.columns = {EPOCH_COLUMN: epochs, **table.columns}
     result.notes.append(
         f"{path.name}: no epoch column (a Keras History saved as a table): row i is epoch i"
     )

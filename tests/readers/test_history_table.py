@@ -96,3 +96,11 @@ def test_the_sniffer_leaves_other_tables_alone(tmp_path: Path, text: str) -> Non
     path = tmp_path / "table.csv"
     path.write_text(text)
     assert not history_table.sniff(path)
+
+
+def test_a_damaged_row_is_skipped_without_shifting_the_epochs_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "history.csv"
+    path.write_text("loss,val_loss\n1.5,1.6\n0.9,0.95,junk\n0.7,0.8\n")
+    result = history_table.read([path])
+    assert _series(result.frame, "loss") == [(0, 1.5), (2, 0.7)]
+    assert [skipped.count for skipped in result.skipped] == [1]
