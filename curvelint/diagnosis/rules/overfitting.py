@@ -221,20 +221,13 @@ def check_overfitting(context: RunContext) -> Finding | None:
         reading.rise_confidence(settings),
         margin_confidence(turn.points_after, settings.overfit_min_points_after),
     )
-    return Finding(
-        CODE,
-        Severity.WARNING,
-        confidence,
-        message,
-        advice.OVERFITTING,
-        {
-            **reading.turn_evidence(curve),
-            "train_trend_at_turn": train.logged(reading.train_at_turn),
-            **reading.train_level_evidence(train),
-            "train_fall": reading.train_fall,
-        },
-        series=curve.name,
-    )
+    evidence = {
+        **reading.turn_evidence(curve),
+        "train_trend_at_turn": train.logged(reading.train_at_turn),
+        **reading.train_level_evidence(train),
+        "train_fall": reading.train_fall,
+    }
+    return _finding(curve, confidence, message, evidence)
 
 
 # Without a training loss to show it kept falling, an eval turn is read as overfitting (its
@@ -250,12 +243,12 @@ def _eval_alone_turn(context: RunContext, curve: Curve) -> Finding:
         "falling, but an eval loss that turns up and stays up is what overfitting looks like."
     )
     confidence = min(reading.rise_confidence(context.settings), EVAL_ALONE_MAX_CONFIDENCE)
+    return _finding(curve, confidence, message, reading.turn_evidence(curve))
+
+
+def _finding(
+    curve: Curve, confidence: float, message: str, evidence: dict[str, EvidenceValue]
+) -> Finding:
     return Finding(
-        CODE,
-        Severity.WARNING,
-        confidence,
-        message,
-        advice.OVERFITTING,
-        reading.turn_evidence(curve),
-        series=curve.name,
+        CODE, Severity.WARNING, confidence, message, advice.OVERFITTING, evidence, series=curve.name
     )
