@@ -21,13 +21,16 @@ MIN_POINTS_PER_THIRD = 2
 @dataclass(frozen=True, slots=True)
 class ThirdsFall:
     """Means of the middle and last thirds (oriented: lower is better), the falls into the
-    middle and into the last third, and the standard error of the last fall (Welch)."""
+    middle and into the last third, the standard error of the last fall (Welch), and the fall
+    between the two halves of the last third (a drop that ended before the last third, then
+    flat, falls into it but not within it)."""
 
     middle_mean: float
     last_mean: float
     middle_fall: float
     last_fall: float
     error: float
+    within_last_fall: float
 
     @property
     def slowing(self) -> float:
@@ -50,10 +53,12 @@ def thirds_fall(curve: Curve) -> ThirdsFall | None:
         float(np.var(middle, ddof=1)) / len(middle) + float(np.var(last, ddof=1)) / len(last)
     )
     middle_mean, last_mean = float(np.mean(middle)), float(np.mean(last))
+    half = len(last) // 2
     return ThirdsFall(
         middle_mean=middle_mean,
         last_mean=last_mean,
         middle_fall=float(np.mean(first)) - middle_mean,
         last_fall=middle_mean - last_mean,
         error=error,
+        within_last_fall=float(np.mean(last[:half]) - np.mean(last[half:])),
     )

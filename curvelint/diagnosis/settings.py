@@ -158,6 +158,9 @@ class RuleSettings:
     # the middle third (a fall slowing no faster has >= 3 % of the level still to give).
     not_converged_last_third_min_fall: float = 0.05
     not_converged_last_third_min_of_middle: float = 0.4
+    # ...and the last third's own halves fall at least this share of the fall into it (a smooth
+    # curve slowing at the limit above shows 0.3; a drop that ended earlier, then flat, ~0).
+    not_converged_last_third_min_within: float = 0.15
 
     # Number of classes inferred from a first loss within this share of ln C, C up to this.
     chance_inference_tolerance: float = 0.05
@@ -263,6 +266,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("not_converged_noise_units", 0.0, _INFINITY),
     ("not_converged_last_third_min_fall", 0.0, _INFINITY),
     ("not_converged_last_third_min_of_middle", 0.0, _INFINITY),
+    ("not_converged_last_third_min_within", 0.0, _INFINITY),
     ("chance_inference_tolerance", 0.0, 1.0),
     ("max_inferred_classes", 2, 1_000_000),
     ("initial_loss_tolerance", 0.0, _INFINITY),

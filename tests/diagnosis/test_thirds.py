@@ -53,3 +53,16 @@ def test_thirds_need_two_points_each_and_give_the_first_third_the_remainder() ->
     assert fall is not None
     assert (fall.middle_mean, fall.last_mean) == (1.5, 0.75)
     assert (fall.middle_fall, fall.last_fall) == (pytest.approx(19 / 6), 0.75)  # 9, 3, 2 first
+    assert fall.within_last_fall == 0.5  # the last third's halves: 1 and 0.5
+
+
+def test_a_sharp_drop_that_ended_in_the_middle_third_then_flat_is_not_still_falling() -> None:
+    """A real neural-ODE classifier: its loss sat near 1.4 for 90 epochs, dropped to ~0.001
+    within ten, and stayed there to epoch 200. Its last third is 99 % below its middle third's
+    mean, but flat within itself: settled, not still falling."""
+    epochs = np.arange(200)
+    drop = 1.4 / (1 + np.exp((epochs - 95) / 2.0)) + 0.001
+    wobble = 0.0001 * np.sin(epochs * 1.3)
+    curves = {"train/loss": (epochs, drop * 1.05 + wobble), "eval/loss": (epochs, drop + wobble)}
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is not Verdict.NOT_CONVERGED, diagnosis.reason

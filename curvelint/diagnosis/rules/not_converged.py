@@ -21,7 +21,10 @@ still improving when its last third's mean is at least 5 % below the middle thir
 the error of that difference, and by at least 0.4 of the fall into the middle third. A fall
 slowing no faster than that has, extrapolated geometrically, at least 3 % of the level still to
 give (the visible share the line asks); a curve levelling off into its plateau (an Adam run
-whose schedule decayed) slows far faster.
+whose schedule decayed) slows far faster. The last third must still fall within itself too:
+its second half's mean below its first half's by at least 0.15 of the fall into it — half what
+a smooth curve slowing at that limit shows — so a sharp drop that ended in the middle third,
+then flat, is not read as still falling.
 """
 
 from __future__ import annotations
@@ -89,6 +92,7 @@ def falling_by_thirds(context: RunContext, curve: Curve) -> ThirdsFall | None:
         fall.last_fall >= settings.not_converged_last_third_min_fall * abs(fall.middle_mean)
         and fall.slowing >= settings.not_converged_last_third_min_of_middle
         and fall.last_fall > settings.not_converged_noise_units * fall.error
+        and fall.within_last_fall >= settings.not_converged_last_third_min_within * fall.last_fall
     )
     return fall if clear else None
 
