@@ -226,21 +226,23 @@ def _training_falls(context: RunContext, curve: Curve) -> bool:
     """The training loss's late line falls, or (for a noisy per-step loss that Lightning also
     logged as per-epoch means) its epoch means' late line does."""
     late_share = context.settings.late_share
-    means = context.train_epoch_means
+    means = _epoch_means(context)
     return late_trend(curve, late_share).gain > 0 or (
-        means is not None
-        and means.count >= context.settings.min_loss_points
-        and late_trend(means, late_share).gain > 0
+        means is not None and late_trend(means, late_share).gain > 0
     )
 
 
 def _improving_means(context: RunContext) -> Curve | None:
     """The per-epoch means of a noisy per-step training loss, when they still improve
     clearly."""
+    means = _epoch_means(context)
+    return means if means is not None and still_improving(context, means) else None
+
+
+def _epoch_means(context: RunContext) -> Curve | None:
+    """Lightning's per-epoch means of the training loss, when there are enough to judge."""
     means = context.train_epoch_means
-    if means is None or means.count < context.settings.min_loss_points:
-        return None
-    return means if still_improving(context, means) else None
+    return means if means is not None and means.count >= context.settings.min_loss_points else None
 
 
 def cut_short_at_its_best(context: RunContext, train: Curve, evals: Curve) -> bool:
