@@ -67,6 +67,7 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
     holdout3 = [v.run for v in items if v.run.split == "holdout3"]
     holdout4 = [v.run for v in items if v.run.split == "holdout4"]
     holdout5 = [v.run for v in items if v.run.split == "holdout5"]
+    holdout6 = [v.run for v in items if v.run.split == "holdout6"]
     secondaries = Counter((v.run.split, v.secondary) for v in items if v.secondary)
     dev_arch = {r.arch.kind for r in dev}
     dev_data = {r.data.name for r in dev}
@@ -76,8 +77,8 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
     text = f"""# Labelled benchmark (issue 13)
 
 {len(items)} real training runs ({len(dev)} development, {len(test)} test, {len(holdout)} holdout,
-{len(holdout2)} holdout2, {len(holdout3)} holdout3, {len(holdout4)} holdout4, {len(holdout5)} locked
-holdout5) for measuring
+{len(holdout2)} holdout2, {len(holdout3)} holdout3, {len(holdout4)} holdout4,
+{len(holdout5)} holdout5, {len(holdout6)} locked holdout6) for measuring
 curvelint's verdicts on runs nobody tuned them on. Each run is a tiny randomly initialised model
 trained on the CPU; its log was written by the real library: torch `SummaryWriter`
 (`tensorboard`), `transformers.Trainer` (`trainer_state`: `trainer_state.json`, {with_tb} of
@@ -105,11 +106,11 @@ tests/benchmark/<split>/runs/<run>/…      the logs, as the library wrote them
 tests/benchmark/<split>/MANIFEST.sha256   sha256 of every file (`sha256sum -c`)
 tests/benchmark/<split>/CURVES.sha256     digest of each run's curves (for regeneration)
 
-<split> is dev, test, holdout, holdout2, holdout3, holdout4 or holdout5.
+<split> is dev, test, holdout, holdout2, holdout3, holdout4, holdout5 or holdout6.
 ```
 
 `python -m curvelint.evaluate tests/benchmark/dev` (and `…/test`, `…/holdout`, `…/holdout2`,
-`…/holdout3`, `…/holdout4`, `…/holdout5`) scores curvelint.
+`…/holdout3`, `…/holdout4`, `…/holdout5`, `…/holdout6`) scores curvelint.
 
 ## The splits
 
@@ -143,15 +144,19 @@ The **holdout4 split** was made the same way at the start of session 8 (holdout4
 {FIRST_SEED["holdout4"]}+), scored once in session 8 (107/113), its floor set from that score,
 and the list of its disagreements read: development data too.
 
-The **holdout5 split is the locked one**: the same recipes with fresh seeds again (holdout5
-{FIRST_SEED["holdout5"]}+), generated at the start of session 9 before that session's rule
+The **holdout5 split** was made the same way at the start of session 9 (holdout5
+{FIRST_SEED["holdout5"]}+), scored once at the end of session 9 (103/113), its floor set from that
+score, and the list of its disagreements read: development data too.
+
+The **holdout6 split is the locked one**: the same recipes with fresh seeds again (holdout6
+{FIRST_SEED["holdout6"]}+), generated at the start of session 10 before that session's rule
 changes, by a generator that never runs curvelint, and committed before any rule changed
-(`tests/test_benchmark_data.py` checks that it is complete and intact). It was scored once, at
-the end of session 9 (103/113), and its floor set from that score; the next clean estimate
-needs a new split. Beside it, the real runs labelled blind (`benchmarks/real_runs/`) are the
-held-out measure on logs people really wrote.
+(`tests/test_benchmark_data.py` checks that it is complete and intact). It is scored once, at
+the end of session 10, and its floor set from that score; the next clean estimate needs a new
+split. Beside it, the real runs labelled blind (`benchmarks/real_runs/`) are the held-out measure
+on logs people really wrote.
 Regenerate one split alone, leaving the others byte for byte as they are, with
-`nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout5 --jobs 2`
+`nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout6 --jobs 2`
 (7–8 minutes). The next clean estimate needs a new split name in
 `tools/benchmark_runs/split.py`.
 
@@ -179,9 +184,13 @@ Regenerate one split alone, leaving the others byte for byte as they are, with
 
 {verdict_table(holdout4)}
 
-### Holdout5 split (locked): runs per verdict x format
+### Holdout5 split: runs per verdict x format
 
 {verdict_table(holdout5)}
+
+### Holdout6 split (locked): runs per verdict x format
+
+{verdict_table(holdout6)}
 
 Secondary labels: {_secondaries(secondaries)}.
 

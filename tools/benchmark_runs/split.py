@@ -9,17 +9,18 @@ before that session's rule changes and scored once after them) was the next clea
 its disagreements were read in turn, so holdout3 (seeds 4000+, made in session 7 before that
 session's rule changes) was the next; its disagreements were read too, so holdout4 (seeds 5000+,
 made in session 8 before that session's rule changes) was the next; its disagreements were read
-too, so holdout5 (seeds 6000+, made in session 9 before that session's rule changes) is the
-locked one now.
+too, so holdout5 (seeds 6000+, made in session 9 before that session's rule changes) was the
+next; its disagreements were read too, so holdout6 (seeds 7000+, made in session 10 before that
+session's rule changes) is the locked one now.
 """
 
 from __future__ import annotations
 
 DEV, TEST, HOLDOUT, HOLDOUT2 = "dev", "test", "holdout", "holdout2"
-HOLDOUT3, HOLDOUT4, HOLDOUT5 = "holdout3", "holdout4", "holdout5"
-SPLITS = (DEV, TEST, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5)
+HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6 = "holdout3", "holdout4", "holdout5", "holdout6"
+SPLITS = (DEV, TEST, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6)
 FIRST_SEED = {DEV: 0, TEST: 1000, HOLDOUT: 2000, HOLDOUT2: 3000, HOLDOUT3: 4000}
-FIRST_SEED |= {HOLDOUT4: 5000, HOLDOUT5: 6000}
+FIRST_SEED |= {HOLDOUT4: 5000, HOLDOUT5: 6000, HOLDOUT6: 7000}
 # Whose (architecture, data) variants and extra runs a split is made of.
 RECIPES = {DEV: DEV, TEST: TEST} | {split: TEST for split in SPLITS[2:]}
 TEST_ONLY_ARCHITECTURES = ("gru", "seq2seq")

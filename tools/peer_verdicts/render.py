@@ -155,7 +155,7 @@ HOW_MEASURED = (
     "not carrying over).",
     "- *s/run*: the wall-clock seconds of the peer's calls per run, as first measured (outputs "
     "are cached per peer version and run-folder content in `.peer-cache/`); 2 shared cores.",
-    "- curvelint itself is not run here (the locked holdout5 is scored for curvelint only by "
+    "- curvelint itself is not run here (the locked holdout6 is scored for curvelint only by "
     "the lead).",
     "",
 )
