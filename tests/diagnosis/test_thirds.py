@@ -66,3 +66,27 @@ def test_a_sharp_drop_that_ended_in_the_middle_third_then_flat_is_not_still_fall
     curves = {"train/loss": (epochs, drop * 1.05 + wobble), "eval/loss": (epochs, drop + wobble)}
     diagnosis = diagnose_curves(curves)
     assert diagnosis.verdict is not Verdict.NOT_CONVERGED, diagnosis.reason
+
+
+def _early_checkpoint() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A real LoRA fine-tune's checkpoint at step 500: its loss fell from 2.6 to ~1.0 in the
+    first steps, then crept on down (~6 % from its middle third to its last) under ±0.05 of
+    batch noise, slowing — far more than a run of its full length would need to level off."""
+    steps = np.arange(10, 510, 10)
+    noise = 0.05 * np.sin(steps * 0.77) * np.cos(steps * 0.31)
+    return {
+        "train/loss": (steps, 0.85 + 1.9 * np.exp(-steps / 25) + 0.5 * np.exp(-steps / 150) + noise)
+    }
+
+
+def test_a_clear_but_slowing_fall_is_not_converged_when_the_trainer_planned_far_more() -> None:
+    """Cut short at step 500 of the 9,900 its Trainer planned, the same fall that a finished
+    run levels off with (healthy) was still paying when the run stopped."""
+    finished = diagnose_curves(_early_checkpoint())
+    assert finished.verdict is Verdict.HEALTHY, finished.reason
+    cut = diagnose_curves(_early_checkpoint(), {"global_step": 500, "max_steps": 9900})
+    assert cut.verdict is Verdict.NOT_CONVERGED, cut.reason
+    evidence = finding(cut, "not_converged").evidence
+    assert evidence["last_third_fall_of_middle"] < 0.4
+    assert "slowing, but still falling when the run was cut short" in cut.reason
+    assert "the run stopped at step 500 of the 9,900 its Trainer planned" in cut.reason

@@ -21,10 +21,12 @@ still improving when its last third's mean is at least 5 % below the middle thir
 the error of that difference, and by at least 0.4 of the fall into the middle third. A fall
 slowing no faster than that has, extrapolated geometrically, at least 3 % of the level still to
 give (the visible share the line asks); a curve levelling off into its plateau (an Adam run
-whose schedule decayed) slows far faster. The last third must still fall within itself too:
-its second half's mean below its first half's by at least 0.15 of the fall into it — half what
-a smooth curve slowing at that limit shows — so a sharp drop that ended in the middle third,
-then flat, is not read as still falling.
+whose schedule decayed) slows far faster. A run its Trainer stopped short of ``max_steps``
+needs no such pace, as with the line: its steps were still to be taken, so a clear fall
+counts. The last third must still fall within itself too: its second half's mean below its
+first half's by at least 0.15 of the fall into it — half what a smooth curve slowing at that
+limit shows — so a sharp drop that ended in the middle third, then flat, is not read as still
+falling.
 """
 
 from __future__ import annotations
@@ -90,7 +92,10 @@ def falling_by_thirds(context: RunContext, curve: Curve) -> ThirdsFall | None:
         return None
     clear = (
         fall.last_fall >= settings.not_converged_last_third_min_fall * abs(fall.middle_mean)
-        and fall.slowing >= settings.not_converged_last_third_min_of_middle
+        and (
+            fall.slowing >= settings.not_converged_last_third_min_of_middle
+            or cut_short(context.metadata)  # the plan had more to do: a slowing fall counts
+        )
         and fall.last_fall > settings.not_converged_noise_units * fall.error
         and fall.within_last_fall >= settings.not_converged_last_third_min_within * fall.last_fall
     )
@@ -204,12 +209,17 @@ def _thirds_finding(
     }
     noise = f", {times(errors)} its standard error" if errors is not None else ""
     better = "below" if judged.sign > 0 else "above"  # a reward or score improves upwards
+    levelling = (
+        "so it was not levelling off"
+        if fall.slowing >= context.settings.not_converged_last_third_min_of_middle
+        else "slowing, but still falling when the run was cut short"
+    )
     message = (
         f"{judged.name} still falling at the end: its last third's mean "
         f"{number(judged.logged(fall.last_mean))} is {percent(share)} {better} its middle "
         f"third's {number(judged.logged(fall.middle_mean))}{noise} — "
-        f"{percent(fall.slowing)} of the fall into the middle third, so it was not levelling "
-        f"off{_projection(context, series, evidence)}{_plan_note(context, evidence)}."
+        f"{percent(fall.slowing)} of the fall into the middle third, {levelling}"
+        f"{_projection(context, series, evidence)}{_plan_note(context, evidence)}."
     )
     return Finding(
         CODE,
