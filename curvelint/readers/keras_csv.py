@@ -26,6 +26,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from curvelint.errors import UnreadableError
 from curvelint.readers.base import EPOCH_UNIT, STEP_UNIT, ReadResult, Skipped
+from curvelint.readers.text_decoding import decode_text
 from curvelint.readers.torn_lines import TORN_WHY, without_torn_last_line
 from curvelint.schema import build_frame
 
@@ -84,13 +85,6 @@ def looks_like_metrics_without_epoch(path: Path) -> bool:
         return False
     fields = [f.lower() for f in _header_fields(_first_line(path))]
     return EPOCH_COLUMN not in fields and any("loss" in f for f in fields)
-
-
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
 
 
 _HEADER_LINE = re.compile(rf"^\s*\"?{EPOCH_COLUMN}\"?(?![\w.+-])", re.IGNORECASE | re.MULTILINE)
@@ -215,7 +209,7 @@ def _supersede_rewinds(epochs: np.ndarray, path: Path, result: ReadResult) -> np
 def _read_file(path: Path) -> ReadResult:
     result = ReadResult(frame=build_frame(tag=[], step=[], value=[], source=str(path)))
     try:
-        text = _decode(path.read_bytes())
+        text = decode_text(path.read_bytes())
     except OSError as error:
         raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
     text = without_torn_last_line(text, path, result.skipped, header=True)

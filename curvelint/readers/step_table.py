@@ -16,19 +16,13 @@ from curvelint.readers import json_lines
 from curvelint.readers.base import ReadResult, Skipped
 from curvelint.readers.keras_csv import detect_separator
 from curvelint.readers.metric_table import STEP_COLUMNS, Table, choose_roles, number, table_frame
+from curvelint.readers.text_decoding import decode_text
 from curvelint.readers.torn_lines import without_torn_last_line
 from curvelint.schema import empty_frame
 
 NAME = "step_table"
 SUFFIXES = frozenset({".csv", ".tsv"})
 _SNIFF_BYTES = 1024
-
-
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
 
 
 def _unique(header: list[str], path: Path, result: ReadResult) -> list[str]:
@@ -47,7 +41,7 @@ def _unique(header: list[str], path: Path, result: ReadResult) -> list[str]:
 def read_csv_table(path: Path, result: ReadResult) -> Table:
     """A delimited text file as a :class:`Table`; ragged rows are skipped with their line."""
     try:
-        text = _decode(path.read_bytes())
+        text = decode_text(path.read_bytes())
     except OSError as error:
         raise UnreadableError(f"{path}: cannot read ({error.strerror or error})") from None
     text = without_torn_last_line(text, path, result.skipped, header=True)
@@ -104,7 +98,7 @@ def head_rows(path: Path) -> list[list[str]]:
             head = handle.read(_SNIFF_BYTES)
     except OSError:
         return []
-    lines = _decode(head).splitlines()
+    lines = decode_text(head).splitlines()
     if len(lines) < 2:
         return []
     separator = detect_separator(lines[0])

@@ -29,18 +29,28 @@ history = model.fit(x, y, epochs=6, batch_size=16, validation_split=0.25, verbos
 out = Path(sys.argv[1])
 pd.DataFrame(history.history).to_csv(out / "indexed" / "history.csv")
 pd.DataFrame(history.history).to_csv(out / "plain" / "history.csv", index=False)
+# As pandas writes it on Windows into a handle opened in text mode: its line terminator
+# (os.linesep, "\\r\\n") gets a second carriage return, so every line ends "\\r\\r\\n".
+for kind, index in (("windows_indexed", True), ("windows_plain", False)):
+    with open(out / kind / "history.csv", "w", newline="\\r\\n") as handle:
+        pd.DataFrame(history.history).to_csv(handle, index=index, lineterminator="\\r\\n")
 """
+
+
+KINDS = ("indexed", "plain", "windows_indexed", "windows_plain")
 
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The History of a real Keras 3 fit (torch backend), saved by pandas both ways."""
+    """The History of a real Keras 3 fit (torch backend), saved by pandas both ways, as on
+    Linux and as on Windows."""
     require("keras")
     require("torch")
     root = tmp_path_factory.mktemp("keras")
-    (root / "indexed").mkdir()
-    (root / "plain").mkdir()
+    for kind in KINDS:
+        (root / kind).mkdir()
     run_writer(KERAS_SCRIPT, root, KERAS_BACKEND="torch")
+    assert b"\r\r\n" in (root / "windows_plain" / "history.csv").read_bytes()
     return root
 
 
@@ -49,7 +59,7 @@ def _series(frame: pd.DataFrame, tag: str) -> list[tuple[int, float]]:
     return list(zip(rows["step"].tolist(), rows["value"].tolist(), strict=True))
 
 
-@pytest.mark.parametrize("kind", ["indexed", "plain"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_a_real_keras_history_saved_by_pandas_reads_one_point_per_epoch(
     saved: Path, kind: str
 ) -> None:
@@ -66,7 +76,8 @@ def test_a_real_keras_history_saved_by_pandas_reads_one_point_per_epoch(
         assert list(values) == pytest.approx(expected[column].tolist())
     assert set(frame[frame["tag"] == "val_loss"]["split"]) == {"eval"}
     assert frame["epoch"].tolist() == frame["step"].astype(float).tolist()
-    assert any("row i is epoch i" in note for note in result.notes) == (kind == "plain")
+    assert any("row i is epoch i" in note for note in result.notes) == kind.endswith("plain")
+    assert result.skipped == []
     assert [r.format for r in discover([path.parent]).runs] == ["keras_history_csv"]
     assert tree_hashes(path) == before
 
