@@ -75,3 +75,43 @@ def test_lone_spikes_of_a_fifth_of_the_start_on_a_fine_tune_near_zero_are_batche
 
 def test_the_same_spikes_at_half_the_start_are_unstable() -> None:
     assert diagnose_curves(_fine_tune_with_hard_batches(0.36)).verdict is Verdict.UNSTABLE
+
+
+# A real one-cycle CIFAR-10 run's eval loss at each of its 35 epochs: it spiked at the peak
+# learning rate (epochs 7, 11, 22), then fell steadily to its best as the rate annealed.
+ONE_CYCLE_EVAL = np.array([
+    1.894, 1.626, 2.272, 1.897, 1.729, 1.953, 2.569, 4.655, 2.037, 2.076, 3.245, 8.996, 5.467,
+    4.605, 2.062, 1.716, 1.450, 1.747, 1.714, 1.550, 1.937, 1.551, 2.772, 1.577, 1.065, 1.305,
+    1.162, 0.973, 0.839, 0.800, 0.801, 0.692, 0.690, 0.662, 0.668,
+])  # fmt: skip
+
+
+def _one_cycle(eval_loss: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Beside it, its learning rate: up from 0.005 to 0.1 by epoch 10, then annealed to 1.5e-5
+    at the end (the run is over), and a training loss falling to 0.62."""
+    epochs = np.arange(len(eval_loss))
+    train = 0.62 + 1.27 * np.exp(-epochs / 12)
+    rate = np.interp(epochs, [0, 10, 34], [0.005, 0.1, 1.5e-5])
+    return {
+        "train/loss": (epochs, train),
+        "eval/loss": (epochs, eval_loss),
+        "train/learning_rate": (epochs, rate),
+    }
+
+
+def test_spikes_that_stopped_before_the_curve_fell_to_its_best_are_a_phase_it_came_through() -> (
+    None
+):
+    """The last spike two thirds of the way in, the eval loss at its lowest at the end: the
+    readers of the real run called it healthy; the spikes stay a finding of their own."""
+    diagnosis = diagnose_curves(_one_cycle(ONE_CYCLE_EVAL))
+    assert diagnosis.verdict is Verdict.HEALTHY, diagnosis.reason
+    assert any(f.code == "loss_spike" for f in diagnosis.findings)
+
+
+def test_the_same_spikes_going_on_to_the_end_are_unstable() -> None:
+    """The spikes of epochs 7 and 11 again at epochs 29 and 32: not settled."""
+    still_spiking = ONE_CYCLE_EVAL.copy()
+    still_spiking[[29, 32]] = [4.655, 8.996]
+    diagnosis = diagnose_curves(_one_cycle(still_spiking))
+    assert diagnosis.verdict is Verdict.UNSTABLE, diagnosis.reason

@@ -2,7 +2,9 @@
 
 Repeated spikes count only when they are large against where the run began (a quarter of its
 start): a fine-tune whose per-step loss reached near zero jumps on its hard batches by a fifth
-of its start and comes straight back — that is batches, not an unstable model.
+of its start and comes straight back — that is batches, not an unstable model. Nor do spikes
+that stopped two thirds into the run, after which the curve fell to its best at the end: the
+run came through an unstable phase (a one-cycle schedule's peak rate) and settled.
 
 Judged on the eval loss when it has enough points — it averages a whole eval set, so its
 swings are the model's — and on the training loss too, unless a steadily improving (or
@@ -188,6 +190,8 @@ def _repeated_spikes(context: RunContext, curve: Curve) -> Finding | None:
         return None
     if lasting_trend(context, curve, typical) is not None:
         return None
+    if _spikes_settled(curve, spikes[-1].step):
+        return None
     where = ", ".join(context.where(spike.step) for spike in spikes[:3])
     more = ", …" if len(spikes) > 3 else ""
     message = (
@@ -210,6 +214,22 @@ def _repeated_spikes(context: RunContext, curve: Curve) -> Finding | None:
         },
         series=curve.name,
     )
+
+
+# Spikes that stopped within this share of the steps, the curve's trend then reaching its
+# lowest within the last tenth: an unstable phase the run came through.
+SPIKES_STOPPED_BY = 2 / 3
+LOWEST_IN_LAST = 0.1
+
+
+def _spikes_settled(curve: Curve, last_spike_step: int) -> bool:
+    """The spikes stopped by :data:`SPIKES_STOPPED_BY` of the run and the curve then fell to
+    its lowest at the end (a one-cycle schedule's peak learning rate shakes the eval loss
+    mid-run; as the rate anneals it falls steadily to its best): the run came through."""
+    if curve.share_of_steps(last_spike_step) > SPIKES_STOPPED_BY:
+        return False
+    lowest_step = int(curve.steps[int(np.argmin(curve.trend()))])
+    return curve.share_of_steps(lowest_step) >= 1.0 - LOWEST_IN_LAST
 
 
 def _rebound(context: RunContext, curve: Curve | None) -> Finding | None:
