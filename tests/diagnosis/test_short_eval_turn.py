@@ -150,3 +150,20 @@ def test_a_turn_two_epochs_before_the_end_measures_training_after_the_turn() -> 
     diagnosis = diagnose_curves({"train/loss": (epochs, train), "eval/loss": (epochs, evals)})
     assert diagnosis.verdict is Verdict.OVERFITTING, diagnosis.reason
     assert "(the median of its 2 points after it)" in diagnosis.reason
+
+
+def test_a_score_that_turned_down_is_said_to_have_fallen_not_risen() -> None:
+    """A seq2seq run logging BLEU as its only eval curve: BLEU peaked at 0.0584, then fell
+    6.5 % while the training loss kept falling. "+6.5 %" would read as BLEU rising."""
+    steps = np.arange(19) * 300
+    bleu = np.array([
+        0.01, 0.03, 0.045, 0.052, 0.055, 0.057, 0.0584, 0.058, 0.0575, 0.057, 0.0565, 0.056,
+        0.0556, 0.0552, 0.055, 0.0548, 0.0547, 0.0546, 0.0545,
+    ])  # fmt: skip
+    train_steps = np.arange(190) * 30
+    train = 10.2 - 1.9 * (1 - np.exp(-np.arange(190) / 60))
+    diagnosis = diagnose_curves({"train/loss": (train_steps, train), "eval/bleu": (steps, bleu)})
+    assert diagnosis.verdict is Verdict.OVERFITTING, diagnosis.reason
+    assert diagnosis.reason.startswith(
+        "bleu/eval highest 0.0584 at step 1,800, then 6.5 % lower to final level 0.0546"
+    )

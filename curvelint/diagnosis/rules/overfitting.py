@@ -172,9 +172,11 @@ class TurnReading:
         """``loss/eval lowest 0.47 at step 2,000, then +14 % to final level 0.5337 (4
         evaluations after the turn)``."""
         extreme = "highest" if curve.sign < 0 else "lowest"
+        # A score that improves upwards got worse by falling: its change is said as a fall.
+        change = f"{percent(self.rise)} lower" if curve.sign < 0 else signed_percent(self.rise)
         return (
             f"{curve.name} {extreme} {number(curve.logged(self.best))} at "
-            f"{context.where(self.best_step)}, then {signed_percent(self.rise)} to final level "
+            f"{context.where(self.best_step)}, then {change} to final level "
             f"{number(curve.logged(self.final))} ({self.turn.points_after} evaluations after "
             "the turn)"
         )
