@@ -255,6 +255,14 @@ class RunContext:
             return True
         return linear_decay_ran_out(self.series("learning_rate"), self.metadata)
 
+    @cached_property
+    def schedule_far_from_over(self) -> bool:
+        """The logged learning rate ended at half its peak or more (a constant rate, or a decay
+        with most of its way still to go): the run was not winding down when it stopped."""
+        schedule = self.analysis.schedule
+        ratio = schedule.final_over_peak if schedule is not None else None
+        return ratio is not None and ratio >= self.settings.schedule_far_from_over_ratio
+
     def series(self, metric: str, split: str = "") -> SeriesAnalysis | None:
         """A series of the run by canonical name."""
         return self.analysis.series(metric, split)

@@ -126,6 +126,10 @@ class RuleSettings:
     # A learning rate that ended at this share of its peak or less: the schedule is over, so a
     # slow late fall is not "not converged" (more steps at ~0 learning rate gain nothing).
     schedule_over_ratio: float = 0.05
+    # ...and one that ended at this share of its peak or more was not winding down: a late fall
+    # of the second share of the final level (a third of the usual) then counts, when clear.
+    schedule_far_from_over_ratio: float = 0.5
+    not_converged_min_late_gain_at_full_rate: float = 0.01
     underfit_plateau_by: float = 0.5
     underfit_barely_fell_level: float = 0.8
     # ...or when the best final accuracy closed less than this share of the way from a random
@@ -253,6 +257,8 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("overfit_selection_max_rise", 0.0, _INFINITY),
     ("underfit_min_level_of_reference", 0.0, 1.0),
     ("schedule_over_ratio", 0.0, 1.0),
+    ("schedule_far_from_over_ratio", 0.0, 1.0),
+    ("not_converged_min_late_gain_at_full_rate", 0.0, _INFINITY),
     ("underfit_plateau_by", 0.0, 1.0),
     ("underfit_barely_fell_level", 0.0, 1.0),
     ("underfit_barely_learned", 0.0, 1.0),

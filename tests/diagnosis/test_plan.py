@@ -64,3 +64,40 @@ def test_a_loss_still_falling_when_the_schedule_ran_out_is_not_not_converged() -
 def test_ner_jd_finished_its_schedule() -> None:
     (run,) = read_runs([PUBLIC / "trainer_state" / "ner-jd"]).runs
     assert judge_run(run).diagnosis.verdict is Verdict.HEALTHY
+
+
+def _slow_late_fall(final_rate: float | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A real time-series fine-tune (Moirai, 44 epochs, no eval): its loss still fell 2.1 % of
+    its final level over the last fifth, well clear of its noise; beside it, a learning rate
+    decaying in a straight line from 1e-3 to ``final_rate`` (None: not logged)."""
+    epochs = np.arange(44)
+    loss = 1.25 + 0.75 * np.exp(-epochs / 8) - 0.0022 * epochs + 0.004 * np.sin(epochs * 1.7)
+    curves = {"train/loss": (epochs, loss)}
+    if final_rate is not None:
+        curves["train/learning_rate"] = (epochs, 1e-3 - (1e-3 - final_rate) * epochs / 43)
+    return curves
+
+
+def test_a_small_clear_late_fall_counts_while_the_rate_is_still_over_half_its_peak() -> None:
+    """At 59 % of its peak the run was not winding down: 2.1 % is still training undone. The
+    same fall with the rate down to a quarter, or with no rate logged, is the usual levelling
+    off (the usual share is 3 %)."""
+    running = diagnose_curves(_slow_late_fall(5.9e-4))
+    assert running.verdict is Verdict.NOT_CONVERGED, running.reason
+    assert "(2.1 % of its final level" in running.reason
+    assert "its learning rate ended at 59 % of its peak: the run was not winding down" in (
+        running.reason
+    )
+    assert diagnose_curves(_slow_late_fall(2.5e-4)).verdict is Verdict.HEALTHY
+    assert diagnose_curves(_slow_late_fall(None)).verdict is Verdict.HEALTHY
+
+
+def test_the_same_drift_of_an_eval_loss_below_the_training_loss_is_healthy() -> None:
+    """Issue 13's boundary: an eval loss sitting below the training loss (dropout) that still
+    drifts down a little at full rate is the regularised model settling."""
+    curves = _slow_late_fall(1e-3)
+    epochs, loss = curves["train/loss"]
+    curves["train/loss"] = (epochs, loss * 1.3 + 0.01 * np.cos(epochs * 2.3))
+    curves["eval/loss"] = (epochs, loss)
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.HEALTHY, diagnosis.reason

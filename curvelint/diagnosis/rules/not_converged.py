@@ -6,6 +6,9 @@ the steps must fall by a visible share of the final level, or of the whole fall 
 loss falling in a straight line from start to end), but not by a negligible share of that
 fall (a loss creeping towards zero after a long fall: memorising, or a solved task — unless the
 run stopped short of its plan); and by more than twice its standard error.
+While the learning rate is still at half its peak or more (constant, or a decay with most of
+its way to go), a late fall of 1 % of the final level counts when clear — unless the eval loss
+sits below the training loss (dropout), whose late drift is the regularised model settling.
 The eval loss, when logged, must be improving too: a training loss that still falls while
 eval has flattened gains nothing. Beside an improving eval loss, the training loss must fall
 too — by its late line, or by its per-epoch means when Lightning logged them beside a per-step
@@ -114,16 +117,29 @@ def _line_still_falls(context: RunContext, curve: Curve) -> bool:
         return False  # recovering from a bump, not clearly reaching new lows
     whole_fall = curve.start() - final
     of_fall = late.gain / whole_fall if whole_fall > 0 else 0.0
+    share = late_gain_share(context, curve)
     visible = (
-        late_gain_share(context, curve) >= settings.not_converged_min_late_gain
+        share >= settings.not_converged_min_late_gain
         or of_fall >= settings.not_converged_min_late_share_of_fall
         or cut_short(context.metadata)  # the plan had more to do: any clear gain counts
+        or (
+            share >= settings.not_converged_min_late_gain_at_full_rate
+            and context.schedule_far_from_over
+            and not _eval_below_train(context, curve)
+        )
     )
     return (
         visible
         and (of_fall >= settings.not_converged_min_late_gain_of_fall or not _may_memorise(context))
         and late.gain > settings.not_converged_noise_units * late.error
     )
+
+
+def _eval_below_train(context: RunContext, curve: Curve) -> bool:
+    """The judged eval loss ends below the training loss (dropout, augmentation): its late
+    drift is the regularised model settling, not training left undone (issue 13's boundary)."""
+    train = context.train
+    return curve is context.eval and train is not None and curve.final() < train.final()
 
 
 def _may_memorise(context: RunContext) -> bool:
@@ -178,6 +194,7 @@ def check_not_converged(context: RunContext) -> Finding | None:
         f"{judged.name} still falling at the end: its fitted line fell {number(late.gain)} over "
         f"the last {percent(context.settings.late_share)} of the steps ({percent(quoted)} of its "
         f"{_yardstick_text(judged, yardstick)}{_noise_note(late)})"
+        f"{_rate_note(context, share, evidence)}"
         f"{_projection(context, series, evidence)}{_plan_note(context, evidence)}."
     )
     return Finding(
@@ -297,6 +314,20 @@ def _cut_short_finding(context: RunContext, evals: Curve) -> Finding:
         evidence,
         series=evals.name,
     )
+
+
+def _rate_note(context: RunContext, share: float, evidence: dict[str, EvidenceValue]) -> str:
+    """``; its learning rate ended at 59 % of its peak: the run was not winding down`` when
+    that is why a late fall under the usual share counts."""
+    schedule = context.analysis.schedule
+    ratio = schedule.final_over_peak if schedule is not None else None
+    if share >= context.settings.not_converged_min_late_gain or ratio is None:
+        return ""
+    if not context.schedule_far_from_over or cut_short(context.metadata):
+        return ""
+    evidence["lr_final_of_peak"] = ratio
+    rate = percent(ratio)
+    return f"; its learning rate ended at {rate} of its peak: the run was not winding down"
 
 
 def _plan_note(context: RunContext, evidence: dict[str, EvidenceValue]) -> str:
