@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from curvelint.diagnosis import Severity, Verdict
+from curvelint.diagnosis.wording import number
 from tests import synthetic
 from tests.diagnosis.helpers import (
     decay,
@@ -314,6 +315,16 @@ def test_a_loss_swinging_around_one_level_from_a_high_first_point_is_stuck() -> 
     assert len(stuck) >= 7, [d.reason for d in verdicts]
     assert all(d.findings[0].evidence["cause"] == "no_gain_beyond_noise" for d in stuck)
     assert all("never fell" in d.reason for d in stuck)
+    for diagnosis in stuck:  # the sentence says what the numbers show, gain or none
+        evidence = diagnosis.findings[0].evidence
+        within = evidence["early"] - evidence["final_level"] <= 0
+        assert ("no better than early on" in diagnosis.reason) == within, diagnosis.reason
+        assert ("standard errors of that difference" in diagnosis.reason) != within
+        if within:
+            rise = number(evidence["final_level"] - evidence["early"])
+            assert f"is {rise} above its early level {number(evidence['early'])}" in (
+                diagnosis.reason
+            )
 
 
 def test_a_noisy_loss_that_fell_at_once_in_its_first_tenth_is_not_stuck() -> None:

@@ -83,9 +83,19 @@ def within_noise_words(
         "noise_units": levels.units,
     }
     verb = "rose" if curve.sign < 0 else "fell"
+    early_words = (
+        f"its early level {number(curve.logged(early))} (the median of its first "
+        f"{levels.early_count} points)"
+    )
+    if early - final <= 0:  # no gain at all: the final level is the same or worse
+        where = f"{number(abs(change))} {'above' if change > 0 else 'below'}" if change else "at"
+        message = (
+            f"{curve.name} never {verb}: its final level {number(curve.logged(final))} is "
+            f"{where} {early_words}, no better than early on: "
+        )
+        return message, evidence
     message = (
-        f"{curve.name} never {verb}: its early level {number(curve.logged(early))} (the median "
-        f"of its first {levels.early_count} points) and its final level "
+        f"{curve.name} never {verb}: {early_words} and its final level "
         f"{number(curve.logged(final))} differ by {number(change)}, within "
         f"{number(levels.noise)}, {levels.units:g} standard errors of that difference: "
     )
