@@ -6,7 +6,8 @@ for non-finite values (data: kept). Step and epoch are the 0-based epoch as logg
 
 A file appended to by a resumed or restarted run (``append=True``) may restart its epochs
 or repeat its header: later rows win, as TensorBoard's purge of orphaned data does — when the
-epoch rewinds to ``k``, earlier rows with epoch ≥ ``k`` are superseded, and the notes say so.
+epoch rewinds to ``k``, earlier rows with epoch ≥ ``k`` are superseded, and the notes say so
+(unless every row logs the same epoch: one-epoch fits called in a loop, read in row order).
 A last row without its newline may be cut mid-write: it is skipped (see
 :mod:`~curvelint.readers.torn_lines`).
 """
@@ -192,6 +193,24 @@ def _to_float(column: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
     return values, logged, int(garbage.sum())
 
 
+# Rows that all log the same epoch, at least this many: one-epoch fits called in a loop.
+ONE_EPOCH_FITS_MIN_ROWS = 3
+
+
+def _one_epoch_fits(epochs: np.ndarray, path: Path, result: ReadResult) -> np.ndarray:
+    """Every row at one epoch: ``model.fit(epochs=1)`` called in a loop on the same model with
+    an appending ``CSVLogger``, each call logging its epoch as 0. The rows are then successive
+    epochs of one run (row i is epoch i), not restarts superseding each other — which would
+    keep only the last row of a run that trained for all of them."""
+    if len(epochs) < ONE_EPOCH_FITS_MIN_ROWS or np.any(epochs != epochs[0]):
+        return epochs
+    result.notes.append(
+        f"{path.name}: every row logs epoch {epochs[0]:g} (one-epoch fits called in a loop): "
+        "row i is read as epoch i"
+    )
+    return epochs[0] + np.arange(len(epochs), dtype=np.float64)
+
+
 def _supersede_rewinds(epochs: np.ndarray, path: Path, result: ReadResult) -> np.ndarray:
     """Rows kept after restarts: a rewind to epoch k supersedes earlier rows with epoch ≥ k."""
     keep = np.ones(len(epochs), dtype=bool)
@@ -239,6 +258,7 @@ def _read_file(path: Path) -> ReadResult:
         why = "rows without a numeric epoch skipped"
         result.skipped.append(Skipped(str(path), "", why, int((~epoch_logged).sum())))
     table, epochs = table[epoch_logged].reset_index(drop=True), epochs[epoch_logged]
+    epochs = _one_epoch_fits(epochs, path, result)
     keep = _supersede_rewinds(epochs, path, result)
     table, epochs = table[keep].reset_index(drop=True), epochs[keep]
     result.frame = _points(table, epoch_name, epochs, path, result)
