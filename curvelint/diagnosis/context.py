@@ -199,14 +199,26 @@ class RunContext:
             return None
         return curve.logged(curve.final()), curve.logged(float(np.min(curve.trend())))
 
-    def accuracy_never_beat(self, classes: int) -> bool:
+    def chance_accuracy_best(self, since_share: float = 0.0) -> float | None:
+        """The chance accuracy's trend's best, as logged, from ``since_share`` of its points on
+        (after a blow-up, what the model had before it died does not count)."""
+        series = self.chance_accuracy
+        curve = series.curve if series is not None else None
+        if curve is None or curve.count == 0:
+            return None
+        trend = curve.trend()[int(since_share * curve.count) :]
+        return curve.logged(float(np.min(trend if len(trend) else curve.trend())))
+
+    def accuracy_never_beat(self, classes: int, since_share: float = 0.0) -> bool:
         """The accuracy ended within the margin of a random guess's 1/C and its trend never
-        got past twice that margin."""
+        got past twice that margin (from ``since_share`` of the points on)."""
         levels, margin = self.chance_accuracy_levels, self.settings.chance_accuracy_margin
+        best = self.chance_accuracy_best(since_share)
         return (
             levels is not None
+            and best is not None
             and levels[0] <= 1 / classes + margin
-            and (levels[1] <= 1 / classes + 2 * margin)
+            and best <= 1 / classes + 2 * margin
         )
 
     @cached_property

@@ -516,3 +516,45 @@ def test_public_runs_whose_eval_sits_far_above_train_are_not_underfitting(run: s
 def test_a_ctc_run_whose_loss_rebounded_mid_run_is_unstable() -> None:
     """stress-detection-ctc: train 883 at step 2,150, back up near 2,400, then ~1,060."""
     assert _verdict_of(PUBLIC / "trainer_state" / "stress-detection-ctc") is Verdict.UNSTABLE
+
+
+# A real Keras run (Adam at lr 1, wine, 3 classes, its TensorBoard callback's epoch values):
+# the first steps blew the loss up to 2,524; the training loss then died onto ln 3 while the
+# eval loss never came back from its blow-up (~304), and the accuracy, briefly 0.56 in the
+# first epoch, sat at a class's share from the middle of the run on.
+BLOWN_TRAIN = [2524.4, 184.9, 32.68, 14.30, 2.143, 2.165, 1.328, 1.503, 1.195, 1.131, 1.181,
+               1.159, 1.261, 1.137, 1.086, 1.177, 1.081, 1.088, 1.088, 1.073]  # fmt: skip
+BLOWN_EVAL = [779.8, 145.6, 333.6, 299.2, 309.9, 308.7, 307.4, 305.6, 304.8, 304.4, 304.2,
+              304.0, 303.95, 304.04, 303.95, 303.94, 303.95, 303.96, 303.94, 303.93]  # fmt: skip
+BLOWN_ACCURACY = [0.5556, 0.4222, 0.2667, 0.3333, 0.3556, 0.3778, 0.3556, 0.3778, 0.3778,
+                  0.3556, 0.3778, 0.3556, 0.3556, 0.3778, 0.3556, 0.3556, 0.3111, 0.3111,
+                  0.3111, 0.3111]  # fmt: skip
+
+
+def _blown_up(eval_loss: list[float]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    epochs = np.arange(len(BLOWN_TRAIN))
+    return {
+        "train/loss": (epochs, np.array(BLOWN_TRAIN)),
+        "eval/loss": (epochs, np.array(eval_loss)),
+        "eval/accuracy": (epochs, np.array(BLOWN_ACCURACY)),
+    }
+
+
+def test_a_collapse_whose_eval_loss_never_came_back_from_the_blow_up_is_stuck() -> None:
+    """Issue 13's first mechanism: the training loss on ln 3 and the accuracy at chance from
+    the middle of the run are a dead model, whatever the eval loss did (it read healthy:
+    "fell 99.96 %")."""
+    diagnosis = diagnose_curves(_blown_up(BLOWN_EVAL))
+    assert diagnosis.verdict is Verdict.STUCK, diagnosis.reason
+    assert "never beat a random guess once the loss had blown up" in diagnosis.reason
+    assert "its trend's best over the second half 0.3556" in diagnosis.reason
+    assert "loss/eval never came back from its blow-up: final level 303.9" in diagnosis.reason
+
+
+def test_a_training_loss_near_ln_c_beside_an_eval_loss_near_it_too_is_judged_by_the_eval() -> None:
+    """An eval loss well short of a blow-up (about 1.3, not hundreds) is the level judged: the
+    training loss happening to sit near ln C says nothing then."""
+    eval_loss = [1.3 + 0.1 * np.sin(i) for i in range(len(BLOWN_TRAIN))]
+    diagnosis = diagnose_curves(_blown_up(eval_loss))
+    assert "once the loss had blown up" not in diagnosis.reason
+    assert "never came back from its blow-up" not in diagnosis.reason

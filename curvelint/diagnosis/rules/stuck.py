@@ -161,12 +161,17 @@ def _accuracy_at_chance(context: RunContext, curve: Curve) -> Finding | None:
     accuracy, levels = context.chance_accuracy, context.chance_accuracy_levels
     if accuracy is None or levels is None or not is_loss(context.train_series_metric):
         return None
-    accuracy_level, best = levels
-    evals = context.eval
-    loss_curve = evals if evals is not None else curve
+    accuracy_level = levels[0]
+    found = _loss_at_chance(context, curve, accuracy_level)
+    if found is None:
+        return None
+    loss_curve, chance = found
     level = loss_curve.final()
-    chance = _chance_from(context, accuracy_level, level)
-    if chance is None or not context.accuracy_never_beat(chance.classes):
+    # After a blow-up, only the accuracy once the model died counts (its second half).
+    blown_up = curve.start() >= settings.explosion_factor * curve.final()
+    since = BLOWN_UP_ACCURACY_FROM if blown_up else 0.0
+    best = context.chance_accuracy_best(since)
+    if best is None or not context.accuracy_never_beat(chance.classes, since):
         return None
     margin = settings.chance_accuracy_margin
     evidence = stuck_evidence(context, loss_curve, "accuracy_at_chance", loss_curve.start(), level)
@@ -178,13 +183,25 @@ def _accuracy_at_chance(context: RunContext, curve: Curve) -> Finding | None:
         "chance_accuracy": 1 / chance.classes,
     }
     how = "inferred" if chance.inferred else "given"
+    when, where = ("", "")
+    if since:
+        evidence["accuracy_best_from_share"] = since
+        when, where = " once the loss had blown up", " over the second half"
+    evals = context.eval
+    eval_note = ""
+    if evals is not None and loss_curve is not evals:
+        evidence["eval_final_level"] = evals.logged(evals.final())
+        eval_note = (
+            f" ({evals.name} never came back from its blow-up: final level "
+            f"{number(evals.logged(evals.final()))})"
+        )
     message = (
-        f"{accuracy.metric}/{accuracy.split} never beat a random guess: its final level is "
-        f"{number(accuracy_level)} and its trend's best {number(best)}, beside 1/"
+        f"{accuracy.metric}/{accuracy.split} never beat a random guess{when}: its final level "
+        f"is {number(accuracy_level)} and its trend's best{where} {number(best)}, beside 1/"
         f"{chance.classes} = {number(1 / chance.classes)} for {chance.classes} classes ({how}), "
         f"while {loss_curve.name}'s final level {number(loss_curve.logged(level))} sits on "
-        f"ln {chance.classes} = {number(chance.loss)}: the model predicts no better than "
-        f"chance, whatever its start level {number(loss_curve.logged(loss_curve.start()))}."
+        f"ln {chance.classes} = {number(chance.loss)}{eval_note}: the model predicts no better "
+        f"than chance, whatever its start level {number(loss_curve.logged(loss_curve.start()))}."
     )
     distance = abs(accuracy_level - 1 / chance.classes)
     return stuck_finding(loss_curve, message, margin_confidence(distance, margin), evidence)
@@ -197,6 +214,29 @@ def _accuracy_beats(context: RunContext, chance: Chance) -> bool:
         return False
     level = accuracy.curve.logged(accuracy.curve.final())
     return level > 1 / chance.classes + 2 * context.settings.chance_accuracy_margin
+
+
+BLOWN_UP_ACCURACY_FROM = 0.5  # the share of the run after which a blown-up run's accuracy counts
+
+
+def _loss_at_chance(
+    context: RunContext, train: Curve, accuracy: float
+) -> tuple[Curve, Chance] | None:
+    """The loss curve that sits on the random guess the accuracy points to, and that guess:
+    the eval loss when logged (it averages the whole eval set) — or the training loss when the
+    eval loss never came back from a blow-up, far above that guess's loss."""
+    evals = context.eval
+    if evals is None:
+        chance = _chance_from(context, accuracy, train.final())
+        return (train, chance) if chance is not None else None
+    chance = _chance_from(context, accuracy, evals.final())
+    if chance is not None:
+        return evals, chance
+    chance = _chance_from(context, accuracy, train.final())
+    factor = context.settings.chance_explosion_factor
+    if chance is None or evals.final() < factor * chance.loss:
+        return None
+    return train, chance
 
 
 def _chance_from(context: RunContext, accuracy: float, loss: float) -> Chance | None:
