@@ -1,11 +1,12 @@
 """Floors on the labelled benchmark (tests/benchmark/): the development split the rules were
-tuned on, the test and holdout to holdout4 splits whose disagreements were read in later
-sessions, and holdout5 (locked in session 9, scored once at its end; its floor was set from
-that score, so it can no longer steer a rule).
+tuned on, the test and holdout to holdout5 splits whose disagreements were read in later
+sessions, and holdout6 (locked in session 10, scored once at its end — 102/107 — its floor set
+from that score, so it can no longer steer a rule; reading its disagreements then fixed one).
 
 The floors sit a little below today's figures (dev 169/173, test 104/111, holdout 105/114,
-holdout2 104/112, holdout3 100/108, holdout4 107/113, holdout5 103/113) so that a change that
-makes the verdicts worse fails here; the README shows the full tables from `make accuracy`.
+holdout2 104/112, holdout3 100/108, holdout4 107/113, holdout5 103/113, holdout6 103/107) so
+that a change that makes the verdicts worse fails here; the README shows the full tables from
+`make accuracy`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from curvelint.verdicts import Verdict
 BENCHMARK = Path(__file__).resolve().parent / "benchmark"
 FLOORS = {
     "dev": 0.96, "test": 0.92, "holdout": 0.9, "holdout2": 0.9, "holdout3": 0.9, "holdout4": 0.92,
-    "holdout5": 0.89,
+    "holdout5": 0.89, "holdout6": 0.93,
 }  # fmt: skip
 
 
@@ -52,7 +53,7 @@ def test_no_diverged_run_is_called_healthy_and_every_divergence_is_found(
 def test_confident_verdicts_are_mostly_right(split: tuple[str, Evaluation]) -> None:
     """Of the verdicts given with confidence >= 0.9, at least 90 % are right (the issue's
     target; today's figures are 99 % on dev, 95 % on test and holdout, 97 % on holdout2,
-    100 % on holdout3, 97 % on holdout4 and 97 % on holdout5)."""
+    100 % on holdout3, 97 % on holdout4, 97 % on holdout5 and 100 % on holdout6)."""
     _, evaluation = split
     confident = evaluation.calibration()[0]
     assert confident.low == 0.9 and confident.count > 0

@@ -5,7 +5,7 @@ the splits: the test split is at least a third of dev + test, uses other seeds, 
 architectures and data sets the development split does not; the holdout splits (made later, of
 the test split's recipes) have seeds of their own and the same test-only kinds. It does not
 score curvelint (``python -m curvelint.evaluate tests/benchmark/dev`` does; the locked holdout6
-split's figures are read once, by the lead engineer).
+split's figures were read once, by the lead engineer).
 """
 
 from __future__ import annotations

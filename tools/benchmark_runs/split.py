@@ -11,7 +11,8 @@ session's rule changes) was the next; its disagreements were read too, so holdou
 made in session 8 before that session's rule changes) was the next; its disagreements were read
 too, so holdout5 (seeds 6000+, made in session 9 before that session's rule changes) was the
 next; its disagreements were read too, so holdout6 (seeds 7000+, made in session 10 before that
-session's rule changes) is the locked one now.
+session's rule changes, scored once at its end) is the latest; the next clean estimate needs
+a new split.
 """
 
 from __future__ import annotations
