@@ -27,6 +27,10 @@ from curvelint.verdicts import FACTS, SEVERITY_ORDER, Severity, Verdict
 # The verdict an error finding implies when the curves alone read milder; any other error
 # finding makes the run suspect.
 ERROR_VERDICTS = {"frozen_accuracy": Verdict.STUCK}
+# Suspect is a suspicion the log cannot settle — an exact zero says leaked labels, an empty loss
+# or a collapsed model, not which, and readers often call such a run solved (healthy) — so its
+# confidence is at most this.
+SUSPECT_CONFIDENCE = 0.6
 
 
 def diagnose_run(
@@ -105,6 +109,8 @@ def _never_milder_than_errors(
     reading = f"The curves alone read as {FACTS[verdict.value].words}: {primary.message}"
     demoted = replace(primary, severity=Severity.INFO, message=reading)
     rest = [f for f in secondary if f is not error]
+    if escalated is Verdict.SUSPECT:
+        error = replace(error, confidence=min(error.confidence, SUSPECT_CONFIDENCE))
     return escalated, error, [demoted, *rest]
 
 
