@@ -208,7 +208,7 @@ def _one_epoch_fits(epochs: np.ndarray, path: Path, result: ReadResult) -> np.nd
         f"{path.name}: every row logs epoch {epochs[0]:g} (one-epoch fits called in a loop): "
         "row i is read as epoch i"
     )
-    return epochs[0] + np.arange(len(epochs), dtype=np.float64)
+    return np.arange(len(epochs), dtype=np.float64) + float(epochs[0])
 
 
 def _supersede_rewinds(epochs: np.ndarray, path: Path, result: ReadResult) -> np.ndarray:
