@@ -257,12 +257,17 @@ class RunContext:
         """The training objective's metric name ('' when there is none)."""
         return self.train_series.metric if self.train_series is not None else ""
 
+    @property
+    def rate_final_of_peak(self) -> float | None:
+        """The logged learning rate's last value as a share of its peak (None when not logged)."""
+        schedule = self.analysis.schedule
+        return schedule.final_over_peak if schedule is not None else None
+
     @cached_property
     def schedule_over(self) -> bool:
         """The logged learning rate ended at a small share of its peak, or its straight-line
         decay reaches zero right after the last log of a run not cut short: the run is over."""
-        schedule = self.analysis.schedule
-        ratio = schedule.final_over_peak if schedule is not None else None
+        ratio = self.rate_final_of_peak
         if ratio is not None and ratio <= self.settings.schedule_over_ratio:
             return True
         return linear_decay_ran_out(self.series("learning_rate"), self.metadata)
@@ -271,8 +276,7 @@ class RunContext:
     def schedule_far_from_over(self) -> bool:
         """The logged learning rate ended at half its peak or more (a constant rate, or a decay
         with most of its way still to go): the run was not winding down when it stopped."""
-        schedule = self.analysis.schedule
-        ratio = schedule.final_over_peak if schedule is not None else None
+        ratio = self.rate_final_of_peak
         return ratio is not None and ratio >= self.settings.schedule_far_from_over_ratio
 
     def series(self, metric: str, split: str = "") -> SeriesAnalysis | None:

@@ -319,8 +319,7 @@ def _cut_short_finding(context: RunContext, evals: Curve) -> Finding:
 def _rate_note(context: RunContext, share: float, evidence: dict[str, EvidenceValue]) -> str:
     """``; its learning rate ended at 59 % of its peak: the run was not winding down`` when
     that is why a late fall under the usual share counts."""
-    schedule = context.analysis.schedule
-    ratio = schedule.final_over_peak if schedule is not None else None
+    ratio = context.rate_final_of_peak
     if share >= context.settings.not_converged_min_late_gain or ratio is None:
         return ""
     if not context.schedule_far_from_over or cut_short(context.metadata):
