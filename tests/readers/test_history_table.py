@@ -12,7 +12,7 @@ import pytest
 from curvelint.discover import discover
 from curvelint.readers import history_table
 from tests.conftest import tree_hashes
-from tests.readers.writers import require, run_writer
+from tests.readers.writers import run_keras
 
 KERAS_SCRIPT = """
 import sys
@@ -44,12 +44,10 @@ KINDS = ("indexed", "plain", "windows_indexed", "windows_plain")
 def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The History of a real Keras 3 fit (torch backend), saved by pandas both ways, as on
     Linux and as on Windows."""
-    require("keras")
-    require("torch")
     root = tmp_path_factory.mktemp("keras")
     for kind in KINDS:
         (root / kind).mkdir()
-    run_writer(KERAS_SCRIPT, root, KERAS_BACKEND="torch")
+    run_keras(KERAS_SCRIPT, root)
     assert b"\r\r\n" in (root / "windows_plain" / "history.csv").read_bytes()
     return root
 

@@ -12,7 +12,7 @@ from curvelint.judging import judge_run
 from curvelint.readers import keras_csv
 from curvelint.runs import read_runs
 from tests.conftest import tree_hashes
-from tests.readers.writers import require, run_writer
+from tests.readers.writers import run_keras
 
 FIT_LOOP = """
 import sys
@@ -33,10 +33,8 @@ for _ in range(6):
 
 @pytest.fixture(scope="module")
 def fit_loop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require("keras")
-    require("torch")
     root = tmp_path_factory.mktemp("fit-loop")
-    run_writer(FIT_LOOP, root, KERAS_BACKEND="torch")
+    run_keras(FIT_LOOP, root)
     return root / "training.log"
 
 

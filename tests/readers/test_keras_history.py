@@ -13,7 +13,7 @@ from curvelint.discover import discover
 from curvelint.errors import UnreadableError
 from curvelint.readers import keras_history
 from tests.conftest import tree_hashes
-from tests.readers.writers import require, run_writer
+from tests.readers.writers import run_keras
 
 KERAS_SCRIPT = """
 import json
@@ -36,10 +36,8 @@ out = Path(sys.argv[1])
 @pytest.fixture(scope="module")
 def keras_dump(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``History.history`` of a real Keras 3 fit (torch backend) dumped with json."""
-    require("keras")
-    require("torch")
     root = tmp_path_factory.mktemp("keras")
-    run_writer(KERAS_SCRIPT, root, KERAS_BACKEND="torch")
+    run_keras(KERAS_SCRIPT, root)
     return root / "history.json"
 
 

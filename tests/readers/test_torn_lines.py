@@ -18,7 +18,7 @@ from curvelint.readers.base import ReadResult
 from curvelint.readers.torn_lines import TORN_WHY
 from tests.readers.test_lightning_csv import LIGHTNING_SCRIPT
 from tests.readers.test_mlflow_store import MLFLOW_SCRIPT
-from tests.readers.writers import require, run_writer
+from tests.readers.writers import require, run_keras, run_writer
 
 Point = tuple[str, int, str]
 
@@ -76,8 +76,7 @@ def _check_cuts(path: Path, read: Callable[[Path], ReadResult]) -> None:
 
 
 def test_keras_csvlogger_cut_inside_its_last_number(tmp_path: Path) -> None:
-    require("keras")
-    run_writer(KERAS_SCRIPT, tmp_path, KERAS_BACKEND="torch")
+    run_keras(KERAS_SCRIPT, tmp_path)
     path = tmp_path / "training.log"
     whole = keras_csv.read([path])
     assert ("learning_rate", 29, repr(float("4.099999932805076e-05"))) in _points(whole)

@@ -36,3 +36,11 @@ def run_writer(script: str, folder: Path, **environment: str) -> None:
     )
     if completed.returncode != 0:
         pytest.fail(f"writer failed:\n{completed.stdout[-2000:]}\n{completed.stderr[-4000:]}")
+
+
+def run_keras(script: str, folder: Path) -> None:
+    """Run a Keras 3 ``script`` on the torch backend (the one this machine has), skipping the
+    test when Keras or torch is not installed."""
+    require("keras")
+    require("torch")
+    run_writer(script, folder, KERAS_BACKEND="torch")

@@ -21,7 +21,7 @@ from curvelint.report.json_output import run_document
 from curvelint.report.markdown import render_markdown
 from curvelint.report.model import PlotSpec, RunReport
 from curvelint.report.plots import draw
-from tests.readers.writers import require, run_writer
+from tests.readers.writers import run_keras
 from tests.report.real_runs import read_one, report_of
 
 KERAS_TENSORBOARD_SCRIPT = """
@@ -88,10 +88,8 @@ model.fit(x, y, epochs=12, batch_size=16, validation_split=0.25, verbose=0, call
 
 
 def _keras_log(root: Path, update_freq: str) -> Path:
-    require("keras")
-    require("torch")
     script = KERAS_TENSORBOARD_SCRIPT.replace("sys.argv[2]", repr(update_freq))
-    run_writer(script, root, KERAS_BACKEND="torch")
+    run_keras(script, root)
     return root
 
 
