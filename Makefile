@@ -38,13 +38,15 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix curvelint tests benchmarks tools fuzz
 
 # Precision and recall of the verdicts on the labelled real runs in tests/labelled/.
-# Every split was locked when made and scored once (holdout6, the latest, in session 10), then
-# read; the public corpus is scored against our own labels (tests/labelled/public.csv) when
-# ../shared is beside the clone.
+# Every split was locked when made and scored once (holdout6 in session 10), then read;
+# holdout7 (made at the end of session 10) is locked for session 11 to score once. The public
+# corpus is scored against our own labels (tests/labelled/public.csv) when ../shared is
+# beside the clone.
 accuracy: $(STAMP)
 	$(BIN)/python -m curvelint.evaluate tests/labelled tests/benchmark/dev tests/benchmark/test \
 	  tests/benchmark/holdout tests/benchmark/holdout2 tests/benchmark/holdout3 \
-	  tests/benchmark/holdout4 tests/benchmark/holdout5 tests/benchmark/holdout6
+	  tests/benchmark/holdout4 tests/benchmark/holdout5 tests/benchmark/holdout6 \
+	  tests/benchmark/holdout7
 	@if [ -d ../shared/corpus/public ]; then \
 	  $(BIN)/curvelint analyze ../shared/corpus/public --out .accuracy-public --format json \
 	    --fail-on never --quiet > /dev/null; [ $$? -le 1 ] && \
@@ -86,7 +88,7 @@ logs: $(GEN)/.installed
 PEERS_BIN := .venv-peers/bin
 PEER_SETS := tests/labelled tests/benchmark/dev tests/benchmark/test tests/benchmark/holdout \
   tests/benchmark/holdout2 tests/benchmark/holdout3 tests/benchmark/holdout4 \
-  tests/benchmark/holdout5 tests/benchmark/holdout6
+  tests/benchmark/holdout5 tests/benchmark/holdout6 tests/benchmark/holdout7
 $(PEERS_BIN)/.installed: tools/requirements-peers.txt
 	$(PYTHON) -m venv .venv-peers
 	$(PEERS_BIN)/pip install --quiet -r tools/requirements-peers.txt

@@ -68,6 +68,7 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
     holdout4 = [v.run for v in items if v.run.split == "holdout4"]
     holdout5 = [v.run for v in items if v.run.split == "holdout5"]
     holdout6 = [v.run for v in items if v.run.split == "holdout6"]
+    holdout7 = [v.run for v in items if v.run.split == "holdout7"]
     secondaries = Counter((v.run.split, v.secondary) for v in items if v.secondary)
     dev_arch = {r.arch.kind for r in dev}
     dev_data = {r.data.name for r in dev}
@@ -78,7 +79,8 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
 
 {len(items)} real training runs ({len(dev)} development, {len(test)} test, {len(holdout)} holdout,
 {len(holdout2)} holdout2, {len(holdout3)} holdout3, {len(holdout4)} holdout4,
-{len(holdout5)} holdout5, {len(holdout6)} holdout6) for measuring
+{len(holdout5)} holdout5, {len(holdout6)} holdout6, {len(holdout7)} locked holdout7) for
+measuring
 curvelint's verdicts on runs nobody tuned them on. Each run is a tiny randomly initialised model
 trained on the CPU; its log was written by the real library: torch `SummaryWriter`
 (`tensorboard`), `transformers.Trainer` (`trainer_state`: `trainer_state.json`, {with_tb} of
@@ -106,11 +108,11 @@ tests/benchmark/<split>/runs/<run>/…      the logs, as the library wrote them
 tests/benchmark/<split>/MANIFEST.sha256   sha256 of every file (`sha256sum -c`)
 tests/benchmark/<split>/CURVES.sha256     digest of each run's curves (for regeneration)
 
-<split> is dev, test, holdout, holdout2, holdout3, holdout4, holdout5 or holdout6.
+<split> is dev, test or holdout to holdout7.
 ```
 
 `python -m curvelint.evaluate tests/benchmark/dev` (and `…/test`, `…/holdout`, `…/holdout2`,
-`…/holdout3`, `…/holdout4`, `…/holdout5`, `…/holdout6`) scores curvelint.
+`…/holdout3` … `…/holdout7`) scores curvelint.
 
 ## The splits
 
@@ -148,17 +150,19 @@ The **holdout5 split** was made the same way at the start of session 9 (holdout5
 {FIRST_SEED["holdout5"]}+), scored once at the end of session 9 (103/113), its floor set from that
 score, and the list of its disagreements read: development data too.
 
-The **holdout6 split** is the latest locked one: the same recipes with fresh seeds again
-(holdout6 {FIRST_SEED["holdout6"]}+), generated at the start of session 10 before that session's
-rule changes, by a generator that never runs curvelint, and committed before any rule changed
-(`tests/test_benchmark_data.py` checks that it is complete and intact). It was scored once, at
-the end of session 10 (102/107), and its floor set from that score; its disagreements were then
-read (one fixed: 103/107), so the next clean estimate needs a new split. Beside it, the real
-runs labelled blind (`benchmarks/real_runs/`) are the held-out measure on logs people really
-wrote.
+The **holdout6 split** was made the same way at the start of session 10 (holdout6
+{FIRST_SEED["holdout6"]}+), scored once at the end of session 10 (102/107), its floor set from
+that score, and its disagreements read (one fixed: 103/107): development data too.
+
+The **holdout7 split is the locked one**: the same recipes with fresh seeds again (holdout7
+{FIRST_SEED["holdout7"]}+), generated at the end of session 10, after that session's last rule
+change, by a generator that never runs curvelint, for session 11 to score once at its end
+(`tests/test_benchmark_data.py` checks that it is complete and intact; no test scores it).
+Beside it, the real runs labelled blind (`benchmarks/real_runs/`) are the held-out measure on
+logs people really wrote.
 Regenerate one split alone, leaving the others byte for byte as they are, with
-`nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout6 --jobs 2`
-(7–8 minutes). The next clean estimate needs a new split name in
+`nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout7 --jobs 2`
+(7–8 minutes). The next clean estimate after it needs a new split name in
 `tools/benchmark_runs/split.py`.
 
 ### Development split: runs per verdict x format
@@ -192,6 +196,10 @@ Regenerate one split alone, leaving the others byte for byte as they are, with
 ### Holdout6 split (locked in session 10): runs per verdict x format
 
 {verdict_table(holdout6)}
+
+### Holdout7 split (locked): runs per verdict x format
+
+{verdict_table(holdout7)}
 
 Secondary labels: {_secondaries(secondaries)}.
 

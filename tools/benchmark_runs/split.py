@@ -11,17 +11,19 @@ session's rule changes) was the next; its disagreements were read too, so holdou
 made in session 8 before that session's rule changes) was the next; its disagreements were read
 too, so holdout5 (seeds 6000+, made in session 9 before that session's rule changes) was the
 next; its disagreements were read too, so holdout6 (seeds 7000+, made in session 10 before that
-session's rule changes, scored once at its end) is the latest; the next clean estimate needs
-a new split.
+session's rule changes, scored once at its end) was the next; its disagreements were read too,
+so holdout7 (seeds 8000+, made at the end of session 10, after that session's last rule change,
+for session 11 to score once) is the locked one now.
 """
 
 from __future__ import annotations
 
 DEV, TEST, HOLDOUT, HOLDOUT2 = "dev", "test", "holdout", "holdout2"
-HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6 = "holdout3", "holdout4", "holdout5", "holdout6"
-SPLITS = (DEV, TEST, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6)
+HOLDOUT3, HOLDOUT4, HOLDOUT5 = "holdout3", "holdout4", "holdout5"
+HOLDOUT6, HOLDOUT7 = "holdout6", "holdout7"
+SPLITS = (DEV, TEST, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6, HOLDOUT7)
 FIRST_SEED = {DEV: 0, TEST: 1000, HOLDOUT: 2000, HOLDOUT2: 3000, HOLDOUT3: 4000}
-FIRST_SEED |= {HOLDOUT4: 5000, HOLDOUT5: 6000, HOLDOUT6: 7000}
+FIRST_SEED |= {HOLDOUT4: 5000, HOLDOUT5: 6000, HOLDOUT6: 7000, HOLDOUT7: 8000}
 # Whose (architecture, data) variants and extra runs a split is made of.
 RECIPES = {DEV: DEV, TEST: TEST} | {split: TEST for split in SPLITS[2:]}
 TEST_ONLY_ARCHITECTURES = ("gru", "seq2seq")
