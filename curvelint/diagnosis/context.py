@@ -197,7 +197,8 @@ class RunContext:
         curve = series.curve if series is not None else None
         if curve is None or curve.count == 0:
             return None
-        return curve.logged(curve.final()), curve.logged(float(np.min(curve.trend())))
+        best = self.chance_accuracy_best()
+        return (curve.logged(curve.final()), best) if best is not None else None
 
     def chance_accuracy_best(self, since_share: float = 0.0) -> float | None:
         """The chance accuracy's trend's best, as logged, from ``since_share`` of its points on

@@ -101,3 +101,14 @@ def test_the_same_drift_of_an_eval_loss_below_the_training_loss_is_healthy() -> 
     curves["eval/loss"] = (epochs, loss)
     diagnosis = diagnose_curves(curves)
     assert diagnosis.verdict is Verdict.HEALTHY, diagnosis.reason
+
+
+def test_the_rate_is_named_only_when_it_is_why_a_small_late_fall_counts() -> None:
+    """A loss falling in a straight line (SGD at a low constant rate: 1.14 -> 1.0) counts by
+    its share of the whole fall; its learning rate is not the reason, so not said to be."""
+    epochs = np.arange(40)
+    loss = 1.14 - 0.14 * epochs / 39 + 0.0005 * np.sin(epochs * 1.7)
+    curves = {"train/loss": (epochs, loss), "train/learning_rate": (epochs, np.full(40, 1e-3))}
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.NOT_CONVERGED, diagnosis.reason
+    assert "learning rate ended" not in diagnosis.reason

@@ -115,24 +115,46 @@ def _line_still_falls(context: RunContext, curve: Curve) -> bool:
     )
     if final >= _best_before_late(curve, late.points) - margin:
         return False  # recovering from a bump, not clearly reaching new lows
-    whole_fall = curve.start() - final
-    of_fall = late.gain / whole_fall if whole_fall > 0 else 0.0
-    share = late_gain_share(context, curve)
-    visible = (
-        share >= settings.not_converged_min_late_gain
-        or of_fall >= settings.not_converged_min_late_share_of_fall
-        or cut_short(context.metadata)  # the plan had more to do: any clear gain counts
-        or (
-            share >= settings.not_converged_min_late_gain_at_full_rate
-            and context.schedule_far_from_over
-            and not _eval_below_train(context, curve)
-        )
-    )
+    of_fall = _late_gain_of_fall(curve, late)
     return (
-        visible
+        _why_visible(context, curve) is not None
         and (of_fall >= settings.not_converged_min_late_gain_of_fall or not _may_memorise(context))
         and late.gain > settings.not_converged_noise_units * late.error
     )
+
+
+def _late_gain_of_fall(curve: Curve, late: LateTrend) -> float:
+    """The late line's gain as a share of the curve's whole fall (0 when it did not fall)."""
+    whole_fall = curve.start() - curve.final()
+    return late.gain / whole_fall if whole_fall > 0 else 0.0
+
+
+# Why a late fall is large enough to count (see the module docstring).
+VISIBLE_SHARE, VISIBLE_OF_FALL, VISIBLE_PLAN, VISIBLE_AT_FULL_RATE = (
+    "share", "of_fall", "plan", "full_rate",
+)  # fmt: skip
+
+
+def _why_visible(context: RunContext, curve: Curve) -> str | None:
+    """The first reason the late line's fall is large enough to count, None when none is: a
+    visible share of the final level, of the whole fall, a plan cut short (any clear gain),
+    or a learning rate still at half its peak (a smaller share, unless eval sits below train)."""
+    settings = context.settings
+    share = late_gain_share(context, curve)
+    if share >= settings.not_converged_min_late_gain:
+        return VISIBLE_SHARE
+    late = late_trend(curve, settings.late_share)
+    if _late_gain_of_fall(curve, late) >= settings.not_converged_min_late_share_of_fall:
+        return VISIBLE_OF_FALL
+    if cut_short(context.metadata):
+        return VISIBLE_PLAN
+    if (
+        share >= settings.not_converged_min_late_gain_at_full_rate
+        and context.schedule_far_from_over
+        and not _eval_below_train(context, curve)
+    ):
+        return VISIBLE_AT_FULL_RATE
+    return None
 
 
 def _eval_below_train(context: RunContext, curve: Curve) -> bool:
@@ -194,7 +216,7 @@ def check_not_converged(context: RunContext) -> Finding | None:
         f"{judged.name} still falling at the end: its fitted line fell {number(late.gain)} over "
         f"the last {percent(context.settings.late_share)} of the steps ({percent(quoted)} of its "
         f"{_yardstick_text(judged, yardstick)}{_noise_note(late)})"
-        f"{_rate_note(context, share, evidence)}"
+        f"{_rate_note(context, judged, evidence)}"
         f"{_projection(context, series, evidence)}{_plan_note(context, evidence)}."
     )
     return Finding(
@@ -316,13 +338,11 @@ def _cut_short_finding(context: RunContext, evals: Curve) -> Finding:
     )
 
 
-def _rate_note(context: RunContext, share: float, evidence: dict[str, EvidenceValue]) -> str:
+def _rate_note(context: RunContext, judged: Curve, evidence: dict[str, EvidenceValue]) -> str:
     """``; its learning rate ended at 59 % of its peak: the run was not winding down`` when
     that is why a late fall under the usual share counts."""
     ratio = context.rate_final_of_peak
-    if share >= context.settings.not_converged_min_late_gain or ratio is None:
-        return ""
-    if not context.schedule_far_from_over or cut_short(context.metadata):
+    if ratio is None or _why_visible(context, judged) != VISIBLE_AT_FULL_RATE:
         return ""
     evidence["lr_final_of_peak"] = ratio
     rate = percent(ratio)
