@@ -11,7 +11,8 @@ from curvelint.analysis.levels import Curve, margin_confidence, scale_of
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
-from curvelint.diagnosis.rules.not_converged import late_change_words, late_gain_share
+from curvelint.diagnosis.rules.late_fall import late_gain_share
+from curvelint.diagnosis.rules.not_converged import late_change_words
 from curvelint.diagnosis.rules.overfitting import (
     eval_turned_up,
     judged_eval,

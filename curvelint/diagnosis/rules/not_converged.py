@@ -45,17 +45,15 @@ from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding, Severity, Verdict
 from curvelint.diagnosis.plan import cut_short, stopped_short
+from curvelint.diagnosis.rules.late_fall import (
+    VISIBLE_AT_FULL_RATE,
+    late_gain_of_fall,
+    late_gain_share,
+    why_visible,
+)
 from curvelint.diagnosis.wording import number, percent, times
 
 CODE = Verdict.NOT_CONVERGED.value
-
-
-def late_gain_share(context: RunContext, curve: Curve) -> float:
-    """The late line's gain as a share of the final level (its magnitude, or the curve's
-    scale when it ends near zero)."""
-    final = abs(curve.final())
-    level = final if final > 0 else scale_of(curve)
-    return late_trend(curve, context.settings.late_share).gain / level
 
 
 # A final level nearer zero than this share of the curve's scale is no yardstick: a change
@@ -115,53 +113,12 @@ def _line_still_falls(context: RunContext, curve: Curve) -> bool:
     )
     if final >= _best_before_late(curve, late.points) - margin:
         return False  # recovering from a bump, not clearly reaching new lows
-    of_fall = _late_gain_of_fall(curve, late)
+    of_fall = late_gain_of_fall(curve, late)
     return (
-        _why_visible(context, curve) is not None
+        why_visible(context, curve) is not None
         and (of_fall >= settings.not_converged_min_late_gain_of_fall or not _may_memorise(context))
         and late.gain > settings.not_converged_noise_units * late.error
     )
-
-
-def _late_gain_of_fall(curve: Curve, late: LateTrend) -> float:
-    """The late line's gain as a share of the curve's whole fall (0 when it did not fall)."""
-    whole_fall = curve.start() - curve.final()
-    return late.gain / whole_fall if whole_fall > 0 else 0.0
-
-
-# Why a late fall is large enough to count (see the module docstring).
-VISIBLE_SHARE, VISIBLE_OF_FALL, VISIBLE_PLAN, VISIBLE_AT_FULL_RATE = (
-    "share", "of_fall", "plan", "full_rate",
-)  # fmt: skip
-
-
-def _why_visible(context: RunContext, curve: Curve) -> str | None:
-    """The first reason the late line's fall is large enough to count, None when none is: a
-    visible share of the final level, of the whole fall, a plan cut short (any clear gain),
-    or a learning rate still at half its peak (a smaller share, unless eval sits below train)."""
-    settings = context.settings
-    share = late_gain_share(context, curve)
-    if share >= settings.not_converged_min_late_gain:
-        return VISIBLE_SHARE
-    late = late_trend(curve, settings.late_share)
-    if _late_gain_of_fall(curve, late) >= settings.not_converged_min_late_share_of_fall:
-        return VISIBLE_OF_FALL
-    if cut_short(context.metadata):
-        return VISIBLE_PLAN
-    if (
-        share >= settings.not_converged_min_late_gain_at_full_rate
-        and context.schedule_far_from_over
-        and not _eval_below_train(context, curve)
-    ):
-        return VISIBLE_AT_FULL_RATE
-    return None
-
-
-def _eval_below_train(context: RunContext, curve: Curve) -> bool:
-    """The judged eval loss ends below the training loss (dropout, augmentation): its late
-    drift is the regularised model settling, not training left undone (issue 13's boundary)."""
-    train = context.train
-    return curve is context.eval and train is not None and curve.final() < train.final()
 
 
 def _may_memorise(context: RunContext) -> bool:
@@ -342,7 +299,7 @@ def _rate_note(context: RunContext, judged: Curve, evidence: dict[str, EvidenceV
     """``; its learning rate ended at 59 % of its peak: the run was not winding down`` when
     that is why a late fall under the usual share counts."""
     ratio = context.rate_final_of_peak
-    if ratio is None or _why_visible(context, judged) != VISIBLE_AT_FULL_RATE:
+    if ratio is None or why_visible(context, judged) != VISIBLE_AT_FULL_RATE:
         return ""
     evidence["lr_final_of_peak"] = ratio
     rate = percent(ratio)
