@@ -55,6 +55,10 @@ class RuleSettings:
     # explosion_factor times that level or more (the blow-up may last a few epochs).
     stuck_max_fall_of_start: float = 0.05
     stuck_max_dip_of_start: float = 0.1
+    # A classifier whose accuracies never moved: its loss may fall this much (onto the prior's
+    # entropy) and still be stuck; an accuracy's whole range within this share of its ceiling.
+    stuck_prior_max_fall_of_start: float = 0.1
+    stuck_prior_max_accuracy_band: float = 0.03
     stuck_settle_share: float = 0.1
     stuck_settle_share_after_blow_up: float = 0.5
     chance_plateau_tolerance: float = 0.02
@@ -82,6 +86,10 @@ class RuleSettings:
     # it); and swings of at least the first share of the level and the second of the start are
     # erratic even along a lasting trend (consecutive points differ by about the level itself).
     unstable_batch_noise_of_start: float = 0.1
+    # ...whatever the swings, while an eval loss of this many points turns up with point noise
+    # within this share of its level.
+    unstable_smooth_eval_min_points: int = 8
+    unstable_smooth_eval_noise: float = 0.03
     # An eval loss swinging this share of its level is erratic whatever its start.
     unstable_eval_spread_of_level: float = 0.3
     unstable_wild_of_level: float = 0.5
@@ -224,6 +232,8 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("hidden_nan_min_share_of_start", 0.0, 1.0),
     ("stuck_max_fall_of_start", 0.0, 1.0),
     ("stuck_max_dip_of_start", 0.0, 1.0),
+    ("stuck_prior_max_fall_of_start", 0.0, 1.0),
+    ("stuck_prior_max_accuracy_band", 0.0, 1.0),
     ("stuck_settle_share", 0.0, 1.0),
     ("stuck_settle_share_after_blow_up", 0.0, 1.0),
     ("chance_plateau_tolerance", 0.0, 1.0),
@@ -237,6 +247,8 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("unstable_min_spikes", 1, 1_000_000),
     ("unstable_spike_min_of_start", 0.0, _INFINITY),
     ("unstable_batch_noise_of_start", 0.0, _INFINITY),
+    ("unstable_smooth_eval_min_points", 2, 1_000_000),
+    ("unstable_smooth_eval_noise", 0.0, _INFINITY),
     ("unstable_eval_spread_of_level", 0.0, _INFINITY),
     ("unstable_wild_of_level", 0.0, _INFINITY),
     ("unstable_wild_of_start", 0.0, _INFINITY),

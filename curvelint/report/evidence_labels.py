@@ -25,6 +25,7 @@ LEVEL, SHARE, CHANGE, STEP, COUNT, FACTOR, NOISE, TEXT = (
 # key -> (words, how its value reads)
 LABELS: dict[str, tuple[str, str]] = {
     "accuracy_final_level": ("accuracy final level", LEVEL),
+    "accuracy_band": ("widest accuracy range after its first point, of its ceiling", SHARE),
     "accuracy_last_step": ("accuracy's last step", STEP),
     "accuracy_last_value": ("accuracy's last value", LEVEL),
     "accuracy_best_from_share": ("accuracy's best counted from this share of the run", SHARE),
@@ -39,6 +40,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cause": ("cause", TEXT),
     "chance_accuracy": ("accuracy of a random guess", LEVEL),
     "chance_loss": ("loss of a random guess (ln C)", LEVEL),
+    "constant_prediction_loss": ("least loss a constant prediction scores", LEVEL),
     "change_of_start": ("change, as a share of the start level", CHANGE),
     "classes": ("classes", COUNT),
     "climb_of_start": ("climb, as a share of the start level", SHARE),
@@ -172,6 +174,7 @@ WORDS = {
     "learning_undone": "learning undone (eval worse while training made no progress)",
     "broken_at_chance": "confidently wrong at chance",
     "accuracy_at_chance": "an accuracy at chance",
+    "accuracy_never_moved": "no accuracy moved: only the class frequencies were learned",
     "far_above_chance": "a loss far above a random guess's",
     "explosion": "the loss exploded",
     "climb": "a steady climb",

@@ -22,6 +22,11 @@ from curvelint.analysis.levels import Curve, late_trend, margin_confidence, scal
 from curvelint.diagnosis.context import Chance, RunContext
 from curvelint.diagnosis.findings import EvidenceValue, Finding
 from curvelint.diagnosis.plan import warm_up_unfinished
+from curvelint.diagnosis.rules.frozen import (
+    CONSTANT_PREDICTION_SLACK,
+    accuracy_ceiling,
+    constant_prediction_floor,
+)
 from curvelint.diagnosis.rules.never_fell import early_and_final, within_noise_words
 from curvelint.diagnosis.rules.stuck_finding import stuck_evidence, stuck_finding
 from curvelint.diagnosis.wording import number, percent, signed_percent
@@ -40,6 +45,7 @@ def check_stuck(context: RunContext) -> Finding | None:
         _never_left_start(context, curve)
         or _collapsed_to_chance(context, curve)
         or _accuracy_at_chance(context, curve)
+        or _accuracy_never_moved(context, curve)
     )
 
 
@@ -205,6 +211,66 @@ def _accuracy_at_chance(context: RunContext, curve: Curve) -> Finding | None:
     )
     distance = abs(accuracy_level - 1 / chance.classes)
     return stuck_finding(loss_curve, message, margin_confidence(distance, margin), evidence)
+
+
+def _accuracy_never_moved(context: RunContext, curve: Curve) -> Finding | None:
+    """A classifier whose every accuracy stayed within a hair of its first value all run long
+    while its loss fell only a little and ended no lower than a constant prediction's: the
+    model learned the class frequencies (the prior) and nothing of the inputs. A loss that
+    settles on the prior's entropy falls a few per cent below ln C, more than the plain
+    test allows, and the prior is not the uniform 1/C the chance test looks for."""
+    settings = context.settings
+    if not is_loss(context.train_series_metric):
+        return None
+    bands = _accuracy_bands(context)
+    if not bands or max(band for _, band in bands) > settings.stuck_prior_max_accuracy_band:
+        return None
+    start, final = curve.start(), curve.final()
+    fall = (start - final) / scale_of(curve)
+    evals = context.eval
+    eval_fall = (evals.start() - evals.final()) / scale_of(evals) if evals is not None else 0.0
+    limit = settings.stuck_prior_max_fall_of_start
+    if max(fall, eval_fall) > limit:
+        return None
+    accuracy, levels = context.chance_accuracy, context.chance_accuracy_levels
+    if accuracy is None or levels is None:
+        return None
+    floor = constant_prediction_floor(levels[0])
+    loss_level = evals.final() if evals is not None else final
+    if loss_level < CONSTANT_PREDICTION_SLACK * floor:
+        return None  # below what any constant prediction scores: it learned something
+    evidence = stuck_evidence(context, curve, "accuracy_never_moved", start, final)
+    evidence |= {
+        "change_of_start": -fall,
+        "accuracy_final_level": levels[0],
+        "accuracy_band": max(band for _, band in bands),
+        "constant_prediction_loss": floor,
+    }
+    moved = ", ".join(f"{name}'s points after its first span {number(b)}" for name, b in bands)
+    message = (
+        f"{curve.name} fell only {percent(fall)}, from start level "
+        f"{number(curve.logged(start))} to final level {number(curve.logged(final))}, while no "
+        f"accuracy moved from where it began ({moved}; "
+        f"{accuracy.metric}/{accuracy.split} ends at {number(levels[0])}): the model learned "
+        "the class frequencies and nothing of the inputs."
+    )
+    confidence = margin_confidence(max(fall, eval_fall, 0.0), limit)
+    return stuck_finding(curve, message, confidence, evidence)
+
+
+def _accuracy_bands(context: RunContext) -> list[tuple[str, float]]:
+    """Each accuracy's range (highest minus lowest point) after its first point, as a share
+    of its ceiling; empty when any accuracy has too few points to tell. The first point is
+    left out: logged per epoch, it averages the steps before the model learned the prior."""
+    bands = []
+    for series in context.accuracy_series:
+        curve = series.curve
+        if curve is None or curve.count <= context.settings.constant_min_points:
+            return []
+        values = np.abs(curve.values[1:])
+        ceiling = accuracy_ceiling(float(np.max(values)))
+        bands.append((curve.name, float(np.ptp(values)) / ceiling))
+    return bands
 
 
 def _accuracy_beats(context: RunContext, chance: Chance) -> bool:

@@ -73,7 +73,10 @@ def judged_curves(context: RunContext) -> list[Curve]:
         curves.append(evals)
     batch_noise_only = evals is not None and (
         improved_steadily(context, evals)
-        or (check_overfitting(context) is not None and not _swings_far(context, train))
+        or (
+            check_overfitting(context) is not None
+            and (not _swings_far(context, train) or _smooth(context, evals))
+        )
     )
     # A policy-gradient run's reward is a per-batch sample of returns, noisy by nature: its
     # problems show as a lasting fall (diverged, stuck), not as swings.
@@ -95,6 +98,17 @@ def _fell_clearly(context: RunContext, curve: Curve) -> bool:
     if curve.count < context.settings.min_eval_points:
         return False
     return curve.start() - curve.final() > context.settings.stuck_max_dip_of_start * scale_of(curve)
+
+
+def _smooth(context: RunContext, evals: Curve) -> bool:
+    """An eval loss of many points whose point-to-point noise is a small share of its level:
+    it averages the whole eval set, so while it turns up this calmly, a training loss's wide
+    swings beside it are per-batch noise of a model memorising, not a model thrown about."""
+    settings = context.settings
+    return (
+        evals.count >= settings.unstable_smooth_eval_min_points
+        and evals.noise <= settings.unstable_smooth_eval_noise * abs(evals.final())
+    )
 
 
 def _swings_far(context: RunContext, train: Curve | None) -> bool:
