@@ -73,6 +73,7 @@ class RuleSettings:
     unstable_min_points: int = 8
     unstable_spread_of_level: float = 0.2
     unstable_spread_of_start: float = 0.05
+    unstable_train_spread_of_start: float = 0.1  # the training loss's (per-batch) swings
     unstable_trend_of_spread: float = 1.0
     unstable_trend_significance: float = 2.0
     unstable_min_spikes: int = 3
@@ -242,6 +243,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("unstable_min_points", 4, 1_000_000),
     ("unstable_spread_of_level", 0.0, _INFINITY),
     ("unstable_spread_of_start", 0.0, _INFINITY),
+    ("unstable_train_spread_of_start", 0.0, _INFINITY),
     ("unstable_trend_of_spread", 0.0, _INFINITY),
     ("unstable_trend_significance", 0.0, _INFINITY),
     ("unstable_min_spikes", 1, 1_000_000),

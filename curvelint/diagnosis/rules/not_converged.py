@@ -51,6 +51,7 @@ from curvelint.diagnosis.rules.late_fall import (
     late_gain_share,
     why_visible,
 )
+from curvelint.diagnosis.rules.warm_up import ended_in_warm_up
 from curvelint.diagnosis.wording import number, percent, times
 
 CODE = Verdict.NOT_CONVERGED.value
@@ -140,6 +141,8 @@ def check_not_converged(context: RunContext) -> Finding | None:
     curve, series = context.train, context.train_series
     if curve is None or series is None or context.schedule_over:
         return None  # a learning rate decayed to ~0: more steps would gain nothing
+    if (warming := ended_in_warm_up(context, curve)) is not None:
+        return warming
     evals = context.eval
     if evals is not None and evals.count >= context.settings.min_eval_points:
         if _training_falls(context, curve) and still_improving(context, evals):

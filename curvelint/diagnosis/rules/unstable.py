@@ -147,8 +147,15 @@ def _erratic(context: RunContext, curve: Curve) -> Finding | None:
         and of_level >= settings.unstable_eval_spread_of_level
         and abs(level) >= MEANINGFUL_FINAL_OF_SCALE * scale_of(curve)
     )
+    # A training loss logged per step swings with its batches: around a level it learned
+    # (under a tenth of its start), that is noise, not a model thrown about.
+    of_start_floor = (
+        settings.unstable_train_spread_of_start
+        if curve is context.train
+        else settings.unstable_spread_of_start
+    )
     if of_level < settings.unstable_spread_of_level or (
-        of_start < settings.unstable_spread_of_start and not eval_wild
+        of_start < of_start_floor and not eval_wild
     ):
         return None
     trend = lasting_trend(context, curve, swing)
