@@ -48,13 +48,33 @@ _EPOCH_LIMIT = 2**63
 
 
 def _first_line(path: Path, limit: int = _SNIFF_BYTES) -> str:
+    """The header line: the first line, or the line after a title or two above the table."""
     try:
         with path.open("rb") as handle:
             head = handle.read(limit)
     except OSError:
         return ""
-    text = head.decode("utf-8-sig", errors="replace")
-    return text.splitlines()[0] if text.strip() else ""
+    lines = [line for line in head.decode("utf-8-sig", errors="replace").splitlines() if line]
+    if not lines:
+        return ""
+    titles = _title_count(lines)
+    return lines[titles] if titles < len(lines) else lines[0]
+
+
+_MAX_TITLES = 2  # a name or a date written above the table, one field each
+
+
+def _is_title(line: str) -> bool:
+    """A line of one field (no separator) that names no column: a title, not a header."""
+    return not any(separator in line for separator in _SEPARATORS) and not _HEADER_LINE.match(line)
+
+
+def _title_count(lines: Sequence[str]) -> int:
+    """How many title lines stand above an ``epoch`` header (0 when none, or no header)."""
+    for count in range(1, _MAX_TITLES + 1):
+        if len(lines) > count and _HEADER_LINE.match(lines[count]):
+            return count if all(_is_title(line) for line in lines[:count]) else 0
+    return 0
 
 
 def detect_separator(header: str) -> str:
@@ -118,8 +138,12 @@ def _segments(text: str, path: Path, result: ReadResult) -> list[tuple[int, str]
     lines = text.splitlines()
     header_pattern = _HEADER_LINE
     starts = [i for i, line in enumerate(lines) if header_pattern.match(line)]
-    if not starts or starts[0] != next((i for i, s in enumerate(lines) if s.strip()), 0):
+    above = [line for line in lines[: starts[0]] if line.strip()] if starts else []
+    if not starts or (above and _title_count([*above, lines[starts[0]]]) != len(above)):
         raise UnreadableError(f"{path}: no 'epoch' header on the first line")
+    if above:
+        titles = ", ".join(repr(line.strip()) for line in above)
+        result.notes.append(f"{path.name}: {titles} above the header is a title, not data")
     repeated = len(starts) - 1
     if repeated:
         result.notes.append(
