@@ -22,6 +22,11 @@ DIVERGED = (
     "(max_grad_norm=1.0 / clipnorm=1.0) and a warm-up; a NaN from the first steps is usually "
     "data: " + CHECK_LABELS + "."
 )
+RUNAWAY_BELOW_ZERO = (
+    "Check the loss's sign (minimise the error, not its negative) and give it a floor: clamp a "
+    "learned log-variance from below, bound any term that can pay without limit; then lower "
+    "the learning rate if it still runs away."
+)
 STUCK = (
     "Check the learning rate ("
     + LEARNING_RATE_TRANSFORMERS

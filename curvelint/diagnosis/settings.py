@@ -54,6 +54,8 @@ class RuleSettings:
     # random guess) — within the second settle share when the loss started blown up to
     # explosion_factor times that level or more (the blow-up may last a few epochs).
     stuck_max_fall_of_start: float = 0.05
+    # A negative loss whose size grew this many times its start's, still falling: no floor.
+    runaway_below_zero_factor: float = 100.0
     stuck_max_dip_of_start: float = 0.1
     # A classifier whose accuracies never moved: its loss may fall this much (onto the prior's
     # entropy) and still be stuck; an accuracy's whole range within this share of its ceiling.
@@ -232,6 +234,7 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("blow_up_noise_units", 0.0, _INFINITY),
     ("hidden_nan_min_share_of_start", 0.0, 1.0),
     ("stuck_max_fall_of_start", 0.0, 1.0),
+    ("runaway_below_zero_factor", 1.0, _INFINITY),
     ("stuck_max_dip_of_start", 0.0, 1.0),
     ("stuck_prior_max_fall_of_start", 0.0, 1.0),
     ("stuck_prior_max_accuracy_band", 0.0, 1.0),

@@ -30,6 +30,7 @@ from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.broken_at_chance import check_broken_at_chance
 from curvelint.diagnosis.rules.far_above_chance import check_far_above_chance, near_chance
 from curvelint.diagnosis.rules.never_fell import early_and_final
+from curvelint.diagnosis.rules.runaway_below_zero import check_runaway_below_zero
 from curvelint.diagnosis.wording import number, percent, times
 
 CODE = Verdict.DIVERGED.value
@@ -44,6 +45,7 @@ def check_diverged(context: RunContext) -> Finding | None:
         or _sudden_zero(context)
         or _blow_up(context)
         or _eval_blow_up(context)
+        or check_runaway_below_zero(context)
         or check_far_above_chance(context)
         or check_broken_at_chance(context)
     )
