@@ -38,15 +38,15 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix curvelint tests benchmarks tools fuzz
 
 # Precision and recall of the verdicts on the labelled real runs in tests/labelled/.
-# Every split was locked when made and scored once (holdout6 in session 10), then read;
-# holdout7 (made at the end of session 10) is locked for session 11 to score once. The public
-# corpus is scored against our own labels (tests/labelled/public.csv) when ../shared is
+# Every split was locked when made and scored once (holdout7 in session 11), then read;
+# holdout8 (made at the end of session 11) is locked for the next session to score once. The
+# public corpus is scored against our own labels (tests/labelled/public.csv) when ../shared is
 # beside the clone.
 accuracy: $(STAMP)
 	$(BIN)/python -m curvelint.evaluate tests/labelled tests/benchmark/dev tests/benchmark/test \
 	  tests/benchmark/holdout tests/benchmark/holdout2 tests/benchmark/holdout3 \
 	  tests/benchmark/holdout4 tests/benchmark/holdout5 tests/benchmark/holdout6 \
-	  tests/benchmark/holdout7
+	  tests/benchmark/holdout7 tests/benchmark/holdout8
 	@if [ -d ../shared/corpus/public ]; then \
 	  $(BIN)/curvelint analyze ../shared/corpus/public --out .accuracy-public --format json \
 	    --fail-on never --quiet > /dev/null; [ $$? -le 1 ] && \
@@ -58,7 +58,8 @@ accuracy: $(STAMP)
 stability: $(STAMP)
 	nice -n 10 $(BIN)/python -m tools.verdict_stability tests/benchmark/dev tests/benchmark/test \
 	  tests/benchmark/holdout tests/benchmark/holdout2 tests/benchmark/holdout3 \
-	  tests/benchmark/holdout4 tests/benchmark/holdout5 tests/benchmark/holdout6
+	  tests/benchmark/holdout4 tests/benchmark/holdout5 tests/benchmark/holdout6 \
+	  tests/benchmark/holdout7
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
@@ -88,7 +89,8 @@ logs: $(GEN)/.installed
 PEERS_BIN := .venv-peers/bin
 PEER_SETS := tests/labelled tests/benchmark/dev tests/benchmark/test tests/benchmark/holdout \
   tests/benchmark/holdout2 tests/benchmark/holdout3 tests/benchmark/holdout4 \
-  tests/benchmark/holdout5 tests/benchmark/holdout6 tests/benchmark/holdout7
+  tests/benchmark/holdout5 tests/benchmark/holdout6 tests/benchmark/holdout7 \
+  tests/benchmark/holdout8
 $(PEERS_BIN)/.installed: tools/requirements-peers.txt
 	$(PYTHON) -m venv .venv-peers
 	$(PEERS_BIN)/pip install --quiet -r tools/requirements-peers.txt

@@ -1,10 +1,11 @@
 """Floors on the labelled benchmark (tests/benchmark/): the development split the rules were
-tuned on, the test and holdout to holdout5 splits whose disagreements were read in later
-sessions, and holdout6 (locked in session 10, scored once at its end — 102/107 — its floor set
-from that score, so it can no longer steer a rule; reading its disagreements then fixed one).
+tuned on, the test and holdout to holdout6 splits whose disagreements were read in later
+sessions, and holdout7 (locked in session 10, scored once at the end of session 11's rule
+changes — 95/111 — its floor set from that score, so it can no longer steer a rule).
 
 The floors sit a little below today's figures (dev 169/173, test 104/111, holdout 105/114,
-holdout2 104/112, holdout3 100/108, holdout4 107/113, holdout5 103/113, holdout6 103/107) so
+holdout2 104/112, holdout3 100/108, holdout4 107/113, holdout5 103/113, holdout6 103/107,
+holdout7 95/111) so
 that a change that makes the verdicts worse fails here; the README shows the full tables from
 `make accuracy`.
 """
@@ -22,7 +23,7 @@ from curvelint.verdicts import Verdict
 BENCHMARK = Path(__file__).resolve().parent / "benchmark"
 FLOORS = {
     "dev": 0.96, "test": 0.92, "holdout": 0.9, "holdout2": 0.9, "holdout3": 0.9, "holdout4": 0.92,
-    "holdout5": 0.89, "holdout6": 0.93,
+    "holdout5": 0.89, "holdout6": 0.93, "holdout7": 0.84,
 }  # fmt: skip
 
 
@@ -53,7 +54,8 @@ def test_no_diverged_run_is_called_healthy_and_every_divergence_is_found(
 def test_confident_verdicts_are_mostly_right(split: tuple[str, Evaluation]) -> None:
     """Of the verdicts given with confidence >= 0.9, at least 90 % are right (the issue's
     target; today's figures are 99 % on dev, 95 % on test and holdout, 97 % on holdout2,
-    100 % on holdout3, 97 % on holdout4, 97 % on holdout5 and 100 % on holdout6)."""
+    100 % on holdout3, 97 % on holdout4, 97 % on holdout5, 100 % on holdout6 and 94 % on
+    holdout7)."""
     _, evaluation = split
     confident = evaluation.calibration()[0]
     assert confident.low == 0.9 and confident.count > 0

@@ -69,6 +69,7 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
     holdout5 = [v.run for v in items if v.run.split == "holdout5"]
     holdout6 = [v.run for v in items if v.run.split == "holdout6"]
     holdout7 = [v.run for v in items if v.run.split == "holdout7"]
+    holdout8 = [v.run for v in items if v.run.split == "holdout8"]
     secondaries = Counter((v.run.split, v.secondary) for v in items if v.secondary)
     dev_arch = {r.arch.kind for r in dev}
     dev_data = {r.data.name for r in dev}
@@ -79,8 +80,8 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
 
 {len(items)} real training runs ({len(dev)} development, {len(test)} test, {len(holdout)} holdout,
 {len(holdout2)} holdout2, {len(holdout3)} holdout3, {len(holdout4)} holdout4,
-{len(holdout5)} holdout5, {len(holdout6)} holdout6, {len(holdout7)} locked holdout7) for
-measuring
+{len(holdout5)} holdout5, {len(holdout6)} holdout6, {len(holdout7)} holdout7,
+{len(holdout8)} locked holdout8) for measuring
 curvelint's verdicts on runs nobody tuned them on. Each run is a tiny randomly initialised model
 trained on the CPU; its log was written by the real library: torch `SummaryWriter`
 (`tensorboard`), `transformers.Trainer` (`trainer_state`: `trainer_state.json`, {with_tb} of
@@ -108,11 +109,11 @@ tests/benchmark/<split>/runs/<run>/…      the logs, as the library wrote them
 tests/benchmark/<split>/MANIFEST.sha256   sha256 of every file (`sha256sum -c`)
 tests/benchmark/<split>/CURVES.sha256     digest of each run's curves (for regeneration)
 
-<split> is dev, test or holdout to holdout7.
+<split> is dev, test or holdout to holdout8.
 ```
 
 `python -m curvelint.evaluate tests/benchmark/dev` (and `…/test`, `…/holdout`, `…/holdout2`,
-`…/holdout3` … `…/holdout7`) scores curvelint.
+`…/holdout3` … `…/holdout8`) scores curvelint.
 
 ## The splits
 
@@ -154,14 +155,20 @@ The **holdout6 split** was made the same way at the start of session 10 (holdout
 {FIRST_SEED["holdout6"]}+), scored once at the end of session 10 (102/107), its floor set from
 that score, and its disagreements read (one fixed: 103/107): development data too.
 
-The **holdout7 split is the locked one**: the same recipes with fresh seeds again (holdout7
-{FIRST_SEED["holdout7"]}+), generated at the end of session 10, after that session's last rule
-change, by a generator that never runs curvelint, for session 11 to score once at its end
-(`tests/test_benchmark_data.py` checks that it is complete and intact; no test scores it).
+The **holdout7 split** was made the same way at the end of session 10 (holdout7
+{FIRST_SEED["holdout7"]}+), after that session's last rule change, scored once at the end of
+session 11's rule changes (95/111), its floor set from that score, and its disagreements read:
+development data too.
+
+The **holdout8 split is the locked one**: the same recipes with fresh seeds again (holdout8
+{FIRST_SEED["holdout8"]}+), generated at the end of session 11, after that session's last rule
+change, by a generator that never runs curvelint, for the next session to score once at the end
+of its rule changes (`tests/test_benchmark_data.py` checks that it is complete and intact; no
+test scores it).
 Beside it, the real runs labelled blind (`benchmarks/real_runs/`) are the held-out measure on
 logs people really wrote.
 Regenerate one split alone, leaving the others byte for byte as they are, with
-`nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout7 --jobs 2`
+`nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout8 --jobs 2`
 (7–8 minutes). The next clean estimate after it needs a new split name in
 `tools/benchmark_runs/split.py`.
 
@@ -197,9 +204,13 @@ Regenerate one split alone, leaving the others byte for byte as they are, with
 
 {verdict_table(holdout6)}
 
-### Holdout7 split (locked): runs per verdict x format
+### Holdout7 split (scored in session 11): runs per verdict x format
 
 {verdict_table(holdout7)}
+
+### Holdout8 split (locked): runs per verdict x format
+
+{verdict_table(holdout8)}
 
 Secondary labels: {_secondaries(secondaries)}.
 
