@@ -306,13 +306,27 @@ def _loss_at_chance(
 
 
 def _chance_from(context: RunContext, accuracy: float, loss: float) -> Chance | None:
-    """The class count both an accuracy level (1/C) and a loss level (ln C) point to."""
+    """The class count both an accuracy level (1/C) and a loss level (ln C) point to: read
+    off the accuracy, else off the loss when the accuracy is within the margin of that 1/C
+    (an accuracy a little above chance, 0.15 for 10 classes, reads as 7)."""
     if context.num_classes is not None:
-        classes, inferred = context.num_classes, False
-    elif accuracy > 0:
-        classes, inferred = round(1 / accuracy), True
-    else:
+        return _matching_loss(context, context.num_classes, loss, inferred=False)
+    if accuracy <= 0:
+        return None  # never right at all: no class share (a metric that does not apply)
+    if found := _matching_loss(context, round(1 / accuracy), loss):
+        return found
+    if loss <= 0 or loss > math.log(context.settings.max_inferred_classes + 1):
         return None
+    classes = round(math.exp(loss))
+    if classes < 2 or accuracy > 1 / classes + context.settings.chance_accuracy_margin:
+        return None
+    return _matching_loss(context, classes, loss)
+
+
+def _matching_loss(
+    context: RunContext, classes: int, loss: float, *, inferred: bool = True
+) -> Chance | None:
+    """``classes`` when a loss level sits on its ln C (within tolerance)."""
     if not 2 <= classes <= context.settings.max_inferred_classes:
         return None
     tolerance = context.settings.chance_loss_tolerance_with_accuracy
