@@ -5,7 +5,9 @@ a random guess gives (ln C for C classes) while accuracy sits at one class's fre
 shapes show it: the loss never leaves its first level (any loss scale: the test is relative
 to the run's own start), or it drops at once onto ln C — the model learned only to predict
 uniformly — and stays there for the rest of the run (after a blow-up that lasted a few epochs,
-it may take up to half the run to settle there). A policy-gradient run is stuck when its
+it may take up to half the run to settle there). A classifier whose accuracies never moved
+after their first point, its loss a few per cent lower on the class prior's entropy, learned
+the class frequencies and nothing more: stuck too. A policy-gradient run is stuck when its
 sampled reward never rose beyond the noise of its early and final medians. And a loss that
 ended above its start, or no lower than its early median beyond that same noise, with no other
 problem named is stuck too (:mod:`never_fell`, tried just before healthy): training made it
@@ -250,7 +252,7 @@ def _accuracy_never_moved(context: RunContext, curve: Curve) -> Finding | None:
     message = (
         f"{curve.name} fell only {percent(fall)}, from start level "
         f"{number(curve.logged(start))} to final level {number(curve.logged(final))}, while no "
-        f"accuracy moved from where it began ({moved}; "
+        f"accuracy moved after its first point ({moved}; "
         f"{accuracy.metric}/{accuracy.split} ends at {number(levels[0])}): the model learned "
         "the class frequencies and nothing of the inputs."
     )
