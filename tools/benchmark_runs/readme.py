@@ -156,9 +156,9 @@ The **holdout6 split** was made the same way at the start of session 10 (holdout
 that score, and its disagreements read (one fixed: 103/107): development data too.
 
 The **holdout7 split** was made the same way at the end of session 10 (holdout7
-{FIRST_SEED["holdout7"]}+), after that session's last rule change, scored once at the end of
-session 11's rule changes (95/111), its floor set from that score, and its disagreements read
-(one fix: 97/111): development data too.
+{FIRST_SEED["holdout7"]}+), after that session's last rule change, scored once in session 11
+after its rule changes on development runs (95/111), its floor set from that score, and its
+disagreements read (one fix: 97/111): development data too.
 
 The **holdout8 split is the locked one**: the same recipes with fresh seeds again (holdout8
 {FIRST_SEED["holdout8"]}+), generated at the end of session 11 (one rule change, learnt from

@@ -13,9 +13,9 @@ too, so holdout5 (seeds 6000+, made in session 9 before that session's rule chan
 next; its disagreements were read too, so holdout6 (seeds 7000+, made in session 10 before that
 session's rule changes, scored once at its end) was the next; its disagreements were read too,
 so holdout7 (seeds 8000+, made at the end of session 10, after that session's last rule change,
-scored once at the end of session 11's rule changes) was the next; its disagreements were read
-too, so holdout8 (seeds 9000+, made at the end of session 11, for the next session to score
-once) is the locked one now.
+scored once in session 11 after its rule changes on development runs) was the next; its
+disagreements were read too, so holdout8 (seeds 9000+, made at the end of session 11, for the
+next session to score once) is the locked one now.
 """
 
 from __future__ import annotations
