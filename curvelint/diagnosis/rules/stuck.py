@@ -224,15 +224,17 @@ def _accuracy_never_moved(context: RunContext, curve: Curve) -> Finding | None:
     settings = context.settings
     if not is_loss(context.train_series_metric):
         return None
-    bands = _accuracy_bands(context)
-    if not bands or max(band for _, band in bands) > settings.stuck_prior_max_accuracy_band:
-        return None
+    # The loss's fall first: most runs fell far more than this, and it costs two levels.
     start, final = curve.start(), curve.final()
     fall = (start - final) / scale_of(curve)
     evals = context.eval
     eval_fall = (evals.start() - evals.final()) / scale_of(evals) if evals is not None else 0.0
     limit = settings.stuck_prior_max_fall_of_start
     if max(fall, eval_fall) > limit:
+        return None
+    bands = _accuracy_bands(context)
+    widest = max((band for _, band in bands), default=None)
+    if widest is None or widest > settings.stuck_prior_max_accuracy_band:
         return None
     accuracy, levels = context.chance_accuracy, context.chance_accuracy_levels
     if accuracy is None or levels is None:
@@ -245,7 +247,7 @@ def _accuracy_never_moved(context: RunContext, curve: Curve) -> Finding | None:
     evidence |= {
         "change_of_start": -fall,
         "accuracy_final_level": levels[0],
-        "accuracy_band": max(band for _, band in bands),
+        "accuracy_band": widest,
         "constant_prediction_loss": floor,
     }
     moved = ", ".join(f"{name}'s points after its first span {number(b)}" for name, b in bands)
