@@ -114,6 +114,13 @@ class RuleSettings:
     overfit_min_points_after: int = 2
     overfit_min_share_after: float = 0.2
     overfit_min_train_fall: float = 0.02
+    # ...and, when that fall is less than the second share, by this many noise units of the
+    # difference (a noisy training loss that moved within its scatter made no progress) —
+    # when at least this many training points lie after the turn (a few epoch means scatter
+    # by the curve's own bend: a real 10-epoch Keras run fell 6.5 % over two, overfitting).
+    overfit_train_fall_noise_units: float = 1.0
+    overfit_train_fall_clear: float = 0.1
+    overfit_train_noise_min_points: int = 10
     # ...or, for a large rise (this share of the best or more) held over this many evaluations,
     # by this many noise units: a short eval curve's noise is estimated from its own few points,
     # the turn's wiggles and its early fall's curvature among them, so a wide margin on it
@@ -159,6 +166,14 @@ class RuleSettings:
     # regressors, autoencoders and language models called underfitting below it had mostly
     # converged on their task's floor).
     underfit_min_level_of_start_alone: float = 0.6
+    # A classifier's loss still falling, but over the last steps by less than this share of
+    # its whole fall, is levelling off: more steps at that pace gain little, so a high level
+    # is underfitting (benchmark: single-hidden-unit runs fall 4-7 % of their fall late; runs
+    # labelled not converged, 13 % or more).
+    underfit_levelling_late_of_fall: float = 0.08
+    # ...and no classifier whose accuracy closed this share of the way from a random guess's
+    # 1/C to 100 % is underfitting, however high its loss (label smoothing, calibration).
+    underfit_max_learned: float = 0.8
 
     # not_converged: a line through the last late_share of the steps falls this share of the
     # final level or the second share of the run's whole fall, at least the third share of
@@ -266,12 +281,17 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("overfit_min_points_after", 1, 1_000_000),
     ("overfit_min_share_after", 0.0, 1.0),
     ("overfit_min_train_fall", 0.0, 1.0),
+    ("overfit_train_fall_noise_units", 0.0, _INFINITY),
+    ("overfit_train_fall_clear", 0.0, 1.0),
+    ("overfit_train_noise_min_points", 1, 1_000_000),
     ("overfit_large_rise", 0.0, _INFINITY),
     ("overfit_large_rise_points_after", 1, 1_000_000),
     ("overfit_large_rise_noise_units", 0.0, _INFINITY),
     ("overfit_clear_rise_noise_units", 0.0, _INFINITY),
     ("overfit_clear_rise", 0.0, _INFINITY),
     ("overfit_selection_max_rise", 0.0, _INFINITY),
+    ("underfit_levelling_late_of_fall", 0.0, 1.0),
+    ("underfit_max_learned", 0.0, 1.0),
     ("underfit_min_level_of_reference", 0.0, 1.0),
     ("schedule_over_ratio", 0.0, 1.0),
     ("schedule_far_from_over_ratio", 0.0, 1.0),

@@ -92,6 +92,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "late_gain": ("fall of the fitted line over the last steps", LEVEL),
     "late_gain_errors": ("late fall, in standard errors", NOISE),
     "late_gain_share": ("late fall, as a share of the final level", SHARE),
+    "late_gain_of_fall": ("late fall, as a share of the whole fall", SHARE),
     "late_gain_of_final": ("late fall, as a share of the final level", SHARE),
     "late_gain_of_start": ("late fall, as a share of the start level", SHARE),
     "late_gain_of_range": ("late fall, as a share of the range", SHARE),

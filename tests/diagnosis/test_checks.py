@@ -155,7 +155,7 @@ def test_insufficient_data_skips_the_finer_checks() -> None:
 
 
 def test_a_second_verdict_is_said_to_hold_too() -> None:
-    checks = by_id(judged(RUNS / "unstable-keras-iris-noisy-sgd"))
+    checks = by_id(judged(RUNS / "unstable-tb-digits-noisy-adam-lr0.1"))
     assert checks["unstable"].status is CheckStatus.FOUND
     assert checks["overfitting"] == Check(
         "overfitting",

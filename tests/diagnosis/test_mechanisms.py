@@ -351,6 +351,40 @@ def test_the_same_turn_while_training_keeps_falling_is_overfitting() -> None:
     assert diagnose_curves(_eval_undone(train_final=0.1)).verdict is Verdict.OVERFITTING
 
 
+def _scattered(curves: dict[str, tuple[np.ndarray, np.ndarray]], scatter: float) -> None:
+    """Per-batch noise on the training loss: ``scatter`` of its level, point by point."""
+    steps, train = curves["train/loss"]
+    noise = np.random.default_rng(1).normal(0.0, scatter, len(train))
+    curves["train/loss"] = (steps, train * (1.0 + noise))
+
+
+def test_an_eval_turn_beside_a_training_loss_that_only_scattered_is_unstable() -> None:
+    """After the turn the training loss's trend fell 5 % (0.5 to 0.475) while its points
+    scatter ±25 %: no progress beyond its own noise, so the eval loss's climb is learning
+    undone, not memorisation (a rate 30x too high, logged per batch)."""
+    curves = _eval_undone(train_final=0.475)
+    _scattered(curves, 0.25)
+    diagnosis = diagnose_curves(curves)
+    assert diagnosis.verdict is Verdict.UNSTABLE
+    undone = diagnosis.findings[0].evidence
+    assert undone["cause"] == "learning_undone"
+    fall = float(undone["train_fall"])  # type: ignore[arg-type]
+    assert 0.02 <= fall < 0.1
+    assert f"fell only {fall:.1%}, within its own scatter".replace("%", " %") in diagnosis.reason
+
+
+def test_the_same_small_fall_of_a_smooth_training_loss_is_overfitting() -> None:
+    """5 % on a training loss logged as smooth averages is beyond its noise: it kept falling."""
+    assert diagnose_curves(_eval_undone(train_final=0.475)).verdict is Verdict.OVERFITTING
+
+
+def test_a_clear_fall_of_a_scattered_training_loss_is_overfitting() -> None:
+    """A fall of 60 % after the turn counts, however the points scatter."""
+    curves = _eval_undone(train_final=0.2)
+    _scattered(curves, 0.25)
+    assert diagnose_curves(curves).verdict is Verdict.OVERFITTING
+
+
 def _collapse_after_a_long_blow_up(first: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """20 epochs on an imbalanced 3-class set (shares 0.40 / 0.33 / 0.27): the loss starts at
     ``first``, is still far off for three epochs, then swings ±4 % around ln 3 while the

@@ -13,8 +13,13 @@ from __future__ import annotations
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
-from curvelint.diagnosis.rules.overfitting import TurnReading, clear_turn, judged_eval
-from curvelint.diagnosis.wording import number
+from curvelint.diagnosis.rules.overfitting import (
+    TurnReading,
+    clear_turn,
+    judged_eval,
+    kept_falling,
+)
+from curvelint.diagnosis.wording import number, percent
 
 CODE = Verdict.UNSTABLE.value
 
@@ -27,11 +32,16 @@ def check_learning_undone(context: RunContext) -> Finding | None:
     if not clear_turn(context, curve):
         return None
     reading = TurnReading.of(curve, train)
-    if reading.train_fall >= context.settings.overfit_min_train_fall:
+    if kept_falling(context, train, reading.turn.best_step):
         return None  # the training loss kept falling: overfitting
     turn = reading.turn
+    moved = (
+        f"fell only {percent(reading.train_fall)}, within its own scatter"
+        if reading.train_fall >= context.settings.overfit_min_train_fall
+        else "did not fall"
+    )
     message = (
-        f"{reading.opening(context, curve)} while {train.name} did not fall (trend "
+        f"{reading.opening(context, curve)} while {train.name} {moved} (trend "
         f"{number(train.logged(reading.train_at_turn))} at the turn, "
         f"{reading.train_level_words(train)}): the updates undid what the model had learned, "
         "which memorising the training set would not do."

@@ -5,8 +5,9 @@ The best eval point is taken on the running-median trend so that one lucky evalu
 not set the bar; the rise must be large against the best value and beyond the eval noise (a
 rise held over several evaluations may trade one margin for the other: a very large one needs
 less of the noise, one far beyond the noise less of the best), and last several evaluations,
-and the training loss must have fallen after the turn (a rise of both is divergence or
-instability, not overfitting). A Trainer run that kept its last
+and the training loss must have fallen after the turn, beyond its own noise unless by a clear
+share (a rise of both is divergence or instability, not overfitting; an eval turn beside a
+training loss that only scattered is learning undone). A Trainer run that kept its last
 evaluation as best by its task metric is not overfitting by a modest rise of the loss (see
 :mod:`selection`).
 """
@@ -46,7 +47,27 @@ def eval_turned_up(context: RunContext) -> bool:
     curve, train = judged_eval(context), context.train
     if curve is None or train is None or not clear_turn(context, curve):
         return False
-    return train_fall(train, curve.eval_turn().best_step) >= context.settings.overfit_min_train_fall
+    return kept_falling(context, train, curve.eval_turn().best_step)
+
+
+def kept_falling(context: RunContext, train: Curve, step: int) -> bool:
+    """The training loss fell after ``step`` (the eval turn): by ``overfit_min_train_fall`` of
+    its trend there, and — unless by ``overfit_train_fall_clear`` or more, or over too few points
+    to measure a scatter by — beyond its noise. A noisy training loss that moved less than its
+    own scatter made no progress, so an eval turn beside it is learning undone, not
+    memorisation."""
+    settings = context.settings
+    at_turn = train.at_step(step)
+    level, after = level_after(train, step)
+    fall = _fall(at_turn, level)
+    if fall < settings.overfit_min_train_fall:
+        return False
+    if fall >= settings.overfit_train_fall_clear:
+        return True
+    if int(np.count_nonzero(train.steps > step)) < settings.overfit_train_noise_min_points:
+        return True  # a few epoch means: their scatter is the curve's own bend, not noise
+    noise = train.difference_noise(train.trend_window(), after or train.final_count())
+    return at_turn - level >= settings.overfit_train_fall_noise_units * noise
 
 
 def clear_turn(context: RunContext, curve: Curve) -> bool:
@@ -81,12 +102,6 @@ def noise_units_needed(settings: RuleSettings, turn: EvalTurn) -> float:
     if _held(settings, turn) and turn.rise_relative >= settings.overfit_large_rise:
         return min(settings.overfit_min_rise_noise_units, settings.overfit_large_rise_noise_units)
     return settings.overfit_min_rise_noise_units
-
-
-def train_fall(train: Curve, step: int) -> float:
-    """The training loss's fall from its trend at ``step`` to its level after it, a share of
-    the former."""
-    return _fall(train.at_step(step), level_after(train, step)[0])
 
 
 def _fall(at_turn: float, level: float) -> float:

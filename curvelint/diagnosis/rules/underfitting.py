@@ -19,6 +19,14 @@ is no classifier (no accuracy, no class count) has only its start to measure "hi
 which says little: a regression, autoencoder or language-model loss that fell below 60 % of
 its start has learned, and where it levelled off may be the task's floor; only one that ended
 at 60 % of its start or more learned too little to call it done.
+
+A classifier whose loss still falls, but over the last steps by less than a small share of
+its whole fall, is levelling off, not "not converged": at that pace more steps gain little, so
+a high level is where the model's capacity ends (a single hidden unit's loss creeps down a
+few per cent of its fall for the whole second half). Not for a run cut short of its plan: its
+schedule had more to do. And no classifier whose accuracy closed most of the way from a
+random guess to 100 % is underfitting, however high its loss (label smoothing and
+calibration keep a loss high beside near-perfect predictions).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import numpy as np
 
 from curvelint.analysis.levels import (
     Curve,
+    LateTrend,
     late_trend,
     margin_confidence,
     scale_of,
@@ -35,6 +44,7 @@ from curvelint.analysis.levels import (
 from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
+from curvelint.diagnosis.plan import cut_short
 from curvelint.diagnosis.rules.not_converged import cut_short_at_its_best, still_improving
 from curvelint.diagnosis.wording import number, percent
 
@@ -52,27 +62,41 @@ def _reference(context: RunContext) -> tuple[float, str] | None:
     return scale_of(train), f"{context.judged_loss_words}'s start level {number(scale_of(train))}"
 
 
-def _describe(curve: Curve, reference: float) -> str:
+def _describe(curve: Curve, reference: float, shape: str = "flat") -> str:
     final = curve.final()
     return (
-        f"{curve.name} flat at final level {number(curve.logged(final))} "
+        f"{curve.name} {shape} at final level {number(curve.logged(final))} "
         f"({percent(final / reference)})"
     )
+
+
+def _final_accuracies(context: RunContext) -> list[float]:
+    return [
+        series.curve.logged(series.curve.final())
+        for series in context.accuracy_series
+        if series.curve is not None and series.curve.count
+    ]
 
 
 def accuracy_learned(context: RunContext) -> float | None:
     """How much of the way from a random guess (1/C) to perfect the best final accuracy got:
     0 at chance, 1 at 100 % (None without an accuracy or a class count)."""
-    chance = context.chance
-    finals = [
-        series.curve.logged(series.curve.final())
-        for series in context.accuracy_series
-        if series.curve is not None and series.curve.count
-    ]
+    chance, finals = context.chance, _final_accuracies(context)
     if chance is None or not finals:
         return None
     guess = 1.0 / chance.classes
     return (max(finals) - guess) / (1.0 - guess)
+
+
+def _least_learned(context: RunContext) -> float | None:
+    """:func:`accuracy_learned`, or without a class count the least it can be (two classes: a
+    guess scores 0.5, and more classes only lower the guess); None without an accuracy, or
+    one logged in per cent."""
+    learned = accuracy_learned(context)
+    finals = _final_accuracies(context)
+    if learned is not None or not finals or max(finals) > 1.0:
+        return learned
+    return (max(finals) - 0.5) / 0.5
 
 
 def _generalisation_gap(train: Curve, evals: Curve, max_ratio: float) -> bool:
@@ -99,13 +123,16 @@ AT_THE_END_SHARE = 0.05
 
 
 def _high(context: RunContext, curve: Curve, lowest: float) -> bool:
-    """Both curves ended high against the reference (the start alone asks more), and not as a
-    converged hard task."""
+    """Both curves ended high against the reference (the start alone asks more), the accuracy
+    did not close most of the gap to 100 %, and not as a converged hard task."""
     settings = context.settings
     if lowest < settings.underfit_min_level_of_reference:
         return False
     if _no_guess_to_measure_by(context) and lowest < settings.underfit_min_level_of_start_alone:
         return False
+    learned = _least_learned(context)
+    if learned is not None and learned >= settings.underfit_max_learned:
+        return False  # near-perfect predictions: the loss is high from calibration, not capacity
     return not _converged_hard_task(context, curve, lowest)
 
 
@@ -121,6 +148,29 @@ def _converged_hard_task(context: RunContext, curve: Curve, lowest: float) -> bo
     trend = curve.trend()
     lowest_index = int(np.argmin(trend))
     return curve.share_of_steps(int(curve.steps[lowest_index])) >= 1.0 - AT_THE_END_SHARE
+
+
+def _levelling_off(context: RunContext, curve: Curve) -> LateTrend | None:
+    """The late line of a classifier's curve that falls by less than
+    ``underfit_levelling_late_of_fall`` of its whole fall (None otherwise, and for a run cut
+    short of its plan)."""
+    settings = context.settings
+    if context.chance is None and not context.accuracy_series:
+        return None
+    whole_fall = curve.start() - curve.final()
+    if whole_fall <= 0 or cut_short(context.metadata):
+        return None
+    late = late_trend(curve, settings.late_share)
+    return late if late.gain < settings.underfit_levelling_late_of_fall * whole_fall else None
+
+
+def _plateau(context: RunContext, train: Curve, judged: Curve) -> tuple[bool, LateTrend | None]:
+    """Whether the judged curve stopped improving — or, still improving, only levels off (then
+    with its late line)."""
+    if not _improving(context, train, judged):
+        return True, None
+    levelling = _levelling_off(context, judged)
+    return levelling is not None, levelling
 
 
 def _improving(context: RunContext, train: Curve, judged: Curve) -> bool:
@@ -142,7 +192,7 @@ def _accuracy_words(context: RunContext, learned: float | None) -> str:
 
 def check_underfitting(context: RunContext) -> Finding | None:
     """Training and eval losses both high against the reference, the curve that shows
-    generalisation (eval when logged, else train) no longer improving."""
+    generalisation (eval when logged, else train) no longer improving — or levelling off."""
     train, settings = context.train, context.settings
     reference = _reference(context)
     if train is None or reference is None:
@@ -158,7 +208,8 @@ def check_underfitting(context: RunContext) -> Finding | None:
     evals = context.eval
     if evals is not None and evals.count >= settings.min_eval_points:
         curves.append(evals)
-    if _improving(context, train, curves[-1]):
+    plateaued, levelling = _plateau(context, train, curves[-1])
+    if not plateaued:
         return None
     if len(curves) > 1 and _generalisation_gap(train, curves[-1], settings.underfit_max_eval_gap):
         return None
@@ -166,6 +217,7 @@ def check_underfitting(context: RunContext) -> Finding | None:
     lowest = min(levels)
     if not _high(context, curves[-1], lowest):
         return None
+    learned = accuracy_learned(context)
     settled = settled_share(curves[-1])
     if (
         len(curves) > 1
@@ -174,17 +226,18 @@ def check_underfitting(context: RunContext) -> Finding | None:
     ):
         settled = 0.0  # the eval loss barely moved from its first evaluation: flat from there
     barely_fell = lowest >= settings.underfit_barely_fell_level
-    learned = accuracy_learned(context)
     barely_learned = learned is not None and learned < settings.underfit_barely_learned
-    if not (barely_fell or barely_learned) and (
+    if not (barely_fell or barely_learned or levelling is not None) and (
         settled is None or settled > settings.underfit_plateau_by
     ):
         return None
-    late = late_trend(curves[-1], settings.late_share)
+    late = levelling or late_trend(curves[-1], settings.late_share)
+    shape = "levelling off" if levelling is not None else "flat"
     message = (
-        " and ".join(_describe(curve, reference[0]) for curve in curves)
+        " and ".join(_describe(curve, reference[0], shape) for curve in curves)
         + f" of {reference[1]}; over the last {percent(settings.late_share)} of the steps "
         f"{curves[-1].name}'s fitted line moved {number(-late.gain)}"
+        + _levelling_words(curves[-1], levelling)
         + _accuracy_words(context, learned if barely_learned and not barely_fell else None)
         + "."
     )
@@ -205,8 +258,23 @@ def check_underfitting(context: RunContext) -> Finding | None:
             "settled_share": settled,
             "late_share": settings.late_share,
             "late_change": -late.gain,
+            "late_gain_of_fall": _late_of_fall(curves[-1], late) if levelling else None,
             "accuracy_learned": learned,
             "chance_accuracy": 1 / context.chance.classes if context.chance else None,
         },
         series=curves[-1].name,
+    )
+
+
+def _late_of_fall(curve: Curve, late: LateTrend) -> float:
+    return late.gain / (curve.start() - curve.final())
+
+
+def _levelling_words(curve: Curve, levelling: LateTrend | None) -> str:
+    """``, only 4.2 % of its whole fall: at that pace more steps gain little``."""
+    if levelling is None:
+        return ""
+    return (
+        f", only {percent(_late_of_fall(curve, levelling))} of its whole fall: at that pace "
+        "more steps gain little"
     )
