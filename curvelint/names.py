@@ -213,11 +213,24 @@ def _strip_split_affix(name: str) -> tuple[str, str]:
     return name, NO_SPLIT
 
 
+# A reinforcement-learning agent's return per episode, by the names trainers log it under
+# (``episode_reward``, ``total_reward``, ``mean_reward_100``, Stable-Baselines' ``ep_rew_mean``,
+# ``episodic_return``) — not a preference trainer's ``rewards/chosen`` family.
+_EPISODE_RETURN = re.compile(
+    r"^(?:(?:episode|episodic|ep|total|mean|avg|average)_)+(?:reward|return|rew)(?:_(?:mean|\d+))?$"
+)
+
+
+def is_episode_return(metric: str) -> bool:
+    """The metric is an agent's return per episode: it should rise as the agent learns."""
+    return bool(_EPISODE_RETURN.match(metric))
+
+
 def direction(metric: str) -> int:
     """-1 when lower is better, +1 when higher is better, 0 when neither (lr, grad_norm)."""
     if metric in LOWER_IS_BETTER:
         return -1
-    if metric in HIGHER_IS_BETTER:
+    if metric in HIGHER_IS_BETTER or is_episode_return(metric):
         return 1
     if metric in UNSPLIT_METRICS:
         return 0

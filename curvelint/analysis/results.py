@@ -237,7 +237,8 @@ class RunAnalysis:
         return None
 
     def main_loss(self, split: str = "train") -> SeriesAnalysis | None:
-        """``loss`` in ``split``; else the loss-like metric of that split with most points."""
+        """``loss`` in ``split``; else the loss-like metric of that split with most points
+        (one that is not exactly 0 throughout first)."""
         exact = self.series("loss", split)
         if exact is not None:
             return exact
@@ -248,4 +249,11 @@ class RunAnalysis:
         ]
         if not candidates:
             return None
-        return max(candidates, key=lambda analysis: analysis.n_finite)
+        # A term at exactly 0 throughout (a single-class detector's class loss) says nothing.
+        return max(candidates, key=lambda analysis: (_moves(analysis), analysis.n_finite))
+
+
+def _moves(analysis: SeriesAnalysis) -> bool:
+    """The series has a finite point other than exactly 0."""
+    curve = analysis.curve
+    return curve is not None and bool(np.any(curve.values != 0.0))

@@ -17,7 +17,7 @@ from curvelint.analysis.results import RunAnalysis, SeriesAnalysis
 from curvelint.diagnosis.plan import linear_decay_ran_out
 from curvelint.diagnosis.selection_metric import selection_series
 from curvelint.diagnosis.settings import RuleSettings
-from curvelint.names import EVAL, TEST, TRAIN, is_loss
+from curvelint.names import EVAL, TEST, TRAIN, is_episode_return, is_loss
 from curvelint.numbers import epoch_text, format_step
 from curvelint.readers.base import steps_are_epochs
 
@@ -80,6 +80,9 @@ class RunContext:
         """The train loss, else a lower-is-better train metric (an MLflow MAE) — or, for a
         policy-gradient run (GRPO, PPO) whose loss sits near zero by design, its reward,
         which is what such a run is judged by."""
+        episodes = self._episode_return
+        if episodes is not None:
+            return episodes  # an agent is judged by its return; its TD loss has no floor
         loss = self._epoch_means_for(self.analysis.main_loss(TRAIN), for_training=True)
         reward = self.analysis.series(REWARD, TRAIN)
         if loss is not None and reward is not None and _near_zero_by_design(loss):
@@ -90,6 +93,20 @@ class RunContext:
         if lower:
             return max(lower, key=lambda series: series.n_finite)
         return None
+
+    @cached_property
+    def _episode_return(self) -> SeriesAnalysis | None:
+        """A reinforcement-learning agent's return per episode — a running mean of it first,
+        then the one with most points (None when the run logs none, or too few points)."""
+        returns = [
+            s
+            for s in self.analysis.series_analyses
+            if s.split == TRAIN
+            and is_episode_return(s.metric)
+            and s.n_finite >= self.settings.min_loss_points
+        ]
+        # A running mean over episodes says more than one episode's return.
+        return max(returns, key=lambda s: (_averaged(s.metric), s.n_finite), default=None)
 
     @cached_property
     def _eval_loss(self) -> SeriesAnalysis | None:
@@ -250,8 +267,10 @@ class RunContext:
 
     @property
     def judged_by_reward(self) -> bool:
-        """The run is judged by its reward (a policy-gradient run), not by its loss."""
-        return self.train_series is not None and self.train_series.metric == REWARD
+        """The run is judged by its reward (a policy-gradient run) or its return per episode
+        (an agent), not by its loss."""
+        train = self.train_series
+        return train is not None and (train.metric == REWARD or is_episode_return(train.metric))
 
     @property
     def train_series_metric(self) -> str:
@@ -321,6 +340,13 @@ class RunContext:
 
 POLICY_LOSS_MAGNITUDE = 0.1  # a policy-gradient loss stays within this of zero
 POLICY_LOSS_NEGATIVE_SHARE = 0.1  # ...or is below zero at this share of its points or more
+
+
+def _averaged(metric: str) -> int:
+    """2 for a running mean of returns (``mean_reward_100``), 1 for an episode's total, 0 else."""
+    if metric.startswith(("mean_", "avg_", "average_")) or metric.endswith("_mean"):
+        return 2
+    return 1 if metric.startswith("total_") else 0
 
 
 def _near_zero_by_design(loss: SeriesAnalysis) -> bool:

@@ -186,6 +186,10 @@ class RuleSettings:
     # ...or the mean of the last third of the points is this share below the middle third's,
     # by the same noise units, and at least the second share of the fall into
     # the middle third (a fall slowing no faster has >= 3 % of the level still to give).
+    # ...or an eval curve of at most the second count of points whose last (first count)
+    # evaluations were each a new low, by the late gain's share of the final level together.
+    not_converged_new_lows: int = 3
+    not_converged_new_lows_max_points: int = 12
     not_converged_last_third_min_fall: float = 0.05
     not_converged_last_third_min_of_middle: float = 0.4
     # ...and the last third's own halves fall at least this share of the fall into it (a smooth
@@ -307,6 +311,8 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("not_converged_min_late_share_of_fall", 0.0, 1.0),
     ("not_converged_min_late_gain_of_fall", 0.0, 1.0),
     ("not_converged_noise_units", 0.0, _INFINITY),
+    ("not_converged_new_lows", 0, 1_000_000),
+    ("not_converged_new_lows_max_points", 0, 1_000_000),
     ("not_converged_last_third_min_fall", 0.0, _INFINITY),
     ("not_converged_last_third_min_of_middle", 0.0, _INFINITY),
     ("not_converged_last_third_min_within", 0.0, _INFINITY),

@@ -61,6 +61,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "eval_last": ("last evaluation", LEVEL),
     "eval_level_of_reference": ("eval level, as a share of the reference", SHARE),
     "eval_points": ("eval points", COUNT),
+    "new_lows": ("last evaluations, each a new low", COUNT),
     "factor": ("learning-rate factor", FACTOR),
     "fall_given_back": ("share of the fall undone", SHARE),
     "fall_of_start": ("fall, as a share of the start level", SHARE),

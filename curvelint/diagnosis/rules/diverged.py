@@ -6,9 +6,11 @@ with ``logging_nan_inf_filter`` (its default) a window of NaN steps is logged as
 ``"loss": 0.0``, so a diverged run shows an exact 0.0 beside a NaN ``grad_norm``, or a loss
 that drops from a normal level straight to exactly 0.0.
 
-Not divergence: a training loss drifting up inside swings a fifth of its start wide (erratic,
-see unstable), and a classifier's loss (train or eval) that rose back to within 2x a random
-guess's ln C (it fell back toward chance; it did not blow up: :mod:`far_above_chance`).
+An eval loss NaN at some evaluations and finite after, while training stayed finite, is
+still divergence's evidence, held with less confidence (see :mod:`eval_glitch`). Not
+divergence: a training loss drifting up inside swings a fifth of its start wide (erratic, see
+unstable), and a classifier's loss (train or eval) that rose back to within 2x a random guess's
+ln C (it fell back toward chance; it did not blow up: :mod:`far_above_chance`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.broken_at_chance import check_broken_at_chance
+from curvelint.diagnosis.rules.eval_glitch import EVAL_GLITCH_CONFIDENCE, only_eval_glitches
 from curvelint.diagnosis.rules.far_above_chance import check_far_above_chance, near_chance
 from curvelint.diagnosis.rules.never_fell import early_and_final
 from curvelint.diagnosis.rules.runaway_below_zero import check_runaway_below_zero
@@ -71,14 +74,20 @@ def _non_finite_loss(context: RunContext) -> Finding | None:
     stayed = (
         "and recovered afterwards" if event.finite_after else "and stayed non-finite to the end"
     )
+    glitch = only_eval_glitches(context)
     message = (
         f"{_label(series)} became {event.kind} at {context.where(event.step)} {before}, "
-        f"{stayed} ({event.count} non-finite of {series.n_points} points)."
+        f"{stayed} ({event.count} non-finite of {series.n_points} points)"
+        + (
+            "; the training loss stayed finite, so the evaluation may have produced it."
+            if glitch
+            else "."
+        )
     )
     return Finding(
         CODE,
         Severity.ERROR,
-        1.0,
+        EVAL_GLITCH_CONFIDENCE if glitch else 1.0,
         message,
         advice.DIVERGED,
         {
@@ -318,14 +327,15 @@ def _blow_up_message(
     trend = curve.trend()
     best_index = int(np.argmin(trend))
     bottom = float(trend[best_index])
+    reward = curve.sign < 0  # higher is better: its best is a high, and it got worse by falling
     low = (
-        f"its trend low {number(curve.logged(bottom))} near "
+        f"its trend {'high' if reward else 'low'} {number(curve.logged(bottom))} near "
         f"{context.where(int(curve.steps[best_index]))}"
     )
     if cause == "climb":
         multiple = f"{times(final / bottom)} its low, " if bottom > 0 else ""
         return (
-            f"{curve.name} climbed steadily from {low} to final level "
+            f"{curve.name} {'fell' if reward else 'climbed'} steadily from {low} to final level "
             f"{number(curve.logged(final))}, {multiple}"
             f"{percent((final - bottom) / scale_of(curve))} of its start level "
             f"{number(curve.logged(start))} back up."
@@ -338,6 +348,6 @@ def _blow_up_message(
         )
     return (
         f"{curve.name} ended at final level {number(curve.logged(final))}, "
-        f"{percent((final - start) / scale_of(curve))} above its start level "
-        f"{number(curve.logged(start))} (after {low})."
+        f"{percent((final - start) / scale_of(curve))} {'below' if reward else 'above'} its "
+        f"start level {number(curve.logged(start))} (after {low})."
     )

@@ -29,7 +29,8 @@ needs no such pace, as with the line: its steps were still to be taken, so a cle
 counts. The last third must still fall within itself too: its second half's mean below its
 first half's by at least 0.15 of the fall into it — half what a smooth curve slowing at that
 limit shows — so a sharp drop that ended in the middle third, then flat, is not read as still
-falling.
+falling. And an eval curve of a dozen points or fewer whose last three evaluations were each a
+new low, by 3 % of its level together, was still paying (see :mod:`new_lows`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from curvelint.diagnosis.rules.late_fall import (
     late_gain_share,
     why_visible,
 )
+from curvelint.diagnosis.rules.new_lows import new_lows_to_the_end
 from curvelint.diagnosis.rules.warm_up import ended_in_warm_up
 from curvelint.diagnosis.wording import number, percent, times
 
@@ -150,7 +152,7 @@ def check_not_converged(context: RunContext) -> Finding | None:
         elif cut_short_at_its_best(context, curve, evals):
             return _cut_short_finding(context, evals)
         else:
-            return None
+            return new_lows_to_the_end(context, curve, evals)
     elif still_improving(context, curve):
         judged = curve
     elif (means := _improving_means(context)) is not None:
