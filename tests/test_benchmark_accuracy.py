@@ -1,15 +1,14 @@
 """Floors on the labelled benchmark (tests/benchmark/): the development split the rules were
-tuned on, the test and holdout to holdout6 splits whose disagreements were read in later
-sessions, and holdout7 (locked in session 10, scored once in session 11 after its rule
-changes on development runs — 95/111 — its floor set from that score, so it can no longer
-steer a rule; reading it then fixed two).
+tuned on, the test and holdout to holdout7 splits whose disagreements were read in later
+sessions, and holdout8 (locked in session 11, scored once in session 12 after its rule
+changes on development runs — 106/112 — its floor set from that score, so it can no longer
+steer a rule).
 
-The floors sit a little below today's figures (dev 169/173, test 104/111, holdout 105/114,
-holdout2 104/112, holdout3 100/108, holdout4 107/113, holdout5 103/113, holdout6 103/107,
-holdout7 97/111) so
+The floors sit a little below today's figures (dev 170/173, test 107/111, holdout 106/114,
+holdout2 105/112, holdout3 100/108, holdout4 108/113, holdout5 106/113, holdout6 103/107,
+holdout7 100/111, holdout8 106/112) so
 that a change that makes the verdicts worse fails here; the README shows the full tables from
-`make accuracy`.
-"""
+`make accuracy`."""
 
 from __future__ import annotations
 
@@ -24,7 +23,7 @@ from curvelint.verdicts import Verdict
 BENCHMARK = Path(__file__).resolve().parent / "benchmark"
 FLOORS = {
     "dev": 0.96, "test": 0.92, "holdout": 0.9, "holdout2": 0.9, "holdout3": 0.9, "holdout4": 0.92,
-    "holdout5": 0.89, "holdout6": 0.93, "holdout7": 0.84,
+    "holdout5": 0.89, "holdout6": 0.93, "holdout7": 0.87, "holdout8": 0.93,
 }  # fmt: skip
 
 
@@ -55,8 +54,8 @@ def test_no_diverged_run_is_called_healthy_and_every_divergence_is_found(
 def test_confident_verdicts_are_mostly_right(split: tuple[str, Evaluation]) -> None:
     """Of the verdicts given with confidence >= 0.9, at least 90 % are right (the issue's
     target; today's figures are 99 % on dev, 95 % on test and holdout, 97 % on holdout2,
-    100 % on holdout3, 97 % on holdout4, 97 % on holdout5, 100 % on holdout6 and 94 % on
-    holdout7)."""
+    100 % on holdout3, 97 % on holdout4, 97 % on holdout5, 100 % on holdout6, 94 % on
+    holdout7 and 100 % on holdout8)."""
     _, evaluation = split
     confident = evaluation.calibration()[0]
     assert confident.low == 0.9 and confident.count > 0
