@@ -8,12 +8,16 @@ runs the real pipeline, so a rule test exercises exactly what a user's run goes 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from curvelint.analysis import analyze_frame
 from curvelint.diagnosis import Diagnosis, Finding, RuleSettings, diagnose_run
+from curvelint.judging import judge_run
+from curvelint.runs import read_runs
+from tests.readers.writers import require, run_writer
 from tests.synthetic import Curve, logged_steps, series_frame
 
 
@@ -95,3 +99,12 @@ def policy_gradient_run(gain: float, seed: int = 0) -> dict[str, Curve]:
     steps = np.arange(1, 301)
     reward = 0.1 + gain * (1 - np.exp(-4 * steps / 300)) + rng.normal(0.0, 0.04, 300)
     return {"train/loss": (steps, rng.normal(0.0, 0.001, 300)), "train/reward": (steps, reward)}
+
+
+def judge_torch_script(script: str, root: Path) -> Diagnosis:
+    """The diagnosis of the one run a real torch ``script`` writes into ``root`` (skipped when
+    torch is not installed)."""
+    require("torch")
+    run_writer(script, root)
+    (run,) = read_runs([root]).runs
+    return judge_run(run).diagnosis

@@ -13,11 +13,8 @@ import numpy as np
 import pytest
 
 from curvelint.diagnosis import Diagnosis, Verdict
-from curvelint.judging import judge_run
 from curvelint.names import direction, is_episode_return
-from curvelint.runs import read_runs
-from tests.diagnosis.helpers import diagnose_curves
-from tests.readers.writers import require, run_writer
+from tests.diagnosis.helpers import diagnose_curves, judge_torch_script
 
 # Eight cells, the goal at the end; a move slips the other way one time in five and every
 # reward carries noise, so the TD error never vanishes. Epsilon decays over 150 episodes.
@@ -64,11 +61,7 @@ writer.close()
 
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory: pytest.TempPathFactory) -> Diagnosis:
-    require("torch")
-    root = tmp_path_factory.mktemp("corridor")
-    run_writer(CORRIDOR, root)
-    (run,) = read_runs([root]).runs
-    return judge_run(run).diagnosis
+    return judge_torch_script(CORRIDOR, tmp_path_factory.mktemp("corridor"))
 
 
 def test_an_agent_whose_return_rose_is_healthy_however_its_td_loss_swings(

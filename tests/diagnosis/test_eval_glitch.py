@@ -16,11 +16,8 @@ import numpy as np
 import pytest
 
 from curvelint.diagnosis import Diagnosis, Verdict
-from curvelint.judging import judge_run
 from curvelint.report.evidence_labels import LABELS
-from curvelint.runs import read_runs
-from tests.diagnosis.helpers import decay, diagnose_curves, subsample
-from tests.readers.writers import require, run_writer
+from tests.diagnosis.helpers import decay, diagnose_curves, judge_torch_script, subsample
 
 EMPTY_EVAL_BATCH = """
 import sys
@@ -50,11 +47,7 @@ writer.close()
 
 @pytest.fixture(scope="module")
 def glitch(tmp_path_factory: pytest.TempPathFactory) -> Diagnosis:
-    require("torch")
-    root = tmp_path_factory.mktemp("empty-eval-batch")
-    run_writer(EMPTY_EVAL_BATCH, root)
-    (run,) = read_runs([root]).runs
-    return judge_run(run).diagnosis
+    return judge_torch_script(EMPTY_EVAL_BATCH, tmp_path_factory.mktemp("empty-eval-batch"))
 
 
 def test_a_nan_at_one_evaluation_with_training_finite_is_divergence_held_less_sure(
