@@ -186,15 +186,16 @@ class RuleSettings:
     # ...or the mean of the last third of the points is this share below the middle third's,
     # by the same noise units, and at least the second share of the fall into
     # the middle third (a fall slowing no faster has >= 3 % of the level still to give).
-    # ...or an eval curve of at most the second count of points whose last (first count)
-    # evaluations were each a new low, by the late gain's share of the final level together.
-    not_converged_new_lows: int = 3
-    not_converged_new_lows_max_points: int = 12
     not_converged_last_third_min_fall: float = 0.05
     not_converged_last_third_min_of_middle: float = 0.4
     # ...and the last third's own halves fall at least this share of the fall into it (a smooth
     # curve slowing at the limit above shows 0.3; a drop that ended earlier, then flat, ~0).
     not_converged_last_third_min_within: float = 0.15
+    # ...or an eval curve of at most the second count of points whose last (first count)
+    # evaluations were each a new low, together by the late gain's share of the final level
+    # and the late share of the whole fall (not_converged_min_late_gain, _late_share_of_fall).
+    not_converged_new_lows: int = 3
+    not_converged_new_lows_max_points: int = 12
 
     # Number of classes inferred from a first loss within this share of ln C, C up to this.
     chance_inference_tolerance: float = 0.05

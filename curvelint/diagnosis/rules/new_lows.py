@@ -23,8 +23,9 @@ CODE = Verdict.NOT_CONVERGED.value
 
 def _each_a_new_low(values: np.ndarray, last: int) -> bool:
     """Each of the ``last`` points lies below every point before it."""
-    first = len(values) - last
-    return all(values[i] < np.min(values[:i]) for i in range(max(1, first), len(values)))
+    first = max(1, len(values) - last)
+    lowest_before = np.minimum.accumulate(values)[first - 1 : -1]
+    return bool(np.all(values[first:] < lowest_before))
 
 
 def new_lows_to_the_end(context: RunContext, train: Curve, evals: Curve) -> Finding | None:

@@ -30,7 +30,8 @@ counts. The last third must still fall within itself too: its second half's mean
 first half's by at least 0.15 of the fall into it — half what a smooth curve slowing at that
 limit shows — so a sharp drop that ended in the middle third, then flat, is not read as still
 falling. And an eval curve of a dozen points or fewer whose last three evaluations were each a
-new low, by 3 % of its level together, was still paying (see :mod:`new_lows`).
+new low, by 3 % of its level and a tenth of its fall together, was still paying (see
+:mod:`new_lows`).
 """
 
 from __future__ import annotations

@@ -92,10 +92,11 @@ def _least_learned(context: RunContext) -> float | None:
     """:func:`accuracy_learned`, or without a class count the least it can be (two classes: a
     guess scores 0.5, and more classes only lower the guess); None without an accuracy, or
     one logged in per cent."""
-    learned = accuracy_learned(context)
+    if context.chance is not None:
+        return accuracy_learned(context)
     finals = _final_accuracies(context)
-    if learned is not None or not finals or max(finals) > 1.0:
-        return learned
+    if not finals or max(finals) > 1.0:
+        return None
     return (max(finals) - 0.5) / 0.5
 
 
