@@ -120,6 +120,10 @@ _HIGHER_HINTS = ("acc", "f1", "precision", "recall", "auc", "bleu", "rouge", "io
 _KERAS_EPOCH_PREFIX = re.compile(r"^(epoch|batch)_")
 _SEPARATORS = re.compile(r"[/\\.:|]+")
 _LR_MONITOR = re.compile(r"^lr_[a-z]")
+# YOLOv5's one rate per parameter group: ``x/lr0``, ``x/lr1``, ``x/lr2``.
+_PARAM_GROUP_RATE = re.compile(r"^(?:x_)?lr\d+$")
+# Detection's mean average precision: ``metrics/mAP_0.5``, ``metrics/mAP50-95(B)``, ``map_50``.
+_MEAN_AVERAGE_PRECISION = re.compile(r"(?:^|_)map(?:\d|_|\(|$)")
 
 
 def _normalise(word: str) -> str:
@@ -128,8 +132,8 @@ def _normalise(word: str) -> str:
 
 def _canonical_metric(word: str) -> str:
     key = _normalise(word)
-    if _LR_MONITOR.match(key):  # Lightning's LearningRateMonitor: lr-Adam, lr-AdamW/pg1
-        return "learning_rate"
+    if _LR_MONITOR.match(key) or _PARAM_GROUP_RATE.match(key):
+        return "learning_rate"  # Lightning's LearningRateMonitor (lr-Adam, lr-AdamW/pg1), YOLOv5
     return _METRIC_ALIASES.get(key, key)
 
 
@@ -236,7 +240,7 @@ def direction(metric: str) -> int:
         return 0
     if any(hint in metric for hint in _LOWER_HINTS):
         return -1
-    if any(hint in metric for hint in _HIGHER_HINTS):
+    if any(hint in metric for hint in _HIGHER_HINTS) or _MEAN_AVERAGE_PRECISION.search(metric):
         return 1
     return 0
 

@@ -31,6 +31,10 @@ SPELLINGS = [
     ("train/learning_rate", "", ("learning_rate", "")),
     ("epoch_learning_rate", "train", ("learning_rate", "")),
     ("lr-Adam", "", ("learning_rate", "")),
+    # YOLOv5 logs one rate per parameter group; YOLOv8's results.csv spells them lr/pg0.
+    ("x/lr0", "", ("learning_rate", "")),
+    ("x/lr2", "", ("learning_rate", "")),
+    ("lr/pg1", "", ("learning_rate", "")),
     ("grad_norm", "", ("grad_norm", "")),
     ("train/grad_norm", "", ("grad_norm", "")),
     ("test_loss", "", ("loss", "test")),
@@ -63,7 +67,18 @@ def test_unknown_names_are_kept_readably() -> None:
 
 @pytest.mark.parametrize(
     ("metric", "expected"),
-    [("loss", -1), ("accuracy", 1), ("learning_rate", 0), ("out_caps_loss", -1), ("rouge_1", 1)],
+    [
+        ("loss", -1),
+        ("accuracy", 1),
+        ("learning_rate", 0),
+        ("out_caps_loss", -1),
+        ("rouge_1", 1),
+        # Detection's mean average precision, as YOLOv5 and YOLOv8 name it; not any "map".
+        ("metrics_map_0_5", 1),
+        ("metrics_map50_95(b)", 1),
+        ("heatmap_loss", -1),
+        ("bitmap_size", 0),
+    ],
 )
 def test_direction(metric: str, expected: int) -> None:
     assert direction(metric) == expected

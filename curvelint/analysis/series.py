@@ -1,7 +1,8 @@
 """Cut the long frame into series: one (run, metric, split) curve each, sorted by step.
 
 When one run logs the same canonical curve under several tags (``loss`` and ``train/loss``),
-the tag with most points is analysed and the others are named in ``ignored_tags``. When a
+the tag with most points is analysed and the others are named in ``ignored_tags`` (of several
+parameter groups' learning rates, the one whose schedule is least spent). When a
 step was logged twice (a resumed run re-logging a stretch), the later record wins.
 """
 
@@ -159,6 +160,19 @@ def _stable_order(key: npt.NDArray[np.signedinteger[Any]]) -> IntArray:
     return np.argsort(key, kind="stable")
 
 
+LEARNING_RATE = "learning_rate"
+
+
+def _rate_spent(rates: FloatArray) -> float:
+    """How far a parameter group's rate fell from its peak (1 - last / peak; 0 when it never
+    fell): of several groups' rates (YOLOv5's ``x/lr0..2``), the one least spent is the
+    schedule, so a run is over only when every group's rate is — a bias group's warm-up
+    starts at 10x the rate and would make any run look decayed."""
+    finite = rates[np.isfinite(rates)]
+    peak = float(finite.max()) if len(finite) else 0.0
+    return 1.0 - float(finite[-1]) / peak if peak > 0 else 0.0
+
+
 def _series(
     rows: IntArray,
     names: tuple[_Column, _Column, _Column],
@@ -177,11 +191,17 @@ def _series(
         # Keras logging per batch and per epoch: the per-iteration curve is the one judged
         # (beside the per-iteration eval), however sparse update_freq made it.
         per_epoch = set(epoch_tags(tag.names[int(code)] for code in tag_codes))
+        spent = (
+            [_rate_spent(values[rows[codes == code]]) for code in tag_codes]
+            if names[1].name(int(rows[0])) == LEARNING_RATE
+            else [0.0] * len(tag_codes)
+        )
         ranking = sorted(
             range(len(tag_codes)),
             key=lambda i: (
                 tag.names[int(tag_codes[i])] in per_epoch,
                 -counts[tag_codes[i]],
+                spent[i],
                 first_rows[i],
             ),
         )

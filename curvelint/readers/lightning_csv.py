@@ -4,13 +4,15 @@ Lightning writes one row per logging call, keyed by the global ``step`` (and ``e
 and validation metrics land on different rows and an empty cell means "not logged there". A
 metric logged with ``on_step=True, on_epoch=True`` appears twice, as ``train_loss_step`` (the
 per-step curve, read as ``train_loss``) and ``train_loss_epoch`` (its epoch mean, a separate
-curve); both tags stay as logged. ``test_*`` rows are the ``test`` split. ``hparams.yaml``
-beside the file is read safely as metadata. A version folder is one run.
+curve) — the other way round when the per-step column has no more points than the epoch
+means (one batch sampled per epoch is noise around the mean); both tags stay as logged.
+``test_*`` rows are the ``test`` split. ``hparams.yaml`` beside the file is read safely as
+metadata. A version folder is one run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from curvelint.errors import UnreadableError
@@ -47,16 +49,26 @@ def run_directory(path: Path) -> Path:
     return path.parent
 
 
-def metric_naming(columns: Sequence[str]) -> dict[str, str]:
-    """``X_step`` → ``X`` when ``X_epoch`` is logged too: Lightning's on_step+on_epoch pair."""
-    names = set(columns)
-    return {
-        column: column.removesuffix(_STEP_SUFFIX)
-        for column in columns
-        if column.endswith(_STEP_SUFFIX)
-        and column != _STEP_SUFFIX
-        and column.removesuffix(_STEP_SUFFIX) + _EPOCH_SUFFIX in names
-    }
+def metric_naming(columns: Mapping[str, Sequence[object]]) -> dict[str, str]:
+    """``X_step`` → ``X`` when ``X_epoch`` is logged too: Lightning's on_step+on_epoch pair —
+    unless the per-step column holds no more points than the epoch means (one batch sampled
+    per epoch, when ``log_every_n_steps`` is about an epoch long): then the epoch mean is the
+    curve, and the lone batches only its noise."""
+    naming = {}
+    for column in columns:
+        base = column.removesuffix(_STEP_SUFFIX)
+        twin = base + _EPOCH_SUFFIX
+        if not column.endswith(_STEP_SUFFIX) or column == _STEP_SUFFIX or twin not in columns:
+            continue
+        if _logged(columns[column]) > _logged(columns[twin]):
+            naming[column] = base
+        else:
+            naming[twin] = base
+    return naming
+
+
+def _logged(cells: Sequence[object]) -> int:
+    return sum(1 for cell in cells if cell is not None and str(cell).strip() != "")
 
 
 def read(paths: Sequence[Path]) -> ReadResult:
@@ -69,7 +81,7 @@ def read(paths: Sequence[Path]) -> ReadResult:
     if STEP_COLUMN not in table.columns:
         raise UnreadableError(f"{path}: no 'step' column: not a Lightning CSVLogger log")
     roles = metric_table.choose_roles(table.columns, step_column=STEP_COLUMN, source=path)
-    naming = metric_naming(list(table.columns))
+    naming = metric_naming(table.columns)
     result.frame = metric_table.table_frame(table, roles, path, result, naming)
     hparams_path = path.parent / HPARAMS_FILE
     if hparams_path.is_file():
@@ -78,5 +90,5 @@ def read(paths: Sequence[Path]) -> ReadResult:
             result.metadata["hparams"] = hparams
     if naming:
         pairs = ", ".join(sorted(naming))
-        result.notes.append(f"{path.name}: per-step columns {pairs} read as their metric's curve")
+        result.notes.append(f"{path.name}: columns {pairs} read as their metric's curve")
     return result

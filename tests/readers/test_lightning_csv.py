@@ -19,6 +19,7 @@ AXES = {"epoch", "step"}
 MISSING = {"", "na", "n/a", "none", "null", "<na>"}
 
 LIGHTNING_SCRIPT = """
+import os
 import sys
 from pathlib import Path
 import torch
@@ -59,7 +60,8 @@ loader = lambda: torch.utils.data.DataLoader(data, batch_size=4)
 out = Path(sys.argv[1])
 loggers = [CSVLogger(out, version=0), TensorBoardLogger(out, name="lightning_logs", version=0)]
 trainer = L.Trainer(
-    max_epochs=3, logger=loggers, log_every_n_steps=2, enable_checkpointing=False,
+    max_epochs=3, logger=loggers, log_every_n_steps=int(os.environ.get("EVERY", "2")),
+    enable_checkpointing=False,
     enable_progress_bar=False, enable_model_summary=False, accelerator="cpu", devices=1,
     num_sanity_val_steps=0,
 )
@@ -170,7 +172,23 @@ def test_sparse_rows_empty_cells_are_not_points_and_nan_cells_are(tmp_path: Path
 
 
 def test_step_suffix_only_renamed_when_the_epoch_twin_exists(tmp_path: Path) -> None:
-    assert lightning_csv.metric_naming(["a_step", "a_epoch", "b_step", "step"]) == {"a_step": "a"}
+    columns = {"a_step": [1, 2, None], "a_epoch": [None, None, 3], "b_step": [1], "step": [1]}
+    assert lightning_csv.metric_naming(columns) == {"a_step": "a"}
+
+
+def test_one_batch_sampled_per_epoch_leaves_the_epoch_mean_as_the_curve(tmp_path: Path) -> None:
+    """A real run whose log_every_n_steps is an epoch long (8 batches): Lightning logs one
+    batch's loss per epoch beside the epoch mean, and the mean is the curve judged (a real
+    run's lone batches spiked to 4x the mean and were called unstable)."""
+    require("lightning")
+    run_writer(LIGHTNING_SCRIPT, tmp_path, EVERY="8")
+    path = tmp_path / "lightning_logs" / "version_0" / "metrics.csv"
+    rows = list(csv.DictReader(path.read_text().splitlines()))
+    assert sum(1 for r in rows if r["train_loss_step"]) == 3
+    assert sum(1 for r in rows if r["train_loss_epoch"]) == 3
+    frame = lightning_csv.read([path]).frame
+    named = set(zip(frame["tag"].astype(str), frame["metric"].astype(str), strict=True))
+    assert ("train_loss_epoch", "loss") in named and ("train_loss_step", "loss_step") in named
 
 
 def test_hparams_that_need_object_construction_are_not_executed(tmp_path: Path) -> None:

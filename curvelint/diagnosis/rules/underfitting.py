@@ -59,7 +59,24 @@ def _reference(context: RunContext) -> tuple[float, str] | None:
         return chance.loss, f"a random guess's ln {chance.classes} = {number(chance.loss)}"
     if train is None:
         return None
+    untrained = _evaluated_before_training(context, train)
+    if untrained is not None:
+        return untrained, f"the untrained model's eval loss {number(untrained)}"
     return scale_of(train), f"{context.judged_loss_words}'s start level {number(scale_of(train))}"
+
+
+def _evaluated_before_training(context: RunContext, train: Curve) -> float | None:
+    """The eval loss logged before the training loss's first log, when above that start (the
+    Trainer's ``eval_on_start``): the untrained model's loss, so the level a run that learned
+    nothing would sit at — the training loss's first log, averaged over hundreds of steps, has
+    already fallen most of the way (a fine-tune's eval loss 7.0 at step 0, its first training
+    log 4.1 at step 500)."""
+    evals = context.eval
+    if evals is None or context.judged_by_eval_alone or not evals.count:
+        return None
+    first = float(evals.values[0])
+    before = int(evals.steps[0]) < int(train.steps[0])
+    return first if before and np.isfinite(first) and first > scale_of(train) else None
 
 
 def _describe(curve: Curve, reference: float, shape: str = "flat") -> str:
