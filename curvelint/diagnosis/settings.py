@@ -46,6 +46,14 @@ class RuleSettings:
     # The Trainer's NaN filter logs "loss": 0.0 for windows where every step was NaN: a loss
     # that jumps to exactly 0.0 from above this share of its start is a hidden divergence.
     hidden_nan_min_share_of_start: float = 0.01
+    # A run that learned (its trend fell to the first share of its start or below), then
+    # exploded (a logged loss this many times its start) and ended having undone the third
+    # share of its fall, sitting still after (its spread at most the fourth share of its
+    # level): the explosion wrecked it, whether it then sits on a random guess.
+    collapse_learned_of_start: float = 0.5
+    collapse_explosion_of_start: float = 2.0
+    collapse_undone_of_fall: float = 0.8
+    collapse_settled_spread: float = 0.1
 
     # stuck: the loss ends within this share of its start and its trend never moves further
     # from it (the second share also says when a fall counts as learning at all); or, from
@@ -253,6 +261,10 @@ _RANGES: tuple[tuple[str, float, float], ...] = (
     ("climb_min_rise_of_start", 0.0, _INFINITY),
     ("blow_up_noise_units", 0.0, _INFINITY),
     ("hidden_nan_min_share_of_start", 0.0, 1.0),
+    ("collapse_learned_of_start", 0.0, 1.0),
+    ("collapse_explosion_of_start", 1.0, _INFINITY),
+    ("collapse_undone_of_fall", 0.0, 1.0),
+    ("collapse_settled_spread", 0.0, _INFINITY),
     ("stuck_max_fall_of_start", 0.0, 1.0),
     ("runaway_below_zero_factor", 1.0, _INFINITY),
     ("stuck_max_dip_of_start", 0.0, 1.0),

@@ -47,7 +47,7 @@ writer.close()
 def test_a_detector_is_over_when_its_weights_rate_is_spent(
     tmp_path: Path, floor: float, verdict: Verdict
 ) -> None:
-    script = YOLO_SCRIPT.replace('float(sys.argv[2])', repr(floor))
+    script = YOLO_SCRIPT.replace("float(sys.argv[2])", repr(floor))
     assert judge_torch_script(script, tmp_path).verdict is verdict
     (run,) = read_runs([tmp_path]).runs
     named = set(zip(run.frame["tag"].astype(str), run.frame["metric"].astype(str), strict=True))

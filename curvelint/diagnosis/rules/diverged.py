@@ -10,7 +10,8 @@ An eval loss NaN at some evaluations and finite after, while training stayed fin
 still divergence's evidence, held with less confidence (see :mod:`eval_glitch`). Not
 divergence: a training loss drifting up inside swings a fifth of its start wide (erratic, see
 unstable), and a classifier's loss (train or eval) that rose back to within 2x a random guess's
-ln C (it fell back toward chance; it did not blow up: :mod:`far_above_chance`).
+ln C (it fell back toward chance; it did not blow up: :mod:`far_above_chance`) — unless an
+explosion to several times its start took it there (:mod:`collapse_after_explosion`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from curvelint.diagnosis import advice
 from curvelint.diagnosis.context import RunContext
 from curvelint.diagnosis.findings import Finding, Severity, Verdict
 from curvelint.diagnosis.rules.broken_at_chance import check_broken_at_chance
+from curvelint.diagnosis.rules.collapse_after_explosion import check_collapse_after_explosion
 from curvelint.diagnosis.rules.eval_glitch import EVAL_GLITCH_CONFIDENCE, only_eval_glitches
 from curvelint.diagnosis.rules.far_above_chance import check_far_above_chance, near_chance
 from curvelint.diagnosis.rules.never_fell import early_and_final
@@ -48,6 +50,7 @@ def check_diverged(context: RunContext) -> Finding | None:
         or _sudden_zero(context)
         or _blow_up(context)
         or _eval_blow_up(context)
+        or check_collapse_after_explosion(context)
         or check_runaway_below_zero(context)
         or check_far_above_chance(context)
         or check_broken_at_chance(context)
