@@ -46,7 +46,8 @@ accuracy: $(STAMP)
 	$(BIN)/python -m curvelint.evaluate tests/labelled tests/benchmark/dev tests/benchmark/test \
 	  tests/benchmark/holdout tests/benchmark/holdout2 tests/benchmark/holdout3 \
 	  tests/benchmark/holdout4 tests/benchmark/holdout5 tests/benchmark/holdout6 \
-	  tests/benchmark/holdout7 tests/benchmark/holdout8 tests/benchmark/holdout9
+	  tests/benchmark/holdout7 tests/benchmark/holdout8 tests/benchmark/holdout9 \
+	  tests/independent
 	@if [ -d ../shared/corpus/public ]; then \
 	  $(BIN)/curvelint analyze ../shared/corpus/public --out .accuracy-public --format json \
 	    --fail-on never --quiet > /dev/null; [ $$? -le 1 ] && \

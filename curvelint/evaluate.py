@@ -18,10 +18,13 @@ from pathlib import Path
 
 from curvelint.config import Config, load_config
 from curvelint.diagnosis import Diagnosis, Verdict
+from curvelint.discover import discover
 from curvelint.errors import CurvelintError
 from curvelint.evaluate_report import render_evaluation
+from curvelint.formats import ONE_RUN_LOGS
 from curvelint.judging import JudgingOptions, judge_run
-from curvelint.runs import Run, read_runs
+from curvelint.report.build import empty_log_reason
+from curvelint.runs import ReadReport, Run, read_run, read_runs
 
 LABELS_FILE = "labels.csv"
 RUNS_FOLDER = "runs"
@@ -212,6 +215,9 @@ def diagnose(run: Run, config: Config) -> Diagnosis:
 
 def _outcome(label: LabelledRun, folder: Path, config: Config) -> Outcome:
     report = read_runs([folder])
+    empty = _empty_log(folder, report)
+    if empty is not None:
+        return Outcome(label, Verdict.INSUFFICIENT_DATA, empty, 1.0)
     if len(report.runs) != 1:
         failures = "; ".join(f.error for f in report.failed) or "no readable run"
         return Outcome(label, None, f"expected one run, read {len(report.runs)}: {failures}")
@@ -219,6 +225,17 @@ def _outcome(label: LabelledRun, folder: Path, config: Config) -> Outcome:
     return Outcome(
         label, diagnosis.verdict, diagnosis.reason, diagnosis.confidence, diagnosis.secondary
     )
+
+
+def _empty_log(folder: Path, report: ReadReport) -> str | None:
+    """As ``analyze`` says of it: the folder's one log is a whole run's log (a Trainer state,
+    a CSV log) that holds no point — too little to judge, not a failure to read."""
+    if report.runs or report.failed or len(report.skipped) != 1:
+        return None
+    specs = discover([folder]).runs
+    if len(specs) != 1 or specs[0].format not in ONE_RUN_LOGS:
+        return None
+    return empty_log_reason(read_run(specs[0]).notes)
 
 
 def evaluate(root: Path, config: Config | None = None) -> Evaluation:

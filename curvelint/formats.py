@@ -21,6 +21,10 @@ FORMAT_LABELS: dict[str, str] = {
     "json_lines": "JSON lines",
 }
 
+# Formats whose file is one run's whole log: one without a point is a run that logged nothing
+# (a Trainer state holding only its final summary, a CSV log holding only its header).
+ONE_RUN_LOGS = frozenset({"trainer_state", "keras_csv", "lightning_csv"})
+
 
 def formats_read() -> str:
     """Every format, for a sentence: ``TensorBoard event files, …, JSON Lines metric logs``."""

@@ -17,9 +17,9 @@ from curvelint import isolation, remote, remote_runs, schema
 from curvelint.analysis.series import iterate_series, series_columns
 from curvelint.discover import RunSpec, discover
 from curvelint.errors import CurvelintError, NoLogsError
+from curvelint.formats import ONE_RUN_LOGS
 from curvelint.isolation import Failure
 from curvelint.judging import JudgingOptions, judge_series, run_metadata
-from curvelint.readers import keras_csv, lightning_csv, trainer_state
 from curvelint.report import output
 from curvelint.report.build import (
     build_run_report,
@@ -35,10 +35,6 @@ from curvelint.seed_groups.gather import judge_seed_groups
 from curvelint.seed_groups.judge import SeedGroups
 from curvelint.seed_groups.naming import compile_pattern, group_runs
 from curvelint.shown_paths import shown_path
-
-# Formats whose file is one run's whole log: one without a point is a run that logged nothing
-# (a Trainer state holding only its final summary, a CSV log holding only its header).
-ONE_RUN_LOGS = frozenset({trainer_state.NAME, keras_csv.NAME, lightning_csv.NAME})
 
 
 @dataclass(frozen=True)
@@ -86,10 +82,9 @@ def _report(task: RunTask) -> RunReport | SkippedItem:
         )
     run = remote.relabel_run(run, shown)
     if run.frame.empty:
-        held = "; ".join(run.notes) or "empty log"
         if spec.format in ONE_RUN_LOGS:  # a run that logged nothing: too little to judge
-            return empty_log_report(spec.name, spec.format, held, folder=task.folder)
-        why = f"no scalar points ({held})"
+            return empty_log_report(spec.name, spec.format, run.notes, folder=task.folder)
+        why = f"no scalar points ({'; '.join(run.notes) or 'empty log'})"
         # as read_runs does: an event file without a point (a graph, a writer's header) is
         # no run of its own
         return SkippedItem(shown.original(str(spec.root)), "", why, 1)

@@ -8,6 +8,7 @@ tests/labelled`` for the per-verdict table and every disagreement.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,20 @@ def test_a_bad_label_is_a_one_line_error(
         read_labels(tmp_path)
     assert main([str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith("curvelint.evaluate: error: ")
+
+
+def test_a_log_that_holds_no_point_is_insufficient_data_as_analyze_says(tmp_path: Path) -> None:
+    """A Trainer state whose log_history holds only the final summary (logging_steps longer
+    than the run) is judged as ``analyze`` judges it, not counted as a run that failed."""
+    root = tmp_path / "labelled"
+    state = {
+        "global_step": 114,
+        "max_steps": 114,
+        "log_history": [{"epoch": 2.0, "step": 114, "train_loss": 1.28, "train_runtime": 0.6}],
+    }
+    (root / "runs" / "summary-only").mkdir(parents=True)
+    (root / "runs" / "summary-only" / "trainer_state.json").write_text(json.dumps(state))
+    (root / "labels.csv").write_text("run,verdict\nsummary-only,insufficient_data\n")
+    (outcome,) = evaluate(root, Config()).outcomes
+    assert outcome.predicted is Verdict.INSUFFICIENT_DATA and outcome.agrees
+    assert outcome.reason.startswith("the log holds no point of any curve")

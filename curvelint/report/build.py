@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -269,7 +270,16 @@ def unreadable_report(name: str, format_name: str, error: str, *, folder: str) -
     )
 
 
-def empty_log_report(name: str, format_name: str, held: str, *, folder: str) -> RunReport:
+def empty_log_reason(notes: Sequence[str]) -> str:
+    """Why a run whose log holds no point is insufficient data, with what the log held (the
+    reader's notes)."""
+    held = "; ".join(notes) or "empty log"
+    return f"the log holds no point of any curve ({held}): nothing to judge."
+
+
+def empty_log_report(
+    name: str, format_name: str, notes: Sequence[str], *, folder: str
+) -> RunReport:
     """The report of a run whose log holds no point (a Trainer state with only its final
     summary, a CSV log with only its header): insufficient data, and what the log held."""
     return RunReport(
@@ -277,6 +287,6 @@ def empty_log_report(name: str, format_name: str, held: str, *, folder: str) -> 
         folder=folder,
         format=format_name,
         verdict=Verdict.INSUFFICIENT_DATA.value,
-        reason=f"the log holds no point of any curve ({held}): nothing to judge.",
+        reason=empty_log_reason(notes),
         overview=Overview(None, None, 0, None, None),
     )
