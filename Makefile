@@ -38,8 +38,8 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix curvelint tests benchmarks tools fuzz
 
 # Precision and recall of the verdicts on the labelled real runs in tests/labelled/.
-# Every split was locked when made and scored once (holdout8 in session 12), then read;
-# holdout9 (made at the end of session 12) is locked for the next session to score once. The
+# Every split was locked when made and scored once (holdout9 in session 13), then read;
+# holdout10 (made at the end of session 13) is locked for the next session to score once. The
 # public corpus is scored against our own labels (tests/labelled/public.csv) when ../shared is
 # beside the clone.
 accuracy: $(STAMP)
@@ -47,7 +47,7 @@ accuracy: $(STAMP)
 	  tests/benchmark/holdout tests/benchmark/holdout2 tests/benchmark/holdout3 \
 	  tests/benchmark/holdout4 tests/benchmark/holdout5 tests/benchmark/holdout6 \
 	  tests/benchmark/holdout7 tests/benchmark/holdout8 tests/benchmark/holdout9 \
-	  tests/independent
+	  tests/benchmark/holdout10 tests/independent tests/independent2
 	@if [ -d ../shared/corpus/public ]; then \
 	  $(BIN)/curvelint analyze ../shared/corpus/public --out .accuracy-public --format json \
 	    --fail-on never --quiet > /dev/null; [ $$? -le 1 ] && \
@@ -60,7 +60,7 @@ stability: $(STAMP)
 	nice -n 10 $(BIN)/python -m tools.verdict_stability tests/benchmark/dev tests/benchmark/test \
 	  tests/benchmark/holdout tests/benchmark/holdout2 tests/benchmark/holdout3 \
 	  tests/benchmark/holdout4 tests/benchmark/holdout5 tests/benchmark/holdout6 \
-	  tests/benchmark/holdout7 tests/benchmark/holdout8
+	  tests/benchmark/holdout7 tests/benchmark/holdout8 tests/benchmark/holdout9
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt

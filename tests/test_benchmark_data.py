@@ -4,7 +4,7 @@ Checks the layout ``curvelint.evaluate`` reads, the committed checksums, and the
 the splits: the test split is at least a third of dev + test, uses other seeds, and has
 architectures and data sets the development split does not; the holdout splits (made later, of
 the test split's recipes) have seeds of their own and the same test-only kinds. It does not
-score curvelint (``python -m curvelint.evaluate tests/benchmark/dev`` does; the locked holdout9
+score curvelint (``python -m curvelint.evaluate tests/benchmark/dev`` does; the locked holdout10
 split's figures are read once, at the end of the next session's rule changes, by the lead
 engineer).
 """
@@ -21,7 +21,7 @@ import pytest
 from curvelint.diagnosis import Verdict
 
 BENCHMARK = Path(__file__).resolve().parent / "benchmark"
-HOLDOUTS = tuple(f"holdout{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9))
+HOLDOUTS = tuple(f"holdout{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10))
 SPLITS = ("dev", "test", *HOLDOUTS)
 COLUMNS = [
     "run", "verdict", "secondary", "format", "architecture", "optimizer", "schedule", "cadence",
@@ -97,6 +97,7 @@ def test_the_test_split_is_a_third_with_other_seeds_architectures_and_data() -> 
         ("holdout7", 8000),
         ("holdout8", 9000),
         ("holdout9", 10000),
+        ("holdout10", 11000),
     ],
 )
 def test_a_holdout_split_has_fresh_seeds_and_the_test_only_kinds(

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import numpy as np
+import pytest
 
 from curvelint.diagnosis import Verdict
 from curvelint.report.evidence_labels import LABELS

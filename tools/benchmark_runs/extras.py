@@ -48,7 +48,7 @@ from tools.tiny_data import DataSpec
 FIRST_EXTRA_SEED = {
     "dev": 400, "test": 1400, "holdout": 2400, "holdout2": 3400, "holdout3": 4400, "holdout4": 5400,
     "holdout5": 6400, "holdout6": 7400, "holdout7": 8400, "holdout8": 9400,
-    "holdout9": 10400,
+    "holdout9": 10400, "holdout10": 11400,
 }  # fmt: skip
 DEEP = Arch("mlp", 32, layers=3)
 DROPOUT = Arch("mlp", 128, layers=2, dropout=0.5)

@@ -71,6 +71,7 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
     holdout7 = [v.run for v in items if v.run.split == "holdout7"]
     holdout8 = [v.run for v in items if v.run.split == "holdout8"]
     holdout9 = [v.run for v in items if v.run.split == "holdout9"]
+    holdout10 = [v.run for v in items if v.run.split == "holdout10"]
     secondaries = Counter((v.run.split, v.secondary) for v in items if v.secondary)
     dev_arch = {r.arch.kind for r in dev}
     dev_data = {r.data.name for r in dev}
@@ -82,7 +83,7 @@ def write(items: Sequence[Verified], templates: Sequence[Template], path: Path) 
 {len(items)} real training runs ({len(dev)} development, {len(test)} test, {len(holdout)} holdout,
 {len(holdout2)} holdout2, {len(holdout3)} holdout3, {len(holdout4)} holdout4,
 {len(holdout5)} holdout5, {len(holdout6)} holdout6, {len(holdout7)} holdout7,
-{len(holdout8)} holdout8, {len(holdout9)} locked holdout9) for measuring
+{len(holdout8)} holdout8, {len(holdout9)} holdout9, {len(holdout10)} locked holdout10) for measuring
 curvelint's verdicts on runs nobody tuned them on. Each run is a tiny randomly initialised model
 trained on the CPU; its log was written by the real library: torch `SummaryWriter`
 (`tensorboard`), `transformers.Trainer` (`trainer_state`: `trainer_state.json`, {with_tb} of
@@ -110,11 +111,11 @@ tests/benchmark/<split>/runs/<run>/…      the logs, as the library wrote them
 tests/benchmark/<split>/MANIFEST.sha256   sha256 of every file (`sha256sum -c`)
 tests/benchmark/<split>/CURVES.sha256     digest of each run's curves (for regeneration)
 
-<split> is dev, test or holdout to holdout9.
+<split> is dev, test or holdout to holdout10.
 ```
 
 `python -m curvelint.evaluate tests/benchmark/dev` (and `…/test`, `…/holdout`, `…/holdout2`,
-`…/holdout3` … `…/holdout9`) scores curvelint.
+`…/holdout3` … `…/holdout10`) scores curvelint.
 
 ## The splits
 
@@ -166,15 +167,19 @@ The **holdout8 split** was made the same way at the end of session 11 (holdout8
 runs (106/112), its floor set from that score, and its disagreements read: development data
 too.
 
-The **holdout9 split is the locked one**: the same recipes with fresh seeds again (holdout9
-{FIRST_SEED["holdout9"]}+), generated at the end of session 12, after that session's last rule
+The **holdout9 split** was made the same way at the end of session 12 (holdout9
+{FIRST_SEED["holdout9"]}+), scored once in session 13 after its rule changes on development
+runs (102/110), its floor set from that score: development data now.
+
+The **holdout10 split is the locked one**: the same recipes with fresh seeds again (holdout10
+{FIRST_SEED["holdout10"]}+), generated at the end of session 13, after that session's last rule
 change, by a generator that never runs curvelint, for the next session to score once at the
 end of its rule changes (`tests/test_benchmark_data.py` checks that it is complete and intact;
 no test scores it).
 Beside it, the real runs labelled blind (`benchmarks/real_runs/`) are the held-out measure on
 logs people really wrote.
 Regenerate one split alone, leaving the others byte for byte as they are, with
-`nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout9 --jobs 2`
+`nice -n 15 .venv-gen/bin/python -m tools.benchmark_runs --split holdout10 --jobs 2`
 (7–8 minutes). The next clean estimate after it needs a new split name in
 `tools/benchmark_runs/split.py`.
 
@@ -218,9 +223,13 @@ Regenerate one split alone, leaving the others byte for byte as they are, with
 
 {verdict_table(holdout8)}
 
-### Holdout9 split (locked): runs per verdict x format
+### Holdout9 split (scored in session 13): runs per verdict x format
 
 {verdict_table(holdout9)}
+
+### Holdout10 split (locked): runs per verdict x format
+
+{verdict_table(holdout10)}
 
 Secondary labels: {_secondaries(secondaries)}.
 

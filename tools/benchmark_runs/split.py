@@ -16,7 +16,9 @@ so holdout7 (seeds 8000+, made at the end of session 10, after that session's la
 scored once in session 11 after its rule changes on development runs) was the next; its
 disagreements were read too, so holdout8 (seeds 9000+, made at the end of session 11, scored
 once in session 12 after its rule changes on development runs) was the next; its
-disagreements were read too, so holdout9 (seeds 10000+, made at the end of session 12, for
+disagreements were read too, so holdout9 (seeds 10000+, made at the end of session 12, scored
+once in session 13 after its rule changes on development runs) was the next; its
+disagreements were read too, so holdout10 (seeds 11000+, made at the end of session 13, for
 the next session to score once) is the locked one now.
 """
 
@@ -25,12 +27,12 @@ from __future__ import annotations
 DEV, TEST, HOLDOUT, HOLDOUT2 = "dev", "test", "holdout", "holdout2"
 HOLDOUT3, HOLDOUT4, HOLDOUT5 = "holdout3", "holdout4", "holdout5"
 HOLDOUT6, HOLDOUT7, HOLDOUT8 = "holdout6", "holdout7", "holdout8"
-HOLDOUT9 = "holdout9"
+HOLDOUT9, HOLDOUT10 = "holdout9", "holdout10"
 SPLITS = (DEV, TEST, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6, HOLDOUT7, HOLDOUT8)
-SPLITS += (HOLDOUT9,)
+SPLITS += (HOLDOUT9, HOLDOUT10)
 FIRST_SEED = {DEV: 0, TEST: 1000, HOLDOUT: 2000, HOLDOUT2: 3000, HOLDOUT3: 4000}
 FIRST_SEED |= {HOLDOUT4: 5000, HOLDOUT5: 6000, HOLDOUT6: 7000, HOLDOUT7: 8000, HOLDOUT8: 9000}
-FIRST_SEED |= {HOLDOUT9: 10000}
+FIRST_SEED |= {HOLDOUT9: 10000, HOLDOUT10: 11000}
 # Whose (architecture, data) variants and extra runs a split is made of.
 RECIPES = {DEV: DEV, TEST: TEST} | {split: TEST for split in SPLITS[2:]}
 TEST_ONLY_ARCHITECTURES = ("gru", "seq2seq")
