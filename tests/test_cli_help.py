@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from curvelint.choices import BANDS, SMOOTHING_METHODS, X_AXES, Verdict
-from curvelint.formats import FORMAT_LABELS
+from curvelint.formats import FORMAT_LABELS, ONE_RUN_LOGS
 from curvelint.readers import READERS
 from tests.test_cli_analyze import curvelint
 
@@ -130,6 +130,7 @@ def test_the_overview_names_every_format_curvelint_reads(tmp_path: Path) -> None
     for label in FORMAT_LABELS.values():
         assert label in text
     assert list(FORMAT_LABELS) == [reader.NAME for reader in READERS]
+    assert set(FORMAT_LABELS) >= ONE_RUN_LOGS  # the one-run logs are formats read
 
 
 def test_help_is_plain_text_without_rich_boxes(tmp_path: Path) -> None:
