@@ -25,6 +25,7 @@ from curvelint.report.build import (
     build_run_report,
     empty_log_report,
     frame_facts,
+    log_held,
     unreadable_report,
 )
 from curvelint.report.json_output import JsonObject
@@ -84,7 +85,7 @@ def _report(task: RunTask) -> RunReport | SkippedItem:
     if run.frame.empty:
         if spec.format in ONE_RUN_LOGS:  # a run that logged nothing: too little to judge
             return empty_log_report(spec.name, spec.format, run.notes, folder=task.folder)
-        why = f"no scalar points ({'; '.join(run.notes) or 'empty log'})"
+        why = f"no scalar points ({log_held(run.notes)})"
         # as read_runs does: an event file without a point (a graph, a writer's header) is
         # no run of its own
         return SkippedItem(shown.original(str(spec.root)), "", why, 1)

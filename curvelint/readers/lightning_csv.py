@@ -68,7 +68,8 @@ def metric_naming(columns: Mapping[str, Sequence[object]]) -> dict[str, str]:
 
 
 def _logged(cells: Sequence[object]) -> int:
-    return sum(1 for cell in cells if cell is not None and str(cell).strip() != "")
+    """How many cells hold a point, as the table reader counts them (NaN and inf included)."""
+    return int(metric_table.numbers(cells)[1].sum())
 
 
 def read(paths: Sequence[Path]) -> ReadResult:

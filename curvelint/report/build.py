@@ -270,11 +270,14 @@ def unreadable_report(name: str, format_name: str, error: str, *, folder: str) -
     )
 
 
+def log_held(notes: Sequence[str]) -> str:
+    """What a log without a point held, in the reader's notes (``empty log`` without one)."""
+    return "; ".join(notes) or "empty log"
+
+
 def empty_log_reason(notes: Sequence[str]) -> str:
-    """Why a run whose log holds no point is insufficient data, with what the log held (the
-    reader's notes)."""
-    held = "; ".join(notes) or "empty log"
-    return f"the log holds no point of any curve ({held}): nothing to judge."
+    """Why a run whose log holds no point is insufficient data, with what the log held."""
+    return f"the log holds no point of any curve ({log_held(notes)}): nothing to judge."
 
 
 def empty_log_report(

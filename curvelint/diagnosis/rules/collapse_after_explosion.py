@@ -31,7 +31,7 @@ def check_collapse_after_explosion(context: RunContext) -> Finding | None:
     curve, settings = context.train, context.settings
     if curve is None or curve.count < settings.unstable_min_points:
         return None
-    if not is_loss(context.train_series_metric) or curve.sign < 0:
+    if not is_loss(context.train_series_metric):  # lower is better: a loss, not a reward
         return None
     start = curve.start()
     trend = curve.trend()
